@@ -1,0 +1,195 @@
+"""Run a demo module as a separate Python process and leave nothing behind.
+
+The demo never runs inside the (multi-threaded) Streamlit server: forking that
+process is the very bug being taught. ``subprocess.Popen`` starts the child
+with vfork/posix_spawn + exec, which is safe from a threaded parent; the child
+gets its own process session so the whole tree can be found and killed.
+"""
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from demos.processes import kill_session, running_in_session
+
+__all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_module"]
+
+Event = dict[str, Any]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# On top of a demo's own time limit: interpreter start, imports, warm-up, cleanup.
+STARTUP_ALLOWANCE_SECONDS = 10.0
+EXIT_GRACE_SECONDS = 3.0
+POLL_SECONDS = 0.05
+_END_OF_STREAM: Event = {"event": "end_of_stream"}
+
+
+@dataclass
+class RunOutcome:
+    """How a run ended, as the runner saw it.
+
+    status: the module's result status, or ``deadlock`` when the runner had to
+        stop a module that did not report in time, ``cancelled``, ``error``.
+    result: the module's ``result`` event ({} if it never sent one).
+    killed_by_runner: pids the runner had to kill after the module was done.
+    leftovers: pids of the run still alive after cleanup; empty unless cleanup failed.
+    """
+
+    status: str
+    message: str
+    result: Event
+    events: list[Event] = field(default_factory=list)
+    killed_by_runner: list[int] = field(default_factory=list)
+    leftovers: list[int] = field(default_factory=list)
+    returncode: int | None = None
+    seconds: float = 0.0
+
+
+def run_module(
+    module: str,
+    args: Sequence[str],
+    time_limit: float,
+    on_event: Callable[[Event], None] = lambda event: None,
+    cancelled: Callable[[], bool] = lambda: False,
+    on_started: Callable[[int], None] = lambda pid: None,
+) -> RunOutcome:
+    """Run ``python -m module args``, relaying its JSON-line events to ``on_event``.
+
+    The process is stopped at ``time_limit`` plus a start-up allowance, or soon
+    after ``cancelled()`` turns true; then every process of its session is
+    killed and the run checks that none is left.
+    """
+    started = time.monotonic()
+    hard_deadline = started + time_limit + STARTUP_ALLOWANCE_SECONDS
+    process = subprocess.Popen(
+        [sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    on_started(process.pid)
+    events: list[Event] = []
+    stop_reason = _relay(process, hard_deadline, events, on_event, cancelled)
+    try:
+        process.wait(timeout=EXIT_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        kill_session(process.pid)
+        process.wait()
+    killed = kill_session(process.pid)
+    leftovers = _leftovers(process.pid)
+    result = next((event for event in reversed(events) if event["event"] == "result"), {})
+    status, message = _status(result, stop_reason, events, process.returncode, time_limit)
+    return RunOutcome(
+        status=status,
+        message=message,
+        result=result,
+        events=events,
+        killed_by_runner=killed,
+        leftovers=leftovers,
+        returncode=process.returncode,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _relay(
+    process: subprocess.Popen[str],
+    hard_deadline: float,
+    events: list[Event],
+    on_event: Callable[[Event], None],
+    cancelled: Callable[[], bool],
+) -> str:
+    """Pass events on until both streams end; stop the process on cancel or at the deadline."""
+    arrivals: queue.Queue[Event] = queue.Queue()
+    readers = [
+        threading.Thread(target=_read_events, args=(process.stdout, arrivals), daemon=True),
+        threading.Thread(target=_read_stderr, args=(process.stderr, arrivals), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    open_streams = len(readers)
+    stop_reason = ""
+    while open_streams:
+        if not stop_reason and cancelled():
+            stop_reason = "cancelled"
+            _terminate(process)
+        if not stop_reason and time.monotonic() >= hard_deadline:
+            stop_reason = "deadline"
+            kill_session(process.pid)
+        try:
+            event = arrivals.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            continue
+        if event is _END_OF_STREAM:
+            open_streams -= 1
+            continue
+        events.append(event)
+        on_event(event)
+    return stop_reason
+
+
+def _read_events(stream: IO[str], arrivals: "queue.Queue[Event]") -> None:
+    for line in stream:
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            event = None
+        if not isinstance(event, dict) or "event" not in event:
+            event = {"event": "output", "line": line.rstrip("\n")}
+        arrivals.put(event)
+    arrivals.put(_END_OF_STREAM)
+
+
+def _read_stderr(stream: IO[str], arrivals: "queue.Queue[Event]") -> None:
+    for line in stream:
+        arrivals.put({"event": "stderr", "line": line.rstrip("\n")})
+    arrivals.put(_END_OF_STREAM)
+
+
+def _terminate(process: subprocess.Popen[str]) -> None:
+    """Ask the module to stop: it kills and reaps its own workers, then reports."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGTERM)
+
+
+def _leftovers(session_id: int, settle_seconds: float = 1.0) -> list[int]:
+    """Pids of the session still alive once SIGKILL has had time to land."""
+    deadline = time.monotonic() + settle_seconds
+    while True:
+        alive = [process.pid for process in running_in_session(session_id)]
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(POLL_SECONDS)
+
+
+def _status(
+    result: Event,
+    stop_reason: str,
+    events: list[Event],
+    returncode: int | None,
+    time_limit: float,
+) -> tuple[str, str]:
+    if result:
+        return str(result.get("status", "error")), str(result.get("message", ""))
+    if stop_reason == "cancelled":
+        return "cancelled", "stopped on request before the demo reported"
+    if stop_reason == "deadline":
+        return "deadlock", (
+            f"the demo process did not report within {time_limit:g} s "
+            f"+ {STARTUP_ALLOWANCE_SECONDS:g} s allowance and was killed"
+        )
+    errors = [event["line"] for event in events if event["event"] in ("stderr", "output")]
+    return "error", "\n".join(errors[-20:]) or f"the demo process exited with code {returncode}"

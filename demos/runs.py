@@ -1,0 +1,185 @@
+"""Demo runs in progress, kept server-side so any rerun or browser tab can find them.
+
+A browser session only holds a batch id. The batch runs in its own thread and
+is bounded by each run's time limit, whether or not anyone is still watching.
+"""
+
+import atexit
+import itertools
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from demos.processes import kill_session
+from demos.runner import RunOutcome, run_module
+from demos.slots import RunSlots, Ticket
+from demos.spawn_vs_fork.settings import DemoSettings
+
+__all__ = ["BOARD", "Batch", "RunBoard", "RunView"]
+
+MODULE = "demos.spawn_vs_fork"
+KEEP_FINISHED_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A consistent copy of one run, safe to read from any thread.
+
+    state: ``queued``, ``running``, ``finished`` or ``skipped`` (its batch was
+    cancelled before it started).
+    """
+
+    settings: DemoSettings
+    state: str = "queued"
+    queue_position: int = 0
+    events: tuple[dict[str, Any], ...] = ()
+    outcome: RunOutcome | None = None
+
+
+@dataclass
+class Batch:
+    """Runs executed one after another (one for Run, four for Compare all)."""
+
+    batch_id: str
+    runs: list[RunView]
+    ticket: Ticket
+    cancel_requested: threading.Event = field(default_factory=threading.Event)
+    finished_at: float | None = None
+    pid: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def views(self) -> list[RunView]:
+        with self.lock:
+            return list(self.runs)
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class RunBoard:
+    """Starts, tracks and cancels batches; shared by every session of the server."""
+
+    def __init__(self, slots: RunSlots) -> None:
+        self.slots = slots
+        self._batches: dict[str, Batch] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def start(self, settings: Sequence[DemoSettings]) -> str:
+        """Queue a batch and return its id; raises RunnerBusy when the line is full."""
+        self._forget_old()
+        ticket = self.slots.enqueue()
+        batch = Batch(
+            batch_id=f"run-{next(self._ids)}-{os.getpid()}",
+            runs=[RunView(settings=one) for one in settings],
+            ticket=ticket,
+        )
+        with self._lock:
+            self._batches[batch.batch_id] = batch
+        threading.Thread(target=self._execute, args=(batch,), daemon=True).start()
+        return batch.batch_id
+
+    def get(self, batch_id: str) -> Batch | None:
+        with self._lock:
+            return self._batches.get(batch_id)
+
+    def cancel(self, batch_id: str) -> None:
+        batch = self.get(batch_id)
+        if batch is not None:
+            batch.cancel_requested.set()
+
+    def wait(self, batch_id: str, timeout: float) -> bool:
+        """Block until the batch has finished (True) or ``timeout`` passes (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            batch = self.get(batch_id)
+            if batch is None or batch.finished:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def kill_all(self) -> None:
+        """Kill every running demo process tree (the server is shutting down)."""
+        with self._lock:
+            pids = [batch.pid for batch in self._batches.values() if batch.pid is not None]
+        for pid in pids:
+            kill_session(pid)
+
+    def _execute(self, batch: Batch) -> None:
+        try:
+            cancelled = batch.cancel_requested.is_set
+            if self._wait_for_slot(batch):
+                for index in range(len(batch.runs)):
+                    if cancelled():
+                        break
+                    self._run_one(batch, index)
+            with batch.lock:
+                batch.runs = [
+                    replace(run, state="skipped") if run.state == "queued" else run
+                    for run in batch.runs
+                ]
+        finally:
+            self.slots.release(batch.ticket)
+            batch.finished_at = time.monotonic()
+
+    def _wait_for_slot(self, batch: Batch) -> bool:
+        def cancelled_or_moved() -> bool:
+            self._update(batch, 0, queue_position=self.slots.position(batch.ticket))
+            return batch.cancel_requested.is_set()
+
+        return self.slots.wait_turn(batch.ticket, cancelled_or_moved)
+
+    def _run_one(self, batch: Batch, index: int) -> None:
+        settings = batch.runs[index].settings
+        self._update(batch, index, state="running", queue_position=0)
+
+        def record(event: dict[str, Any]) -> None:
+            with batch.lock:
+                run = batch.runs[index]
+                batch.runs[index] = replace(run, events=(*run.events, event))
+
+        def remember_pid(pid: int) -> None:
+            batch.pid = pid
+
+        outcome = run_module(
+            MODULE,
+            settings.command_args(),
+            settings.time_limit,
+            on_event=record,
+            cancelled=batch.cancel_requested.is_set,
+            on_started=remember_pid,
+        )
+        batch.pid = None
+        self._update(batch, index, state="finished", outcome=outcome)
+
+    def _update(self, batch: Batch, index: int, **changes: Any) -> None:
+        with batch.lock:
+            batch.runs[index] = replace(batch.runs[index], **changes)
+
+    def _forget_old(self) -> None:
+        cutoff = time.monotonic() - KEEP_FINISHED_SECONDS
+        with self._lock:
+            for batch_id, batch in list(self._batches.items()):
+                if batch.finished_at is not None and batch.finished_at < cutoff:
+                    del self._batches[batch_id]
+
+
+def _limit_from_environment(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+BOARD = RunBoard(
+    RunSlots(
+        limit=_limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2),
+        max_waiting=_limit_from_environment("HEURISTICA_DEMO_MAX_WAITING", 30),
+    )
+)
+atexit.register(BOARD.kill_all)

@@ -1,0 +1,156 @@
+"""The code the spawn-vs-fork demo runs. This is the file to read.
+
+The parent process may first run one parallel Polars query (``warm_up_parent``):
+that starts Polars' thread pool, which Polars creates lazily on first use. Then
+the parent starts worker processes with the chosen start method, and each
+worker runs Polars ``group_by`` tasks.
+
+With ``fork``, a worker is a copy of the parent that contains only the thread
+that called fork. If the parent had started Polars' thread pool, the copy
+believes the pool's threads exist, hands them its group_by, and waits forever
+for threads that were never copied. ``spawn`` and ``forkserver`` start each
+worker from a fresh interpreter, whose Polars starts its own pool: no hang,
+but the worker must import Python and Polars first.
+"""
+
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import polars as pl
+
+from demos.spawn_vs_fork.settings import DemoSettings, Scenario
+
+Event = dict[str, Any]
+
+POLL_SECONDS = 0.1
+EXIT_GRACE_SECONDS = 2.0
+
+
+def group_by_sum(rows: int) -> pl.DataFrame:
+    """A Polars query that runs on Polars' thread pool."""
+    numbers = pl.int_range(0, rows, eager=True)
+    frame = pl.DataFrame({"key": numbers % 100, "value": numbers})
+    return frame.group_by("key").agg(pl.col("value").sum())
+
+
+def worker(index: int, task_ids: range, rows: int, events: multiprocessing.Queue) -> None:
+    """Runs in each worker process: report ready, then run its share of the tasks."""
+    events.put(("worker_ready", index, os.getpid(), time.monotonic()))
+    try:
+        for task in task_ids:
+            started = time.monotonic()
+            group_by_sum(rows)  # after fork from a parent that used Polars: never returns
+            events.put(("task_done", task, os.getpid(), time.monotonic() - started))
+    except Exception as error:
+        events.put(("worker_error", index, os.getpid(), f"{type(error).__name__}: {error}"))
+
+
+def start_workers(settings: DemoSettings, events: multiprocessing.Queue) -> list[BaseProcess]:
+    """Start the workers with the chosen start method; tasks are dealt out round-robin."""
+    context = multiprocessing.get_context(settings.method.value)
+    processes = [
+        context.Process(
+            target=worker,
+            args=(index, range(index, settings.tasks, settings.workers), settings.rows, events),
+            daemon=True,
+        )
+        for index in range(settings.workers)
+    ]
+    for process in processes:
+        process.start()
+    return processes
+
+
+def run(
+    settings: DemoSettings, emit: Callable[[Event], None], should_stop: Callable[[], bool]
+) -> Event:
+    """Run the demo, emitting events as they happen; return the result event.
+
+    The workers get ``settings.time_limit`` seconds to finish every task. A
+    worker still busy after that is stuck: it is killed, so nothing is left.
+    """
+    if settings.scenario is Scenario.PARENT_USES_POLARS:
+        started = time.monotonic()
+        group_by_sum(settings.rows)
+        emit({"event": "parent_warmed", "seconds": time.monotonic() - started})
+    else:
+        emit({"event": "parent_idle"})
+
+    events = multiprocessing.get_context(settings.method.value).Queue()
+    pool_started = time.monotonic()
+    processes = start_workers(settings, events)
+    emit({"event": "workers_started", "seconds": time.monotonic() - pool_started})
+    progress = _collect(settings, processes, events, pool_started, emit, should_stop)
+    stuck = _stop_workers(processes, grace=EXIT_GRACE_SECONDS if progress["status"] == "ok" else 0)
+    return {"event": "result", **progress, "stuck_killed": stuck}
+
+
+def _collect(
+    settings: DemoSettings,
+    processes: list[BaseProcess],
+    events: multiprocessing.Queue,
+    pool_started: float,
+    emit: Callable[[Event], None],
+    should_stop: Callable[[], bool],
+) -> Event:
+    """Relay the workers' events until every task is done, the time limit, or a stop."""
+    deadline = pool_started + settings.time_limit
+    ready_at: list[float] = []
+    done = 0
+    status, message = "ok", ""
+    while done < settings.tasks:
+        if should_stop():
+            status, message = "cancelled", "stopped on request"
+            break
+        if time.monotonic() >= deadline:
+            status = "deadlock" if done == 0 else "timeout"
+            message = f"{done} of {settings.tasks} tasks finished within {settings.time_limit:g} s"
+            break
+        try:
+            kind, *payload = events.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            crashed = [p for p in processes if p.exitcode not in (None, 0)]
+            if crashed:
+                status = "error"
+                message = f"worker pid {crashed[0].pid} exited with code {crashed[0].exitcode}"
+                break
+            continue
+        if kind == "worker_ready":
+            index, pid, at = payload
+            ready_at.append(at - pool_started)
+            emit({"event": "worker_ready", "worker": index, "pid": pid, "t": at - pool_started})
+        elif kind == "task_done":
+            task, pid, seconds = payload
+            done += 1
+            elapsed = time.monotonic() - pool_started
+            emit({"event": "task_done", "task": task, "pid": pid, "seconds": seconds, "t": elapsed})
+        else:
+            status, message = "error", f"worker {payload[0]} failed: {payload[2]}"
+            break
+    return {
+        "status": status,
+        "message": message,
+        "tasks": settings.tasks,
+        "tasks_done": done,
+        "workers_ready": len(ready_at),
+        "startup_seconds": max(ready_at) if len(ready_at) == settings.workers else None,
+        "total_seconds": time.monotonic() - pool_started,
+    }
+
+
+def _stop_workers(processes: list[BaseProcess], grace: float) -> int:
+    """Give workers ``grace`` seconds to exit, then kill and reap the rest. Returns how many."""
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(timeout=max(0.0, deadline - time.monotonic()))
+    stuck = [process for process in processes if process.is_alive()]
+    for process in stuck:
+        process.kill()  # SIGKILL: a worker hung inside Polars never runs a SIGTERM handler
+    for process in stuck:
+        process.join()
+    return len(stuck)
