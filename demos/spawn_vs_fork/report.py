@@ -1,0 +1,173 @@
+"""What a finished or running demo means, in words and numbers (no Streamlit).
+
+The page shows these strings; they link to knowledge-base pages as ``/?node=<id>``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from demos.runner import RunOutcome
+from demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+
+__all__ = [
+    "COMPARE_ALL",
+    "LINKED_PAGES",
+    "SCENARIOS",
+    "Progress",
+    "comparison_rows",
+    "explanation",
+    "fork_warnings",
+    "progress",
+    "scenario_label",
+    "verdict",
+]
+
+HEURISTIC = "heuristic/polars-use-spawn-not-fork"
+FORK_COPIES_ONE_THREAD = "principle/fork-copies-only-the-calling-thread"
+LAZY_THREAD_POOL = "principle/lazy-thread-pool-initialisation"
+START_METHODS = "principle/process-start-methods"
+LINKED_PAGES = (HEURISTIC, FORK_COPIES_ONE_THREAD, LAZY_THREAD_POOL, START_METHODS)
+
+# Named (method, scenario) pairs: the ``?scenario=`` values, and the runs of
+# "Compare all" in the order shown.
+SCENARIOS: dict[str, tuple[Method, Scenario]] = {
+    "fork-after-polars": (Method.FORK, Scenario.PARENT_USES_POLARS),
+    "fork-idle-parent": (Method.FORK, Scenario.PARENT_IDLE),
+    "spawn": (Method.SPAWN, Scenario.PARENT_USES_POLARS),
+    "forkserver": (Method.FORKSERVER, Scenario.PARENT_USES_POLARS),
+}
+COMPARE_ALL = tuple(SCENARIOS.values())
+
+
+@dataclass(frozen=True)
+class Progress:
+    fraction: float
+    text: str
+
+
+def scenario_label(settings: DemoSettings) -> str:
+    parent = (
+        "after the parent used Polars"
+        if settings.scenario is Scenario.PARENT_USES_POLARS
+        else "with an idle parent"
+    )
+    return f"{settings.method.value} {parent}"
+
+
+def progress(settings: DemoSettings, events: Sequence[dict[str, Any]]) -> Progress:
+    """How far a run has got, from its events so far."""
+    ready = sum(1 for event in events if event["event"] == "worker_ready")
+    done = sum(1 for event in events if event["event"] == "task_done")
+    steps = settings.workers + settings.tasks
+    return Progress(
+        fraction=(ready + done) / steps,
+        text=f"{ready} of {settings.workers} workers ready, {done} of {settings.tasks} tasks done",
+    )
+
+
+def verdict(settings: DemoSettings, outcome: RunOutcome) -> str:
+    """One sentence: what happened and what was cleaned up."""
+    result = outcome.result
+    killed = int(result.get("stuck_killed", 0)) + len(outcome.killed_by_runner)
+    limit = f"{settings.time_limit:g} s"
+    if outcome.status == "ok":
+        startup = result.get("startup_seconds")
+        text = (
+            f"finished: {settings.tasks} tasks on {settings.workers} workers in "
+            f"{result['total_seconds']:.2f} s; the workers took {startup:.2f} s to start"
+        )
+    elif outcome.status == "deadlock" and result:
+        text = f"deadlocked: no task finished in {limit}; {_processes(killed, 'stuck ')} killed"
+    elif outcome.status == "deadlock":
+        text = f"deadlocked: {outcome.message}"
+    elif outcome.status == "timeout":
+        text = (
+            f"too slow: {result['tasks_done']} of {settings.tasks} tasks finished in {limit}; "
+            f"{_processes(killed, 'unfinished ')} killed (raise the time limit or lower the rows)"
+        )
+    elif outcome.status == "cancelled":
+        text = f"cancelled after {outcome.seconds:.1f} s; {_processes(killed, '')} killed"
+    else:
+        text = f"error: {outcome.message}"
+    if outcome.leftovers:
+        return f"{text}. Cleanup FAILED: processes {outcome.leftovers} are still running"
+    return f"{text}. No process of this run is left."
+
+
+def explanation(settings: DemoSettings, status: str) -> str:
+    """Two sentences on why this result happened, linking to the knowledge base."""
+    heuristic = _link("use spawn, not fork", HEURISTIC)
+    if settings.method is Method.FORK and settings.scenario is Scenario.PARENT_USES_POLARS:
+        if status == "deadlock":
+            return (
+                f"The parent's parallel query started Polars' thread pool "
+                f"({_link('Polars starts it lazily', LAZY_THREAD_POOL)}), and fork copied "
+                f"only the calling thread into each worker "
+                f"({_link('fork copies only the calling thread', FORK_COPIES_ONE_THREAD)}). "
+                f"Each worker's group_by then waited for pool threads that do not exist in "
+                f"the copy, which is why the rule is {heuristic}."
+            )
+        return (
+            f"This fork was expected to hang, because the parent had started Polars' thread "
+            f"pool ({_link('lazy thread pool', LAZY_THREAD_POOL)}) and fork copies only the "
+            f"calling thread. It ended with status {status!r} here, so the hang is not "
+            f"guaranteed on every machine; the rule {heuristic} still removes the risk."
+        )
+    if settings.method is Method.FORK:
+        return (
+            f"The parent never touched Polars, so no Polars threads existed to be lost when "
+            f"fork copied it ({_link('lazy thread pool', LAZY_THREAD_POOL)}); each worker "
+            f"started its own pool on first use. It works but is fragile: one Polars call "
+            f"in the parent before the fork, even asking for the pool size, turns it into the "
+            f"deadlock, which is why the rule is {heuristic}."
+        )
+    starts = _link("start methods", START_METHODS)
+    if settings.method is Method.SPAWN:
+        return (
+            f"Spawn starts each worker as a fresh Python interpreter that imports Polars and "
+            f"builds its own thread pool, so nothing copied from the parent can hang it "
+            f"({starts}). The price is start-up time, which is the trade-off of {heuristic}."
+        )
+    return (
+        f"Forkserver forks each worker from a small server process that never ran a Polars "
+        f"query, so the workers inherit no half-copied thread pool ({starts}). It starts "
+        f"workers faster than spawn once the server is up; CPython 3.14 made it the default "
+        f"on Linux."
+    )
+
+
+def fork_warnings(events: Sequence[dict[str, Any]]) -> list[str]:
+    """The DeprecationWarning lines CPython 3.12+ writes when a threaded process forks."""
+    return [
+        event["line"]
+        for event in events
+        if event["event"] == "stderr" and "DeprecationWarning" in event["line"]
+    ]
+
+
+def comparison_rows(
+    runs: Sequence[tuple[DemoSettings, RunOutcome | None]],
+) -> list[dict[str, Any]]:
+    """One table row per run of "Compare all": status, start-up and total seconds."""
+    rows = []
+    for settings, outcome in runs:
+        result = outcome.result if outcome else {}
+        rows.append(
+            {
+                "run": scenario_label(settings),
+                "status": outcome.status if outcome else "not run",
+                "start-up (s)": result.get("startup_seconds"),
+                "workers + tasks (s)": result.get("total_seconds"),
+                "whole process (s)": outcome.seconds if outcome else None,
+            }
+        )
+    return rows
+
+
+def _processes(count: int, kind: str) -> str:
+    return f"1 {kind}process was" if count == 1 else f"{count} {kind}processes were"
+
+
+def _link(text: str, page_id: str) -> str:
+    return f"[{text}](/?node={page_id})"

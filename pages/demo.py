@@ -1,0 +1,289 @@
+"""Live demo: start real Polars worker processes with fork, spawn or forkserver.
+
+The runs execute in separate processes managed by ``demos.runs.BOARD``; this
+page only starts, watches and cancels them, so a rerun or another tab finds
+the same run and a closed tab cannot keep one alive past its time limit.
+"""
+
+import importlib.util
+import shlex
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from demos import REGISTRY, available
+from demos.runner import RunOutcome
+from demos.runs import BOARD, RunView
+from demos.slots import RunnerBusy
+from demos.spawn_vs_fork.report import (
+    COMPARE_ALL,
+    SCENARIOS,
+    comparison_rows,
+    explanation,
+    fork_warnings,
+    progress,
+    scenario_label,
+    verdict,
+)
+from demos.spawn_vs_fork.settings import (
+    LIMITS,
+    DemoSettings,
+    Method,
+    Scenario,
+    SettingsError,
+)
+
+DEMO = "spawn_vs_fork"
+DEFAULT_SCENARIO = "fork-after-polars"
+PARENT_LABELS = {
+    Scenario.PARENT_USES_POLARS: "The parent runs a Polars query first",
+    Scenario.PARENT_IDLE: "The parent never touches Polars",
+}
+POLL_SECONDS = 0.5
+BATCH_KEY = "demo_batch_id"
+START_ERROR_KEY = "demo_start_error"
+
+
+def requested_scenario() -> str:
+    """The ``?demo=`` / ``?scenario=`` of the URL, with a warning for unknown values."""
+    demo = st.query_params.get("demo", DEMO)
+    if demo not in REGISTRY:
+        st.warning(
+            f"There is no live demo called {demo!r} (from ?demo= in the address); "
+            f"showing {DEMO!r}. Available demos: {', '.join(available())}."
+        )
+    scenario = st.query_params.get("scenario", DEFAULT_SCENARIO)
+    if scenario not in SCENARIOS:
+        st.warning(
+            f"Unknown scenario {scenario!r} (from ?scenario= in the address); showing "
+            f"{DEFAULT_SCENARIO!r}. Scenarios: {', '.join(SCENARIOS)}."
+        )
+        return DEFAULT_SCENARIO
+    return scenario
+
+
+def choose_settings(scenario: str) -> None:
+    """The form: start method, what the parent does, and the bounded sizes."""
+    method, parent = SCENARIOS[scenario]
+    defaults = DemoSettings()
+    left, right = st.columns(2)
+    left.selectbox(
+        "Start method",
+        [member.value for member in Method],
+        index=list(Method).index(method),
+        key="demo_method",
+    )
+    right.radio(
+        "Before starting the workers",
+        list(Scenario),
+        index=list(Scenario).index(parent),
+        format_func=PARENT_LABELS.__getitem__,
+        key="demo_scenario",
+    )
+    columns = st.columns(4)
+    labels = {
+        "workers": "Workers",
+        "tasks": "Tasks",
+        "rows": "Rows per group_by",
+        "time_limit": "Time limit (s)",
+    }
+    for column, (name, label) in zip(columns, labels.items(), strict=True):
+        low, high = LIMITS[name]
+        value = getattr(defaults, name)
+        column.number_input(
+            label,
+            min_value=type(value)(low),
+            max_value=type(value)(high),
+            value=value,
+            key=f"demo_{name}",
+        )
+
+
+def settings_from_widgets() -> DemoSettings:
+    """The settings the form holds now; raises SettingsError if they cannot run."""
+    names = ("method", "scenario", *LIMITS)
+    return DemoSettings(**{name: st.session_state[f"demo_{name}"] for name in names})
+
+
+def start(compare_all: bool) -> None:
+    """Button callback: runs before the rerun, so the buttons below see the new batch."""
+    try:
+        chosen = settings_from_widgets()
+        batch = [chosen]
+        if compare_all:
+            batch = [replace(chosen, method=m, scenario=s) for m, s in COMPARE_ALL]
+        st.session_state[BATCH_KEY] = BOARD.start(batch)
+        st.session_state.pop(START_ERROR_KEY, None)
+    except (SettingsError, RunnerBusy) as problem:
+        st.session_state[START_ERROR_KEY] = f"Not started: {problem}."
+
+
+def cancel() -> None:
+    batch_id = st.session_state.get(BATCH_KEY)
+    if batch_id:
+        BOARD.cancel(batch_id)
+
+
+def show_run(run: RunView) -> None:
+    """Status, progress, verdict and explanation of one run."""
+    st.markdown(f"**{scenario_label(run.settings)}**")
+    if run.state == "queued":
+        st.info(f"Waiting for a free slot: number {run.queue_position} in line.")
+        return
+    if run.state == "skipped":
+        st.caption("Not run: the batch was cancelled first.")
+        return
+    step = progress(run.settings, run.events)
+    st.progress(step.fraction, text=step.text)
+    if run.outcome is None:
+        return
+    show_verdict(run.settings, run.outcome)
+
+
+def show_verdict(settings: DemoSettings, outcome: RunOutcome) -> None:
+    text = verdict(settings, outcome)
+    if outcome.status == "ok" and not outcome.leftovers:
+        st.success(text)
+    else:
+        st.error(text)
+    st.markdown(explanation(settings, outcome.status))
+
+
+def show_fork_warning_note(runs: list[RunView]) -> None:
+    """CPython 3.12+ warns when a multi-threaded process forks; say what this one did."""
+    environment = latest_environment(runs)
+    if environment is None:
+        return
+    warnings = [line for run in runs for line in fork_warnings(run.events)]
+    version = environment["python"]
+    if warnings:
+        st.warning("The interpreter warned about forking a multi-threaded process:")
+        st.code("\n".join(warnings), language="text")
+    elif tuple(int(part) for part in version.split(".")[:2]) >= (3, 12):
+        st.caption(
+            f"CPython {version} emitted no fork DeprecationWarning in this run "
+            "(it only warns when the parent has other threads at the moment it forks)."
+        )
+    else:
+        st.caption(
+            f"This interpreter (CPython {version}) does not emit a warning when a "
+            "multi-threaded process forks; CPython 3.12 and later emit a DeprecationWarning, "
+            "hidden by default, which this demo would show here."
+        )
+
+
+def latest_environment(runs: list[RunView]) -> dict[str, Any] | None:
+    found = [event for run in runs for event in run.events if event["event"] == "environment"]
+    return found[-1] if found else None
+
+
+def show_environment(runs: list[RunView]) -> None:
+    environment = latest_environment(runs)
+    if environment is None:
+        return
+    facts = {
+        "Python": f"{environment['implementation']} {environment['python']}",
+        "Platform": environment["platform"],
+        "Default start method": environment["default_start_method"],
+        "Polars": environment["polars"],
+        "Polars thread-pool size": environment["polars_threads"],
+        "CPUs": environment["cpu_count"],
+    }
+    st.dataframe(
+        [{"fact": name, "value": str(value)} for name, value in facts.items()],
+        hide_index=True,
+    )
+
+
+def show_comparison(runs: list[RunView]) -> None:
+    rows = comparison_rows([(run.settings, run.outcome) for run in runs])
+    st.dataframe(rows, hide_index=True)
+    measured = [row for row in rows if row["workers + tasks (s)"] is not None]
+    if measured:
+        st.bar_chart(
+            {
+                "run": [row["run"] for row in measured],
+                "start-up (s)": [row["start-up (s)"] or 0.0 for row in measured],
+                "workers + tasks (s)": [row["workers + tasks (s)"] for row in measured],
+            },
+            x="run",
+            y=["start-up (s)", "workers + tasks (s)"],
+            stack=False,
+            y_label="seconds",
+        )
+        st.caption(
+            "Start-up: from starting the workers until all of them are ready (spawn and "
+            "forkserver import Python and Polars in each). Workers + tasks: until every "
+            "task is done, or the time limit for a run that hung."
+        )
+
+
+def show_batch(batch_id: str) -> None:
+    batch = BOARD.get(batch_id)
+    if batch is None:
+        st.caption("That run has been cleared from the server; start a new one.")
+        return
+    runs = batch.views()
+    for run in runs:
+        show_run(run)
+    if len(runs) > 1:
+        show_comparison(runs)
+    show_fork_warning_note(runs)
+    show_environment(runs)
+
+
+def workload_source() -> tuple[str, str]:
+    """Path and text of the code the demo runs, read without importing Polars here."""
+    spec = importlib.util.find_spec("demos.spawn_vs_fork.workload")
+    path = Path(spec.origin) if spec and spec.origin else None
+    if path is None:
+        return "", ""
+    return path.name, path.read_text(encoding="utf-8")
+
+
+st.title("Live demo: spawn vs fork with Polars")
+st.caption(REGISTRY[DEMO].description)
+choose_settings(requested_scenario())
+try:
+    settings: DemoSettings | None = settings_from_widgets()
+except SettingsError as problem:
+    st.error(f"These settings cannot run: {problem}.")
+    settings = None
+
+batch_id: str | None = st.session_state.get(BATCH_KEY)
+current = BOARD.get(batch_id) if batch_id else None
+watching = current is not None and not current.finished
+run_column, compare_column, cancel_column = st.columns(3)
+run_column.button(
+    "Run", type="primary", disabled=watching or settings is None, on_click=start, args=(False,)
+)
+compare_column.button(
+    "Compare all", disabled=watching or settings is None, on_click=start, args=(True,)
+)
+cancel_column.button("Cancel", disabled=not watching, on_click=cancel)
+if START_ERROR_KEY in st.session_state:
+    st.error(st.session_state[START_ERROR_KEY])
+if settings is not None:
+    command = ["python", "-m", "demos.spawn_vs_fork", *settings.command_args()]
+    st.caption(f"Runs `{shlex.join(command)}` in its own process session.")
+running, waiting = BOARD.slots.counts()
+st.caption(f"Server: {running} of {BOARD.slots.limit} demo slots in use, {waiting} runs waiting.")
+
+
+@st.fragment(run_every=POLL_SECONDS if watching else None)
+def live_status() -> None:
+    if batch_id is None:
+        return
+    show_batch(batch_id)
+    batch = BOARD.get(batch_id)
+    if watching and (batch is None or batch.finished):
+        st.rerun()  # refresh the buttons and stop polling
+
+
+live_status()
+
+file_name, source = workload_source()
+with st.expander(f"The code being run ({file_name})"):
+    st.code(source, language="python", line_numbers=True)
