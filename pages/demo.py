@@ -257,12 +257,21 @@ current = BOARD.get(batch_id) if batch_id else None
 watching = current is not None and not current.finished
 run_column, compare_column, cancel_column = st.columns(3)
 run_column.button(
-    "Run", type="primary", disabled=watching or settings is None, on_click=start, args=(False,)
+    "Run",
+    key="demo_run",
+    type="primary",
+    disabled=watching or settings is None,
+    on_click=start,
+    args=(False,),
 )
 compare_column.button(
-    "Compare all", disabled=watching or settings is None, on_click=start, args=(True,)
+    "Compare all",
+    key="demo_compare",
+    disabled=watching or settings is None,
+    on_click=start,
+    args=(True,),
 )
-cancel_column.button("Cancel", disabled=not watching, on_click=cancel)
+cancel_column.button("Cancel", key="demo_cancel", disabled=not watching, on_click=cancel)
 if START_ERROR_KEY in st.session_state:
     st.error(st.session_state[START_ERROR_KEY])
 if settings is not None:

@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             time_limit=arguments.time_limit,
         )
     except SettingsError as error:
-        parser.error(str(error))
+        flag = "--timeout" if error.setting == "time_limit" else f"--{error.setting}"
+        parser.error(f"argument {flag}: {error}")
 
     stop_requested = threading.Event()
 

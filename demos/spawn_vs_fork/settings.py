@@ -17,7 +17,14 @@ __all__ = [
 
 
 class SettingsError(ValueError):
-    """A setting is missing, has the wrong type or is out of bounds."""
+    """A setting is missing, has the wrong type or is out of bounds.
+
+    setting: the name of the field that failed (``"workers"``), for pointing at it.
+    """
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class Method(StrEnum):
@@ -72,8 +79,9 @@ class DemoSettings:
             _check_bounds(name, getattr(self, name))
         if self.method not in multiprocessing.get_all_start_methods():
             raise SettingsError(
+                "method",
                 f"method {self.method.value!r} is not available on this platform; "
-                f"choose one of {', '.join(multiprocessing.get_all_start_methods())}"
+                f"choose one of {', '.join(multiprocessing.get_all_start_methods())}",
             )
 
     def command_args(self) -> list[str]:
@@ -106,7 +114,8 @@ def parse_settings(raw: Mapping[str, object]) -> DemoSettings:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SettingsError(
-            f"unknown setting {', '.join(unknown)}; the settings are {', '.join(sorted(known))}"
+            unknown[0],
+            f"unknown setting {', '.join(unknown)}; the settings are {', '.join(sorted(known))}",
         )
     return DemoSettings(**raw)  # type: ignore[arg-type]
 
@@ -116,9 +125,9 @@ def _check_bounds(name: str, value: object) -> None:
     allowed: tuple[type, ...] = (int, float) if name == "time_limit" else (int,)
     if isinstance(value, bool) or not isinstance(value, allowed):
         kind = "a number" if name == "time_limit" else "a whole number"
-        raise SettingsError(f"{name} must be {kind} from {low} to {high:,}, got {value!r}")
+        raise SettingsError(name, f"{name} must be {kind} from {low} to {high:,}, got {value!r}")
     if not low <= value <= high:  # type: ignore[operator]
-        raise SettingsError(f"{name} must be from {low} to {high:,}, got {value:,}")
+        raise SettingsError(name, f"{name} must be from {low} to {high:,}, got {value:,}")
 
 
 def _choice(enum: type[_Choice], name: str, value: object) -> _Choice:
@@ -126,4 +135,4 @@ def _choice(enum: type[_Choice], name: str, value: object) -> _Choice:
         return enum(value)
     except ValueError:
         options = ", ".join(member.value for member in enum)
-        raise SettingsError(f"{name} must be one of {options}, got {value!r}") from None
+        raise SettingsError(name, f"{name} must be one of {options}, got {value!r}") from None

@@ -1,0 +1,94 @@
+"""The Live demo page, run by Streamlit's AppTest against real demo processes."""
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from demos.runs import BOARD
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "demo.py")
+
+
+def open_page(**query: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    for name, value in query.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def tiny(app: AppTest, method: str, time_limit: float) -> AppTest:
+    app.selectbox(key="demo_method").set_value(method)
+    app.number_input(key="demo_workers").set_value(1)
+    app.number_input(key="demo_tasks").set_value(2)
+    app.number_input(key="demo_rows").set_value(1000)
+    app.number_input(key="demo_time_limit").set_value(time_limit)
+    return app
+
+
+def rerun_until_verdict(app: AppTest, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.run()
+        verdicts = [element.value for element in (*app.success, *app.error)]
+        if verdicts:
+            return verdicts[0]
+        time.sleep(0.2)
+    raise AssertionError("no verdict appeared")
+
+
+def test_a_spawn_run_shows_the_verdict_and_the_environment() -> None:
+    app = tiny(open_page(), "spawn", time_limit=10)
+
+    app.button(key="demo_run").click().run()
+    shown = rerun_until_verdict(app)
+
+    assert shown.startswith("finished: 2 tasks on 1 workers in ")
+    assert shown.endswith("No process of this run is left.")
+    assert any("/?node=heuristic/polars-use-spawn-not-fork" in md.value for md in app.markdown)
+    facts = app.dataframe[0].value
+    assert "Polars thread-pool size" in list(facts["fact"])
+    assert app.button(key="demo_cancel").disabled
+
+
+def test_cancel_on_a_hung_fork_run_shows_it_was_cancelled() -> None:
+    app = tiny(open_page(), "fork", time_limit=30)
+    app.button(key="demo_run").click().run()
+    assert app.button(key="demo_cancel").disabled is False
+    batch = BOARD.get(app.session_state["demo_batch_id"])
+    deadline = time.monotonic() + 10
+    while not any(event["event"] == "worker_ready" for event in batch.views()[0].events):
+        assert time.monotonic() < deadline, "the worker never became ready"
+        time.sleep(0.1)
+
+    app.button(key="demo_cancel").click().run()
+    shown = rerun_until_verdict(app)
+
+    assert shown.startswith("cancelled after ")
+    assert "1 process was killed" in shown
+    assert BOARD.slots.counts() == (0, 0)
+
+
+def test_an_unknown_demo_in_the_address_gets_a_warning_and_the_default() -> None:
+    app = open_page(demo="fork_bomb")
+
+    (warning,) = app.warning
+    assert "There is no live demo called 'fork_bomb'" in warning.value
+    assert "Available demos: spawn_vs_fork" in warning.value
+    assert app.selectbox(key="demo_method").value == "fork"
+
+
+def test_an_unknown_scenario_in_the_address_gets_a_warning_and_the_default() -> None:
+    app = open_page(demo="spawn_vs_fork", scenario="vfork")
+
+    (warning,) = app.warning
+    assert "Unknown scenario 'vfork'" in warning.value
+    assert app.radio(key="demo_scenario").value == "parent-uses-polars"
+
+
+def test_a_scenario_in_the_address_preselects_the_form() -> None:
+    app = open_page(demo="spawn_vs_fork", scenario="fork-idle-parent")
+
+    assert not app.warning
+    assert app.selectbox(key="demo_method").value == "fork"
+    assert app.radio(key="demo_scenario").value == "parent-idle"

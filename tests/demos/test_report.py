@@ -1,0 +1,109 @@
+"""Verdicts and explanations shown for a run, and the registry pages link to."""
+
+from pathlib import Path
+
+import yaml
+
+import demos
+from demos.runner import RunOutcome
+from demos.spawn_vs_fork.report import (
+    COMPARE_ALL,
+    LINKED_PAGES,
+    comparison_rows,
+    explanation,
+    fork_warnings,
+    progress,
+    verdict,
+)
+from demos.spawn_vs_fork.settings import DemoSettings, Method
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+HUNG = DemoSettings(workers=4, tasks=8, time_limit=5)
+
+
+def test_a_deadlock_verdict_says_how_long_and_how_many_processes_were_killed() -> None:
+    outcome = RunOutcome(
+        status="deadlock",
+        message="0 of 8 tasks finished within 5 s",
+        result={"status": "deadlock", "tasks_done": 0, "stuck_killed": 4},
+    )
+
+    assert verdict(HUNG, outcome) == (
+        "deadlocked: no task finished in 5 s; 4 stuck processes were killed. "
+        "No process of this run is left."
+    )
+
+
+def test_a_verdict_says_so_when_cleanup_failed() -> None:
+    outcome = RunOutcome(
+        status="deadlock",
+        message="",
+        result={"stuck_killed": 1},
+        leftovers=[4242],
+    )
+
+    assert "Cleanup FAILED: processes [4242] are still running" in verdict(HUNG, outcome)
+
+
+def test_an_ok_verdict_gives_the_measured_times() -> None:
+    outcome = RunOutcome(
+        status="ok", message="", result={"total_seconds": 0.7412, "startup_seconds": 0.7021}
+    )
+
+    assert verdict(HUNG, outcome).startswith(
+        "finished: 8 tasks on 4 workers in 0.74 s; the workers took 0.70 s to start."
+    )
+
+
+def test_every_compared_run_has_an_explanation_with_links_to_pages_that_exist() -> None:
+    page_ids = {
+        yaml.safe_load(path.read_text(encoding="utf-8"))["id"] for path in KNOWLEDGE.rglob("*.yaml")
+    }
+    assert set(LINKED_PAGES) <= page_ids
+    for method, scenario in COMPARE_ALL:
+        expected = "deadlock" if (method, scenario) == COMPARE_ALL[0] else "ok"
+        text = explanation(DemoSettings(method=method, scenario=scenario), expected)
+        assert "(/?node=" in text
+
+
+def test_progress_counts_ready_workers_and_finished_tasks() -> None:
+    events = [
+        {"event": "worker_ready", "pid": 1},
+        {"event": "worker_ready", "pid": 2},
+        {"event": "task_done", "task": 0},
+    ]
+
+    step = progress(HUNG, events)
+
+    assert step.text == "2 of 4 workers ready, 1 of 8 tasks done"
+    assert step.fraction == 3 / 12
+
+
+def test_fork_warnings_are_picked_from_stderr_lines() -> None:
+    warning = "x.py:1: DeprecationWarning: This process is multi-threaded, use of fork() ..."
+    events = [{"event": "stderr", "line": warning}, {"event": "stderr", "line": "other"}]
+
+    assert fork_warnings(events) == [warning]
+
+
+def test_comparison_rows_show_not_run_for_runs_without_outcome() -> None:
+    rows = comparison_rows([(DemoSettings(method=Method.SPAWN), None)])
+
+    assert rows == [
+        {
+            "run": "spawn after the parent used Polars",
+            "status": "not run",
+            "start-up (s)": None,
+            "workers + tasks (s)": None,
+            "whole process (s)": None,
+        }
+    ]
+
+
+def test_the_registry_knows_the_demo_the_heuristic_names() -> None:
+    heuristic = yaml.safe_load(
+        (KNOWLEDGE / "heuristic" / "polars-use-spawn-not-fork.yaml").read_text(encoding="utf-8")
+    )
+
+    assert heuristic["demo"] in demos.available()
+    assert demos.REGISTRY[heuristic["demo"]].page_url == "/demo?demo=spawn_vs_fork"

@@ -1,0 +1,150 @@
+"""The runner and the run board, with the real module in real processes."""
+
+import time
+
+import pytest
+
+from demos import runner
+from demos.runner import run_module
+from demos.runs import RunBoard
+from demos.slots import RunnerBusy, RunSlots
+from demos.spawn_vs_fork.settings import DemoSettings, SettingsError, parse_settings
+from tests.demos.conftest import alive_in_session, still_running
+
+MODULE = "demos.spawn_vs_fork"
+HUNG = DemoSettings(method="fork", scenario="parent-uses-polars", workers=2, tasks=4, rows=1000)
+
+
+def quick(**changes: object) -> DemoSettings:
+    return parse_settings({**HUNG.as_dict(), "time_limit": 2, **changes})
+
+
+def worker_pids(events: list[dict]) -> set[int]:
+    return {event["pid"] for event in events if event["event"] == "worker_ready"}
+
+
+def test_runner_reports_a_deadlock_at_the_time_limit_and_nothing_is_left() -> None:
+    settings = quick()
+    pids: list[int] = []
+
+    outcome = run_module(
+        MODULE, settings.command_args(), settings.time_limit, on_started=pids.append
+    )
+
+    assert outcome.status == "deadlock"
+    assert outcome.result["stuck_killed"] == 2
+    assert outcome.leftovers == []
+    assert 2.0 <= outcome.seconds < 2.0 + 4.0
+    assert alive_in_session(pids[0]) == []
+    assert still_running(worker_pids(outcome.events)) == []
+
+
+def test_runner_kills_a_module_that_does_not_report_in_time(monkeypatch) -> None:
+    monkeypatch.setattr(runner, "STARTUP_ALLOWANCE_SECONDS", 0.0)
+    settings = quick(time_limit=20)
+    pids: list[int] = []
+
+    outcome = run_module(MODULE, settings.command_args(), 1.5, on_started=pids.append)
+
+    assert outcome.status == "deadlock"
+    assert "did not report within 1.5 s" in outcome.message
+    assert outcome.seconds < 1.5 + 3.0
+    assert outcome.leftovers == []
+    assert alive_in_session(pids[0]) == []
+    assert still_running(worker_pids(outcome.events)) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "status"),
+    [
+        (quick(scenario="parent-idle"), "ok"),
+        (quick(method="spawn"), "ok"),
+        (quick(method="forkserver"), "ok"),
+    ],
+)
+def test_runner_relays_every_event_of_a_successful_run(settings, status: str) -> None:
+    outcome = run_module(MODULE, settings.command_args(), settings.time_limit)
+
+    kinds = [event["event"] for event in outcome.events]
+    assert outcome.status == status
+    assert kinds.count("task_done") == 4
+    assert kinds.count("worker_ready") == 2
+    assert kinds[-2:] == ["environment", "result"]
+    assert outcome.leftovers == []
+
+
+def test_cancel_stops_a_hung_run_and_leaves_nothing_behind() -> None:
+    board = RunBoard(RunSlots(limit=1, max_waiting=0))
+    batch_id = board.start([quick(time_limit=30)])
+    batch = board.get(batch_id)
+    assert batch is not None
+    _wait_for(lambda: len(worker_pids(batch.views()[0].events)) == 2)
+    session_id = batch.pid
+
+    board.cancel(batch_id)
+    assert board.wait(batch_id, timeout=10)
+
+    (run,) = batch.views()
+    assert run.outcome is not None
+    assert run.outcome.status == "cancelled"
+    assert run.outcome.leftovers == []
+    assert alive_in_session(session_id) == []
+    assert still_running(worker_pids(run.events)) == []
+
+
+def test_no_more_runs_execute_at_once_than_the_limit_and_the_rest_wait_or_are_refused() -> None:
+    board = RunBoard(RunSlots(limit=2, max_waiting=1))
+    batch_ids = [board.start([quick()]) for _ in range(3)]
+    with pytest.raises(RunnerBusy, match="2 demo runs are running and 1 are waiting"):
+        board.start([quick()])
+
+    most_running = 0
+    waited = False
+    while not all(board.get(batch_id).finished for batch_id in batch_ids):
+        states = [board.get(batch_id).views()[0] for batch_id in batch_ids]
+        sessions = [board.get(batch_id).pid for batch_id in batch_ids]
+        live = [pid for pid in sessions if pid is not None and alive_in_session(pid)]
+        most_running = max(most_running, len(live))
+        waited |= any(run.state == "queued" and run.queue_position == 1 for run in states)
+        time.sleep(0.05)
+
+    assert most_running == 2
+    assert waited
+    statuses = [board.get(batch_id).views()[0].outcome.status for batch_id in batch_ids]
+    assert statuses == ["deadlock"] * 3
+
+
+def test_a_comparison_runs_its_runs_one_after_another() -> None:
+    board = RunBoard(RunSlots(limit=2, max_waiting=0))
+    batch_id = board.start([quick(scenario="parent-idle"), quick(method="forkserver")])
+    batch = board.get(batch_id)
+    seen_states = set()
+    while not batch.finished:
+        seen_states.add(tuple(run.state for run in batch.views()))
+        time.sleep(0.02)
+
+    assert ("running", "running") not in seen_states
+    assert ("running", "queued") in seen_states
+    assert [run.outcome.status for run in batch.views()] == ["ok", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"workers": 0}, "workers must be from 1 to 8, got 0"),
+        ({"rows": 1.5}, "rows must be a whole number from 1 to 1,000,000, got 1.5"),
+        ({"time_limit": True}, "time_limit must be a number from 1 to 60, got True"),
+        ({"scenario": "parent-busy"}, "scenario must be one of parent-uses-polars, parent-idle"),
+        ({"threads": 4}, "unknown setting threads"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_typed_error(raw: dict, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        parse_settings(raw)
+
+
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
