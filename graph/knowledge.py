@@ -1,0 +1,167 @@
+"""The knowledge base as a graph, and the questions the app asks of it.
+
+``KnowledgeGraph`` wraps a ``networkx.MultiDiGraph``: nodes are page ids and
+carry the page (attribute ``page``); edges run from the page a link is written
+on to its target, keyed by relation name (attribute ``relation``). It answers
+questions and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+from rapidfuzz import fuzz, process
+
+from graph.model import Page
+from graph.relations import RELATIONS, PageType
+
+__all__ = ["KnowledgeGraph", "SearchHit", "page_text"]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    page: Page
+    score: float
+    """0-100; higher is a better match."""
+    matched: str
+    """What matched: ``title``, ``domain`` or ``text``."""
+
+
+def page_text(page: Page) -> str:
+    """Every word of a page's prose, for full-text search."""
+    parts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(page.model_dump(exclude={"id", "type", "links", "last_updated", "sources", "demo"}))
+    return "\n".join(parts)
+
+
+class KnowledgeGraph:
+    """A read-only graph of pages joined by typed links."""
+
+    def __init__(self, pages: Mapping[str, Page]) -> None:
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((page_id, {"page": page}) for page_id, page in pages.items())
+        graph.add_edges_from(
+            (page_id, link.to, link.relation, {"relation": link.relation})
+            for page_id, page in pages.items()
+            for link in page.links
+            if link.to in pages and link.relation in RELATIONS
+        )
+        self.nx: nx.MultiDiGraph = nx.freeze(graph)
+        self._undirected = graph.to_undirected(as_view=True)
+        self._ids = list(pages)
+        self._titles = [pages[i].title.lower() for i in self._ids]
+        self._domains = [" ".join(pages[i].domains).lower() for i in self._ids]
+        self._texts: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self.nx.number_of_nodes()
+
+    def __contains__(self, page_id: object) -> bool:
+        return page_id in self.nx
+
+    @property
+    def pages(self) -> Iterable[Page]:
+        return (data for _, data in self.nx.nodes(data="page"))
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id; KeyError if there is none."""
+        return self.nx.nodes[page_id]["page"]
+
+    def neighbourhood(self, page_id: str, depth: int = 1) -> set[str]:
+        """Ids of pages within ``depth`` links of ``page_id``, either direction, itself included."""
+        return set(nx.single_source_shortest_path_length(self._undirected, page_id, cutoff=depth))
+
+    def links(self, page_id: str) -> dict[str, list[Page]]:
+        """Pages this page links to, grouped by relation label, in relation-table order."""
+        return self._grouped(
+            (relation, target) for _, target, relation in self.nx.out_edges(page_id, keys=True)
+        )
+
+    def backlinks(self, page_id: str) -> dict[str, list[Page]]:
+        """Pages linking here, grouped by the relation's inverse label (e.g. "Used by")."""
+        return self._grouped(
+            ((relation, source) for source, _, relation in self.nx.in_edges(page_id, keys=True)),
+            inverse=True,
+        )
+
+    def _grouped(
+        self, pairs: Iterable[tuple[str, str]], inverse: bool = False
+    ) -> dict[str, list[Page]]:
+        groups: dict[str, list[Page]] = defaultdict(list)
+        for relation, other in pairs:
+            groups[relation].append(self.page(other))
+        return {
+            (RELATIONS[name].inverse if inverse else RELATIONS[name].label): sorted(
+                groups[name], key=lambda p: p.title.lower()
+            )
+            for name in RELATIONS
+            if name in groups
+        }
+
+    def degree(self, page_id: str) -> int:
+        return self.nx.degree(page_id)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Pages matching ``query`` by title, domain or text, best first.
+
+        Titles and domains match fuzzily (a small typo still finds the page);
+        the full text matches by substring.
+        """
+        query = query.strip().lower()
+        if not query:
+            return []
+        best: dict[int, SearchHit] = {}
+
+        def offer(index: int, score: float, matched: str) -> None:
+            current = best.get(index)
+            if current is None or score > current.score:
+                best[index] = SearchHit(self.page(self._ids[index]), score, matched)
+
+        for choices, matched, cutoff in (
+            (self._titles, "title", 70),
+            (self._domains, "domain", 80),
+        ):
+            for _, score, index in process.extract(
+                query, choices, scorer=fuzz.partial_ratio, limit=limit * 3, score_cutoff=cutoff
+            ):
+                offer(index, score, matched)
+        for index, text in enumerate(self._full_texts()):
+            if query in text:
+                offer(index, 60.0, "text")
+        ranked = sorted(best.values(), key=lambda hit: (-hit.score, hit.page.title.lower()))
+        return ranked[:limit]
+
+    def _full_texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [page_text(self.page(i)).lower() for i in self._ids]
+        return self._texts
+
+    def shortest_path(self, source: str, target: str) -> list[str] | None:
+        """Ids along a shortest path between two pages, ignoring direction; None if none."""
+        try:
+            return nx.shortest_path(self._undirected, source, target)
+        except nx.NetworkXNoPath:
+            return None
+
+    def stats(self) -> dict[PageType, int]:
+        """Number of pages per type (every type present, zero included)."""
+        counts = Counter(page.page_type for page in self.pages)
+        return {page_type: counts.get(page_type, 0) for page_type in PageType}
+
+    @property
+    def link_count(self) -> int:
+        return self.nx.number_of_edges()
