@@ -1,0 +1,46 @@
+"""Heuristica: `streamlit run app.py`.
+
+The shell: page navigation, and the sidebar every page shares (the knowledge
+base's size and its problems).
+"""
+
+import streamlit as st
+
+from ui.knowledge_base import ENV_VAR, current
+
+st.set_page_config(page_title="Heuristica", page_icon=":material/hub:", layout="wide")
+
+kb = current()
+problems = kb.result.problems
+errors = len(kb.result.errors)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/explore.py", title="Explore", icon=":material/hub:", default=True),
+        st.Page("pages/browse.py", title="Browse", icon=":material/list:", url_path="browse"),
+        st.Page("pages/demo.py", title="Live demo", icon=":material/science:", url_path="demo"),
+        st.Page(
+            "pages/problems.py",
+            title=f"Problems ({len(problems)})" if problems else "Problems",
+            icon=":material/error:" if errors else ":material/check_circle:",
+            url_path="problems",
+        ),
+    ]
+)
+
+with st.sidebar:
+    if not kb.root.is_dir():
+        st.error(f"Knowledge base folder `{kb.root}` does not exist. Set {ENV_VAR} to a folder.")
+    stats = kb.graph.stats()
+    st.caption(
+        f"**{len(kb.graph)} pages** · {kb.graph.link_count} links  \n"
+        + " · ".join(f"{n} {t.label.lower()}" for t, n in stats.items())
+    )
+    if problems:
+        warnings = len(problems) - errors
+        st.warning(
+            f"{errors} errors, {warnings} warnings in the knowledge base: see **Problems**.",
+            icon=":material/warning:",
+        )
+
+navigation.run()
