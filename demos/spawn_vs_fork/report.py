@@ -130,10 +130,10 @@ def explanation(settings: DemoSettings, status: str) -> str:
             f"({starts}). The price is start-up time, which is the trade-off of {heuristic}."
         )
     return (
-        f"Forkserver forks each worker from a small server process that never ran a Polars "
-        f"query, so the workers inherit no half-copied thread pool ({starts}). It starts "
-        f"workers faster than spawn once the server is up; CPython 3.14 made it the default "
-        f"on Linux."
+        f"Forkserver forks each worker from a small server process that imported Polars but "
+        f"never ran a query, so no worker inherits a half-copied thread pool ({starts}). "
+        f"Because the server imports Polars once, its workers start much faster than "
+        f"spawn's; CPython 3.14 made it the default on Linux."
     )
 
 
