@@ -17,7 +17,7 @@ from graph.loader import load_knowledge
 from graph.relations import PageType
 from tests.kb import page, write
 
-P, LAZY, I, H, E, ISLAND = (
+P, LAZY, IMPL, H, E, ISLAND = (
     "principle/fork-copies-one-thread",
     "principle/lazy-pools",
     "implementation/get-context",
@@ -35,7 +35,7 @@ def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
         "p.yaml",
         page(
             P,
-            ("implemented_by", I),
+            ("implemented_by", IMPL),
             ("uses_heuristic", H),
             ("builds_on", LAZY),
             title="Fork copies only the calling thread",
@@ -46,7 +46,7 @@ def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     write(
         root,
         "i.yaml",
-        page(I, ("requires_env", E), title="multiprocessing.get_context", usage="forkserver too"),
+        page(IMPL, ("requires_env", E), title="multiprocessing.get_context", usage="forkserver too"),
     )
     write(root, "h.yaml", page(H, ("requires_env", E), title="Use spawn, not fork"))
     write(root, "e.yaml", page(E, title="Linux"))
@@ -58,13 +58,13 @@ def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
 
 def test_nodes_carry_pages_and_edges_carry_relations(kg: KnowledgeGraph) -> None:
     assert kg.nx.nodes[H]["page"].title == "Use spawn, not fork"
-    assert kg.nx.edges[P, I, "implemented_by"]["relation"] == "implemented_by"
+    assert kg.nx.edges[P, IMPL, "implemented_by"]["relation"] == "implemented_by"
     assert kg.link_count == 5
 
 
 def test_neighbourhood_follows_links_both_ways(kg: KnowledgeGraph) -> None:
     assert kg.neighbourhood(H, 1) == {H, P, E}
-    assert kg.neighbourhood(H, 2) == {H, P, E, I, LAZY}
+    assert kg.neighbourhood(H, 2) == {H, P, E, IMPL, LAZY}
     assert kg.neighbourhood(ISLAND, 3) == {ISLAND}
 
 
@@ -76,7 +76,7 @@ def test_links_are_grouped_by_relation_label(kg: KnowledgeGraph) -> None:
 
 def test_backlinks_are_grouped_by_inverse_label(kg: KnowledgeGraph) -> None:
     assert {k: [p.id for p in v] for k, v in kg.backlinks(E).items()} == {
-        "Required by": [I, H]
+        "Required by": [IMPL, H]
     }
     assert list(kg.backlinks(H)) == ["Used by"]
     assert list(kg.backlinks(LAZY)) == ["Basis for"]
@@ -95,7 +95,7 @@ def test_search_finds_by_domain(kg: KnowledgeGraph) -> None:
 
 def test_search_finds_by_text(kg: KnowledgeGraph) -> None:
     hits = kg.search("forkserver")
-    assert [(h.page.id, h.matched) for h in hits] == [(I, "text")]
+    assert [(h.page.id, h.matched) for h in hits] == [(IMPL, "text")]
 
 
 def test_search_with_blank_query_finds_nothing(kg: KnowledgeGraph) -> None:
@@ -103,7 +103,7 @@ def test_search_with_blank_query_finds_nothing(kg: KnowledgeGraph) -> None:
 
 
 def test_shortest_path_ignores_direction(kg: KnowledgeGraph) -> None:
-    assert kg.shortest_path(LAZY, E) in ([LAZY, P, I, E], [LAZY, P, H, E])
+    assert kg.shortest_path(LAZY, E) in ([LAZY, P, IMPL, E], [LAZY, P, H, E])
     assert kg.shortest_path(ISLAND, E) is None
 
 

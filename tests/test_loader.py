@@ -11,7 +11,7 @@ from graph.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
 from graph.problems import Problem
 from tests.kb import dump, page, write
 
-P, I, H, E = (
+P, IMPL, H, E = (
     "principle/fork-copies-one-thread",
     "implementation/get-context",
     "heuristic/use-spawn",
@@ -20,8 +20,8 @@ P, I, H, E = (
 
 
 def sound_base(root: Path) -> None:
-    write(root, "p.yaml", page(P, ("implemented_by", I), ("uses_heuristic", H)))
-    write(root, "i.yaml", page(I, ("requires_env", E)))
+    write(root, "p.yaml", page(P, ("implemented_by", IMPL), ("uses_heuristic", H)))
+    write(root, "i.yaml", page(IMPL, ("requires_env", E)))
     write(root, "h.yaml", page(H, ("requires_env", E)))
     write(root, "e.yaml", page(E))
 
@@ -36,8 +36,8 @@ def test_sound_base_loads_every_page_without_problems(tmp_path: Path) -> None:
     sound_base(tmp_path)
     result = load_knowledge(tmp_path)
     assert result.problems == []
-    assert set(result.pages) == {P, I, H, E}
-    assert result.pages[I].code_reference.import_ == "import multiprocessing"
+    assert set(result.pages) == {P, IMPL, H, E}
+    assert result.pages[IMPL].code_reference.import_ == "import multiprocessing"
 
 
 def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
@@ -129,12 +129,12 @@ def test_link_to_missing_page_suggests_the_page_meant(tmp_path: Path) -> None:
         "link to 'environment/linx', which does not exist (did you mean 'environment/linux'?)"
     )
     assert "heuristic/other" not in result.pages
-    assert set(result.pages) == {P, I, H, E}
+    assert set(result.pages) == {P, IMPL, H, E}
 
 
 def test_link_breaking_the_relation_table_is_refused(tmp_path: Path) -> None:
     sound_base(tmp_path)
-    text = dump(page("heuristic/other", ("implemented_by", I)))
+    text = dump(page("heuristic/other", ("implemented_by", IMPL)))
     write(tmp_path, "h2.yaml", text)
     problem = only(load_knowledge(tmp_path))
     assert problem.code == "relation-not-allowed"
@@ -239,7 +239,7 @@ def test_one_bad_file_never_hides_the_others(tmp_path: Path) -> None:
     write(tmp_path, "b-bad.yaml", b"\xff\xfe")
     result = load_knowledge(tmp_path)
     assert {p.code for p in result.errors} == {"yaml-syntax", "not-utf8"}
-    assert set(result.pages) == {P, I, H, E}
+    assert set(result.pages) == {P, IMPL, H, E}
 
 
 def test_problem_prints_as_file_line_col(tmp_path: Path) -> None:
