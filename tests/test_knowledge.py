@@ -1,9 +1,9 @@
 """KnowledgeGraph queries on a small hand-made knowledge base.
 
-    fork-copies-one-thread --implemented_by--> get-context --requires_env--> linux
-            |  \\--builds_on--> lazy-pools                                   ^
-            \\--uses_heuristic--> use-spawn --requires_env---------------------/
-    island (a principle with no links)
+fork-copies-one-thread --implemented_by--> get-context --requires_env--> linux
+        |  \\--builds_on--> lazy-pools                                   ^
+        \\--uses_heuristic--> use-spawn --requires_env---------------------/
+island (a principle with no links)
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     write(
         root,
         "i.yaml",
-        page(IMPL, ("requires_env", E), title="multiprocessing.get_context", usage="forkserver too"),
+        page(
+            IMPL, ("requires_env", E), title="multiprocessing.get_context", usage="forkserver too"
+        ),
     )
     write(root, "h.yaml", page(H, ("requires_env", E), title="Use spawn, not fork"))
     write(root, "e.yaml", page(E, title="Linux"))
@@ -75,9 +77,7 @@ def test_links_are_grouped_by_relation_label(kg: KnowledgeGraph) -> None:
 
 
 def test_backlinks_are_grouped_by_inverse_label(kg: KnowledgeGraph) -> None:
-    assert {k: [p.id for p in v] for k, v in kg.backlinks(E).items()} == {
-        "Required by": [IMPL, H]
-    }
+    assert {k: [p.id for p in v] for k, v in kg.backlinks(E).items()} == {"Required by": [IMPL, H]}
     assert list(kg.backlinks(H)) == ["Used by"]
     assert list(kg.backlinks(LAZY)) == ["Basis for"]
     assert kg.backlinks(P) == {}
