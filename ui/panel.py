@@ -1,0 +1,209 @@
+"""The page panel: one knowledge page, every section of its type in order,
+then the pages it is linked with, each a link that opens it in the explorer.
+
+``render_page`` draws into the current Streamlit container. Page content is
+untrusted: Markdown fields go to ``st.markdown`` (which escapes raw HTML),
+short strings are escaped (``ui.markdown``), code goes to ``st.code`` and
+table cells to ``st.table``; no page text is ever passed as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import streamlit as st
+from pydantic import BaseModel
+
+import demos
+from graph.knowledge import KnowledgeGraph
+from graph.model import (
+    SECTIONS,
+    CodeReference,
+    CommonError,
+    Dependency,
+    Insight,
+    IOContract,
+    Page,
+    SystemRequirement,
+    UsageExample,
+)
+from graph.relations import PageType
+from graph.render import TYPE_COLOURS
+from ui.markdown import escape_markdown
+
+__all__ = [
+    "EXPLORE_PAGE",
+    "PREVIEW_LINKS",
+    "TYPE_ICONS",
+    "explore_link",
+    "related",
+    "render_page",
+]
+
+EXPLORE_PAGE = "pages/explore.py"
+DEMO_PAGE = "pages/demo.py"
+PREVIEW_LINKS = 5
+"""How many related pages a preview lists."""
+
+TYPE_ICONS: dict[PageType, str] = {
+    PageType.PRINCIPLE: ":material/lightbulb:",
+    PageType.IMPLEMENTATION: ":material/code:",
+    PageType.HEURISTIC: ":material/tips_and_updates:",
+    PageType.ENVIRONMENT: ":material/dns:",
+}
+
+
+def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> None:
+    """Draw ``page`` into the current container.
+
+    ``preview`` draws a compact card (type, title, overview, domains, a few
+    related pages and a link to the full page) for a page that is only
+    selected; otherwise every section of the page's type is drawn, then all
+    related pages grouped by relation, both directions.
+    """
+    _type_badge(page.page_type)
+    if preview:
+        st.subheader(escape_markdown(page.title), anchor=False)
+        st.markdown(page.overview)
+        _domains(page.domains)
+        for label, other in list(related(kg, page.id))[:PREVIEW_LINKS]:
+            explore_link(other, prefix=label)
+        explore_link(page, label="Open this page", icon=":material/open_in_full:")
+        return
+    st.header(escape_markdown(page.title), anchor=False)
+    _metadata(page)
+    for field, heading in SECTIONS[page.page_type]:
+        st.subheader(heading, anchor=False)
+        _SECTION_RENDERERS.get(field, st.markdown)(getattr(page, field))
+    _related_pages(page, kg)
+
+
+def related(kg: KnowledgeGraph, page_id: str) -> Iterator[tuple[str, Page]]:
+    """(relation label, page) for every page linked with ``page_id``: its own
+    links first (e.g. "Implemented by"), then its backlinks (e.g. "Used by")."""
+    for groups in (kg.links(page_id), kg.backlinks(page_id)):
+        for label, pages in groups.items():
+            for other in pages:
+                yield label, other
+
+
+def explore_link(
+    page: Page, *, label: str | None = None, prefix: str = "", icon: str | None = None
+) -> None:
+    """A link that opens ``page`` in the explorer, in the same browser session."""
+    text = escape_markdown(page.title) if label is None else label
+    st.page_link(
+        EXPLORE_PAGE,
+        label=f"{prefix}: {text}" if prefix else text,
+        icon=icon or TYPE_ICONS[page.page_type],
+        query_params={"node": page.id},
+    )
+
+
+def _type_badge(page_type: PageType) -> None:
+    # The only HTML in the panel: the colour and label come from code, never
+    # from a page, so that the badge matches the graph's colour exactly.
+    st.markdown(
+        f'<span style="background:{TYPE_COLOURS[page_type]};color:#fff;'
+        "padding:0.1rem 0.55rem;border-radius:0.75rem;font-size:0.8rem;"
+        f'font-weight:600">{page_type.label}</span>',
+        unsafe_allow_html=True,
+    )
+
+
+def _domains(domains: Sequence[str]) -> None:
+    st.markdown(" ".join(f":gray-badge[{escape_markdown(d)}]" for d in domains))
+
+
+def _metadata(page: Page) -> None:
+    with st.container(border=True):
+        _domains(page.domains)
+        st.markdown(
+            "**Knowledge sources**\n\n"
+            + "\n".join(
+                f"- [{escape_markdown(s.title)}](<{s.url}>) · *{s.kind.value.replace('_', ' ')}*"
+                for s in page.sources
+            )
+        )
+        st.caption(f"Last updated {page.last_updated.isoformat()}")
+        if page.demo in demos.REGISTRY:
+            st.page_link(
+                DEMO_PAGE,
+                label=f"Run the live demo: {escape_markdown(demos.REGISTRY[page.demo].title)}",
+                icon=":material/science:",
+                query_params={"demo": page.demo},
+            )
+
+
+def _heading(field: str) -> str:
+    """A field name as a column heading: ``trade_off`` -> "Trade off"."""
+    return field.replace("_", " ").capitalize()
+
+
+def _table(rows: Sequence[BaseModel], columns: Sequence[str]) -> None:
+    """Rows as a table with these fields as columns (Markdown in cells)."""
+    st.table([{_heading(column): getattr(row, column) or "" for column in columns} for row in rows])
+
+
+def _code_reference(ref: CodeReference) -> None:
+    st.markdown(f"**Repository** [{escape_markdown(ref.repository)}](<{ref.repository}>)")
+    lines = f", lines {escape_markdown(ref.lines)}" if ref.lines else ""
+    st.markdown(f"**File** {escape_markdown(ref.file)}{lines}")
+    st.markdown("**Signature**")
+    st.code(ref.signature, language="python")
+    st.markdown("**Import**")
+    st.code(ref.import_, language="python")
+
+
+def _io_contract(contract: IOContract) -> None:
+    for heading, rows in (("Inputs", contract.inputs), ("Outputs", contract.outputs)):
+        st.markdown(f"**{heading}**")
+        _table(rows, ("name", "type", "description"))
+
+
+def _usage_examples(examples: Sequence[UsageExample]) -> None:
+    for example in examples:
+        st.markdown(f"**{escape_markdown(example.title)}**")
+        st.code(example.code, language=example.language)
+        if example.explanation:
+            st.markdown(example.explanation)
+
+
+def _insight(insight: Insight) -> None:
+    for heading, text in (
+        ("Action", insight.action),
+        ("Value", insight.value),
+        ("Trade-off", insight.trade_off),
+        ("Compatibility", insight.compatibility),
+    ):
+        if text:
+            st.markdown(f"**{heading}**")
+            st.markdown(text)
+
+
+def _rows(columns: Sequence[str]) -> Callable[[Sequence[BaseModel]], None]:
+    return lambda rows: _table(rows, columns)
+
+
+_SECTION_RENDERERS: dict[str, Callable[..., None]] = {
+    "code_reference": _code_reference,
+    "io_contract": _io_contract,
+    "usage_examples": _usage_examples,
+    "insight": _insight,
+    "system_requirements": _rows(SystemRequirement.model_fields),
+    "dependencies": _rows(Dependency.model_fields),
+    "common_errors": _rows(CommonError.model_fields),
+    "quick_install": lambda text: st.code(text, language="bash"),
+}
+"""How each structured section is drawn; any other field is Markdown."""
+
+
+def _related_pages(page: Page, kg: KnowledgeGraph) -> None:
+    st.subheader("Related pages", anchor=False)
+    groups = [*kg.links(page.id).items(), *kg.backlinks(page.id).items()]
+    if not groups:
+        st.caption("No page links here, and this page links nowhere.")
+    for label, pages in groups:
+        st.markdown(f"**{label}**")
+        for other in pages:
+            explore_link(other)
