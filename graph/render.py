@@ -1,0 +1,188 @@
+"""Draw a View with pyvis / vis-network, in time linear in its size.
+
+``build_network`` fills a pyvis ``Network`` directly (pyvis's own
+``add_node``/``add_edge`` check duplicates by scanning a list: quadratic).
+The explorer component and ``standalone_html`` both draw from that one
+network, so colours, tooltips and vis options are decided here only.
+
+Page text reaches the browser only as vis-network labels (drawn on a canvas)
+and tooltips (set with ``innerText``), never as HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyvis
+from pyvis.network import Network
+
+from graph.knowledge import KnowledgeGraph
+from graph.relations import RELATIONS, PageType
+from graph.view import View
+
+__all__ = [
+    "TYPE_COLOURS",
+    "VIS_NETWORK_DIR",
+    "Position",
+    "build_network",
+    "legend",
+    "standalone_html",
+]
+
+Position = tuple[float, float]
+
+TYPE_COLOURS: dict[PageType, str] = {
+    PageType.PRINCIPLE: "#2196F3",
+    PageType.IMPLEMENTATION: "#FF9800",
+    PageType.HEURISTIC: "#F44336",
+    PageType.ENVIRONMENT: "#00BCD4",
+}
+
+VIS_NETWORK_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+"""The vis-network build pyvis ships (JS and CSS, Apache-2.0 / MIT)."""
+
+_FOCUS_BORDER = "#212121"
+_EDGE_COLOUR = "#9E9E9E"
+_LABEL_CHARS = 40
+_TOOLTIP_OVERVIEW_CHARS = 180
+_LARGE = 500
+"""From this many nodes on, drawing is simplified (no label wrapping work,
+edges hidden while dragging)."""
+
+
+def legend() -> list[tuple[str, str]]:
+    """(type label, colour) for every page type, in table order."""
+    return [(page_type.label, colour) for page_type, colour in TYPE_COLOURS.items()]
+
+
+def build_network(
+    view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
+) -> Network:
+    """A pyvis Network of ``view``: one node per visible page, one edge per link.
+
+    With ``positions`` (page id -> x, y) for every node, physics is off and
+    the nodes stay where they are put; without, vis-network lays them out.
+    """
+    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    nodes = [_node(kg, page_id, page_id == view.focus, positions) for page_id in sorted(view.nodes)]
+    net.nodes = nodes
+    net.node_ids = [node["id"] for node in nodes]
+    net.node_map = {node["id"]: node for node in nodes}
+    net.edges = [_edge(kg, edge.source, edge.target, edge.relation) for edge in view.edges]
+    net.options = _options(len(nodes), physics=positions is None)
+    return net
+
+
+def _node(
+    kg: KnowledgeGraph, page_id: str, focused: bool, positions: Mapping[str, Position] | None
+) -> dict[str, Any]:
+    page = kg.page(page_id)
+    colour = TYPE_COLOURS[page.page_type]
+    node: dict[str, Any] = {
+        "id": page_id,
+        "label": _shorten(page.title, _LABEL_CHARS),
+        "title": _tooltip(page.title, page.page_type.label, page.domains, page.overview),
+        "group": page.page_type.value,
+        "shape": "dot",
+        "size": 26 if focused else 14,
+        "borderWidth": 4 if focused else 1,
+        "color": {
+            "background": colour,
+            "border": _FOCUS_BORDER if focused else colour,
+            "highlight": {"background": colour, "border": _FOCUS_BORDER},
+            "hover": {"background": colour, "border": _FOCUS_BORDER},
+        },
+        "font": {"size": 18, "bold": True} if focused else {"size": 14},
+    }
+    if positions is not None:
+        node["x"], node["y"] = positions[page_id]
+    return node
+
+
+def _edge(kg: KnowledgeGraph, source: str, target: str, relation: str) -> dict[str, Any]:
+    return {
+        "id": f"{source}|{relation}|{target}",
+        "from": source,
+        "to": target,
+        "relation": relation,
+        "title": (
+            f"{kg.page(source).title}\n— {RELATIONS[relation].label} →\n{kg.page(target).title}"
+        ),
+        "arrows": "to",
+    }
+
+
+def _tooltip(title: str, type_label: str, domains: list[str], overview: str) -> str:
+    lines = [
+        title,
+        f"{type_label} · {', '.join(domains)}",
+        _shorten(overview, _TOOLTIP_OVERVIEW_CHARS),
+    ]
+    return "\n".join(lines)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _options(node_count: int, physics: bool) -> dict[str, Any]:
+    large = node_count >= _LARGE
+    return {
+        "nodes": {
+            "font": {
+                "face": "Source Sans Pro, Helvetica, Arial, sans-serif",
+                "color": "#212121",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
+            "widthConstraint": {"maximum": 170},
+        },
+        "edges": {
+            "color": {"color": _EDGE_COLOUR, "highlight": "#424242", "hover": "#424242"},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "smooth": False,
+            "width": 1.2,
+            "hoverWidth": 0.8,
+            "selectionWidth": 1.5,
+        },
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 200,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "multiselect": False,
+        },
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 110,
+                "springConstant": 0.06,
+                "avoidOverlap": 0.4,
+            },
+            "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+        },
+    }
+
+
+_REMOTE_TAG = re.compile(
+    r"<(?:link|script)\b[^>]*\b(?:href|src)\s*=\s*[\"']https?://[^>]*>(?:\s*</script>)?"
+    r"|<!--(?:(?!-->).)*?\b(?:href|src)\s*=.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def standalone_html(
+    view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
+) -> str:
+    """A self-contained HTML document drawing ``view``: vis-network inlined,
+    nothing loaded from anywhere else (pyvis's template links Bootstrap from a
+    CDN, and a comment names files under node_modules/; both are removed)."""
+    html = build_network(view, kg, positions).generate_html(notebook=False)
+    return _REMOTE_TAG.sub("", html)

@@ -1,0 +1,162 @@
+"""Explore: the graph around one page, and that page beside it.
+
+The page in focus lives in the URL (``?node=<page id>``) so it can be shared
+and Back returns to the previous one; everything else (depth, filters,
+expansions, selection) lives in ``st.session_state`` under ``explore_*``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+from graph.knowledge import KnowledgeGraph
+from graph.relations import PageType
+from graph.render import standalone_html
+from graph.view import MAX_DEPTH, build_view, default_focus, resolve_node_param
+from ui.graph_component import GraphEvent, graph_explorer
+from ui.graph_component.drawing import drawn_network, whole_graph_layout
+from ui.knowledge_base import current
+
+GRAPH_HEIGHT = 640
+TYPE_BY_LABEL = {t.label: t for t in PageType}
+
+st.session_state.setdefault("explore_expanded", set())
+st.session_state.setdefault("explore_selected", None)
+st.session_state.setdefault("explore_reset", 0)
+
+kb = current()
+kg = kb.graph
+
+if len(kg) == 0:
+    st.info("The knowledge base has no pages yet: add YAML pages under the knowledge folder.")
+    st.stop()
+
+request = resolve_node_param(st.query_params.get_all("node"), kg)
+if request.problem:
+    st.warning(request.problem, icon=":material/link_off:")
+focus = request.focus or default_focus(kg)
+
+if st.session_state.get("explore_focus") != focus:
+    st.session_state.explore_focus = focus
+    st.session_state.explore_selected = None
+    st.session_state.explore_expanded = set()
+
+
+def open_page(page_id: str) -> None:
+    st.query_params["node"] = page_id
+
+
+def toggle_expanded(page_id: str) -> None:
+    st.session_state.explore_expanded ^= {page_id}
+
+
+def reset_view() -> None:
+    st.session_state.explore_expanded = set()
+    st.session_state.explore_show_all = False
+    st.session_state.explore_reset += 1
+
+
+def on_graph_event(event: GraphEvent) -> None:
+    if event.node not in kg:
+        return
+    if event.kind == "open":
+        open_page(event.node)
+    elif event.kind == "expand":
+        st.session_state.explore_expanded |= {event.node}
+        st.session_state.explore_selected = event.node
+    else:
+        st.session_state.explore_selected = event.node
+
+
+controls = st.columns([1.1, 2.6, 1.3, 1.5, 1])
+depth = controls[0].segmented_control(
+    "Depth", list(range(1, MAX_DEPTH + 1)), default=1, key="explore_depth"
+)
+type_labels = controls[1].pills(
+    "Show types",
+    list(TYPE_BY_LABEL),
+    selection_mode="multi",
+    default=list(TYPE_BY_LABEL),
+    key="explore_types",
+)
+show_all = controls[2].toggle(
+    f"Whole graph ({len(kg):,} pages)", key="explore_show_all", help="Every page at once."
+)
+selected = st.session_state.explore_selected
+if selected not in kg:
+    selected = None
+expanded = st.session_state.explore_expanded
+target = selected or focus
+controls[3].button(
+    "Collapse selected" if target in expanded else "Expand selected",
+    on_click=toggle_expanded,
+    args=(target,),
+    disabled=show_all,
+    help="Show or hide the links of the selected page (or hold a node).",
+    icon=":material/unfold_more:",
+)
+controls[4].button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
+
+view = build_view(
+    kg,
+    focus,
+    depth=depth or 1,
+    expanded=expanded,
+    types={TYPE_BY_LABEL[label] for label in type_labels},
+    show_all=show_all,
+)
+net, revision = drawn_network(kg, kb.fingerprint, view)
+layout = whole_graph_layout(kg, kb.fingerprint) if view.show_all else None
+
+graph_column, panel_column = st.columns([3, 2], gap="medium")
+with graph_column:
+    graph_explorer(
+        net,
+        revision=revision,
+        focus=focus,
+        selected=selected,
+        computed_layout=view.show_all,
+        reset=st.session_state.explore_reset,
+        height=GRAPH_HEIGHT,
+        key="explore_graph",
+        on_event=on_graph_event,
+    )
+    st.caption(
+        f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
+        + (" · pick at least one type" if not type_labels else "")
+    )
+    st.download_button(
+        "Download this view as HTML",
+        data=lambda: standalone_html(view, kg, layout if view.show_all else None),
+        file_name="heuristica-graph.html",
+        mime="text/html",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def render_fallback(page_id: str, graph: KnowledgeGraph) -> None:
+    page = graph.page(page_id)
+    st.caption(page.page_type.label)
+    st.text(page.title)
+    st.text(page.overview)
+
+
+with panel_column:
+    if selected and selected != focus:
+        st.button(
+            "Open this page",
+            on_click=open_page,
+            args=(selected,),
+            type="primary",
+            icon=":material/open_in_new:",
+            help="Or double-click its node.",
+        )
+    if importlib.util.find_spec("ui.panel") is not None:
+        from ui.panel import render_page
+
+        render_page(kg.page(target), kg)
+    else:
+        render_fallback(target, kg)
