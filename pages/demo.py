@@ -97,6 +97,7 @@ def choose_settings(scenario: str) -> None:
             min_value=type(value)(low),
             max_value=type(value)(high),
             value=value,
+            format="%.1f" if name == "time_limit" else None,
             key=f"demo_{name}",
         )
 
@@ -129,8 +130,11 @@ def cancel() -> None:
 def show_run(run: RunView) -> None:
     """Status, progress, verdict and explanation of one run."""
     st.markdown(f"**{scenario_label(run.settings)}**")
+    if run.state == "queued" and run.queue_position:
+        st.info(f"Waiting for a free demo slot: number {run.queue_position} in line.")
+        return
     if run.state == "queued":
-        st.info(f"Waiting for a free slot: number {run.queue_position} in line.")
+        st.caption("Starts when the run above has finished.")
         return
     if run.state == "skipped":
         st.caption("Not run: the batch was cancelled first.")
@@ -200,24 +204,24 @@ def show_environment(runs: list[RunView]) -> None:
 def show_comparison(runs: list[RunView]) -> None:
     rows = comparison_rows([(run.settings, run.outcome) for run in runs])
     st.dataframe(rows, hide_index=True)
-    measured = [row for row in rows if row["workers + tasks (s)"] is not None]
-    if measured:
-        st.bar_chart(
-            {
-                "run": [row["run"] for row in measured],
-                "start-up (s)": [row["start-up (s)"] or 0.0 for row in measured],
-                "workers + tasks (s)": [row["workers + tasks (s)"] for row in measured],
-            },
-            x="run",
-            y=["start-up (s)", "workers + tasks (s)"],
-            stack=False,
-            y_label="seconds",
-        )
-        st.caption(
-            "Start-up: from starting the workers until all of them are ready (spawn and "
-            "forkserver import Python and Polars in each). Workers + tasks: until every "
-            "task is done, or the time limit for a run that hung."
-        )
+    for column, title in (
+        ("start-up (s)", "Start-up: from starting the workers until all are ready"),
+        ("workers + tasks (s)", "Workers + tasks: until every task is done, or the time limit"),
+    ):
+        measured = [row for row in rows if row[column] is not None]
+        if measured:
+            st.caption(title)
+            st.bar_chart(
+                {
+                    "run": [row["run"] for row in measured],
+                    column: [row[column] for row in measured],
+                },
+                x="run",
+                y=column,
+                horizontal=True,
+                sort=False,
+                height=180,
+            )
 
 
 def show_batch(batch_id: str) -> None:

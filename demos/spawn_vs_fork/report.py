@@ -20,6 +20,7 @@ __all__ = [
     "fork_warnings",
     "progress",
     "scenario_label",
+    "scenario_name",
     "verdict",
 ]
 
@@ -44,6 +45,12 @@ COMPARE_ALL = tuple(SCENARIOS.values())
 class Progress:
     fraction: float
     text: str
+
+
+def scenario_name(settings: DemoSettings) -> str:
+    """The short ``SCENARIOS`` name of the settings' (method, scenario) pair."""
+    pair = (settings.method, settings.scenario)
+    return next(name for name, known in SCENARIOS.items() if known == pair)
 
 
 def scenario_label(settings: DemoSettings) -> str:
@@ -155,7 +162,7 @@ def comparison_rows(
         result = outcome.result if outcome else {}
         rows.append(
             {
-                "run": scenario_label(settings),
+                "run": scenario_name(settings),
                 "status": outcome.status if outcome else "not run",
                 "start-up (s)": result.get("startup_seconds"),
                 "workers + tasks (s)": result.get("total_seconds"),

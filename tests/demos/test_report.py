@@ -91,7 +91,7 @@ def test_comparison_rows_show_not_run_for_runs_without_outcome() -> None:
 
     assert rows == [
         {
-            "run": "spawn after the parent used Polars",
+            "run": "spawn",
             "status": "not run",
             "start-up (s)": None,
             "workers + tasks (s)": None,
