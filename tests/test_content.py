@@ -4,6 +4,8 @@ the pages form one connected graph, and every page cites a real source."""
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -12,12 +14,15 @@ import pytest
 from demos import available as available_demos
 from graph.knowledge import KnowledgeGraph
 from graph.loader import LoadResult, load_knowledge
-from graph.model import Heuristic, Implementation
+from graph.model import Heuristic, Implementation, Page
 from graph.relations import PageType
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SEED = "heuristic/polars-use-spawn-not-fork"
 MIN_PAGES = 21
+# Fields holding code or shell rather than Markdown: `$` there is not math.
+NOT_MARKDOWN = {"code", "quick_install", "signature", "import", "url", "repository", "file"}
+CODE_OR_DISPLAY_MATH = re.compile(r"```.*?```|`[^`\n]*`|\$\$.*?\$\$", re.DOTALL)
 
 # Topics a newcomer needs around the seed; each must have its own page.
 REQUIRED_PAGES = (
@@ -96,3 +101,31 @@ def test_every_python_usage_example_is_valid_python(shipped: LoadResult) -> None
             except SyntaxError as error:
                 broken.append(f"{page.id}: {example.title}: {error}")
     assert broken == []
+
+
+def markdown_texts(page: Page) -> Iterator[tuple[str, str]]:
+    """(field path, text) for every Markdown text field of a page."""
+
+    def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in NOT_MARKDOWN:
+                    yield from walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{path}[{index}]")
+
+    return walk(page.model_dump(by_alias=True), page.id)
+
+
+def test_inline_math_is_closed_within_each_paragraph(shipped: LoadResult) -> None:
+    unclosed = [
+        f"{path}: {paragraph.strip()[:60]!r}"
+        for page in shipped.pages.values()
+        for path, text in markdown_texts(page)
+        for paragraph in CODE_OR_DISPLAY_MATH.sub("", text).split("\n\n")
+        if paragraph.count("$") % 2
+    ]
+    assert unclosed == []
