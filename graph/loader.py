@@ -11,8 +11,10 @@ and every other page loads.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Collection, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -412,6 +414,62 @@ def _check_orphans(parsed: dict[str, _Parsed], problems: list[Problem]) -> None:
             )
 
 
+PARALLEL_MIN_FILES = 2_000
+"""From this many files on, a second process parses half of them."""
+
+
+def _parse_file(path: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
+    try:
+        text = _read_text(Path(path))
+    except _Refused as refused:
+        return None, [refused.problem(shown)]
+    return parse_page(text, shown)
+
+
+_Shipped = tuple[str, str, dict[str, Any] | None, list[Problem]]
+
+
+def _parse_chunk(jobs: list[tuple[str, str]]) -> list[_Shipped]:
+    """Runs in a worker process: pages travel back as plain data, cheaper to pickle."""
+    shipped: list[_Shipped] = []
+    for path, shown in jobs:
+        item, problems = _parse_file(path, shown)
+        if item is None:
+            shipped.append((shown, "", None, problems))
+        else:
+            data = item.page.model_dump(by_alias=True, exclude_defaults=True)
+            shipped.append((shown, item.text, data, problems))
+    return shipped
+
+
+def _unship(shipped: _Shipped) -> tuple[_Parsed | None, list[Problem]]:
+    shown, text, data, problems = shipped
+    if data is None:
+        return None, problems
+    page = PAGE_MODELS[PageType(data["type"])].model_validate(data)
+    return _Parsed(page, shown, text), problems
+
+
+def _parse_all(jobs: list[tuple[str, str]]) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
+    """Parse every file, in order; on two or more cores, large bases use a second process.
+
+    The worker is started with spawn: the app server is multi-threaded, and
+    forking it is the very hazard this knowledge base teaches.
+    """
+    if len(jobs) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        for job in jobs:
+            yield _parse_file(*job)
+        return
+    half = len(jobs) // 2
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(_parse_chunk, jobs[half:])
+        for job in jobs[:half]:
+            yield _parse_file(*job)
+        for shipped in future.result():
+            yield _unship(shipped)
+
+
 def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> LoadResult:
     """Load every ``.yaml`` page below ``root``.
 
@@ -422,14 +480,8 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
     result = LoadResult(root=root)
     parsed: dict[str, _Parsed] = {}
     shown_root = _display_root(root)
-    for path in _files(root):
-        shown = os.path.join(shown_root, os.path.relpath(path, root))
-        try:
-            text = _read_text(path)
-        except _Refused as refused:
-            result.problems.append(refused.problem(shown))
-            continue
-        item, problems = parse_page(text, shown)
+    jobs = [(str(p), os.path.join(shown_root, os.path.relpath(p, root))) for p in _files(root)]
+    for item, problems in _parse_all(jobs):
         result.problems.extend(problems)
         if item is None:
             continue
@@ -437,7 +489,7 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
         if first is not None:
             result.problems.append(
                 Problem(
-                    shown,
+                    item.file,
                     *astuple(item.mark(("id",))),
                     Severity.ERROR,
                     "duplicate-id",

@@ -245,3 +245,20 @@ def test_one_bad_file_never_hides_the_others(tmp_path: Path) -> None:
 def test_problem_prints_as_file_line_col(tmp_path: Path) -> None:
     write(tmp_path, "h.yaml", page(H, type="heurstic"))
     assert str(only(load_knowledge(tmp_path))).startswith(f"{tmp_path / 'h.yaml'}:1:7: error: ")
+
+
+def test_second_process_path_reports_the_same_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sound_base(tmp_path)
+    for n in range(6):
+        write(tmp_path, f"z/h{n}.yaml", page(f"heuristic/h{n}", ("requires_env", E)))
+    write(tmp_path, "z/zz-broken.yaml", page("heuristic/zz", ("requires_env", "environment/x")))
+    write(tmp_path, "z/zz-syntax.yaml", "type: [")
+    serial = load_knowledge(tmp_path)
+    monkeypatch.setattr("graph.loader.PARALLEL_MIN_FILES", 2)
+    parallel = load_knowledge(tmp_path)
+    assert parallel.problems == serial.problems
+    assert {p.code for p in parallel.errors} == {"broken-link", "yaml-syntax"}
+    assert parallel.pages == serial.pages
+    assert len(parallel.pages) == 10
