@@ -7,17 +7,15 @@ expansions, selection) lives in ``st.session_state`` under ``explore_*``.
 
 from __future__ import annotations
 
-import importlib.util
-
 import streamlit as st
 
-from graph.knowledge import KnowledgeGraph
 from graph.relations import PageType
 from graph.render import standalone_html
 from graph.view import MAX_DEPTH, build_view, default_focus, resolve_node_param
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.graph_component.drawing import drawn_network, whole_graph_layout
 from ui.knowledge_base import current
+from ui.panel import render_page
 
 GRAPH_HEIGHT = 640
 TYPE_BY_LABEL = {t.label: t for t in PageType}
@@ -137,26 +135,5 @@ with graph_column:
     )
 
 
-def render_fallback(page_id: str, graph: KnowledgeGraph) -> None:
-    page = graph.page(page_id)
-    st.caption(page.page_type.label)
-    st.text(page.title)
-    st.text(page.overview)
-
-
 with panel_column:
-    if selected and selected != focus:
-        st.button(
-            "Open this page",
-            on_click=open_page,
-            args=(selected,),
-            type="primary",
-            icon=":material/open_in_new:",
-            help="Or double-click its node.",
-        )
-    if importlib.util.find_spec("ui.panel") is not None:
-        from ui.panel import render_page
-
-        render_page(kg.page(target), kg)
-    else:
-        render_fallback(target, kg)
+    render_page(kg.page(target), kg, preview=target != focus)

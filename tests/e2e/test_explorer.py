@@ -1,0 +1,118 @@
+"""The explorer in a real browser: what a reader does with the graph, and sees."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import RequestLog
+from tests.e2e.graph import (
+    double_click_node,
+    expect_panel_title,
+    hold_node,
+    node_ids,
+    node_point,
+    open_explorer,
+    positions,
+    url_node,
+    wait_for_focus,
+    wait_for_node,
+)
+
+FOCUS = "heuristic/polars-use-spawn-not-fork"
+NEIGHBOUR = "environment/polars-2"
+NEIGHBOUR_TITLE = "Polars 2"
+TWO_AWAY = "implementation/polars-group-by"
+MALICIOUS = "principle/malicious-markup"
+
+
+def test_default_view_shows_the_spawn_heuristic_and_its_neighbours(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    expect_panel_title(page, "Polars: use spawn, not fork")
+    assert {FOCUS, NEIGHBOUR, MALICIOUS} <= node_ids(frame)
+    assert TWO_AWAY not in node_ids(frame)
+
+
+def test_double_click_opens_the_page_in_the_panel_and_the_url(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    double_click_node(page, frame, NEIGHBOUR)
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    assert url_node(page) == [NEIGHBOUR]
+    wait_for_focus(frame, NEIGHBOUR)
+    assert TWO_AWAY in node_ids(frame)
+
+
+def test_click_previews_a_page_without_navigating(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    page.mouse.click(*node_point(page, frame, NEIGHBOUR))
+    expect(page.get_by_role("heading", name=NEIGHBOUR_TITLE, exact=True)).to_be_visible()
+    assert url_node(page) == []
+
+
+def test_holding_a_node_adds_its_neighbours_and_moves_nothing(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    before = positions(frame)
+    hold_node(page, frame, NEIGHBOUR)
+    wait_for_node(frame, TWO_AWAY)
+    after = positions(frame)
+    assert set(after) == set(before) | {TWO_AWAY}
+    for node, (x, y) in before.items():
+        assert abs(after[node][0] - x) < 0.5 and abs(after[node][1] - y) < 0.5, node
+
+
+def test_graph_keeps_its_layout_across_reruns(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    before = positions(frame)
+    page.mouse.click(*node_point(page, frame, NEIGHBOUR))
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    page.get_by_role("button", name="Expand selected").click()
+    wait_for_node(frame, TWO_AWAY)
+    after = positions(frame)
+    assert all(after[node] == position for node, position in before.items())
+
+
+def test_a_deep_link_opens_that_page(page: Page, app_url: str):
+    frame = open_explorer(page, app_url, node=TWO_AWAY)
+    expect_panel_title(page, "polars.DataFrame.group_by")
+    wait_for_focus(frame, TWO_AWAY)
+    assert node_ids(frame) == {TWO_AWAY, NEIGHBOUR}
+
+
+def test_a_deep_link_to_an_unknown_page_warns_and_shows_the_default(page: Page, app_url: str):
+    open_explorer(page, app_url, node="heuristic/no-such-page")
+    expect(page.get_by_text("There is no page heuristic/no-such-page")).to_be_visible()
+    expect_panel_title(page, "Polars: use spawn, not fork")
+
+
+def test_back_returns_to_the_previous_page(page: Page, app_url: str):
+    frame = open_explorer(page, app_url, node=TWO_AWAY)
+    expect_panel_title(page, "polars.DataFrame.group_by")
+    double_click_node(page, frame, NEIGHBOUR)
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    page.go_back()
+    expect_panel_title(page, "polars.DataFrame.group_by")
+    assert url_node(page) == [TWO_AWAY]
+    wait_for_focus(frame, TWO_AWAY)
+
+
+def test_no_request_leaves_the_machine(page: Page, app_url: str, requests_made: RequestLog):
+    frame = open_explorer(page, app_url)
+    double_click_node(page, frame, NEIGHBOUR)
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    page.wait_for_load_state("networkidle")
+    assert len(requests_made.urls) > 5
+    assert requests_made.remote == []
+
+
+def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    frame = open_explorer(page, app_url)
+    assert MALICIOUS in node_ids(frame)
+    page.mouse.move(*node_point(page, frame, MALICIOUS))
+    expect(frame.locator("div.vis-tooltip")).to_contain_text("<img src=x onerror=")
+    double_click_node(page, frame, MALICIOUS)
+    expect(page.get_by_text("window.parent.__heuristicaXss=1").first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__heuristicaXss") is None
+    assert frame.evaluate("window.__heuristicaXss") is None
+    assert dialogs == []
