@@ -19,44 +19,11 @@ from graph.relations import RELATIONS, PageType
 
 __all__ = ["generate"]
 
-WORDS = [
-    "fork",
-    "spawn",
-    "forkserver",
-    "thread",
-    "pool",
-    "mutex",
-    "lock",
-    "child",
-    "parent",
-    "process",
-    "worker",
-    "polars",
-    "rayon",
-    "pickle",
-    "import",
-    "guard",
-    "context",
-    "executor",
-    "queue",
-    "pipe",
-    "signal",
-    "memory",
-    "copy",
-    "write",
-    "deadlock",
-    "latency",
-    "start",
-    "method",
-    "default",
-    "platform",
-    "linux",
-    "macos",
-    "windows",
-    "python",
-    "interpreter",
-    "runtime",
-]
+WORDS = (
+    "fork spawn forkserver thread pool mutex lock child parent process worker polars rayon "
+    "pickle import guard context executor queue pipe signal memory copy write deadlock "
+    "latency start method default platform linux macos windows python interpreter runtime"
+).split()
 
 _TYPES = list(PageType)
 _SHARES = {PageType.PRINCIPLE: 0.2, PageType.IMPLEMENTATION: 0.35, PageType.HEURISTIC: 0.25}
