@@ -8,7 +8,8 @@ import streamlit as st
 
 from ui.knowledge_base import ENV_VAR, current
 
-st.set_page_config(page_title="Heuristica", page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn locally; a :material/...: one is fetched from the internet.
+st.set_page_config(page_title="Heuristica", page_icon="🕸️", layout="wide")
 
 kb = current()
 problems = kb.result.problems
