@@ -141,6 +141,12 @@ def show_run(run: RunView) -> None:
         return
     step = progress(run.settings, run.events)
     st.progress(step.fraction, text=step.text)
+    started = [event for event in run.events if event["event"] == "workers_started"]
+    if started:
+        st.caption(
+            f"The parent process had {started[0]['parent_threads']} threads when it started "
+            "its workers."
+        )
     if run.outcome is None:
         return
     show_verdict(run.settings, run.outcome)
@@ -163,7 +169,11 @@ def show_fork_warning_note(runs: list[RunView]) -> None:
     warnings = [line for run in runs for line in fork_warnings(run.events)]
     version = environment["python"]
     if warnings:
-        st.warning("The interpreter warned about forking a multi-threaded process:")
+        st.warning(
+            "The interpreter warned about forking a multi-threaded process. It warns whenever "
+            "the parent has more than one thread, and importing Polars alone starts a few, so "
+            "the warning flags the risk even for a fork that happens to work."
+        )
         st.code("\n".join(warnings), language="text")
     elif tuple(int(part) for part in version.split(".")[:2]) >= (3, 12):
         st.caption(

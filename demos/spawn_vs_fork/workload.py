@@ -22,6 +22,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 import polars as pl
+import psutil
 
 from demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
 
@@ -85,9 +86,17 @@ def run(
         emit({"event": "parent_idle"})
 
     events = multiprocessing.get_context(settings.method.value).Queue()
+    # Native threads count too: importing Polars alone starts a few background ones.
+    parent_threads = psutil.Process().num_threads()
     pool_started = time.monotonic()
     processes = start_workers(settings, events)
-    emit({"event": "workers_started", "seconds": time.monotonic() - pool_started})
+    emit(
+        {
+            "event": "workers_started",
+            "seconds": time.monotonic() - pool_started,
+            "parent_threads": parent_threads,
+        }
+    )
     progress = _collect(settings, processes, events, pool_started, emit, should_stop)
     stuck = _stop_workers(processes, grace=EXIT_GRACE_SECONDS if progress["status"] == "ok" else 0)
     return {"event": "result", **progress, "stuck_killed": stuck}

@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from demos.runs import BOARD
+from demos.slots import RunSlots
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "demo.py")
 
@@ -92,3 +93,41 @@ def test_a_scenario_in_the_address_preselects_the_form() -> None:
     assert not app.warning
     assert app.selectbox(key="demo_method").value == "fork"
     assert app.radio(key="demo_scenario").value == "parent-idle"
+
+
+def test_compare_all_shows_every_method_side_by_side() -> None:
+    app = tiny(open_page(), "fork", time_limit=1)
+
+    app.button(key="demo_compare").click().run()
+    batch = BOARD.get(app.session_state["demo_batch_id"])
+    assert BOARD.wait(batch.batch_id, timeout=60)
+    app.run()
+
+    table = app.dataframe[0].value
+    assert list(table["run"]) == ["fork-after-polars", "fork-idle-parent", "spawn", "forkserver"]
+    assert list(table["status"]) == ["deadlock", "ok", "ok", "ok"]
+    assert len(app.get("vega_lite_chart")) == 2
+
+
+def test_a_full_server_says_to_retry_instead_of_starting(monkeypatch) -> None:
+    monkeypatch.setattr(BOARD, "slots", RunSlots(limit=1, max_waiting=0))
+    BOARD.slots.wait_turn(BOARD.slots.enqueue(), cancelled=lambda: False)
+    app = tiny(open_page(), "spawn", time_limit=2)
+
+    app.button(key="demo_run").click().run()
+
+    (error,) = app.error
+    assert error.value.startswith("Not started: 1 demo runs are running and 0 are waiting")
+    assert "demo_batch_id" not in app.session_state
+
+
+def test_a_run_whose_browser_session_is_gone_still_ends_at_its_time_limit() -> None:
+    app = tiny(open_page(), "fork", time_limit=1)
+    app.button(key="demo_run").click().run()
+    batch = BOARD.get(app.session_state["demo_batch_id"])
+    del app  # nobody polls this run any more
+
+    assert BOARD.wait(batch.batch_id, timeout=1 + 10)
+    (run,) = batch.views()
+    assert run.outcome.status == "deadlock"
+    assert run.outcome.leftovers == []

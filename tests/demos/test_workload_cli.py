@@ -105,3 +105,12 @@ def test_bad_settings_exit_with_code_2_and_say_what_is_wrong(
     assert run.returncode == 2
     assert message in run.stderr
     assert run.events == []
+
+
+def test_the_parent_forks_with_more_threads_once_it_has_used_polars(run_cli) -> None:
+    idle = run_cli("--method", "spawn", "--parent-idle", *QUICK)
+    warmed = run_cli("--method", "spawn", "--parent-uses-polars", *QUICK)
+
+    (idle_start,) = idle.of_kind("workers_started")
+    (warmed_start,) = warmed.of_kind("workers_started")
+    assert warmed_start["parent_threads"] > idle_start["parent_threads"]
