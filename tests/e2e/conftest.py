@@ -118,14 +118,21 @@ class RequestLog:
 
     def route(self, route: Route, request: Request) -> None:
         self.urls.append(request.url)
-        if urlsplit(request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
+        if _leaves_the_machine(request.url):
             route.abort()
+        else:
+            route.continue_()
 
     @property
     def remote(self) -> list[str]:
-        return [u for u in self.urls if urlsplit(u).hostname not in LOCAL_HOSTS]
+        return [u for u in self.urls if _leaves_the_machine(u)]
+
+
+def _leaves_the_machine(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in {"file", "data", "blob", "about"} and (
+        parts.hostname not in LOCAL_HOSTS
+    )
 
 
 @pytest.fixture

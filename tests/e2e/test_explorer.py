@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RequestLog
-from tests.e2e.graph import (
+from tests.e2e.locators import (
     double_click_node,
     expect_panel_title,
     hold_node,

@@ -1,0 +1,54 @@
+"""pages/explore.py under Streamlit's AppTest (through app.py, whose navigation
+makes it the default page): deep links, good and bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
+
+
+@pytest.fixture
+def explore(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(FIXTURE_KB))
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def test_without_a_node_the_default_page_is_shown(explore: AppTest):
+    at = explore.run()
+    assert not at.exception
+    assert not at.warning
+    assert headers(at) == ["Polars\\: use spawn, not fork"]
+
+
+def test_a_valid_node_opens_that_page(explore: AppTest):
+    explore.query_params["node"] = "environment/polars-2"
+    at = explore.run()
+    assert not at.exception
+    assert not at.warning
+    assert headers(at) == ["Polars 2"]
+
+
+def test_an_unknown_node_warns_naming_it_and_shows_the_default_view(explore: AppTest):
+    explore.query_params["node"] = "heuristic/no-such-page"
+    at = explore.run()
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert "`heuristic/no-such-page`" in at.warning[0].value
+    assert headers(at) == ["Polars\\: use spawn, not fork"]
+
+
+def test_a_malformed_node_warns_and_shows_the_default_view(explore: AppTest):
+    explore.query_params["node"] = "<script>alert(1)</script>"
+    at = explore.run()
+    assert not at.exception
+    assert "is not a page id" in at.warning[0].value
+    assert headers(at) == ["Polars\\: use spawn, not fork"]
