@@ -48,6 +48,7 @@ def _summary(result: LoadResult) -> dict[str, object]:
         "pages": len(result.pages),
         "pages_per_type": {t.value: n for t, n in graph.stats().items()},
         "links": graph.link_count,
+        "tours": len(result.tours),
         "errors": len(result.errors),
         "warnings": len(result.warnings),
     }
@@ -65,6 +66,7 @@ def _check(args: argparse.Namespace) -> int:
         per_type = ", ".join(f"{n} {t}" for t, n in summary["pages_per_type"].items())  # type: ignore[attr-defined]
         print(
             f"{summary['pages']} pages ({per_type}), {summary['links']} links, "
+            f"{summary['tours']} tours, "
             f"{summary['errors']} errors, {summary['warnings']} warnings"
         )
     return 1 if result.errors else 0

@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from graph.model import PAGE_MODELS, Page
+from graph.model import PAGE_MODELS, Page, Tour
 from graph.problems import Problem, Severity, did_you_mean
 from graph.relations import RELATIONS, PageType, allowed_targets
 
-__all__ = ["MAX_FILE_BYTES", "LoadResult", "load_knowledge", "parse_page"]
+__all__ = ["MAX_FILE_BYTES", "TOURS_FOLDER", "LoadResult", "load_knowledge", "parse_page"]
+
+TOURS_FOLDER = "tours"
+"""Files in this top-level folder of a knowledge base are tours, not pages."""
 
 MAX_FILE_BYTES = 256 * 1024
 """A page larger than this is refused: no real page is this long."""
@@ -73,6 +76,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     """Page id -> the file it came from."""
+    tours: dict[str, Tour] = field(default_factory=dict)
+    """Tour id -> tour, from the ``tours/`` folder."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,6 +110,15 @@ class _Parsed:
     def mark(self, loc: tuple[str | int, ...]) -> Mark:
         """Where ``loc`` is written. Parses again: only needed for the rare problem."""
         return _locate(_compose(self.text), loc, at_key=False)
+
+
+@dataclass
+class _ParsedTour:
+    tour: Tour
+    file: str
+    text: str
+
+    mark = _Parsed.mark
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -162,8 +176,6 @@ def _locate(root: yaml.Node, loc: tuple[str | int, ...], at_key: bool) -> Mark:
 
 def _field_names(model: type, loc: tuple[str | int, ...]) -> list[str]:
     """The field names a model accepts at ``loc``, for "did you mean"."""
-    from pydantic import BaseModel
-
     current: Any = model
     for part in loc:
         if isinstance(part, int):
@@ -190,7 +202,9 @@ def _path(loc: tuple[str | int, ...]) -> str:
 _FRIENDLY = {
     "id": "must be '<type>/<slug>' in lowercase letters, digits and hyphens, "
     "e.g. 'heuristic/use-spawn'",
+    "Tour.id": "must be lowercase letters, digits and hyphens, e.g. 'why-fork-deadlocks'",
     "to": "must be a page id '<type>/<slug>', e.g. 'principle/posix-fork'",
+    "page": "must be a page id '<type>/<slug>', e.g. 'principle/posix-fork'",
     "url": "must be an http:// or https:// address",
     "repository": "must be an http:// or https:// address",
     "domains": "must be a word of letters, digits and '_', e.g. 'Python_Performance'",
@@ -209,7 +223,9 @@ def _message(model: type, error: dict[str, Any]) -> tuple[str, str]:
         return "missing-field", f"missing required section '{where}'"
     if kind == "string_pattern_mismatch":
         named = next((str(p) for p in reversed(loc) if str(p) in _FRIENDLY), "")
-        rule = _FRIENDLY.get(named, error["msg"].lower())
+        rule = _FRIENDLY.get(f"{model.__name__}.{named}") or _FRIENDLY.get(
+            named, error["msg"].lower()
+        )
         return "bad-value", f"'{where}' {rule}; got {error['input']!r}"
     if kind == "enum":
         return "bad-value", f"'{where}': {error['msg'].lower()}; got {error['input']!r}"
@@ -290,38 +306,51 @@ def _page_type(root: yaml.Node, data: dict[str, Any]) -> PageType:
     return PageType(value)
 
 
-def parse_page(text: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
-    """Parse and validate one page's text; ``shown`` is the file name to report."""
-    problems: list[Problem] = []
+def _validated(
+    text: str, shown: str, choose: Callable[[yaml.Node, dict[str, Any]], type[BaseModel]]
+) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    """(model or None, its node tree, problems) for one YAML document.
+
+    ``choose`` picks the model from the document (a page's ``type``, or Tour).
+    """
     try:
         _refuse_anchors(text)
         root = _compose(text)
         data = _construct(root)
-        page_type = _page_type(root, data)
+        model = choose(root, data)
     except _Refused as refused:
-        return None, [refused.problem(shown)]
-    model = PAGE_MODELS[page_type]
+        return None, None, [refused.problem(shown)]
     try:
-        page = model.model_validate(data)
+        return model.model_validate(data), root, []
     except ValidationError as exc:
+        problems = []
         for error in exc.errors():
             code, message = _message(model, error)
             mark = _locate(root, tuple(error["loc"]), at_key=code == "unknown-field")
             problems.append(Problem(shown, mark.line, mark.col, Severity.ERROR, code, message))
+        return None, root, problems
+
+
+def _page_model(root: yaml.Node, data: dict[str, Any]) -> type[BaseModel]:
+    return PAGE_MODELS[_page_type(root, data)]
+
+
+def parse_page(text: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
+    """Parse and validate one page's text; ``shown`` is the file name to report."""
+    page, root, problems = _validated(text, shown, _page_model)
+    if page is None or root is None:
         return None, problems
-    if not page.id.startswith(f"{page_type.value}/"):
+    if not page.id.startswith(f"{page.type}/"):
         mark = _locate(root, ("id",), at_key=False)
-        problems.append(
-            Problem(
-                shown,
-                mark.line,
-                mark.col,
-                Severity.ERROR,
-                "id-type-mismatch",
-                f"id '{page.id}' must start with '{page_type.value}/' for a {page_type} page",
-            )
+        problem = Problem(
+            shown,
+            mark.line,
+            mark.col,
+            Severity.ERROR,
+            "id-type-mismatch",
+            f"id '{page.id}' must start with '{page.type}/' for a {page.type} page",
         )
-        return None, problems
+        return None, [problem]
     return _Parsed(page, shown, text), problems
 
 
@@ -470,6 +499,63 @@ def _parse_all(jobs: list[tuple[str, str]]) -> Iterator[tuple[_Parsed | None, li
             yield _unship(shipped)
 
 
+def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_ParsedTour]:
+    tours: list[_ParsedTour] = []
+    seen: dict[str, str] = {}
+    for path, shown in jobs:
+        try:
+            text = _read_text(Path(path))
+        except _Refused as refused:
+            problems.append(refused.problem(shown))
+            continue
+        tour, _, found = _validated(text, shown, lambda _root, _data: Tour)
+        problems.extend(found)
+        if tour is None:
+            continue
+        item = _ParsedTour(tour, shown, text)
+        if tour.id in seen:
+            mark = item.mark(("id",))
+            problems.append(
+                Problem(
+                    shown,
+                    mark.line,
+                    mark.col,
+                    Severity.ERROR,
+                    "duplicate-id",
+                    f"tour id '{tour.id}' is already used by {seen[tour.id]}",
+                )
+            )
+            continue
+        seen[tour.id] = shown
+        tours.append(item)
+    return tours
+
+
+def _check_tours(
+    tours: list[_ParsedTour], page_ids: Collection[str], problems: list[Problem]
+) -> None:
+    for item in tours:
+        for index, step in enumerate(item.tour.steps):
+            if step.page not in page_ids:
+                mark = item.mark(("steps", index, "page"))
+                hint = did_you_mean(step.page, page_ids)
+                message = f"step {index + 1} shows '{step.page}', which does not exist{hint}"
+                problems.append(
+                    Problem(item.file, mark.line, mark.col, Severity.ERROR, "broken-link", message)
+                )
+            question = step.question
+            if question and question.answer not in question.choices:
+                mark = item.mark(("steps", index, "question", "answer"))
+                hint = did_you_mean(question.answer, question.choices)
+                message = (
+                    f"step {index + 1}: the answer {question.answer!r} is not one of the "
+                    f"choices{hint}; copy it from the choices word for word"
+                )
+                problems.append(
+                    Problem(item.file, mark.line, mark.col, Severity.ERROR, "bad-answer", message)
+                )
+
+
 def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> LoadResult:
     """Load every ``.yaml`` page below ``root``.
 
@@ -480,7 +566,12 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
     result = LoadResult(root=root)
     parsed: dict[str, _Parsed] = {}
     shown_root = _display_root(root)
-    jobs = [(str(p), os.path.join(shown_root, os.path.relpath(p, root))) for p in _files(root)]
+    jobs, tour_jobs = [], []
+    for path in _files(root):
+        relative = os.path.relpath(path, root)
+        is_tour = relative.split(os.sep, 1)[0] == TOURS_FOLDER
+        (tour_jobs if is_tour else jobs).append((str(path), os.path.join(shown_root, relative)))
+    tours = _parse_tours(tour_jobs, result.problems)
     for item, problems in _parse_all(jobs):
         result.problems.extend(problems)
         if item is None:
@@ -502,7 +593,9 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
     if demos is not None:
         _check_demos(parsed, demos, result.problems)
     _check_orphans(parsed, result.problems)
+    _check_tours(tours, parsed, result.problems)
     bad = {p.file for p in result.problems if p.is_error}
+    result.tours = {t.tour.id: t.tour for t in tours if t.file not in bad}
     for page_id, item in parsed.items():
         if item.file not in bad:
             result.pages[page_id] = item.page

@@ -19,6 +19,7 @@ __all__ = [
     "PAGE_ADAPTER",
     "PAGE_MODELS",
     "SECTIONS",
+    "TOUR_ID_PATTERN",
     "CodeReference",
     "CommonError",
     "Dependency",
@@ -30,9 +31,12 @@ __all__ = [
     "Link",
     "Page",
     "Principle",
+    "Question",
     "Source",
     "SourceKind",
     "SystemRequirement",
+    "Tour",
+    "TourStep",
     "UsageExample",
 ]
 
@@ -229,3 +233,33 @@ SECTIONS: dict[PageType, tuple[tuple[str, str], ...]] = {
     ),
 }
 """Each type's sections, in the order the panel renders them: (field, heading)."""
+
+
+TOUR_ID_PATTERN = rf"^{SLUG}$"
+TourId = Annotated[str, StringConstraints(pattern=TOUR_ID_PATTERN)]
+
+
+class Question(_Strict):
+    """A check question; ``answer`` is one of ``choices``, word for word."""
+
+    prompt: Text
+    choices: list[Line] = Field(min_length=2)
+    answer: Line
+    explanation: Text
+
+
+class TourStep(_Strict):
+    page: PageId
+    note: Text
+    question: Question | None = None
+
+
+class Tour(_Strict):
+    """An ordered walk through pages, for an onboarding session."""
+
+    id: TourId
+    """URL-safe slug, e.g. ``why-fork-deadlocks``."""
+    title: Line
+    audience: Text
+    estimated_minutes: int = Field(ge=1, le=600)
+    steps: list[TourStep] = Field(min_length=1)

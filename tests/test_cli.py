@@ -40,7 +40,7 @@ def test_check_sound_base_prints_summary_and_exits_0(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert done.stdout.strip() == (
         "2 pages (0 principle, 0 implementation, 1 heuristic, 1 environment), "
-        "1 links, 0 errors, 0 warnings"
+        "1 links, 0 tours, 0 errors, 0 warnings"
     )
 
 
