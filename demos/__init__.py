@@ -16,7 +16,6 @@ class DemoInfo:
 
     title: str
     description: str
-    page_url: str
 
 
 REGISTRY: dict[str, DemoInfo] = {
@@ -27,7 +26,6 @@ REGISTRY: dict[str, DemoInfo] = {
             "with fork, spawn or forkserver: watch fork deadlock after the parent "
             "used Polars, and measure what spawn costs to start."
         ),
-        page_url="/demo?demo=spawn_vs_fork",
     ),
 }
 

@@ -22,6 +22,7 @@ from demos.spawn_vs_fork.report import (
     SCENARIOS,
     comparison_rows,
     explanation,
+    fork_warning_note,
     fork_warnings,
     progress,
     scenario_label,
@@ -167,25 +168,12 @@ def show_fork_warning_note(runs: list[RunView]) -> None:
     if environment is None:
         return
     warnings = [line for run in runs for line in fork_warnings(run.events)]
-    version = environment["python"]
+    note = fork_warning_note(environment["python"], warnings)
     if warnings:
-        st.warning(
-            "The interpreter warned about forking a multi-threaded process. It warns whenever "
-            "the parent has more than one thread, and importing Polars alone starts a few, so "
-            "the warning flags the risk even for a fork that happens to work."
-        )
+        st.warning(note)
         st.code("\n".join(warnings), language="text")
-    elif tuple(int(part) for part in version.split(".")[:2]) >= (3, 12):
-        st.caption(
-            f"CPython {version} emitted no fork DeprecationWarning in this run "
-            "(it only warns when the parent has other threads at the moment it forks)."
-        )
     else:
-        st.caption(
-            f"This interpreter (CPython {version}) does not emit a warning when a "
-            "multi-threaded process forks; CPython 3.12 and later emit a DeprecationWarning, "
-            "hidden by default, which this demo would show here."
-        )
+        st.caption(note)
 
 
 def latest_environment(runs: list[RunView]) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ __all__ = [
     "Progress",
     "comparison_rows",
     "explanation",
+    "fork_warning_note",
     "fork_warnings",
     "progress",
     "scenario_label",
@@ -28,7 +29,20 @@ HEURISTIC = "heuristic/polars-use-spawn-not-fork"
 FORK_COPIES_ONE_THREAD = "principle/fork-copies-only-the-calling-thread"
 LAZY_THREAD_POOL = "principle/lazy-thread-pool-initialisation"
 START_METHODS = "principle/process-start-methods"
-LINKED_PAGES = (HEURISTIC, FORK_COPIES_ONE_THREAD, LAZY_THREAD_POOL, START_METHODS)
+GET_CONTEXT = "implementation/multiprocessing-get-context"
+FORKSERVER_PRELOAD = "implementation/multiprocessing-set-forkserver-preload"
+START_METHOD_DEFAULTS = "environment/cpython-start-method-defaults"
+FORK_WARNING = "environment/cpython-fork-deprecation-warning"
+LINKED_PAGES = (
+    HEURISTIC,
+    FORK_COPIES_ONE_THREAD,
+    LAZY_THREAD_POOL,
+    START_METHODS,
+    GET_CONTEXT,
+    FORKSERVER_PRELOAD,
+    START_METHOD_DEFAULTS,
+    FORK_WARNING,
+)
 
 # Named (method, scenario) pairs: the ``?scenario=`` values, and the runs of
 # "Compare all" in the order shown.
@@ -113,7 +127,8 @@ def explanation(settings: DemoSettings, status: str) -> str:
                 f"only the calling thread into each worker "
                 f"({_link('fork copies only the calling thread', FORK_COPIES_ONE_THREAD)}). "
                 f"Each worker's group_by then waited for pool threads that do not exist in "
-                f"the copy, which is why the rule is {heuristic}."
+                f"the copy, which is why the rule is {heuristic}: pick the start method with "
+                f"{_link('multiprocessing.get_context', GET_CONTEXT)}."
             )
         return (
             f"This fork was expected to hang, because the parent had started Polars' thread "
@@ -134,13 +149,16 @@ def explanation(settings: DemoSettings, status: str) -> str:
         return (
             f"Spawn starts each worker as a fresh Python interpreter that imports Polars and "
             f"builds its own thread pool, so nothing copied from the parent can hang it "
-            f"({starts}). The price is start-up time, which is the trade-off of {heuristic}."
+            f"({starts}, chosen with {_link('get_context', GET_CONTEXT)}). The price is "
+            f"start-up time, which is the trade-off of {heuristic}."
         )
     return (
         f"Forkserver forks each worker from a small server process that imported Polars but "
         f"never ran a query, so no worker inherits a half-copied thread pool ({starts}). "
-        f"Because the server imports Polars once, its workers start much faster than "
-        f"spawn's; CPython 3.14 made it the default on Linux."
+        f"Because the server imports Polars once "
+        f"({_link('set_forkserver_preload', FORKSERVER_PRELOAD)}), its workers start much "
+        f"faster than spawn's; CPython 3.14 made it the default on Linux "
+        f"({_link('start method defaults', START_METHOD_DEFAULTS)})."
     )
 
 
@@ -174,6 +192,29 @@ def comparison_rows(
 
 def _processes(count: int, kind: str) -> str:
     return f"1 {kind}process was" if count == 1 else f"{count} {kind}processes were"
+
+
+def fork_warning_note(python_version: str, warnings: Sequence[str]) -> str:
+    """What the interpreter said, or would say, about forking a multi-threaded process."""
+    page = _link("the fork DeprecationWarning", FORK_WARNING)
+    if warnings:
+        return (
+            f"The interpreter warned about forking a multi-threaded process ({page}). It warns "
+            f"whenever the parent has more than one thread, and importing Polars alone starts "
+            f"a few, so the warning flags the risk even for a fork that happens to work."
+        )
+    major, minor = (int(part) for part in python_version.split(".")[:2])
+    if (major, minor) >= (3, 12):
+        return (
+            f"CPython {python_version} emitted no fork warning in this run ({page}): the "
+            f"parent had no other thread at the moment it forked, or did not fork."
+        )
+    return (
+        f"This interpreter (CPython {python_version}) does not warn when a multi-threaded "
+        f"process forks; CPython 3.12 and later emit a DeprecationWarning ({page}), hidden "
+        f"by default, which this demo shows here because it runs Python with "
+        f"`-W default::DeprecationWarning`."
+    )
 
 
 def _link(text: str, page_id: str) -> str:

@@ -11,6 +11,7 @@ from demos.spawn_vs_fork.report import (
     LINKED_PAGES,
     comparison_rows,
     explanation,
+    fork_warning_note,
     fork_warnings,
     progress,
     verdict,
@@ -106,4 +107,13 @@ def test_the_registry_knows_the_demo_the_heuristic_names() -> None:
     )
 
     assert heuristic["demo"] in demos.available()
-    assert demos.REGISTRY[heuristic["demo"]].page_url == "/demo?demo=spawn_vs_fork"
+    assert demos.REGISTRY[heuristic["demo"]].title
+
+
+def test_the_fork_warning_note_fits_the_interpreter_and_what_it_said() -> None:
+    assert "does not warn" in fork_warning_note("3.11.7", [])
+    assert "emitted no fork warning" in fork_warning_note("3.12.1", [])
+    assert "flags the risk" in fork_warning_note("3.12.1", ["DeprecationWarning: ..."])
+    assert "(/?node=environment/cpython-fork-deprecation-warning)" in fork_warning_note(
+        "3.13.0", []
+    )
