@@ -8,9 +8,10 @@ are escaped so that every character shows as typed.
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["escape_markdown", "one_line"]
+__all__ = ["BLOCKED_LINK", "escape_markdown", "one_line", "safe_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^\"'])")
 """ASCII punctuation that Markdown, GFM, KaTeX or Streamlit's directives
@@ -26,3 +27,41 @@ def one_line(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """``text`` as Markdown that renders exactly these characters, on one line."""
     return _SPECIAL.sub(r"\\\1", one_line(text))
+
+
+BLOCKED_LINK = "#blocked-link"
+"""What a link to a script URL (``javascript:``, ``data:``...) points to instead."""
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_DESTINATION = re.compile(
+    r"(?P<lead>\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?|<)(?P<url>[^\s)>]+)", re.MULTILINE
+)
+"""The start of a link's URL: inline ``[t](url)``, reference ``[t]: url``, or ``<url>``."""
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_CODE = re.compile(r"(^ {0,3}(```|~~~).*?^ {0,3}\2|(`+).*?\3)", re.MULTILINE | re.DOTALL)
+"""Fenced code blocks and code spans: no links in there, and their text must stay as written."""
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown ``text`` with every link to a URL scheme other than http(s) or
+    mailto pointed at ``BLOCKED_LINK``.
+
+    Streamlit's renderer already drops such links; doing it here as well keeps
+    the panel safe whatever the frontend does, and lets tests see it. Browsers
+    ignore control characters and whitespace in a scheme and Markdown decodes
+    entities (``jav&#x61;script:``), so the scheme is judged after both.
+    """
+
+    def point_away(match: re.Match[str]) -> str:
+        url = re.sub(r"[\x00-\x20]", "", html.unescape(match["url"])).lower()
+        scheme = _SCHEME.match(url)
+        if scheme and scheme[1] not in _SAFE_SCHEMES:
+            return match["lead"] + BLOCKED_LINK
+        return match[0]
+
+    parts = _CODE.split(text)
+    # split() yields text, then the three groups of each code match, then text...
+    return "".join(
+        _DESTINATION.sub(point_away, part) if index % 4 == 0 else part or ""
+        for index, part in enumerate(parts)
+        if index % 4 in (0, 1)
+    )

@@ -29,7 +29,7 @@ from graph.model import (
 )
 from graph.relations import PageType
 from graph.render import TYPE_COLOURS
-from ui.markdown import escape_markdown
+from ui.markdown import escape_markdown, safe_markdown
 
 __all__ = [
     "EXPLORE_PAGE",
@@ -64,7 +64,7 @@ def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> Non
     _type_badge(page.page_type)
     if preview:
         st.subheader(escape_markdown(page.title), anchor=False)
-        st.markdown(page.overview)
+        _markdown(page.overview)
         _domains(page.domains)
         for label, other in list(related(kg, page.id))[:PREVIEW_LINKS]:
             explore_link(other, prefix=label)
@@ -74,7 +74,7 @@ def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> Non
     _metadata(page)
     for field, heading in SECTIONS[page.page_type]:
         st.subheader(heading, anchor=False)
-        _SECTION_RENDERERS.get(field, st.markdown)(getattr(page, field))
+        _SECTION_RENDERERS.get(field, _markdown)(getattr(page, field))
     _related_pages(page, kg)
 
 
@@ -98,6 +98,11 @@ def explore_link(
         icon=icon or TYPE_ICONS[page.page_type],
         query_params={"node": page.id},
     )
+
+
+def _markdown(text: str) -> None:
+    """Page text as Markdown (raw HTML shows as text; script links point nowhere)."""
+    st.markdown(safe_markdown(text))
 
 
 def _type_badge(page_type: PageType) -> None:
@@ -142,7 +147,12 @@ def _heading(field: str) -> str:
 
 def _table(rows: Sequence[BaseModel], columns: Sequence[str]) -> None:
     """Rows as a table with these fields as columns (Markdown in cells)."""
-    st.table([{_heading(column): getattr(row, column) or "" for column in columns} for row in rows])
+    st.table(
+        [
+            {_heading(column): safe_markdown(getattr(row, column) or "") for column in columns}
+            for row in rows
+        ]
+    )
 
 
 def _code_reference(ref: CodeReference) -> None:
@@ -166,7 +176,7 @@ def _usage_examples(examples: Sequence[UsageExample]) -> None:
         st.markdown(f"**{escape_markdown(example.title)}**")
         st.code(example.code, language=example.language)
         if example.explanation:
-            st.markdown(example.explanation)
+            _markdown(example.explanation)
 
 
 def _insight(insight: Insight) -> None:
@@ -178,7 +188,7 @@ def _insight(insight: Insight) -> None:
     ):
         if text:
             st.markdown(f"**{heading}**")
-            st.markdown(text)
+            _markdown(text)
 
 
 def _rows(columns: Sequence[str]) -> Callable[[Sequence[BaseModel]], None]:

@@ -1,0 +1,116 @@
+// The sidebar search box: a Streamlit v2 component (plain JS, no build).
+//
+// Typing sends the query to Python (state "query", debounced); Python ranks the
+// pages and mounts the component again with the results as data; choosing one
+// (click, or arrow keys and Enter) sends its id (trigger "chosen"). Page text
+// is only ever set as textContent, never as HTML.
+const DEBOUNCE_MS = 150;
+
+export default function (component) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const root = parentElement.querySelector(".search");
+  if (!root) return;
+  // Streamlit calls this function again whenever the data changes, with the
+  // same DOM: wire the events once, and keep the latest setters for them.
+  root.api = { setStateValue, setTriggerValue };
+  if (!root.dataset.wired) {
+    root.dataset.wired = "1";
+    wire(root);
+  }
+  show(root, data || { query: "", results: [] });
+}
+
+function wire(root) {
+  const input = root.querySelector("input");
+  const list = root.querySelector(".results");
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => root.api.setStateValue("query", input.value.trim()), DEBOUNCE_MS);
+  });
+  input.addEventListener("keydown", (event) => {
+    const options = [...list.children];
+    const active = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      select(root, (active + step + options.length) % options.length);
+    } else if (event.key === "Enter") {
+      const option = options[Math.max(active, 0)];
+      if (option) {
+        event.preventDefault();
+        choose(root, option.dataset.id);
+      }
+    } else if (event.key === "Escape") {
+      input.value = "";
+      clearTimeout(timer);
+      root.api.setStateValue("query", "");
+      show(root, { query: "", results: [] });
+    }
+  });
+  // mousedown, not click: choose before the input loses focus.
+  list.addEventListener("mousedown", (event) => {
+    const option = event.target.closest(".option");
+    if (option) {
+      event.preventDefault();
+      choose(root, option.dataset.id);
+    }
+  });
+}
+
+function choose(root, id) {
+  root.api.setTriggerValue("chosen", id);
+}
+
+function select(root, index) {
+  const input = root.querySelector("input");
+  [...root.querySelector(".results").children].forEach((option, i) => {
+    option.setAttribute("aria-selected", String(i === index));
+    if (i === index) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    }
+  });
+}
+
+function show(root, data) {
+  const input = root.querySelector("input");
+  const list = root.querySelector(".results");
+  const status = root.querySelector(".status");
+  // Results for an older query: a newer one is on its way.
+  if (data.query !== input.value.trim()) return;
+  list.replaceChildren(...data.results.map(option));
+  input.setAttribute("aria-expanded", String(data.results.length > 0));
+  input.removeAttribute("aria-activedescendant");
+  if (data.results.length) select(root, 0);
+  status.textContent = !data.query
+    ? ""
+    : data.results.length
+      ? `${data.results.length} page${data.results.length === 1 ? "" : "s"}: arrows to move, Enter to open`
+      : "No page matches.";
+}
+
+function option(hit, index) {
+  const item = document.createElement("li");
+  item.className = "option";
+  item.id = `heuristica-search-option-${index}`;
+  item.setAttribute("role", "option");
+  item.setAttribute("aria-selected", "false");
+  item.dataset.id = hit.id;
+  const dot = document.createElement("span");
+  dot.className = "dot";
+  dot.style.background = hit.colour;
+  dot.setAttribute("aria-hidden", "true");
+  const text = document.createElement("span");
+  text.className = "text";
+  const title = document.createElement("span");
+  title.className = "title";
+  title.textContent = hit.title;
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  meta.textContent = `${hit.type} · matched ${hit.matched}`;
+  text.append(title, meta);
+  item.append(dot, text);
+  return item;
+}
