@@ -20,6 +20,7 @@ from graph.relations import PageType
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SEED = "heuristic/polars-use-spawn-not-fork"
 MIN_PAGES = 21
+TOURS = ("multiprocessing-with-polars-in-10-minutes", "why-fork-deadlocks")
 # Fields holding code or shell rather than Markdown: `$` there is not math.
 NOT_MARKDOWN = {"code", "quick_install", "signature", "import", "url", "repository", "file"}
 CODE_OR_DISPLAY_MATH = re.compile(r"```.*?```|`[^`\n]*`|\$\$.*?\$\$", re.DOTALL)
@@ -129,3 +130,12 @@ def test_inline_math_is_closed_within_each_paragraph(shipped: LoadResult) -> Non
         if paragraph.count("$") % 2
     ]
     assert unclosed == []
+
+
+@pytest.mark.parametrize("tour_id", TOURS)
+def test_tour_has_5_to_8_steps_and_at_least_3_check_questions(
+    shipped: LoadResult, tour_id: str
+) -> None:
+    tour = shipped.tours[tour_id]
+    assert 5 <= len(tour.steps) <= 8
+    assert sum(step.question is not None for step in tour.steps) >= 3
