@@ -21,7 +21,7 @@ from pyvis.network import Network
 
 from graph.knowledge import KnowledgeGraph
 from graph.relations import RELATIONS, PageType
-from graph.view import View
+from graph.view import Edge, View
 
 __all__ = [
     "TYPE_COLOURS",
@@ -65,63 +65,70 @@ def build_network(
 
     With ``positions`` (page id -> x, y) for every node, physics is off and
     the nodes stay where they are put; without, vis-network lays them out.
+    Colours come from vis groups (one per page type); from _LARGE nodes on,
+    tooltips are shorter so the drawing stays a few MB for 10,000 pages.
     """
+    large = len(view.nodes) >= _LARGE
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
-    nodes = [_node(kg, page_id, page_id == view.focus, positions) for page_id in sorted(view.nodes)]
+    nodes = [_node(kg, page_id, page_id == view.focus, large) for page_id in sorted(view.nodes)]
+    if positions is not None:
+        for node in nodes:
+            node["x"], node["y"] = positions[node["id"]]
     net.nodes = nodes
     net.node_ids = [node["id"] for node in nodes]
     net.node_map = {node["id"]: node for node in nodes}
-    net.edges = [_edge(kg, edge.source, edge.target, edge.relation) for edge in view.edges]
-    net.options = _options(len(nodes), physics=positions is None)
+    net.edges = [_edge(kg, edge, large) for edge in view.edges]
+    net.options = _options(large, physics=positions is None)
     return net
 
 
-def _node(
-    kg: KnowledgeGraph, page_id: str, focused: bool, positions: Mapping[str, Position] | None
-) -> dict[str, Any]:
+def _node(kg: KnowledgeGraph, page_id: str, focused: bool, large: bool) -> dict[str, Any]:
     page = kg.page(page_id)
-    colour = TYPE_COLOURS[page.page_type]
+    details = [page.title, f"{page.page_type.label} · {', '.join(page.domains)}"]
+    if not large:
+        details.append(_shorten(page.overview, _TOOLTIP_OVERVIEW_CHARS))
     node: dict[str, Any] = {
         "id": page_id,
         "label": _shorten(page.title, _LABEL_CHARS),
-        "title": _tooltip(page.title, page.page_type.label, page.domains, page.overview),
+        "title": "\n".join(details),
         "group": page.page_type.value,
-        "shape": "dot",
-        "size": 26 if focused else 14,
-        "borderWidth": 4 if focused else 1,
-        "color": {
-            "background": colour,
-            "border": _FOCUS_BORDER if focused else colour,
-            "highlight": {"background": colour, "border": _FOCUS_BORDER},
-            "hover": {"background": colour, "border": _FOCUS_BORDER},
-        },
-        "font": {"size": 18, "bold": True} if focused else {"size": 14},
     }
-    if positions is not None:
-        node["x"], node["y"] = positions[page_id]
+    if focused:
+        node.update(
+            size=26,
+            borderWidth=4,
+            color=_colour(page.page_type, _FOCUS_BORDER),
+            font={"size": 18, "bold": True},
+        )
     return node
 
 
-def _edge(kg: KnowledgeGraph, source: str, target: str, relation: str) -> dict[str, Any]:
+def _edge(kg: KnowledgeGraph, edge: Edge, large: bool) -> dict[str, Any]:
+    label = RELATIONS[edge.relation].label
+    title = (
+        label
+        if large
+        else f"{kg.page(edge.source).title}\n— {label} →\n{kg.page(edge.target).title}"
+    )
+    return {"from": edge.source, "to": edge.target, "relation": edge.relation, "title": title}
+
+
+def _groups() -> dict[str, Any]:
     return {
-        "id": f"{source}|{relation}|{target}",
-        "from": source,
-        "to": target,
-        "relation": relation,
-        "title": (
-            f"{kg.page(source).title}\n— {RELATIONS[relation].label} →\n{kg.page(target).title}"
-        ),
-        "arrows": "to",
+        page_type.value: {
+            "shape": "dot",
+            "size": 14,
+            "borderWidth": 1,
+            "color": _colour(page_type, TYPE_COLOURS[page_type]),
+        }
+        for page_type in TYPE_COLOURS
     }
 
 
-def _tooltip(title: str, type_label: str, domains: list[str], overview: str) -> str:
-    lines = [
-        title,
-        f"{type_label} · {', '.join(domains)}",
-        _shorten(overview, _TOOLTIP_OVERVIEW_CHARS),
-    ]
-    return "\n".join(lines)
+def _colour(page_type: PageType, border: str) -> dict[str, Any]:
+    fill = TYPE_COLOURS[page_type]
+    selected = {"background": fill, "border": _FOCUS_BORDER}
+    return {"background": fill, "border": border, "highlight": selected, "hover": selected}
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -129,11 +136,12 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _options(node_count: int, physics: bool) -> dict[str, Any]:
-    large = node_count >= _LARGE
+def _options(large: bool, physics: bool) -> dict[str, Any]:
     return {
+        "groups": _groups(),
         "nodes": {
             "font": {
+                "size": 14,
                 "face": "Source Sans Pro, Helvetica, Arial, sans-serif",
                 "color": "#212121",
                 "strokeWidth": 4,

@@ -145,12 +145,7 @@ function create(graph) {
   network = new vis.Network(container, { nodes, edges }, options);
   window.network = network;
   bindEvents();
-  Object.assign(applied, {
-    revision: graph.revision,
-    layout: graph.layout,
-    reset: graph.reset,
-    focus: graph.focus,
-  });
+  remember(graph);
   if (restorable) {
     network.moveTo(saved.view);
     markReady();
@@ -166,13 +161,13 @@ function create(graph) {
 
 function update(graph) {
   const relayout = graph.layout !== applied.layout || graph.reset !== applied.reset;
-  const incoming = new Set(graph.nodes.map((n) => n.id));
-  nodes.remove(nodes.getIds().filter((id) => !incoming.has(id)));
   if (relayout) {
     nodes.clear();
     edges.clear();
     nodes.add(graph.layout === "physics" ? graph.nodes.map(withoutPosition) : graph.nodes);
   } else {
+    const incoming = new Set(graph.nodes.map((n) => n.id));
+    nodes.remove(nodes.getIds().filter((id) => !incoming.has(id)));
     const fresh = graph.nodes.filter((n) => nodes.get(n.id) === null);
     const kept = graph.nodes.filter((n) => nodes.get(n.id) !== null).map(withoutPosition);
     nodes.update(kept);
@@ -182,26 +177,29 @@ function update(graph) {
   edges.remove(edges.getIds().filter((id) => !incomingEdges.has(id)));
   edges.update(graph.edges);
   const focusChanged = graph.focus !== applied.focus;
+  remember(graph);
+  if (relayout && graph.layout === "physics") {
+    stabiliseThenFreeze();
+    return;
+  }
+  if (relayout) {
+    network.fit({ animation: false });
+  } else if (focusChanged) {
+    network.focus(graph.focus, {
+      scale: network.getScale(),
+      animation: { duration: 400, easingFunction: "easeInOutQuad" },
+    });
+  }
+  markReady();
+}
+
+function remember(graph) {
   Object.assign(applied, {
     revision: graph.revision,
     layout: graph.layout,
     reset: graph.reset,
     focus: graph.focus,
   });
-  if (relayout && graph.layout === "physics") {
-    stabiliseThenFreeze();
-  } else if (relayout) {
-    network.fit({ animation: false });
-    markReady();
-  } else {
-    if (focusChanged) {
-      network.focus(graph.focus, {
-        scale: network.getScale(),
-        animation: { duration: 400, easingFunction: "easeInOutQuad" },
-      });
-    }
-    markReady();
-  }
 }
 
 function select(id) {
@@ -225,10 +223,16 @@ function bindEvents() {
   for (const name of ["dragEnd", "zoom", "animationFinished"]) network.on(name, saveLayout);
 }
 
+// An edge is known by its ends and relation, so updates can tell which are new.
+function withEdgeIds(graph) {
+  const edgeList = graph.edges.map((e) => ({ ...e, id: `${e.from}|${e.relation}|${e.to}` }));
+  return { ...graph, edges: edgeList };
+}
+
 function render(args) {
   post({ type: "streamlit:setFrameHeight", height: args.height });
   drawLegend(args.legend);
-  const graph = args.graph;
+  const graph = withEdgeIds(args.graph);
   if (!network) {
     create(graph);
   } else if (graph.revision !== applied.revision) {
