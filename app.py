@@ -1,12 +1,13 @@
 """Heuristica: `streamlit run app.py`.
 
-The shell: page navigation, and the sidebar every page shares (the knowledge
-base's size and its problems).
+The shell: page navigation, and the sidebar every page shares (search, the
+knowledge base's size and its problems).
 """
 
 import streamlit as st
 
 from ui.knowledge_base import ENV_VAR, current
+from ui.search import search_box
 
 # An emoji favicon is drawn locally; a :material/...: one is fetched from the internet.
 st.set_page_config(page_title="Heuristica", page_icon="🕸️", layout="wide")
@@ -30,6 +31,7 @@ navigation = st.navigation(
 )
 
 with st.sidebar:
+    search_box(kb.graph)
     if not kb.root.is_dir():
         st.error(f"Knowledge base folder `{kb.root}` does not exist. Set {ENV_VAR} to a folder.")
     stats = kb.graph.stats()
