@@ -18,7 +18,7 @@ from demos.runner import RunOutcome, run_module
 from demos.slots import RunSlots, Ticket
 from demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "Batch", "RunBoard", "RunView"]
+__all__ = ["BOARD", "Batch", "RunBoard", "RunView", "limit_from_environment"]
 
 MODULE = "demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
@@ -168,18 +168,18 @@ class RunBoard:
                     del self._batches[batch_id]
 
 
-def _limit_from_environment(name: str, default: int) -> int:
+def limit_from_environment(name: str, default: int) -> int:
+    """A positive whole number from the environment variable ``name``, or ``default``."""
     raw = os.environ.get(name, str(default))
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"environment variable {name} must be a whole number >= 1, got {raw!r}")
+    return int(raw)
 
 
 BOARD = RunBoard(
     RunSlots(
-        limit=_limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2),
-        max_waiting=_limit_from_environment("HEURISTICA_DEMO_MAX_WAITING", 30),
+        limit=limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2),
+        max_waiting=limit_from_environment("HEURISTICA_DEMO_MAX_WAITING", 30),
     )
 )
 atexit.register(BOARD.kill_all)

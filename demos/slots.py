@@ -37,7 +37,7 @@ class RunSlots:
             free_slots = self.limit - len(self._holders)
             if len(self._line) >= self.max_waiting + free_slots:
                 raise RunnerBusy(
-                    f"{len(self._holders)} demo runs are running and {len(self._line)} are "
+                    f"all {self.limit} demo slots are busy and {len(self._line)} more runs are "
                     "waiting, the most this server allows; please try again in a minute"
                 )
             ticket = Ticket()

@@ -117,7 +117,7 @@ def test_a_full_server_says_to_retry_instead_of_starting(monkeypatch) -> None:
     app.button(key="demo_run").click().run()
 
     (error,) = app.error
-    assert error.value.startswith("Not started: 1 demo runs are running and 0 are waiting")
+    assert error.value.startswith("Not started: all 1 demo slots are busy and 0 more runs")
     assert "demo_batch_id" not in app.session_state
 
 

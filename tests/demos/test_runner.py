@@ -95,7 +95,7 @@ def test_cancel_stops_a_hung_run_and_leaves_nothing_behind() -> None:
 def test_no_more_runs_execute_at_once_than_the_limit_and_the_rest_wait_or_are_refused() -> None:
     board = RunBoard(RunSlots(limit=2, max_waiting=1))
     batch_ids = [board.start([quick()]) for _ in range(3)]
-    with pytest.raises(RunnerBusy, match="2 demo runs are running and 1 are waiting"):
+    with pytest.raises(RunnerBusy, match="all 2 demo slots are busy and 1 more runs are waiting"):
         board.start([quick()])
 
     most_running = 0

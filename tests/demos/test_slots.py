@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from demos.runs import limit_from_environment
 from demos.slots import RunnerBusy, RunSlots
 
 
@@ -52,3 +53,18 @@ def test_a_full_line_is_refused_with_a_message_to_retry() -> None:
 def test_a_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="limit must be >= 1"):
         RunSlots(limit=0, max_waiting=0)
+
+
+@pytest.mark.parametrize("raw", ["two", "0", "-1", ""])
+def test_a_bad_run_limit_in_the_environment_is_refused_by_name(monkeypatch, raw: str) -> None:
+    monkeypatch.setenv("HEURISTICA_DEMO_MAX_RUNS", raw)
+
+    with pytest.raises(ValueError, match="environment variable HEURISTICA_DEMO_MAX_RUNS must be"):
+        limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2)
+
+
+def test_the_run_limit_comes_from_the_environment_or_the_default(monkeypatch) -> None:
+    monkeypatch.delenv("HEURISTICA_DEMO_MAX_RUNS", raising=False)
+    assert limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2) == 2
+    monkeypatch.setenv("HEURISTICA_DEMO_MAX_RUNS", "3")
+    assert limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2) == 3
