@@ -1,0 +1,225 @@
+"""A tour as one self-contained HTML file: the interactive graph of its path
+and every step, readable offline, with nothing loaded from anywhere.
+
+vis-network (JS and CSS) is inlined from the build pyvis ships. Content is
+untrusted: every piece of tour and page text is HTML-escaped before the few
+Markdown forms a note uses (paragraphs, lists, code, emphasis, http(s)
+links) become tags, and the graph's data travels as JSON in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, to be
+drawn on a canvas and shown in tooltips as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+
+from graph.knowledge import KnowledgeGraph
+from graph.model import Question, Tour
+from graph.render import VIS_NETWORK_DIR, legend
+from tours.path import PATH_COLOUR, tour_network
+
+__all__ = ["markdown_html", "tour_html"]
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n(.*?)^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
+_PLACEHOLDER = "\x00{}\x00"
+
+_STYLE = """
+body { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; color: #212121;
+       max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; }
+header .meta { color: #616161; }
+#graph-box { position: relative; height: 520px; border: 1px solid #e0e0e0; border-radius: 8px; }
+#graph { position: absolute; inset: 0; }
+#legend { position: absolute; top: 8px; left: 8px; padding: 6px 10px; font-size: 13px;
+          background: rgba(255, 255, 255, 0.92); border: 1px solid #e0e0e0; border-radius: 6px; }
+#legend span.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+                      margin-right: 6px; vertical-align: middle; }
+#legend span.path { border-radius: 0; height: 3px; width: 18px; }
+ol.steps { padding-left: 0; list-style: none; }
+ol.steps > li { border-top: 1px solid #e0e0e0; padding: 8px 0 16px; }
+.kind { color: #616161; font-size: 14px; }
+blockquote { margin: 8px 0; padding: 4px 12px; border-left: 4px solid #e0e0e0; color: #424242; }
+.question { background: #F3E5F5; border-radius: 6px; padding: 8px 14px; }
+code, pre { background: #f5f5f5; border-radius: 4px; font-size: 90%; }
+pre { padding: 8px; overflow-x: auto; }
+div.vis-tooltip { white-space: pre-wrap; max-width: 340px; }
+"""
+
+_SCRIPT = """
+(function () {
+  const data = JSON.parse(document.getElementById("tour-graph").textContent);
+  const container = document.getElementById("graph");
+  window.network = new vis.Network(
+    container,
+    { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
+    data.options,
+  );
+  network.once("stabilizationIterationsDone", function () {
+    network.setOptions({ physics: { enabled: false } });
+    network.fit();
+  });
+  network.on("doubleClick", function (params) {
+    const step = params.nodes.length && data.steps[params.nodes[0]];
+    if (step) document.getElementById("step-" + step).scrollIntoView();
+  });
+})();
+"""
+
+
+def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
+    """The hand-out of ``tour`` as one HTML document."""
+    net = tour_network(tour, kg, current=0, visited=range(len(tour.steps)))
+    first_step: dict[str, int] = {}
+    for number, step in enumerate(tour.steps, start=1):
+        first_step.setdefault(step.page, number)
+    graph = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "steps": first_step}
+    title = html.escape(tour.title)
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{title} · Heuristica tour</title>",
+            f"<style>{_vis_css()}</style>",
+            f"<style>{_STYLE}</style>",
+            "</head>",
+            "<body>",
+            f"<header><h1>{title}</h1>",
+            f'<p class="meta">{html.escape(tour.audience)} · about {tour.estimated_minutes}'
+            f" minutes · {len(tour.steps)} steps</p></header>",
+            '<section id="graph-box" aria-label="The tour\'s path through the knowledge graph">',
+            '<div id="graph"></div>',
+            _legend_html(),
+            "</section>",
+            '<ol class="steps">',
+            *(_step_html(tour, index, kg) for index in range(len(tour.steps))),
+            "</ol>",
+            f"<script>{_vis_js()}</script>",
+            f'<script type="application/json" id="tour-graph">{_json_for_html(graph)}</script>',
+            f"<script>{_SCRIPT}</script>",
+            "</body>",
+            "</html>",
+        ]
+    )
+
+
+def _step_html(tour: Tour, index: int, kg: KnowledgeGraph) -> str:
+    step = tour.steps[index]
+    page = kg.page(step.page)
+    parts = [
+        f'<li id="step-{index + 1}">',
+        f"<h2>Step {index + 1}. {html.escape(page.title)}</h2>",
+        f'<p class="kind">{page.page_type.label} · <code>{html.escape(page.id)}</code></p>',
+        f"<blockquote>{markdown_html(page.overview)}</blockquote>",
+        f'<div class="note">{markdown_html(step.note)}</div>',
+    ]
+    if step.question is not None:
+        parts.append(_question_html(step.question))
+    parts.append("</li>")
+    return "\n".join(parts)
+
+
+def _question_html(question: Question) -> str:
+    choices = "".join(f"<li>{_inline(choice)}</li>" for choice in question.choices)
+    return (
+        f'<div class="question"><p><strong>Check:</strong> {_inline(question.prompt)}</p>'
+        f"<ul>{choices}</ul>"
+        f"<details><summary>Answer</summary><p><strong>{_inline(question.answer)}</strong></p>"
+        f"{markdown_html(question.explanation)}</details></div>"
+    )
+
+
+def _legend_html() -> str:
+    entries = [
+        f'<div><span class="swatch" style="background:{colour}"></span>{html.escape(label)}</div>'
+        for label, colour in legend()
+    ]
+    entries.append(
+        f'<div><span class="swatch path" style="background:{PATH_COLOUR}"></span>'
+        "Tour path (double-click a page to read its step)</div>"
+    )
+    return f'<div id="legend">{"".join(entries)}</div>'
+
+
+def markdown_html(text: str) -> str:
+    """HTML for the Markdown a note uses: fenced code, paragraphs, lists, code
+    spans, strong and emphasis, http(s) links. Everything else shows as text:
+    the input is escaped before any tag is made."""
+    out: list[str] = []
+    position = 0
+    for fence in _FENCE.finditer(text):
+        out.append(_blocks(text[position : fence.start()]))
+        out.append(f"<pre><code>{html.escape(fence[2])}</code></pre>")
+        position = fence.end()
+    out.append(_blocks(text[position:]))
+    return "".join(out)
+
+
+def _blocks(text: str) -> str:
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.splitlines()
+        if not lines:
+            continue
+        if all(_LIST_ITEM.match(line) or line.startswith((" ", "\t")) for line in lines) and (
+            _LIST_ITEM.match(lines[0])
+        ):
+            tag = "ol" if re.match(r"\s*\d", lines[0]) else "ul"
+            items = _list_items(lines)
+            out.append(f"<{tag}>{''.join(f'<li>{_inline(i)}</li>' for i in items)}</{tag}>")
+        else:
+            out.append(f"<p>{_inline(block)}</p>")
+    return "".join(out)
+
+
+def _list_items(lines: list[str]) -> list[str]:
+    items: list[str] = []
+    for line in lines:
+        if _LIST_ITEM.match(line):
+            items.append(_LIST_ITEM.sub("", line, count=1))
+        else:
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _inline(text: str) -> str:
+    """One run of text: escaped, then code spans, links, strong, emphasis."""
+    spans: list[str] = []
+
+    def keep(markup: str) -> str:
+        spans.append(markup)
+        return _PLACEHOLDER.format(len(spans) - 1)
+
+    escaped = html.escape(" ".join(text.replace("\x00", "").split()), quote=True)
+    escaped = _CODE_SPAN.sub(lambda m: keep(f"<code>{m[1]}</code>"), escaped)
+    escaped = _LINK.sub(lambda m: keep(f'<a href="{m[2]}" rel="noopener">{m[1]}</a>'), escaped)
+    escaped = _STRONG.sub(lambda m: f"<strong>{m[1] or m[2]}</strong>", escaped)
+    escaped = _EMPHASIS.sub(lambda m: f"<em>{m[1] or m[2]}</em>", escaped)
+    while "\x00" in escaped:
+        escaped = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m[1])], escaped)
+    return escaped
+
+
+def _json_for_html(value: object) -> str:
+    """JSON that cannot end the ``<script>`` block it sits in."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def _vis_js() -> str:
+    return (VIS_NETWORK_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def _vis_css() -> str:
+    return (VIS_NETWORK_DIR / "vis-network.css").read_text(encoding="utf-8")

@@ -1,0 +1,67 @@
+"""A tour as a Markdown hand-out: the steps in order, each with its page's
+overview, the presenter's note and the check question with its answer.
+
+Tour and page text is untrusted. Titles and other one-line strings are
+escaped so they show as typed; notes, overviews and explanations stay
+Markdown (their emphasis and code matter), with links to script URLs
+pointed away (``ui.markdown.safe_markdown``) and raw HTML tags shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.knowledge import KnowledgeGraph
+from graph.model import Question, Tour
+from ui.markdown import escape_markdown, safe_markdown
+
+__all__ = ["tour_markdown"]
+
+_CODE = re.compile(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)|`+[^`]*`+)", re.MULTILINE | re.DOTALL)
+"""Fenced blocks and code spans: their text is shown literally by any renderer."""
+
+
+def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
+    """The whole hand-out as one Markdown document."""
+    lines = [
+        f"# {escape_markdown(tour.title)}",
+        "",
+        f"**Audience:** {_prose(tour.audience)}  ",
+        f"**Time:** about {tour.estimated_minutes} minutes · **Steps:** {len(tour.steps)}",
+        "",
+    ]
+    for number, step in enumerate(tour.steps, start=1):
+        page = kg.page(step.page)
+        lines += [
+            f"## Step {number}. {escape_markdown(page.title)}",
+            "",
+            f"*{page.page_type.label}* · `{page.id}`",
+            "",
+            f"> {_prose(page.overview)}".replace("\n", "\n> "),
+            "",
+            _prose(step.note),
+            "",
+        ]
+        if step.question is not None:
+            lines += _question(step.question)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _question(question: Question) -> list[str]:
+    return [
+        f"**Check:** {_prose(question.prompt)}",
+        "",
+        *(f"- {escape_markdown(choice)}" for choice in question.choices),
+        "",
+        f"**Answer:** {escape_markdown(question.answer)}. {_prose(question.explanation)}",
+        "",
+    ]
+
+
+def _prose(text: str) -> str:
+    """Markdown ``text`` with unsafe links pointed away and HTML tags outside
+    code shown as text."""
+    parts = _CODE.split(safe_markdown(text.strip()))
+    return "".join(
+        part if index % 2 else part.replace("<", "&lt;") for index, part in enumerate(parts)
+    )

@@ -1,0 +1,93 @@
+"""A tour drawn as a graph: its pages, the knowledge links between them, and
+the path from step to step.
+
+The nodes come from ``graph.render.build_network`` (colours, tooltips and the
+focus look are decided there); this module numbers them by step, fades the
+steps not reached yet, ticks the ones visited and adds the path. The tour
+page's live graph and the HTML hand-out both draw this one network.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from pyvis.network import Network
+
+from graph.knowledge import KnowledgeGraph
+from graph.model import Tour
+from graph.render import build_network
+from graph.view import Edge, View
+
+__all__ = ["PATH_COLOUR", "tour_network", "tour_view"]
+
+PATH_COLOUR = "#6A1B9A"
+_FADE = 0.6
+"""How far a step not reached yet is blended towards white."""
+_VISITED_MARK = "✓ "
+
+
+def tour_view(tour: Tour, kg: KnowledgeGraph, current: int) -> View:
+    """The tour's pages and every knowledge link between them, focused on step ``current``."""
+    pages = {step.page for step in tour.steps}
+    links = kg.nx.subgraph(pages).edges(keys=True)
+    return View(
+        focus=tour.steps[current].page,
+        nodes=frozenset(pages),
+        edges=tuple(sorted(Edge(source, target, relation) for source, target, relation in links)),
+    )
+
+
+def tour_network(
+    tour: Tour, kg: KnowledgeGraph, current: int, visited: Collection[int] = ()
+) -> Network:
+    """The network of ``tour`` at step ``current`` (0-based), ``visited`` being
+    the steps already seen. Every page of the tour must be in ``kg``."""
+    net = build_network(tour_view(tour, kg, current), kg)
+    steps_of: dict[str, list[int]] = defaultdict(list)
+    for index, step in enumerate(tour.steps):
+        steps_of[step.page].append(index)
+    for node in net.nodes:
+        indexes = steps_of[node["id"]]
+        numbers = ", ".join(str(i + 1) for i in indexes)
+        seen = any(i in visited for i in indexes) and current not in indexes
+        node["label"] = f"{_VISITED_MARK if seen else ''}{numbers} · {node['label']}"
+        node["title"] = f"Step {numbers}\n{node['title']}"
+        if not seen and current not in indexes:
+            _fade(node)
+    net.edges = net.edges + _path_edges(tour)
+    return net
+
+
+def _path_edges(tour: Tour) -> list[dict[str, Any]]:
+    pages = [step.page for step in tour.steps]
+    return [
+        {
+            "id": f"tour-path|{index}",
+            "from": source,
+            "to": target,
+            "relation": "tour_path",
+            "title": f"Step {index + 1} → step {index + 2}",
+            "arrows": "to",
+            "color": {"color": PATH_COLOUR, "highlight": PATH_COLOUR, "hover": PATH_COLOUR},
+            "width": 3,
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.15},
+        }
+        for index, (source, target) in enumerate(zip(pages, pages[1:], strict=False))
+        if source != target
+    ]
+
+
+def _fade(node: dict[str, Any]) -> None:
+    colour = node["color"]
+    faded = _blend_white(colour["background"])
+    colour["background"] = colour["border"] = faded
+    colour["highlight"] = {**colour["highlight"], "background": faded}
+    colour["hover"] = {**colour["hover"], "background": faded}
+    node["font"] = {**node["font"], "color": "#757575"}
+
+
+def _blend_white(hex_colour: str) -> str:
+    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * _FADE):02X}" for c in channels)
