@@ -1,10 +1,62 @@
-"""Every page as a list (the panel engineer replaces this with the full Browse page)."""
+"""Browse: every page as a list to filter by words, type and domain.
+
+The way in that needs no graph: plain links a keyboard or a screen reader can
+follow, each opening the page in the explorer (``?node=<id>``).
+"""
 
 import streamlit as st
 
+from graph.relations import PageType
 from ui.knowledge_base import current
+from ui.markdown import escape_markdown
+from ui.panel import TYPE_ICONS, explore_link
+from ui.search import browse_pages
+
+PAGE_SIZE = 100
 
 kb = current()
+kg = kb.graph
+
 st.title("Browse")
-for page in sorted(kb.graph.pages, key=lambda p: p.title.lower()):
-    st.page_link("pages/explore.py", label=page.title, query_params={"node": page.id})
+st.caption("Every page in the knowledge base. Choose a title to open it in the explorer.")
+
+words, types, domains = st.columns([2, 2, 2])
+query = words.text_input(
+    "Filter by words",
+    key="browse_query",
+    placeholder="Title, domain or text; Enter to apply",
+)
+chosen_types = types.multiselect(
+    "Types",
+    list(PageType),
+    format_func=lambda page_type: page_type.label,
+    key="browse_types",
+    placeholder="All types",
+)
+chosen_domains = domains.multiselect(
+    "Domains",
+    sorted({domain for page in kg.pages for domain in page.domains}, key=str.lower),
+    key="browse_domains",
+    placeholder="All domains",
+)
+
+pages = browse_pages(kg, query, chosen_types, chosen_domains)
+shown = st.session_state.setdefault("browse_shown", PAGE_SIZE)
+st.caption(f"{len(pages)} of {len(kg)} pages" + (", best match first" if query.strip() else ""))
+if not pages:
+    st.info("No page matches these filters.", icon=":material/search_off:")
+
+for page in pages[:shown]:
+    with st.container(gap=None):
+        explore_link(page)
+        st.caption(
+            f"{TYPE_ICONS[page.page_type]} {page.page_type.label} · "
+            + ", ".join(escape_markdown(domain) for domain in page.domains)
+        )
+
+if len(pages) > shown:
+    st.button(
+        f"Show {min(PAGE_SIZE, len(pages) - shown)} more of {len(pages) - shown}",
+        on_click=lambda: st.session_state.update(browse_shown=shown + PAGE_SIZE),
+        icon=":material/expand_more:",
+    )

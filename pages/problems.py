@@ -1,13 +1,73 @@
-"""Every problem the loader found, with file and line."""
+"""Problems: everything wrong with the knowledge base, where it is, and how bad.
+
+Messages quote file names, ids and values from the pages, so they are shown
+as plain table cells, never as Markdown or HTML.
+"""
 
 import streamlit as st
 
+from graph.problems import Problem, Severity
 from ui.knowledge_base import current
+from ui.markdown import escape_markdown
+
+
+def where(problem: Problem) -> str:
+    """``file:line:col``, or the file alone when the place in it is unknown."""
+    return f"{problem.file}:{problem.line}:{problem.col}" if problem.line else problem.file
+
 
 kb = current()
+problems = kb.result.problems
+
 st.title("Problems")
-if not kb.result.problems:
-    st.success(f"No problems in `{kb.root}`.")
-for problem in kb.result.problems:
-    where = f"{problem.file}:{problem.line}:{problem.col}" if problem.line else problem.file
-    (st.error if problem.is_error else st.warning)(f"`{where}` {problem.message}")
+st.caption(f"Found by loading `{escape_markdown(str(kb.root))}`; the same list as:")
+st.code(f"python -m graph check {kb.root}", language="bash")
+
+if not problems:
+    st.success("No problems: every page loaded and every link is valid.", icon=":material/check:")
+    st.stop()
+
+errors, warnings = st.columns(2)
+errors.metric("Errors", len(kb.result.errors))
+warnings.metric("Warnings", len(kb.result.warnings))
+
+severity_filter, file_filter = st.columns([1, 3])
+severities = severity_filter.multiselect(
+    "Severity",
+    list(Severity),
+    format_func=lambda severity: severity.value.capitalize(),
+    key="problems_severity",
+    placeholder="All severities",
+)
+files = file_filter.multiselect(
+    "Files",
+    sorted({problem.file for problem in problems}),
+    key="problems_files",
+    placeholder="All files",
+)
+
+shown = [
+    problem
+    for problem in sorted(problems)
+    if (not severities or problem.severity in severities) and (not files or problem.file in files)
+]
+st.caption(f"{len(shown)} of {len(problems)} problems")
+st.dataframe(
+    [
+        {
+            "Where": where(problem),
+            "Severity": problem.severity.value,
+            "Problem": problem.code,
+            "Message": problem.message,
+        }
+        for problem in shown
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Where": st.column_config.TextColumn(width="medium"),
+        "Severity": st.column_config.TextColumn(width="small"),
+        "Problem": st.column_config.TextColumn(width="small"),
+        "Message": st.column_config.TextColumn(width="large"),
+    },
+)

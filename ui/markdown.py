@@ -32,10 +32,15 @@ def escape_markdown(text: str) -> str:
 BLOCKED_LINK = "#blocked-link"
 """What a link to a script URL (``javascript:``, ``data:``...) points to instead."""
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_LINK_START = r"\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*"
+"""Where a link's URL starts: inline ``[t](url)`` or reference ``[t]: url``."""
 _DESTINATION = re.compile(
-    r"(?P<lead>\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?|<)(?P<url>[^\s)>]+)", re.MULTILINE
+    rf"(?P<open>(?:{_LINK_START})<|<)(?P<bracketed>[^<>\n]*)(?=>)"
+    rf"|(?P<lead>{_LINK_START})(?P<bare>(?:[^\s()]|\([^\s()]*\))+)",
+    re.MULTILINE,
 )
-"""The start of a link's URL: inline ``[t](url)``, reference ``[t]: url``, or ``<url>``."""
+"""A URL in angle brackets (``[t](<url>)``, or an autolink ``<url>``), or a bare
+one, which may hold balanced parentheses."""
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _CODE = re.compile(r"(^ {0,3}(```|~~~).*?^ {0,3}\2|(`+).*?\3)", re.MULTILINE | re.DOTALL)
 """Fenced code blocks and code spans: no links in there, and their text must stay as written."""
@@ -52,11 +57,12 @@ def safe_markdown(text: str) -> str:
     """
 
     def point_away(match: re.Match[str]) -> str:
-        url = re.sub(r"[\x00-\x20]", "", html.unescape(match["url"])).lower()
-        scheme = _SCHEME.match(url)
-        if scheme and scheme[1] not in _SAFE_SCHEMES:
-            return match["lead"] + BLOCKED_LINK
-        return match[0]
+        url = match["bracketed"] if match["open"] is not None else match["bare"]
+        plain = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+        scheme = _SCHEME.match(plain)
+        if scheme is None or scheme[1] in _SAFE_SCHEMES:
+            return match[0]
+        return (match["open"] or match["lead"]) + BLOCKED_LINK
 
     parts = _CODE.split(text)
     # split() yields text, then the three groups of each code match, then text...

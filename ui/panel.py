@@ -38,6 +38,7 @@ __all__ = [
     "explore_link",
     "related",
     "render_page",
+    "type_badge_html",
 ]
 
 EXPLORE_PAGE = "pages/explore.py"
@@ -105,15 +106,18 @@ def _markdown(text: str) -> None:
     st.markdown(safe_markdown(text))
 
 
-def _type_badge(page_type: PageType) -> None:
-    # The only HTML in the panel: the colour and label come from code, never
-    # from a page, so that the badge matches the graph's colour exactly.
-    st.markdown(
+def type_badge_html(page_type: PageType) -> str:
+    """The type badge: the only HTML the panel sends. Its colour and label come
+    from code, never from a page, so it matches the graph's colour exactly."""
+    return (
         f'<span style="background:{TYPE_COLOURS[page_type]};color:#fff;'
         "padding:0.1rem 0.55rem;border-radius:0.75rem;font-size:0.8rem;"
-        f'font-weight:600">{page_type.label}</span>',
-        unsafe_allow_html=True,
+        f'font-weight:600">{page_type.label}</span>'
     )
+
+
+def _type_badge(page_type: PageType) -> None:
+    st.markdown(type_badge_html(page_type), unsafe_allow_html=True)
 
 
 def _domains(domains: Sequence[str]) -> None:

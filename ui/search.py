@@ -10,16 +10,19 @@ reruns only the box, not the page around it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from graph.knowledge import KnowledgeGraph
+from graph.model import Page
+from graph.relations import PageType
 from graph.render import TYPE_COLOURS
 from ui.panel import EXPLORE_PAGE
 
-__all__ = ["RESULT_LIMIT", "SEARCH_KEY", "search_box", "search_results"]
+__all__ = ["RESULT_LIMIT", "SEARCH_KEY", "browse_pages", "search_box", "search_results"]
 
 RESULT_LIMIT = 8
 SEARCH_KEY = "sidebar_search"
@@ -44,6 +47,28 @@ def search_results(kg: KnowledgeGraph, query: str) -> list[dict[str, str]]:
             "matched": hit.matched,
         }
         for hit in kg.search(query, limit=RESULT_LIMIT)
+    ]
+
+
+def browse_pages(
+    kg: KnowledgeGraph,
+    query: str = "",
+    types: Collection[PageType] = (),
+    domains: Collection[str] = (),
+) -> list[Page]:
+    """The pages the Browse list shows: best match first when there is a
+    query, else by title; only these types and pages with one of these domains
+    when given."""
+    if query.strip():
+        pages = [hit.page for hit in kg.search(query, limit=len(kg))]
+    else:
+        pages = sorted(kg.pages, key=lambda page: page.title.lower())
+    wanted = frozenset(domains)
+    return [
+        page
+        for page in pages
+        if (not types or page.page_type in types)
+        and (not wanted or not wanted.isdisjoint(page.domains))
     ]
 
 

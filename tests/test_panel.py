@@ -1,0 +1,322 @@
+"""The page panel, drawn by Streamlit's AppTest: every section of each type in
+order, tables with rows, code blocks, related pages both ways as explorer
+links, the demo link, the compact preview, and hostile content kept inert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.knowledge import KnowledgeGraph
+from graph.loader import load_knowledge
+from graph.model import SECTIONS, Page
+from graph.relations import PageType
+from ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
+from ui.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
+from ui.panel import PREVIEW_LINKS, related, type_badge_html
+
+MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
+
+HOST = """
+import streamlit as st
+
+from ui.knowledge_base import current
+from ui.panel import render_page
+
+
+def panel() -> None:
+    kb = current()
+    page = kb.graph.page(st.query_params["id"])
+    render_page(page, kb.graph, preview=st.query_params.get("preview") == "1")
+
+
+st.navigation(
+    [
+        st.Page(panel, title="Panel", default=True),
+        st.Page("pages/explore.py"),
+        st.Page("pages/demo.py"),
+    ],
+    position="hidden",
+).run()
+"""
+"""A host app for the panel alone. Links are checked against the pages an app
+declares, so it declares explore and demo pages (empty: never run here)."""
+
+SCRIPT_SCHEME = re.compile(r"(\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("panel_host")
+    (folder / "pages").mkdir()
+    for name in ("explore.py", "demo.py"):
+        (folder / "pages" / name).write_text("", encoding="utf-8")
+    script = folder / "host.py"
+    script.write_text(HOST, encoding="utf-8")
+    return script
+
+
+def knowledge(root: Path) -> KnowledgeGraph:
+    result = load_knowledge(root)
+    assert result.errors == []
+    return KnowledgeGraph(result.pages)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeGraph:
+    return knowledge(DEFAULT_ROOT)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> KnowledgeGraph:
+    return knowledge(MALICIOUS)
+
+
+Draw = Callable[..., AppTest]
+
+
+@pytest.fixture
+def draw(host: Path, monkeypatch: pytest.MonkeyPatch) -> Draw:
+    def run(root: Path, page_id: str, *, preview: bool = False) -> AppTest:
+        monkeypatch.setenv(ENV_VAR, str(root))
+        app = AppTest.from_file(str(host), default_timeout=30)
+        app.query_params["id"] = page_id
+        if preview:
+            app.query_params["preview"] = "1"
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    return run
+
+
+def best_connected(kg: KnowledgeGraph, page_type: PageType) -> Page:
+    """The page of this type with links in the most directions, then the most links
+    (an environment page can only be linked to)."""
+    return max(
+        (p for p in kg.pages if p.page_type is page_type),
+        key=lambda p: (bool(kg.links(p.id)) + bool(kg.backlinks(p.id)), kg.degree(p.id), p.id),
+    )
+
+
+def page_links(app: AppTest) -> list[tuple[str, str, dict[str, list[str]]]]:
+    """(label, target page url path, query) of every page link drawn."""
+    return [
+        (link.proto.label, link.proto.page, parse_qs(link.proto.query_string))
+        for link in app.get("page_link")
+    ]
+
+
+def unescape(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def markdown_bodies(app: AppTest) -> Iterator[str]:
+    """Every piece of Markdown the app sends, table cells included."""
+    for element in (*app.markdown, *app.caption, *app.header, *app.subheader):
+        yield element.value
+    for label, _, _ in page_links(app):
+        yield label
+    for table in app.table:
+        yield from (str(cell) for cell in table.value.to_numpy().ravel())
+
+
+@pytest.mark.parametrize("page_type", list(PageType))
+def test_full_panel_draws_every_section_of_the_type_in_order(
+    draw: Draw, shipped: KnowledgeGraph, page_type: PageType
+) -> None:
+    page = best_connected(shipped, page_type)
+    app = draw(DEFAULT_ROOT, page.id)
+    assert unescape(app.header[0].value) == page.title
+    headings = [h.value for h in app.subheader]
+    assert headings == [heading for _, heading in SECTIONS[page_type]] + ["Related pages"]
+
+
+@pytest.mark.parametrize("page_type", list(PageType))
+def test_full_panel_links_related_pages_both_ways_into_the_explorer(
+    draw: Draw, shipped: KnowledgeGraph, page_type: PageType
+) -> None:
+    page = best_connected(shipped, page_type)
+    app = draw(DEFAULT_ROOT, page.id)
+    explorer = {q["node"][0] for _, target, q in page_links(app) if target == "explore"}
+    outgoing = {p.id for pages in shipped.links(page.id).values() for p in pages}
+    incoming = {p.id for pages in shipped.backlinks(page.id).values() for p in pages}
+    assert incoming
+    assert outgoing or page_type is PageType.ENVIRONMENT
+    assert explorer == outgoing | incoming
+    bold = {m.value for m in app.markdown}
+    for label in (*shipped.links(page.id), *shipped.backlinks(page.id)):
+        assert f"**{label}**" in bold
+
+
+def test_implementation_shows_code_reference_io_tables_and_examples(
+    draw: Draw, shipped: KnowledgeGraph
+) -> None:
+    page = best_connected(shipped, PageType.IMPLEMENTATION)
+    app = draw(DEFAULT_ROOT, page.id)
+    inputs, outputs = app.table[0].value, app.table[1].value
+    assert list(inputs.columns) == ["Name", "Type", "Description"]
+    assert len(inputs) == len(page.io_contract.inputs)
+    assert len(outputs) == len(page.io_contract.outputs)
+    codes = [c.value for c in app.code]
+    ref = page.code_reference
+    assert codes[:2] == [ref.signature, ref.import_]
+    assert codes[2:] == [example.code for example in page.usage_examples]
+    assert any(ref.repository in m.value for m in app.markdown)
+
+
+def test_environment_shows_its_three_tables_and_install_commands(
+    draw: Draw, shipped: KnowledgeGraph
+) -> None:
+    page = best_connected(shipped, PageType.ENVIRONMENT)
+    app = draw(DEFAULT_ROOT, page.id)
+    lengths = [len(table.value) for table in app.table]
+    assert lengths == [
+        len(page.system_requirements),
+        len(page.dependencies),
+        len(page.common_errors),
+    ]
+    assert list(app.table[2].value.columns) == ["Error", "Cause", "Fix"]
+    quick_install = app.code[0]
+    assert quick_install.value == page.quick_install
+    assert quick_install.language == "bash"
+
+
+def test_heuristic_shows_each_part_of_the_insight(draw: Draw, shipped: KnowledgeGraph) -> None:
+    page = best_connected(shipped, PageType.HEURISTIC)
+    app = draw(DEFAULT_ROOT, page.id)
+    bold = [m.value for m in app.markdown]
+    for part in ("**Action**", "**Value**", "**Trade-off**"):
+        assert part in bold
+    assert safe_markdown(page.insight.trade_off) in bold
+
+
+def test_principle_theoretical_basis_keeps_its_math(draw: Draw, shipped: KnowledgeGraph) -> None:
+    page = next(
+        p
+        for p in sorted(shipped.pages, key=lambda p: p.id)
+        if p.page_type is PageType.PRINCIPLE and "$$" in p.theoretical_basis
+    )
+    app = draw(DEFAULT_ROOT, page.id)
+    assert page.theoretical_basis in [m.value for m in app.markdown]
+
+
+def test_metadata_box_lists_sources_with_their_kind_and_the_date(
+    draw: Draw, shipped: KnowledgeGraph
+) -> None:
+    page = best_connected(shipped, PageType.HEURISTIC)
+    app = draw(DEFAULT_ROOT, page.id)
+    sources = next(m.value for m in app.markdown if m.value.startswith("**Knowledge sources**"))
+    for source in page.sources:
+        assert f"](<{source.url}>) · *{source.kind.value.replace('_', ' ')}*" in sources
+    assert f"Last updated {page.last_updated.isoformat()}" in [c.value for c in app.caption]
+    for domain in page.domains:
+        assert escape_markdown(domain) in app.markdown[1].value
+
+
+def test_a_page_with_a_demo_links_to_the_demo_page_with_it_selected(
+    draw: Draw, shipped: KnowledgeGraph
+) -> None:
+    page = next(p for p in sorted(shipped.pages, key=lambda p: p.id) if p.demo)
+    app = draw(DEFAULT_ROOT, page.id)
+    demo_links = [(label, q) for label, target, q in page_links(app) if target == "demo"]
+    assert len(demo_links) == 1
+    label, query = demo_links[0]
+    assert label.startswith("Run the live demo")
+    assert query == {"demo": [page.demo]}
+
+
+def test_a_page_without_a_demo_has_no_demo_link(draw: Draw, shipped: KnowledgeGraph) -> None:
+    page = next(p for p in sorted(shipped.pages, key=lambda p: p.id) if not p.demo)
+    app = draw(DEFAULT_ROOT, page.id)
+    assert all(target != "demo" for _, target, _ in page_links(app))
+
+
+@pytest.mark.parametrize("page_type", list(PageType))
+def test_preview_is_compact_title_overview_domains_few_links_and_open(
+    draw: Draw, shipped: KnowledgeGraph, page_type: PageType
+) -> None:
+    page = best_connected(shipped, page_type)
+    app = draw(DEFAULT_ROOT, page.id, preview=True)
+    assert [unescape(s.value) for s in app.subheader] == [page.title]
+    assert not app.header
+    assert not app.table
+    assert not app.code
+    assert page.overview in [m.value for m in app.markdown]
+    links = page_links(app)
+    expected = [other.id for _, other in related(shipped, page.id)][:PREVIEW_LINKS]
+    assert [q["node"][0] for _, _, q in links[:-1]] == expected
+    assert links[-1][0] == "Open this page"
+    assert links[-1][2] == {"node": [page.id]}
+
+
+@pytest.mark.parametrize("preview", [False, True])
+@pytest.mark.parametrize("page_type", list(PageType))
+def test_hostile_page_sends_no_html_and_no_script_link(
+    draw: Draw, hostile: KnowledgeGraph, page_type: PageType, preview: bool
+) -> None:
+    page = next(p for p in hostile.pages if p.page_type is page_type)
+    app = draw(MALICIOUS, page.id, preview=preview)
+    assert [m.value for m in app.markdown if m.allow_html] == [type_badge_html(page_type)]
+    for body in markdown_bodies(app):
+        assert not SCRIPT_SCHEME.search(body), body
+    title = app.subheader[0].value if preview else app.header[0].value
+    assert unescape(title) == " ".join(page.title.split())
+
+
+def test_hostile_links_in_page_text_point_nowhere(draw: Draw, hostile: KnowledgeGraph) -> None:
+    app = draw(MALICIOUS, "principle/hostile-principle")
+    description = next(m.value for m in app.markdown if "encoded" in m.value)
+    assert description.count(BLOCKED_LINK) == 5
+
+
+def test_hostile_titles_in_related_links_show_as_typed(draw: Draw, hostile: KnowledgeGraph) -> None:
+    app = draw(MALICIOUS, "principle/hostile-principle")
+    labels = {unescape(label) for label, target, _ in page_links(app) if target == "explore"}
+    assert labels == {
+        hostile.page("implementation/hostile-implementation").title,
+        hostile.page("heuristic/hostile-heuristic").title,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[click](javascript:alert(1))", f"[click]({BLOCKED_LINK})"),
+        ("[x](JaVaScRiPt:alert(1))", f"[x]({BLOCKED_LINK})"),
+        ("[x](jav&#x61;script:alert(1))", f"[x]({BLOCKED_LINK})"),
+        ("[x]( <javascript:alert(1)> )", f"[x]( <{BLOCKED_LINK}> )"),
+        ("<javascript:alert(1)>", f"<{BLOCKED_LINK}>"),
+        ("[x][r]\n\n[r]: javascript:alert(1)", f"[x][r]\n\n[r]: {BLOCKED_LINK}"),
+        ("[x](data:text/html,<script>alert(1)</script>)", f"[x]({BLOCKED_LINK})"),
+        ("[x](vbscript:msgbox)", f"[x]({BLOCKED_LINK})"),
+    ],
+)
+def test_safe_markdown_points_script_links_nowhere(text: str, expected: str) -> None:
+    assert safe_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[docs](https://docs.python.org/3/) and <https://pola.rs> and [me](mailto:a@b.org)",
+        "[relative](explore?node=principle/x) and <b>not a link</b>",
+        "`[x](javascript:alert(1))` is how an attack looks",
+        "```markdown\n[x](javascript:alert(1))\n<std::vector>\n```",
+    ],
+)
+def test_safe_markdown_leaves_web_links_and_code_alone(text: str) -> None:
+    assert safe_markdown(text) == text
+
+
+def test_escape_markdown_keeps_every_character_and_one_line() -> None:
+    text = "<img src=x> *a* _b_ [c](d) `e` $f$ :red[g] # h\n| i |"
+    escaped = escape_markdown(text)
+    assert unescape(escaped) == " ".join(text.split())
+    assert "\n" not in escaped
+    assert not re.search(r"(?<!\\)[<>*_\[\]`$:|#]", escaped)

@@ -1,0 +1,59 @@
+"""Streamlit glue for live sessions: the one store per server process, and
+the once-a-second fragments that keep a presenter's session alive and a
+follower's browser on the presenter's step.
+
+State in ``st.session_state``: ``tour_presenting`` (the code this browser
+presents, or None), ``tour_following`` (a ``Following``, or None) and
+``tour_session_message`` (why a session this browser took part in ended,
+shown once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from tours.sessions import Following, MemorySessionStore, Session, SessionGone, SessionStore
+
+__all__ = ["POLL_SECONDS", "follow_poll", "presenter_heartbeat", "session_store"]
+
+POLL_SECONDS = 1.0
+
+
+@st.cache_resource
+def session_store() -> SessionStore:
+    """The live sessions of this server process, shared by every browser session."""
+    return MemorySessionStore()
+
+
+def _ended(message: str) -> None:
+    st.session_state.tour_presenting = None
+    st.session_state.tour_following = None
+    st.session_state.tour_session_message = message
+    st.rerun(scope="app")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def presenter_heartbeat(code: str) -> None:
+    """Tell the store the presenter is still here (once a second)."""
+    try:
+        session_store().heartbeat(code)
+    except SessionGone as gone:
+        _ended(gone.message)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def follow_poll(
+    following: Following, shown: tuple[str, int], go: Callable[[Session], None]
+) -> None:
+    """Once a second: if the presenter has moved away from ``shown`` (tour id,
+    step), ``go`` there and redraw the page; say so if the session has ended."""
+    try:
+        session = session_store().look_up(following.code)
+    except SessionGone as gone:
+        _ended(gone.message)
+        return
+    if following.attached and (session.tour_id, session.step) != shown:
+        go(session)
+        st.rerun(scope="app")
