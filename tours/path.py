@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from itertools import pairwise
 from typing import Any
 
 from pyvis.network import Network
 
 from graph.knowledge import KnowledgeGraph
 from graph.model import Tour
-from graph.render import build_network
+from graph.relations import PageType
+from graph.render import TYPE_COLOURS, build_network
 from graph.view import Edge, View
 
 __all__ = ["PATH_COLOUR", "tour_network", "tour_view"]
@@ -26,6 +28,7 @@ PATH_COLOUR = "#6A1B9A"
 _FADE = 0.6
 """How far a step not reached yet is blended towards white."""
 _VISITED_MARK = "✓ "
+_FADED_TEXT = "#757575"
 
 
 def tour_view(tour: Tour, kg: KnowledgeGraph, current: int) -> View:
@@ -74,18 +77,20 @@ def _path_edges(tour: Tour) -> list[dict[str, Any]]:
             "width": 3,
             "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.15},
         }
-        for index, (source, target) in enumerate(zip(pages, pages[1:], strict=False))
+        for index, (source, target) in enumerate(pairwise(pages))
         if source != target
     ]
 
 
 def _fade(node: dict[str, Any]) -> None:
-    colour = node["color"]
-    faded = _blend_white(colour["background"])
-    colour["background"] = colour["border"] = faded
-    colour["highlight"] = {**colour["highlight"], "background": faded}
-    colour["hover"] = {**colour["hover"], "background": faded}
-    node["font"] = {**node["font"], "color": "#757575"}
+    faded = _blend_white(TYPE_COLOURS[PageType(node["group"])])
+    node["color"] = {
+        "background": faded,
+        "border": faded,
+        "highlight": {"background": faded, "border": _FADED_TEXT},
+        "hover": {"background": faded, "border": _FADED_TEXT},
+    }
+    node["font"] = {**node.get("font", {}), "color": _FADED_TEXT}
 
 
 def _blend_white(hex_colour: str) -> str:

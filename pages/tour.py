@@ -1,0 +1,330 @@
+"""Tours: a guided walk through the knowledge base, one step at a time.
+
+Where the reader is lives in the URL (``?tour=<id>&step=<n>``), so a step can
+be shared and Back works. A presenter's browser publishes its position to a
+live session under a short code; a follower's browser takes the presenter's
+position once a second until it detaches (``ui.tour_live``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.export import to_graphml, to_node_link_json
+from tours.handout import tour_html
+from tours.markdown import tour_markdown
+from tours.navigation import Position, resolve_position
+from tours.path import tour_network
+from tours.sessions import Following, Session, SessionGone, code_problem
+from ui.graph_component import GraphEvent, graph_explorer
+from ui.knowledge_base import current
+from ui.markdown import escape_markdown, safe_markdown
+from ui.panel import explore_link, render_page
+from ui.tour_keys import Move, arrow_keys
+from ui.tour_live import follow_poll, presenter_heartbeat, session_store
+
+GRAPH_HEIGHT = 560
+PRESENTER_CSS = """
+<style>
+section[data-testid="stSidebar"], header[data-testid="stHeader"] { display: none; }
+div[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] p,
+div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] li {
+  font-size: 1.45rem; line-height: 1.5;
+}
+div[data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
+</style>
+"""
+
+st.session_state.setdefault("tour_position", None)
+st.session_state.setdefault("tour_visited", {})
+st.session_state.setdefault("tour_presenting", None)
+st.session_state.setdefault("tour_following", None)
+st.session_state.setdefault("tour_session_message", None)
+
+kb = current()
+kg = kb.graph
+tours = kb.result.tours
+store = session_store()
+
+if not tours:
+    st.info(
+        "The knowledge base has no tours yet: add YAML tours under its `tours/` folder "
+        "(see docs/tours.md)."
+    )
+    st.stop()
+
+
+def show(position: Position) -> None:
+    st.query_params["tour"] = position.tour_id
+    st.query_params["step"] = str(position.step + 1)
+    st.session_state.tour_position = position
+
+
+def own_move() -> None:
+    """The reader moves on their own: a follower detaches."""
+    following: Following | None = st.session_state.tour_following
+    if following is not None and following.attached:
+        st.session_state.tour_following = following.detach()
+
+
+def go_to(tour_id: str, step: int) -> None:
+    own_move()
+    show(Position(tour_id, step))
+
+
+def follow_session(session: Session) -> None:
+    show(Position(session.tour_id, session.step))
+
+
+following: Following | None = st.session_state.tour_following
+if following is not None and following.attached:
+    try:
+        session = store.look_up(following.code)
+        if session.tour_id in tours:
+            follow_session(session)
+    except SessionGone as gone:
+        st.session_state.tour_following = following = None
+        st.session_state.tour_session_message = gone.message
+
+if "tour" in st.query_params or "step" in st.query_params:
+    request = resolve_position(
+        st.query_params.get_all("tour"), st.query_params.get_all("step"), tours
+    )
+    for problem in request.problems:
+        st.warning(problem, icon=":material/link_off:")
+    position = request.position
+else:
+    remembered = st.session_state.tour_position
+    position = remembered if remembered and remembered.tour_id in tours else None
+    position = position or resolve_position([], [], tours).position
+show(position)
+
+tour = tours[position.tour_id]
+step = tour.steps[position.step]
+visited = st.session_state.tour_visited.setdefault(tour.id, set())
+visited.add(position.step)
+presenting: str | None = st.session_state.tour_presenting
+last = len(tour.steps) - 1
+
+if presenting:
+    st.html(PRESENTER_CSS)
+    try:
+        store.move(presenting, tour.id, position.step)
+    except SessionGone as gone:
+        st.session_state.tour_presenting = presenting = None
+        st.session_state.tour_session_message = gone.message
+if st.session_state.tour_session_message:
+    st.error(st.session_state.tour_session_message, icon=":material/cast:")
+    st.session_state.tour_session_message = None
+
+
+def move(offset: int) -> None:
+    go_to(tour.id, min(max(position.step + offset, 0), last))
+
+
+def on_key(pressed: Move) -> None:
+    move(1 if pressed == "next" else -1)
+
+
+def on_graph_event(event: GraphEvent) -> None:
+    if event.kind == "open":
+        index = next((i for i, s in enumerate(tour.steps) if s.page == event.node), None)
+        if index is not None:
+            go_to(tour.id, index)
+
+
+def pick_tour() -> None:
+    go_to(st.session_state.tour_pick, 0)
+
+
+def start_presenting() -> None:
+    st.session_state.tour_following = None
+    st.session_state.tour_presenting = store.start(tour.id, position.step).code
+
+
+def stop_presenting() -> None:
+    store.end(st.session_state.tour_presenting)
+    st.session_state.tour_presenting = None
+
+
+def join() -> None:
+    typed = st.session_state.tour_join_code
+    problem = code_problem(typed)
+    try:
+        if problem:
+            raise SessionGone(typed, problem)
+        session = store.look_up(typed)
+    except SessionGone as gone:
+        st.session_state.tour_session_message = gone.message
+        return
+    st.session_state.tour_presenting = None
+    st.session_state.tour_following = Following(session.code)
+    follow_session(session)
+
+
+def detach() -> None:
+    st.session_state.tour_following = st.session_state.tour_following.detach()
+
+
+def rejoin() -> None:
+    st.session_state.tour_following = st.session_state.tour_following.rejoin()
+
+
+def leave() -> None:
+    st.session_state.tour_following = None
+
+
+arrow_keys("tour_keys", on_key)
+
+st.title(escape_markdown(tour.title), anchor=False)
+if presenting:
+    code_column, stop_column = st.columns([4, 1], vertical_alignment="center")
+    code_column.markdown(
+        f"#### To follow along, open **Tours → Follow** and type the code &nbsp; `{presenting}`"
+    )
+    stop_column.button(
+        "Stop presenting", on_click=stop_presenting, icon=":material/cancel_presentation:"
+    )
+elif following is not None:
+    status, buttons = st.columns([3, 2], vertical_alignment="center")
+    if following.attached:
+        status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        buttons.button("Detach", on_click=detach, icon=":material/call_split:")
+    else:
+        status.info(
+            f"Detached from session `{following.code}`: you are on your own.",
+            icon=":material/call_split:",
+        )
+        buttons.button("Re-join", on_click=rejoin, icon=":material/call_merge:", type="primary")
+    buttons.button("Stop following", on_click=leave, icon=":material/logout:")
+else:
+    st.caption(
+        f"**Audience:** {escape_markdown(tour.audience)} · about {tour.estimated_minutes} minutes"
+    )
+    pick, present, follow, _ = st.columns([3, 1.2, 1.2, 2.6], vertical_alignment="bottom")
+    ids = sorted(tours, key=lambda t: tours[t].title.lower())
+    st.session_state.tour_pick = tour.id
+    pick.selectbox(
+        "Tour", ids, format_func=lambda t: tours[t].title, key="tour_pick", on_change=pick_tour
+    )
+    present.button(
+        "Present",
+        on_click=start_presenting,
+        icon=":material/present_to_all:",
+        help="Start a live session others can follow with a code",
+        use_container_width=True,
+    )
+    with follow.popover("Follow", icon=":material/cast:", use_container_width=True):
+        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM")
+        st.button("Join", on_click=join, icon=":material/login:")
+
+st.progress(
+    (position.step + 1) / len(tour.steps), text=f"Step {position.step + 1} of {len(tour.steps)}"
+)
+
+graph_column, step_column = st.columns([3, 2], gap="medium")
+with graph_column:
+    net = tour_network(tour, kg, position.step, visited)
+    graph_explorer(
+        net,
+        revision=f"{tour.id}-{position.step}-{len(visited)}",
+        focus=step.page,
+        selected=None,
+        computed_layout=False,
+        reset=sorted(tours).index(tour.id),
+        height=GRAPH_HEIGHT,
+        key="tour_graph",
+        on_event=on_graph_event,
+    )
+    st.caption(
+        "Purple arrows: the tour's path · ✓ visited · faded: not visited yet · "
+        "double-click a page to jump to its step · ← / → keys step through the tour"
+    )
+
+with step_column:
+    back, forward = st.columns(2)
+    back.button(
+        "Previous",
+        on_click=move,
+        args=(-1,),
+        disabled=position.step == 0,
+        icon=":material/arrow_back:",
+        use_container_width=True,
+    )
+    forward.button(
+        "Next",
+        on_click=move,
+        args=(1,),
+        disabled=position.step == last,
+        icon=":material/arrow_forward:",
+        use_container_width=True,
+        type="primary",
+    )
+    page = kg.page(step.page)
+    st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
+    with st.container(border=True):
+        st.markdown(safe_markdown(step.note))
+    question = step.question
+    if question is not None:
+        answer = st.radio(
+            safe_markdown(question.prompt),
+            question.choices,
+            index=None,
+            format_func=escape_markdown,
+            key=f"tour_answer_{tour.id}_{position.step}",
+        )
+        if answer is not None:
+            verdict = (
+                "Right."
+                if answer == question.answer
+                else (f"Not quite: the answer is “{escape_markdown(question.answer)}”.")
+            )
+            (st.success if answer == question.answer else st.error)(
+                f"**{verdict}** {safe_markdown(question.explanation)}"
+            )
+    if not presenting:
+        explore_link(page, label="Open this page in the explorer", icon=":material/hub:")
+
+if not presenting:
+    with st.expander(escape_markdown(page.title) + ": the whole page"):
+        render_page(page, kg)
+    st.subheader("Hand-outs and downloads", anchor=False)
+    columns = st.columns(4)
+    columns[0].download_button(
+        "Tour as HTML (offline)",
+        data=lambda: tour_html(tour, kg),
+        file_name=f"{tour.id}.html",
+        mime="text/html",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    columns[1].download_button(
+        "Tour as Markdown",
+        data=lambda: tour_markdown(tour, kg),
+        file_name=f"{tour.id}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    columns[2].download_button(
+        "Knowledge base as GraphML",
+        data=lambda: to_graphml(kg),
+        file_name="heuristica.graphml",
+        mime="application/graphml+xml",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    columns[3].download_button(
+        "Knowledge base as JSON",
+        data=lambda: to_node_link_json(kg),
+        file_name="heuristica.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+if presenting:
+    presenter_heartbeat(presenting)
+elif following is not None:
+    follow_poll(following, (tour.id, position.step), follow_session)
