@@ -1,0 +1,121 @@
+"""The Browse page, run through the app shell by Streamlit's AppTest on small
+knowledge bases written for each test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.relations import PageType
+from tests.kb import page, write
+from ui.knowledge_base import ENV_VAR
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
+
+PAGES = {
+    "principle/process-start-methods": ("Process start methods", ["Multiprocessing"]),
+    "implementation/polars-thread-pool": ("Polars thread pool", ["Polars", "Concurrency"]),
+    "heuristic/use-spawn": ("Polars: use spawn, not fork", ["Polars", "Debugging"]),
+    "environment/linux": ("Linux with glibc", ["Operating_Systems"]),
+}
+
+
+def browse(root: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(ENV_VAR, str(root))
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    app.switch_page("pages/browse.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    for page_id, (title, domains) in PAGES.items():
+        write(tmp_path, f"{page_id}.yaml", page(page_id, title=title, domains=domains))
+    return tmp_path
+
+
+def listed(app: AppTest) -> list[str]:
+    """Ids of the pages listed, in order (every entry is a link into the explorer)."""
+    links = app.main.get("page_link")
+    assert all(link.proto.page == "" or link.proto.page == "explore" for link in links)
+    return [parse_qs(link.proto.query_string)["node"][0] for link in links]
+
+
+def count_caption(app: AppTest) -> str:
+    return next(c.value for c in app.caption if re.match(r"\d+ of \d+ pages", c.value))
+
+
+def test_every_page_is_listed_by_title_as_a_link_to_the_explorer(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    by_title = sorted(PAGES, key=lambda page_id: PAGES[page_id][0].lower())
+    assert listed(app) == by_title
+    assert count_caption(app) == "4 of 4 pages"
+
+
+def test_words_with_a_typo_filter_the_list_best_match_first(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    app.text_input(key="browse_query").input("polrs").run()
+    assert set(listed(app)) == {"implementation/polars-thread-pool", "heuristic/use-spawn"}
+    assert count_caption(app) == "2 of 4 pages, best match first"
+
+
+def test_type_filter_keeps_only_that_type(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = browse(small, monkeypatch)
+    app.multiselect(key="browse_types").select(PageType.HEURISTIC).run()
+    assert listed(app) == ["heuristic/use-spawn"]
+
+
+def test_domain_filter_keeps_pages_with_any_chosen_domain(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    domains = app.multiselect(key="browse_domains")
+    assert domains.options == [
+        "Concurrency",
+        "Debugging",
+        "Multiprocessing",
+        "Operating_Systems",
+        "Polars",
+    ]
+    domains.select("Debugging").select("Operating_Systems").run()
+    assert listed(app) == ["environment/linux", "heuristic/use-spawn"]
+
+
+def test_no_match_says_so(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = browse(small, monkeypatch)
+    app.text_input(key="browse_query").input("zzqxv").run()
+    assert listed(app) == []
+    assert [i.value for i in app.info] == ["No page matches these filters."]
+
+
+def test_a_long_list_is_shown_a_hundred_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(105):
+        write(tmp_path, f"p{n}.yaml", page(f"principle/page-{n:03d}", title=f"Page {n:03d}"))
+    app = browse(tmp_path, monkeypatch)
+    assert len(listed(app)) == 100
+    more = app.button[0]
+    assert more.label == "Show 5 more of 5"
+    more.click().run()
+    assert len(listed(app)) == 105
+    assert not app.button
+
+
+def test_hostile_titles_are_listed_as_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = browse(MALICIOUS, monkeypatch)
+    labels = [link.proto.label for link in app.main.get("page_link")]
+    assert len(labels) == 4
+    for label in labels:
+        assert not re.search(r"(?<!\\)[<>\[\]()]", label), label
