@@ -9,7 +9,7 @@ import streamlit as st
 from graph.relations import PageType
 from ui.knowledge_base import current
 from ui.markdown import escape_markdown
-from ui.panel import TYPE_ICONS, explore_link
+from ui.panel import explore_link
 from ui.search import browse_pages
 
 PAGE_SIZE = 100
@@ -50,7 +50,7 @@ for page in pages[:shown]:
     with st.container(gap=None):
         explore_link(page)
         st.caption(
-            f"{TYPE_ICONS[page.page_type]} {page.page_type.label} · "
+            f"{page.page_type.label} · "
             + ", ".join(escape_markdown(domain) for domain in page.domains)
         )
 

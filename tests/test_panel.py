@@ -14,11 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from graph.knowledge import KnowledgeGraph
 from graph.loader import load_knowledge
-from graph.model import SECTIONS, Page
+from graph.model import SECTIONS, CodeReference, Page
 from graph.relations import PageType
 from ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
 from ui.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
-from ui.panel import PREVIEW_LINKS, related, type_badge_html
+from ui.panel import PREVIEW_LINKS, related, source_url, type_badge_html
 
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
 
@@ -112,13 +112,17 @@ def page_links(app: AppTest) -> list[tuple[str, str, dict[str, list[str]]]]:
     ]
 
 
+def section_headings(app: AppTest) -> list[str]:
+    return [m.value.removeprefix("#### ") for m in app.markdown if m.value.startswith("#### ")]
+
+
 def unescape(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def markdown_bodies(app: AppTest) -> Iterator[str]:
     """Every piece of Markdown the app sends, table cells included."""
-    for element in (*app.markdown, *app.caption, *app.header, *app.subheader):
+    for element in (*app.markdown, *app.caption, *app.subheader):
         yield element.value
     for label, _, _ in page_links(app):
         yield label
@@ -132,9 +136,10 @@ def test_full_panel_draws_every_section_of_the_type_in_order(
 ) -> None:
     page = best_connected(shipped, page_type)
     app = draw(DEFAULT_ROOT, page.id)
-    assert unescape(app.header[0].value) == page.title
-    headings = [h.value for h in app.subheader]
-    assert headings == [heading for _, heading in SECTIONS[page_type]] + ["Related pages"]
+    assert [unescape(s.value) for s in app.subheader] == [page.title]
+    assert section_headings(app) == [heading for _, heading in SECTIONS[page_type]] + [
+        "Related pages"
+    ]
 
 
 @pytest.mark.parametrize("page_type", list(PageType))
@@ -168,6 +173,33 @@ def test_implementation_shows_code_reference_io_tables_and_examples(
     assert codes[:2] == [ref.signature, ref.import_]
     assert codes[2:] == [example.code for example in page.usage_examples]
     assert any(ref.repository in m.value for m in app.markdown)
+    url = source_url(ref)
+    if url:
+        assert any(f"](<{url}>)" in m.value for m in app.markdown)
+
+
+@pytest.mark.parametrize(
+    ("repository", "file", "lines", "url"),
+    [
+        (
+            "https://github.com/python/cpython",
+            "Lib/multiprocessing/context.py",
+            "120-180",
+            "https://github.com/python/cpython/blob/HEAD/Lib/multiprocessing/context.py#L120-L180",
+        ),
+        ("https://github.com/o/r/", "/a b.py", "7", "https://github.com/o/r/blob/HEAD/a%20b.py#L7"),
+        ("https://github.com/o/r", "x.py", "the top", "https://github.com/o/r/blob/HEAD/x.py"),
+        ("https://github.com/o/r", "<x>.py", None, "https://github.com/o/r/blob/HEAD/%3Cx%3E.py"),
+        ("https://gitlab.com/o/r", "x.py", "1-2", None),
+    ],
+)
+def test_source_url_links_github_files_and_lines(
+    repository: str, file: str, lines: str | None, url: str | None
+) -> None:
+    ref = CodeReference(
+        repository=repository, file=file, lines=lines, signature="def f()", import_="import f"
+    )
+    assert source_url(ref) == url
 
 
 def test_environment_shows_its_three_tables_and_install_commands(
@@ -244,7 +276,7 @@ def test_preview_is_compact_title_overview_domains_few_links_and_open(
     page = best_connected(shipped, page_type)
     app = draw(DEFAULT_ROOT, page.id, preview=True)
     assert [unescape(s.value) for s in app.subheader] == [page.title]
-    assert not app.header
+    assert not section_headings(app)
     assert not app.table
     assert not app.code
     assert page.overview in [m.value for m in app.markdown]
@@ -265,8 +297,7 @@ def test_hostile_page_sends_no_html_and_no_script_link(
     assert [m.value for m in app.markdown if m.allow_html] == [type_badge_html(page_type)]
     for body in markdown_bodies(app):
         assert not SCRIPT_SCHEME.search(body), body
-    title = app.subheader[0].value if preview else app.header[0].value
-    assert unescape(title) == " ".join(page.title.split())
+    assert unescape(app.subheader[0].value) == " ".join(page.title.split())
 
 
 def test_hostile_links_in_page_text_point_nowhere(draw: Draw, hostile: KnowledgeGraph) -> None:

@@ -9,7 +9,9 @@ table cells to ``st.table``; no page text is ever passed as HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
+from urllib.parse import quote
 
 import streamlit as st
 from pydantic import BaseModel
@@ -38,6 +40,7 @@ __all__ = [
     "explore_link",
     "related",
     "render_page",
+    "source_url",
     "type_badge_html",
 ]
 
@@ -71,10 +74,10 @@ def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> Non
             explore_link(other, prefix=label)
         explore_link(page, label="Open this page", icon=":material/open_in_full:")
         return
-    st.header(escape_markdown(page.title), anchor=False)
+    st.subheader(escape_markdown(page.title), anchor=False)
     _metadata(page)
     for field, heading in SECTIONS[page.page_type]:
-        st.subheader(heading, anchor=False)
+        _section_heading(heading)
         _SECTION_RENDERERS.get(field, _markdown)(getattr(page, field))
     _related_pages(page, kg)
 
@@ -99,6 +102,12 @@ def explore_link(
         icon=icon or TYPE_ICONS[page.page_type],
         query_params={"node": page.id},
     )
+
+
+def _section_heading(heading: str) -> None:
+    # One level below the title (a level-3 heading), so the hierarchy holds
+    # in a narrow side column.
+    st.markdown(f"#### {heading}")
 
 
 def _markdown(text: str) -> None:
@@ -159,14 +168,27 @@ def _table(rows: Sequence[BaseModel], columns: Sequence[str]) -> None:
     )
 
 
+def source_url(ref: CodeReference) -> str | None:
+    """A link to the file (and lines) on GitHub, or None for another host."""
+    if not ref.repository.startswith("https://github.com/"):
+        return None
+    lines = re.fullmatch(r"(\d+)(?:\s*[-–]\s*(\d+))?", ref.lines or "")
+    anchor = ""
+    if lines:
+        anchor = f"#L{lines[1]}" + (f"-L{lines[2]}" if lines[2] else "")
+    return f"{ref.repository.rstrip('/')}/blob/HEAD/{quote(ref.file.lstrip('/'))}{anchor}"
+
+
 def _code_reference(ref: CodeReference) -> None:
     st.markdown(f"**Repository** [{escape_markdown(ref.repository)}](<{ref.repository}>)")
     lines = f", lines {escape_markdown(ref.lines)}" if ref.lines else ""
-    st.markdown(f"**File** {escape_markdown(ref.file)}{lines}")
+    file = escape_markdown(ref.file)
+    url = source_url(ref)
+    st.markdown(f"**File** [{file}](<{url}>){lines}" if url else f"**File** {file}{lines}")
     st.markdown("**Signature**")
-    st.code(ref.signature, language="python")
+    st.code(ref.signature, language="python", wrap_lines=True)
     st.markdown("**Import**")
-    st.code(ref.import_, language="python")
+    st.code(ref.import_, language="python", wrap_lines=True)
 
 
 def _io_contract(contract: IOContract) -> None:
@@ -213,7 +235,7 @@ _SECTION_RENDERERS: dict[str, Callable[..., None]] = {
 
 
 def _related_pages(page: Page, kg: KnowledgeGraph) -> None:
-    st.subheader("Related pages", anchor=False)
+    _section_heading("Related pages")
     groups = [*kg.links(page.id).items(), *kg.backlinks(page.id).items()]
     if not groups:
         st.caption("No page links here, and this page links nowhere.")
