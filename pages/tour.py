@@ -24,6 +24,7 @@ from ui.tour_keys import Move, arrow_keys
 from ui.tour_live import follow_poll, presenter_heartbeat, session_store
 
 GRAPH_HEIGHT = 560
+PRESENTER_GRAPH_HEIGHT = 680
 PRESENTER_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"] { display: none; }
@@ -179,10 +180,9 @@ arrow_keys("tour_keys", on_key)
 
 st.title(escape_markdown(tour.title), anchor=False)
 if presenting:
-    code_column, stop_column = st.columns([4, 1], vertical_alignment="center")
-    code_column.markdown(
-        f"#### To follow along, open **Tours → Follow** and type the code &nbsp; `{presenting}`"
-    )
+    code_column, how_column, stop_column = st.columns([1.2, 3, 1], vertical_alignment="center")
+    code_column.metric("Session code", presenting)
+    how_column.markdown("#### To follow along: open **Tours**, choose **Follow**, type the code.")
     stop_column.button(
         "Stop presenting", on_click=stop_presenting, icon=":material/cancel_presentation:"
     )
@@ -233,7 +233,7 @@ with graph_column:
         selected=None,
         computed_layout=False,
         reset=sorted(tours).index(tour.id),
-        height=GRAPH_HEIGHT,
+        height=PRESENTER_GRAPH_HEIGHT if presenting else GRAPH_HEIGHT,
         key="tour_graph",
         on_event=on_graph_event,
     )
@@ -327,4 +327,6 @@ if not presenting:
 if presenting:
     presenter_heartbeat(presenting)
 elif following is not None:
-    follow_poll(following, (tour.id, position.step), follow_session)
+    follow_poll(
+        following, (tour.id, position.step), lambda tour_id, step: show(Position(tour_id, step))
+    )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from tours.sessions import Following, MemorySessionStore, Session, SessionGone, SessionStore
+from tours.sessions import Following, MemorySessionStore, SessionGone, SessionStore
 
 __all__ = ["POLL_SECONDS", "follow_poll", "presenter_heartbeat", "session_store"]
 
@@ -45,7 +45,7 @@ def presenter_heartbeat(code: str) -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def follow_poll(
-    following: Following, shown: tuple[str, int], go: Callable[[Session], None]
+    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
 ) -> None:
     """Once a second: if the presenter has moved away from ``shown`` (tour id,
     step), ``go`` there and redraw the page; say so if the session has ended."""
@@ -54,6 +54,7 @@ def follow_poll(
     except SessionGone as gone:
         _ended(gone.message)
         return
-    if following.attached and (session.tour_id, session.step) != shown:
-        go(session)
+    target = following.target(session, own=shown)
+    if target != shown:
+        go(*target)
         st.rerun(scope="app")

@@ -1,0 +1,157 @@
+"""Hand-outs of a tour (Markdown, offline HTML) and the tour's path graph,
+built from the explorer's test knowledge base and its hostile tour."""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from graph.knowledge import KnowledgeGraph
+from graph.loader import load_knowledge
+from graph.model import Tour
+from graph.relations import PageType
+from graph.render import TYPE_COLOURS
+from tours.handout import markdown_html, tour_html
+from tours.markdown import tour_markdown
+from tours.path import PATH_COLOUR, tour_network
+
+FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
+HOSTILE_STEP = 4
+
+
+@pytest.fixture(scope="module")
+def base() -> tuple[Tour, KnowledgeGraph]:
+    result = load_knowledge(FIXTURE_KB)
+    assert result.problems == []
+    return result.tours["first-steps"], KnowledgeGraph(result.pages)
+
+
+def test_the_path_numbers_each_page_by_step_and_joins_the_steps(base):
+    tour, kg = base
+    net = tour_network(tour, kg, current=1, visited={0, 1})
+    labels = {node["id"]: node["label"] for node in net.nodes}
+    assert labels["heuristic/polars-use-spawn-not-fork"] == "✓ 1 · Polars: use spawn, not fork"
+    assert labels["principle/process-start-methods"] == "2 · Process start methods"
+    path = [(e["from"], e["to"]) for e in net.edges if e["relation"] == "tour_path"]
+    pages = [step.page for step in tour.steps]
+    assert path == list(pairwise(pages))
+    assert all(
+        e["color"]["color"] == PATH_COLOUR for e in net.edges if e["relation"] == "tour_path"
+    )
+
+
+def test_the_current_step_is_the_focus_and_steps_not_reached_are_faded(base):
+    tour, kg = base
+    net = tour_network(tour, kg, current=1, visited={0, 1})
+    nodes = {node["id"]: node for node in net.nodes}
+    assert nodes["principle/process-start-methods"]["size"] > 20
+    later = nodes["implementation/multiprocessing-get-context"]
+    vivid = TYPE_COLOURS[PageType.IMPLEMENTATION]
+    assert later["color"]["background"] not in (vivid, vivid.lower())
+    assert "color" not in nodes["heuristic/polars-use-spawn-not-fork"]
+
+
+def test_knowledge_links_between_tour_pages_are_drawn(base):
+    tour, kg = base
+    net = tour_network(tour, kg, current=0)
+    links = {(e["from"], e["to"]) for e in net.edges if e["relation"] != "tour_path"}
+    pages = {step.page for step in tour.steps}
+    expected = {(s, t) for s, t in kg.nx.subgraph(pages).edges()}
+    assert links == expected and links
+
+
+def test_markdown_hand_out_lists_every_step_with_its_note_and_question(base):
+    tour, kg = base
+    text = tour_markdown(tour, kg)
+    headings = re.findall(r"^## Step (\d+)\. ", text, re.MULTILINE)
+    assert headings == [str(n) for n in range(1, len(tour.steps) + 1)]
+    assert text.startswith("# First steps \\<b\\>with\\</b\\> fork\n")
+    assert "**Start here.** The rule the whole base hangs on." in text
+    assert "**Check:** Which start method is safe once Polars has run in the parent?" in text
+    assert "- fork\n- spawn" in text
+    assert "**Answer:** spawn. Spawn starts a fresh interpreter" in text
+    assert "*Heuristic* · `heuristic/polars-use-spawn-not-fork`" in text
+
+
+def test_markdown_hand_out_shows_hostile_markup_as_text(base):
+    tour, kg = base
+    text = tour_markdown(tour, kg)
+    hostile = text.split(f"## Step {HOSTILE_STEP}.")[1].split("## Step")[0]
+    outside_code = re.sub(r"`[^`]*`", "", hostile)
+    assert re.findall(r"(?<!\\)<", outside_code) == []
+    assert "&lt;script>" in hostile and "\\<b onmouseover" in hostile
+    assert "javascript:" not in hostile
+    assert "`<code>`" in hostile
+
+
+def test_html_hand_out_loads_nothing_from_elsewhere(base):
+    tour, kg = base
+    html = tour_html(tour, kg)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.IGNORECASE)
+    assert "<link" not in html
+    assert "new vis.Network(" in html and "vis-network" in html.lower()
+
+
+ALLOWED_TAGS = {
+    *"header h1 h2 p section div span ol ul li code pre blockquote".split(),
+    *"details summary strong em a".split(),
+}
+
+
+def test_html_hand_out_escapes_every_piece_of_content(base):
+    tour, kg = base
+    html = tour_html(tour, kg)
+    assert html.count("</script>") == 3
+    """vis-network's own code, the graph's JSON, the drawing code: nothing closes them early."""
+    body = html.split("<body>")[1].split("<script>")[0]
+    assert set(re.findall(r"<([a-z0-9]+)", body)) <= ALLOWED_TAGS
+    assert re.findall(r"<[^>]*\son[a-z]+\s*=", body) == []
+    assert re.findall(r"<a\b[^>]*>", body) == []
+    assert "<h1>First steps &lt;b&gt;with&lt;/b&gt; fork</h1>" in body
+    assert "[a link](javascript:" in body
+
+
+def test_html_hand_out_carries_the_tour_graph_as_json(base):
+    tour, kg = base
+    html = tour_html(tour, kg)
+    raw = html.split('<script type="application/json" id="tour-graph">')[1].split("</script>")[0]
+    assert "<" not in raw
+    graph = json.loads(raw)
+    assert {n["id"] for n in graph["nodes"]} == {step.page for step in tour.steps}
+    assert graph["steps"]["principle/malicious-markup"] == HOSTILE_STEP
+    assert any("<img" in n["label"] for n in graph["nodes"])
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        (
+            "**Bold** and *em* and `a < b`",
+            "<p><strong>Bold</strong> and <em>em</em> and <code>a &lt; b</code></p>",
+        ),
+        ("one\n\ntwo", "<p>one</p><p>two</p>"),
+        ("- a\n- b **c**", "<ul><li>a</li><li>b <strong>c</strong></li></ul>"),
+        ("1. a\n2. b", "<ol><li>a</li><li>b</li></ol>"),
+        ("```python\nx = '<b>'\n```", "<pre><code>x = &#x27;&lt;b&gt;&#x27;\n</code></pre>"),
+        (
+            "[docs](https://docs.python.org/3/?a=1&b=2)",
+            '<p><a href="https://docs.python.org/3/?a=1&amp;b=2" rel="noopener">docs</a></p>',
+        ),
+        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+        (
+            '<a href="javascript:x">y</a>',
+            "<p>&lt;a href=&quot;javascript:x&quot;&gt;y&lt;/a&gt;</p>",
+        ),
+        (
+            '[t](https://a.b/" onclick="x)',
+            "<p>[t](https://a.b/&quot; onclick=&quot;x)</p>",
+        ),
+        ("snake_case_name and 2*3*4", "<p>snake_case_name and 2*3*4</p>"),
+    ],
+)
+def test_note_markdown_becomes_safe_html(markdown: str, html: str):
+    assert markdown_html(markdown) == html
