@@ -1,0 +1,119 @@
+"""Hostile page content in the real app and browser: the side panel, the
+Browse list and the sidebar search show it as text, and none of it runs.
+
+The server here reads ``tests/fixtures/malicious_kb``, whose every text field
+tries to set ``window.__pwned`` (script tags, event handlers, ``javascript:``
+links, KaTeX ``\\href``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from graph.loader import load_knowledge
+from tests.e2e.conftest import REPO, _free_port, _wait_healthy
+
+MALICIOUS_KB = REPO / "tests" / "fixtures" / "malicious_kb"
+PAGES = {page.id: page.title for page in load_knowledge(MALICIOUS_KB).pages.values()}
+INERT = """() => ({
+    pwned: window.__pwned,
+    scriptLinks: [...document.querySelectorAll("a[href]")]
+        .map(a => a.getAttribute("href"))
+        .filter(href => /^\\s*(javascript|data|vbscript):/i.test(href)),
+    injected: document.querySelectorAll(
+        "[data-testid=stMain] img[src=x], [data-testid=stMain] iframe[src^=javascript], "
+        + "[data-testid=stMain] svg[onload], [data-testid=stMain] [onerror], "
+        + "[data-testid=stMain] [onmouseover], [data-testid=stMain] [onclick]"
+    ).length,
+})"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url() -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(MALICIOUS_KB)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def assert_inert(page: Page) -> None:
+    page.wait_for_timeout(500)  # let any onerror / onload fire
+    assert page.evaluate(INERT) == {"pwned": None, "scriptLinks": [], "injected": 0}
+
+
+@pytest.mark.parametrize("node", list(PAGES))
+def test_side_panel_shows_hostile_page_as_text_and_runs_nothing(
+    page: Page, hostile_url: str, node: str
+) -> None:
+    page.goto(f"{hostile_url}/?node={node}")
+    expect(page.get_by_role("heading", name=PAGES[node]).first).to_be_visible()
+    for link in page.locator('[data-testid=stMain] a[href="#blocked-link"]').all():
+        link.click()
+    assert_inert(page)
+
+
+def test_browse_lists_hostile_titles_as_text_and_runs_nothing(page: Page, hostile_url: str) -> None:
+    page.goto(hostile_url)
+    page.wait_for_selector("[data-testid=stMain]")
+    page.goto(f"{hostile_url}/browse")
+    for title in PAGES.values():
+        expect(page.get_by_text(title, exact=True).first).to_be_visible()
+    assert_inert(page)
+
+
+def test_search_results_show_hostile_titles_as_text(page: Page, hostile_url: str) -> None:
+    page.goto(hostile_url)
+    box = page.locator("#heuristica-search-input")
+    box.fill("window pwned")
+    options = page.locator(".option .title")
+    expect(options).to_have_count(len(PAGES))
+    assert set(options.all_inner_texts()) == set(PAGES.values())
+    assert page.locator(".results img, .results script").count() == 0
+    assert_inert(page)
+
+
+def test_search_box_opens_the_chosen_page(page: Page, hostile_url: str) -> None:
+    page.goto(hostile_url)
+    box = page.locator("#heuristica-search-input")
+    box.type("enviroment", delay=30)
+    expect(page.locator(".option").first).to_contain_text("Environment")
+    box.press("Enter")
+    page.wait_for_url("**/?node=environment%2Fhostile-environment")
+    expect(
+        page.get_by_role("heading", name=PAGES["environment/hostile-environment"]).first
+    ).to_be_visible()
