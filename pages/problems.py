@@ -4,23 +4,37 @@ Messages quote file names, ids and values from the pages, so they are shown
 as plain table cells, never as Markdown or HTML.
 """
 
+import os
+
 import streamlit as st
 
 from graph.problems import Problem, Severity
 from ui.knowledge_base import current
 from ui.markdown import escape_markdown
 
-
-def where(problem: Problem) -> str:
-    """``file:line:col``, or the file alone when the place in it is unknown."""
-    return f"{problem.file}:{problem.line}:{problem.col}" if problem.line else problem.file
-
+# Streamlit's table wraps long text only in rows taller than 4rem (64 px).
+WRAPPING_ROW_HEIGHT = 72
 
 kb = current()
 problems = kb.result.problems
 
+
+def file_in_knowledge_base(problem: Problem) -> str:
+    """The problem's file, relative to the knowledge base folder."""
+    return os.path.relpath(os.path.abspath(problem.file), kb.root)
+
+
+def where(problem: Problem) -> str:
+    """``file:line:col``, or the file alone when the place in it is unknown."""
+    file = file_in_knowledge_base(problem)
+    return f"{file}:{problem.line}:{problem.col}" if problem.line else file
+
+
 st.title("Problems")
-st.caption(f"Found by loading `{escape_markdown(str(kb.root))}`; the same list as:")
+st.caption(
+    f"What is wrong in the knowledge base at {escape_markdown(str(kb.root))}. "
+    "The same list in a terminal:"
+)
 st.code(f"python -m graph check {kb.root}", language="bash")
 
 if not problems:
@@ -41,7 +55,7 @@ severities = severity_filter.multiselect(
 )
 files = file_filter.multiselect(
     "Files",
-    sorted({problem.file for problem in problems}),
+    sorted({file_in_knowledge_base(problem) for problem in problems}),
     key="problems_files",
     placeholder="All files",
 )
@@ -49,7 +63,8 @@ files = file_filter.multiselect(
 shown = [
     problem
     for problem in sorted(problems)
-    if (not severities or problem.severity in severities) and (not files or problem.file in files)
+    if (not severities or problem.severity in severities)
+    and (not files or file_in_knowledge_base(problem) in files)
 ]
 st.caption(f"{len(shown)} of {len(problems)} problems")
 st.dataframe(
@@ -64,6 +79,7 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
+    row_height=WRAPPING_ROW_HEIGHT,
     column_config={
         "Where": st.column_config.TextColumn(width="medium"),
         "Severity": st.column_config.TextColumn(width="small"),
