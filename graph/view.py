@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.knowledge import KnowledgeGraph
 from graph.model import PAGE_ID_PATTERN
@@ -54,8 +54,10 @@ class View:
 
     focus: str
     nodes: frozenset[str]
-    edges: tuple[Edge, ...]
-    """Every link between visible pages, sorted."""
+    edges: tuple[Edge, ...] = field(compare=False)
+    """Every link between visible pages, sorted. Left out of equality and
+    hashing: the edges follow from the nodes, and hashing 36,000 of them on
+    every rerun would cost more than the rerun itself."""
     show_all: bool = False
 
 
@@ -108,15 +110,14 @@ def _add_expansions(kg: KnowledgeGraph, nodes: set[str], expanded: set[str]) -> 
 
 def _edges_between(kg: KnowledgeGraph, nodes: set[str]) -> tuple[Edge, ...]:
     successors = kg.nx.succ
-    return tuple(
-        sorted(
-            Edge(source, target, relation)
-            for source in nodes
-            for target, by_relation in successors[source].items()
-            if target in nodes
-            for relation in by_relation
-        )
+    ends = sorted(
+        (source, target, relation)
+        for source in nodes
+        for target, by_relation in successors[source].items()
+        if target in nodes
+        for relation in by_relation
     )
+    return tuple(Edge(*end) for end in ends)
 
 
 def default_focus(kg: KnowledgeGraph) -> str | None:

@@ -11,9 +11,9 @@ import streamlit as st
 
 from graph.relations import PageType
 from graph.render import standalone_html
-from graph.view import MAX_DEPTH, build_view, default_focus, resolve_node_param
+from graph.view import MAX_DEPTH, default_focus, resolve_node_param
 from ui.graph_component import GraphEvent, graph_explorer
-from ui.graph_component.drawing import drawn_network, whole_graph_layout
+from ui.graph_component.drawing import cached_view, drawn_network, whole_graph_layout
 from ui.knowledge_base import current
 from ui.panel import render_page
 
@@ -68,7 +68,7 @@ def on_graph_event(event: GraphEvent) -> None:
         st.session_state.explore_selected = event.node
 
 
-controls = st.columns([1.1, 2.6, 1.3, 1.5, 1])
+controls = st.columns([1, 3.3, 1.3, 1.6, 1.2], vertical_alignment="bottom")
 depth = controls[0].segmented_control(
     "Depth", list(range(1, MAX_DEPTH + 1)), default=1, key="explore_depth"
 )
@@ -80,7 +80,7 @@ type_labels = controls[1].pills(
     key="explore_types",
 )
 show_all = controls[2].toggle(
-    f"Whole graph ({len(kg):,} pages)", key="explore_show_all", help="Every page at once."
+    "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
 )
 selected = st.session_state.explore_selected
 if selected not in kg:
@@ -97,13 +97,14 @@ controls[3].button(
 )
 controls[4].button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
 
-view = build_view(
+view = cached_view(
     kg,
+    kb.fingerprint,
     focus,
-    depth=depth or 1,
-    expanded=expanded,
-    types={TYPE_BY_LABEL[label] for label in type_labels},
-    show_all=show_all,
+    depth or 1,
+    frozenset(expanded),
+    frozenset(TYPE_BY_LABEL[label] for label in type_labels),
+    show_all,
 )
 net, revision = drawn_network(kg, kb.fingerprint, view)
 layout = whole_graph_layout(kg, kb.fingerprint) if view.show_all else None

@@ -19,7 +19,8 @@ def explore(monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def headers(at: AppTest) -> list[str]:
-    return [h.value for h in at.header]
+    """The panel's page title (a header or subheader: the panel decides which)."""
+    return [h.value for h in (*at.header, *at.subheader)]
 
 
 def test_without_a_node_the_default_page_is_shown(explore: AppTest):
