@@ -117,3 +117,5 @@ def test_search_box_opens_the_chosen_page(page: Page, hostile_url: str) -> None:
     expect(
         page.get_by_role("heading", name=PAGES["environment/hostile-environment"]).first
     ).to_be_visible()
+    expect(page.locator("#heuristica-search-input")).to_have_value("")
+    expect(page.locator(".option")).to_have_count(0)

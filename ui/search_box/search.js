@@ -60,6 +60,10 @@ function wire(root) {
 }
 
 function choose(root, id) {
+  // Forget the query first, so later reruns of the app do not search again.
+  const input = root.querySelector("input");
+  input.value = "";
+  root.api.setStateValue("query", "");
   root.api.setTriggerValue("chosen", id);
 }
 
