@@ -13,7 +13,13 @@ from graph.relations import PageType
 from graph.render import standalone_html
 from graph.view import MAX_DEPTH, default_focus, resolve_node_param
 from ui.graph_component import GraphEvent, graph_explorer
-from ui.graph_component.drawing import cached_view, drawn_network, whole_graph_layout
+from ui.graph_component.drawing import (
+    cached_view,
+    drawn_network,
+    layout_ready,
+    prepare_whole_graph_layout,
+    whole_graph_layout,
+)
 from ui.knowledge_base import current
 from ui.panel import render_page
 
@@ -106,6 +112,10 @@ view = cached_view(
     frozenset(TYPE_BY_LABEL[label] for label in type_labels),
     show_all,
 )
+prepare_whole_graph_layout(kg, kb.fingerprint)
+if view.show_all and not layout_ready(kb.fingerprint):
+    with st.spinner("Laying out the whole graph (once per knowledge base)…"):
+        whole_graph_layout(kg, kb.fingerprint)
 net, revision = drawn_network(kg, kb.fingerprint, view)
 layout = whole_graph_layout(kg, kb.fingerprint) if view.show_all else None
 

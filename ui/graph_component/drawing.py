@@ -1,6 +1,7 @@
 """Cached drawing work for the explorer: the pyvis network of a View, and the
-whole-graph layout (computed once per knowledge base, kept in memory and in
-a file so a restarted server does not compute it again)."""
+whole-graph layout (computed once per knowledge base, in the background as
+soon as the explorer opens, kept in memory and in a file so a restarted
+server does not compute it again)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -19,7 +21,14 @@ from graph.relations import PageType
 from graph.render import Position, build_network
 from graph.view import View, build_view
 
-__all__ = ["LAYOUT_CACHE_DIR", "cached_view", "drawn_network", "whole_graph_layout"]
+__all__ = [
+    "LAYOUT_CACHE_DIR",
+    "cached_view",
+    "drawn_network",
+    "layout_ready",
+    "prepare_whole_graph_layout",
+    "whole_graph_layout",
+]
 
 LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
 
@@ -56,22 +65,50 @@ def drawn_network(kg: KnowledgeGraph, fingerprint: str, view: View) -> tuple[Net
     return net, revision
 
 
-@st.cache_resource(
-    max_entries=2, show_spinner="Laying out the whole graph (once per knowledge base)…"
-)
-def whole_graph_layout(_kg: KnowledgeGraph, fingerprint: str) -> dict[str, Position]:
-    """Positions of every page, from the file cache when the graph's shape is known."""
-    nodes = sorted(_kg.nx)
-    edges = sorted((a, b) for a, b, _ in _kg.nx.edges(keys=True))
+_layouts: dict[str, dict[str, Position]] = {}
+_layout_lock = threading.Lock()
+_layout_started: set[str] = set()
+
+
+def whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> dict[str, Position]:
+    """Positions of every page: computed once per knowledge base (one caller
+    computes, others wait for it), from the file cache when the graph's shape
+    is already known."""
+    with _layout_lock:
+        if fingerprint not in _layouts:
+            _layouts.clear()
+            _layouts[fingerprint] = _stored_or_computed_layout(kg)
+        return _layouts[fingerprint]
+
+
+def layout_ready(fingerprint: str) -> bool:
+    return fingerprint in _layouts
+
+
+def prepare_whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> None:
+    """Start computing the whole-graph layout in the background (once per
+    knowledge base), so "Whole graph" finds it done."""
+    with _layout_lock:
+        if fingerprint in _layout_started:
+            return
+        _layout_started.add(fingerprint)
+    threading.Thread(
+        target=whole_graph_layout, args=(kg, fingerprint), name="whole-graph-layout", daemon=True
+    ).start()
+
+
+def _stored_or_computed_layout(kg: KnowledgeGraph) -> dict[str, Position]:
+    nodes = sorted(kg.nx)
+    edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
     digest = hashlib.blake2b(json.dumps([nodes, edges]).encode(), digest_size=16).hexdigest()
-    cached = LAYOUT_CACHE_DIR / f"{digest}.json"
+    stored = LAYOUT_CACHE_DIR / f"{digest}.json"
     try:
-        return {k: tuple(v) for k, v in json.loads(cached.read_text()).items()}
+        return {k: tuple(v) for k, v in json.loads(stored.read_text()).items()}
     except (OSError, ValueError, AttributeError):
         pass
     positions = spread_layout(nodes, edges)
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial = stored.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(json.dumps(positions))
-    partial.replace(cached)
+    partial.replace(stored)
     return positions
