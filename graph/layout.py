@@ -93,3 +93,25 @@ def _ring(count: int, around: np.ndarray) -> np.ndarray:
     radius = max(radius, count / (2 * np.pi))
     angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m graph.layout GRAPH.json OUT.json``: GRAPH.json holds
+    ``{"nodes": [...], "edges": [[a, b], ...]}``; OUT.json gets
+    ``{node: [x, y]}``, written whole or not at all. The explorer runs this
+    in its own process so the server stays responsive meanwhile."""
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    source, target = (Path(arg) for arg in (argv if argv is not None else sys.argv[1:]))
+    graph = json.loads(source.read_text(encoding="utf-8"))
+    positions = spread_layout(graph["nodes"], [tuple(edge) for edge in graph["edges"]])
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(positions), encoding="utf-8")
+    partial.replace(target)
+
+
+if __name__ == "__main__":
+    main()

@@ -116,3 +116,13 @@ def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     assert page.evaluate("window.__heuristicaXss") is None
     assert frame.evaluate("window.__heuristicaXss") is None
     assert dialogs == []
+
+
+def test_whole_graph_draws_every_page_at_its_computed_place(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    page.get_by_text("Whole graph").click()
+    frame.wait_for_function("n => network.body.data.nodes.length === n", arg=9)
+    frame.wait_for_selector('body[data-ready="1"]')
+    assert frame.evaluate("network.physics.options.enabled") is False
+    placed = frame.evaluate("network.body.data.nodes.get().every(n => 'x' in n && 'y' in n)")
+    assert placed

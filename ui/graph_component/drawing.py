@@ -1,13 +1,14 @@
 """Cached drawing work for the explorer: the pyvis network of a View, and the
-whole-graph layout (computed once per knowledge base, in the background as
-soon as the explorer opens, kept in memory and in a file so a restarted
-server does not compute it again)."""
+whole-graph layout (computed once per knowledge base by ``python -m
+graph.layout`` in its own process as soon as the explorer opens, kept in
+memory and in a file so a restarted server does not compute it again)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -15,8 +16,8 @@ from pathlib import Path
 import streamlit as st
 from pyvis.network import Network
 
+from graph import layout
 from graph.knowledge import KnowledgeGraph
-from graph.layout import spread_layout
 from graph.relations import PageType
 from graph.render import Position, build_network
 from graph.view import View, build_view
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
+_REPO = Path(__file__).resolve().parents[2]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={KnowledgeGraph: id})
@@ -66,19 +68,28 @@ def drawn_network(kg: KnowledgeGraph, fingerprint: str, view: View) -> tuple[Net
 
 
 _layouts: dict[str, dict[str, Position]] = {}
+_workers: dict[str, subprocess.Popen[bytes]] = {}
+_files: dict[str, Path] = {}
 _layout_lock = threading.Lock()
-_layout_started: set[str] = set()
 
 
 def whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> dict[str, Position]:
-    """Positions of every page: computed once per knowledge base (one caller
-    computes, others wait for it), from the file cache when the graph's shape
-    is already known."""
+    """Positions of every page, computed once per knowledge base: by the
+    background process if one was started (waiting for it), else here."""
     with _layout_lock:
-        if fingerprint not in _layouts:
-            _layouts.clear()
-            _layouts[fingerprint] = _stored_or_computed_layout(kg)
-        return _layouts[fingerprint]
+        if fingerprint in _layouts:
+            return _layouts[fingerprint]
+        stored = _start_layout(kg, fingerprint)
+        worker = _workers.get(fingerprint)
+    if worker is not None:
+        worker.wait()
+    if not stored.exists():
+        layout.main([str(_graph_file(stored)), str(stored)])
+    positions = {k: tuple(v) for k, v in json.loads(stored.read_text("utf-8")).items()}
+    with _layout_lock:
+        _layouts.clear()
+        _layouts[fingerprint] = positions
+    return positions
 
 
 def layout_ready(fingerprint: str) -> bool:
@@ -86,29 +97,40 @@ def layout_ready(fingerprint: str) -> bool:
 
 
 def prepare_whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> None:
-    """Start computing the whole-graph layout in the background (once per
-    knowledge base), so "Whole graph" finds it done."""
+    """Start laying out the whole graph in another process (once per
+    knowledge base), so that "Whole graph" finds it done and the server's
+    own core stays free meanwhile."""
     with _layout_lock:
-        if fingerprint in _layout_started:
-            return
-        _layout_started.add(fingerprint)
-    threading.Thread(
-        target=whole_graph_layout, args=(kg, fingerprint), name="whole-graph-layout", daemon=True
-    ).start()
+        if fingerprint not in _layouts:
+            _start_layout(kg, fingerprint)
+        worker = _workers.get(fingerprint)
+        if worker is not None:
+            worker.poll()  # reaps it once it has finished
 
 
-def _stored_or_computed_layout(kg: KnowledgeGraph) -> dict[str, Position]:
+def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> Path:
+    """The layout file for ``kg``; a process is started to write it unless it
+    exists or one already is. Files are named by the graph's shape, so a
+    restarted server, or an edit that moves no link, reuses them."""
+    if fingerprint in _files:
+        return _files[fingerprint]
     nodes = sorted(kg.nx)
     edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
-    digest = hashlib.blake2b(json.dumps([nodes, edges]).encode(), digest_size=16).hexdigest()
-    stored = LAYOUT_CACHE_DIR / f"{digest}.json"
-    try:
-        return {k: tuple(v) for k, v in json.loads(stored.read_text()).items()}
-    except (OSError, ValueError, AttributeError):
-        pass
-    positions = spread_layout(nodes, edges)
+    shape = json.dumps({"nodes": nodes, "edges": edges})
+    digest = hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
+    stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{digest}.json"
+    if stored.exists():
+        return stored
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = stored.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(positions))
-    partial.replace(stored)
-    return positions
+    _graph_file(stored).write_text(shape, encoding="utf-8")
+    _workers[fingerprint] = subprocess.Popen(
+        [sys.executable, "-m", "graph.layout", str(_graph_file(stored)), str(stored)],
+        cwd=_REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return stored
+
+
+def _graph_file(stored: Path) -> Path:
+    return stored.with_suffix(".graph.json")
