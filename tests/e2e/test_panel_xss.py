@@ -8,6 +8,7 @@ links, KaTeX ``\\href``)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -119,3 +120,24 @@ def test_search_box_opens_the_chosen_page(page: Page, hostile_url: str) -> None:
     ).to_be_visible()
     expect(page.locator("#heuristica-search-input")).to_have_value("")
     expect(page.locator(".option")).to_have_count(0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Streamlit 1.67 does not put a page link's query into the URL when the link "
+        "targets the current page; pages/explore.py must write st.query_params['node'] "
+        "= focus on every run (then the URL changes and Back works)"
+    ),
+)
+def test_a_related_page_link_opens_it_in_the_same_session(page: Page, hostile_url: str) -> None:
+    page.goto(f"{hostile_url}/?node=principle/hostile-principle")
+    target = PAGES["implementation/hostile-implementation"]
+    page.evaluate("window.__sameDocument = true")
+    page.locator("[data-testid=stPageLink] a", has_text=target).first.click()
+    expect(page.get_by_role("heading", name=target).first).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page).to_have_url(re.compile(r"\?node=implementation%2Fhostile-implementation$"))
+    page.go_back()
+    previous = PAGES["principle/hostile-principle"]
+    expect(page.get_by_role("heading", name=previous).first).to_be_visible()
