@@ -46,7 +46,7 @@ VIS_NETWORK_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
 _FOCUS_BORDER = "#212121"
 _EDGE_COLOUR = "#9E9E9E"
-_LABEL_CHARS = 40
+_LABEL_CHARS = 36
 _TOOLTIP_OVERVIEW_CHARS = 180
 _LARGE = 500
 """From this many nodes on, drawing is simplified (no label wrapping work,
@@ -89,7 +89,7 @@ def _node(kg: KnowledgeGraph, page_id: str, focused: bool, large: bool) -> dict[
         details.append(_shorten(page.overview, _TOOLTIP_OVERVIEW_CHARS))
     node: dict[str, Any] = {
         "id": page_id,
-        "label": _shorten(page.title, _LABEL_CHARS),
+        "label": page.title if focused else _shorten(page.title, _LABEL_CHARS),
         "title": "\n".join(details),
         "group": page.page_type.value,
     }
@@ -98,7 +98,7 @@ def _node(kg: KnowledgeGraph, page_id: str, focused: bool, large: bool) -> dict[
             size=26,
             borderWidth=4,
             color=_colour(page.page_type, _FOCUS_BORDER),
-            font={"size": 18, "bold": True},
+            font={"size": 20, "bold": True},
         )
     return node
 
@@ -141,13 +141,13 @@ def _options(large: bool, physics: bool) -> dict[str, Any]:
         "groups": _groups(),
         "nodes": {
             "font": {
-                "size": 14,
+                "size": 16,
                 "face": "Source Sans Pro, Helvetica, Arial, sans-serif",
                 "color": "#212121",
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
             },
-            "widthConstraint": {"maximum": 170},
+            "widthConstraint": {"maximum": 180},
         },
         "edges": {
             "color": {"color": _EDGE_COLOUR, "highlight": "#424242", "hover": "#424242"},
@@ -169,10 +169,11 @@ def _options(large: bool, physics: bool) -> dict[str, Any]:
             "enabled": physics,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -60,
-                "springLength": 110,
-                "springConstant": 0.06,
-                "avoidOverlap": 0.4,
+                "gravitationalConstant": -110,
+                "centralGravity": 0.015,
+                "springLength": 130,
+                "springConstant": 0.05,
+                "avoidOverlap": 0.9,
             },
             "stabilization": {"enabled": True, "iterations": 400, "fit": True},
         },

@@ -74,18 +74,18 @@ def on_graph_event(event: GraphEvent) -> None:
         st.session_state.explore_selected = event.node
 
 
-controls = st.columns([1, 3.3, 1.3, 1.6, 1.2], vertical_alignment="bottom")
-depth = controls[0].segmented_control(
+controls = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
+depth = controls.segmented_control(
     "Depth", list(range(1, MAX_DEPTH + 1)), default=1, key="explore_depth"
 )
-type_labels = controls[1].pills(
+type_labels = controls.pills(
     "Show types",
     list(TYPE_BY_LABEL),
     selection_mode="multi",
     default=list(TYPE_BY_LABEL),
     key="explore_types",
 )
-show_all = controls[2].toggle(
+show_all = controls.toggle(
     "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
 )
 selected = st.session_state.explore_selected
@@ -93,16 +93,6 @@ if selected not in kg:
     selected = None
 expanded = st.session_state.explore_expanded
 target = selected or focus
-controls[3].button(
-    "Collapse selected" if target in expanded else "Expand selected",
-    on_click=toggle_expanded,
-    args=(target,),
-    disabled=show_all,
-    help="Show or hide the links of the selected page (or hold a node).",
-    icon=":material/unfold_more:",
-)
-controls[4].button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
-
 view = cached_view(
     kg,
     kb.fingerprint,
@@ -132,17 +122,28 @@ with graph_column:
         key="explore_graph",
         on_event=on_graph_event,
     )
-    st.caption(
-        f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
-        + (" · pick at least one type" if not type_labels else "")
+    actions = st.container(horizontal=True, vertical_alignment="center")
+    actions.button(
+        "Collapse selected" if target in expanded else "Expand selected",
+        on_click=toggle_expanded,
+        args=(target,),
+        disabled=show_all,
+        help="Show or hide the links of the selected page (or hold its node).",
+        icon=":material/unfold_more:",
     )
-    st.download_button(
-        "Download this view as HTML",
-        data=lambda: standalone_html(view, kg, layout if view.show_all else None),
+    actions.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
+    actions.download_button(
+        "Download as HTML",
+        data=lambda: standalone_html(view, kg, layout),
         file_name="heuristica-graph.html",
         mime="text/html",
         icon=":material/download:",
         on_click="ignore",
+        help="This view as one self-contained HTML file that works offline.",
+    )
+    actions.caption(
+        f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
+        + ("" if type_labels else " · pick at least one type")
     )
 
 

@@ -67,7 +67,7 @@ def test_edge_tooltips_name_the_relation(kg: KnowledgeGraph, net: Network):
 
 def test_long_titles_are_shortened_in_labels_but_whole_in_tooltips(net: Network):
     node = net.node_map[MALICIOUS]
-    assert len(node["label"]) <= 40 and node["label"].endswith("…")
+    assert len(node["label"]) <= 36 and node["label"].endswith("…")
     assert node["title"].startswith('<img src=x onerror="window.parent.__heuristicaXss=1;')
 
 
