@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from urllib.parse import quote
 
 import streamlit as st
@@ -66,15 +67,14 @@ def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> Non
     related pages grouped by relation, both directions.
     """
     _type_badge(page.page_type)
+    st.subheader(escape_markdown(page.title), anchor=False)
     if preview:
-        st.subheader(escape_markdown(page.title), anchor=False)
         _markdown(page.overview)
         _domains(page.domains)
-        for label, other in list(related(kg, page.id))[:PREVIEW_LINKS]:
+        for label, other in islice(related(kg, page.id), PREVIEW_LINKS):
             explore_link(other, prefix=label)
         explore_link(page, label="Open this page", icon=":material/open_in_full:")
         return
-    st.subheader(escape_markdown(page.title), anchor=False)
     _metadata(page)
     for field, heading in SECTIONS[page.page_type]:
         _section_heading(heading)
