@@ -41,6 +41,10 @@ request = resolve_node_param(st.query_params.get_all("node"), kg)
 if request.problem:
     st.warning(request.problem, icon=":material/link_off:")
 focus = request.focus or default_focus(kg)
+if request.focus:
+    # Written back on every run: a page link to this page changes the session's
+    # query but not the browser's URL, and this puts it there (Back then works).
+    st.query_params["node"] = focus
 
 if st.session_state.get("explore_focus") != focus:
     st.session_state.explore_focus = focus
