@@ -43,7 +43,8 @@ with st.sidebar:
     if problems:
         warnings = len(problems) - errors
         st.warning(
-            f"{errors} errors, {warnings} warnings in the knowledge base: see **Problems**.",
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            "in the knowledge base: see **Problems**.",
             icon=":material/warning:",
         )
 
