@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import (
     double_click_node,
     expect_panel_title,
+    graph_frame,
     hold_node,
     node_ids,
     node_point,
@@ -126,3 +129,13 @@ def test_whole_graph_draws_every_page_at_its_computed_place(page: Page, app_url:
     assert frame.evaluate("network.physics.options.enabled") is False
     placed = frame.evaluate("network.body.data.nodes.get().every(n => 'x' in n && 'y' in n)")
     assert placed
+
+
+def test_graph_is_drawn_again_after_visiting_another_page(page: Page, app_url: str):
+    open_explorer(page, app_url)
+    page.get_by_role("link", name="Browse").click()
+    expect(page).to_have_url(re.compile(r"/browse"))
+    page.get_by_role("link", name="Explore").click()
+    frame = graph_frame(page)
+    wait_for_node(frame, NEIGHBOUR)
+    assert FOCUS in node_ids(frame)

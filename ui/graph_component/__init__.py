@@ -25,7 +25,9 @@ __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 _FRONTEND = Path(__file__).parent / "frontend"
 _component = components.declare_component("heuristica_graph", path=str(_FRONTEND))
 
-EventKind = Literal["select", "open", "expand"]
+EventKind = Literal["select", "open", "expand", "resend"]
+"""``resend``: the iframe lacks the drawing for the current revision (it was
+mounted afresh), so the next run sends it whole."""
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,28 @@ def graph_explorer(
     nodes carry positions (physics off), otherwise the browser lays them out
     once and then freezes them. Changing ``reset`` lays the view out afresh.
     """
-    handled = f"{key}_handled_nonce"
+    handled, sent = f"{key}_handled_nonce", f"{key}_sent_revision"
+    full_revision = f"{revision}-{reset}"
 
     def changed() -> None:
         event = parse_event(st.session_state.get(key))
-        if event is not None and event.nonce != st.session_state.get(handled):
-            st.session_state[handled] = event.nonce
+        if event is None or event.nonce == st.session_state.get(handled):
+            return
+        st.session_state[handled] = event.nonce
+        if event.kind == "resend":
+            st.session_state.pop(sent, None)
+        else:
             on_event(event)
 
+    # The drawing (up to a few MB for 10,000 pages) goes to the browser only
+    # when it changed; the iframe keeps it between runs.
+    drawing = st.session_state.get(sent) != full_revision
+    st.session_state[sent] = full_revision
     graph = {
-        "revision": f"{revision}-{reset}",
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "options": net.options,
+        "revision": full_revision,
+        "nodes": net.nodes if drawing else None,
+        "edges": net.edges if drawing else None,
+        "options": net.options if drawing else None,
         "focus": focus,
         "selected": selected,
         "layout": "computed" if computed_layout else "physics",

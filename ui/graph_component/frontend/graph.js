@@ -232,6 +232,13 @@ function withEdgeIds(graph) {
 function render(args) {
   post({ type: "streamlit:setFrameHeight", height: args.height });
   drawLegend(args.legend);
+  if (args.graph.nodes === null) {
+    // Python sends the drawing only when it changed; ask again if this
+    // iframe does not have it (it was mounted afresh).
+    if (args.graph.revision !== applied.revision) askForDrawing(args.graph.revision);
+    else select(args.graph.selected);
+    return;
+  }
   const graph = withEdgeIds(args.graph);
   if (!network) {
     create(graph);
@@ -239,6 +246,14 @@ function render(args) {
     update(graph);
   }
   select(graph.selected);
+}
+
+let askedFor = null;
+
+function askForDrawing(revision) {
+  if (askedFor === revision) return;
+  askedFor = revision;
+  emit("resend", "");
 }
 
 window.addEventListener("message", (event) => {
