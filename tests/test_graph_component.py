@@ -1,0 +1,28 @@
+"""ui.graph_component: reading the events the browser sends back."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.graph_component import GraphEvent, parse_event
+
+
+@pytest.mark.parametrize("kind", ["select", "open", "expand", "resend"])
+def test_a_well_formed_event_is_read(kind: str):
+    value = {"kind": kind, "node": "heuristic/x", "nonce": "1-a-1"}
+    assert parse_event(value) == GraphEvent(kind, "heuristic/x", "1-a-1")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "open",
+        {"kind": "delete", "node": "heuristic/x", "nonce": "1"},
+        {"kind": "open", "node": 3, "nonce": "1"},
+        {"kind": "open", "node": "heuristic/x"},
+        {"kind": "open", "node": "heuristic/x", "nonce": 7},
+    ],
+)
+def test_anything_else_is_ignored(value: object):
+    assert parse_event(value) is None
