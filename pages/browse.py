@@ -11,6 +11,9 @@ from ui.knowledge_base import current
 from ui.markdown import escape_markdown
 from ui.panel import explore_link
 from ui.search import browse_pages
+from ui.shell import inside_app
+
+inside_app()
 
 PAGE_SIZE = 100
 

@@ -35,6 +35,9 @@ from demos.spawn_vs_fork.settings import (
     Scenario,
     SettingsError,
 )
+from ui.shell import inside_app
+
+inside_app()
 
 DEMO = "spawn_vs_fork"
 DEFAULT_SCENARIO = "fork-after-polars"

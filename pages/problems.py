@@ -11,6 +11,9 @@ import streamlit as st
 from graph.problems import Problem, Severity
 from ui.knowledge_base import current
 from ui.markdown import escape_markdown
+from ui.shell import inside_app
+
+inside_app()
 
 # Streamlit's table wraps long text only in rows taller than 4rem (64 px).
 WRAPPING_ROW_HEIGHT = 72

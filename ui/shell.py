@@ -1,0 +1,23 @@
+"""Every page runs inside app.py's navigation, even on a fresh server's first request.
+
+Streamlit decides per server process whether the app is a "pages/ folder"
+app (multipage v1) before app.py has run once. A fresh server whose first
+request is a deep link such as ``/demo?demo=spawn_vs_fork`` therefore runs
+``pages/demo.py`` on its own: no sidebar, file names as navigation. Calling
+``inside_app()`` first in each page script switches the process to app.py's
+``st.navigation`` and reruns, keeping the URL and its query parameters.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+__all__ = ["inside_app"]
+
+
+def inside_app() -> None:
+    """Rerun through app.py if Streamlit ran this page script without it."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
