@@ -3,7 +3,7 @@
 Where the reader is lives in the URL (``?tour=<id>&step=<n>``), so a step can
 be shared and Back works. A presenter's browser publishes its position to a
 live session under a short code; a follower's browser takes the presenter's
-position once a second until it detaches (``ui.tour_live``).
+position every half second until it detaches (``ui.tour_live``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tours.handout import tour_html
 from tours.markdown import tour_markdown
 from tours.navigation import Position, resolve_position
 from tours.path import tour_network
-from tours.sessions import Following, Session, SessionGone, code_problem
+from tours.sessions import Following, Session, code_problem
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
 from ui.markdown import escape_markdown, safe_markdown
@@ -84,9 +84,9 @@ if following is not None and following.attached:
         session = store.look_up(following.code)
         if session.tour_id in tours:
             follow_session(session)
-    except SessionGone as gone:
+    except LookupError as gone:  # SessionGone; see ui.tour_live.session_store
         st.session_state.tour_following = following = None
-        st.session_state.tour_session_message = gone.message
+        st.session_state.tour_session_message = str(gone)
 
 if "tour" in st.query_params or "step" in st.query_params:
     request = resolve_position(
@@ -112,9 +112,9 @@ if presenting:
     st.html(PRESENTER_CSS)
     try:
         store.move(presenting, tour.id, position.step)
-    except SessionGone as gone:
+    except LookupError as gone:
         st.session_state.tour_presenting = presenting = None
-        st.session_state.tour_session_message = gone.message
+        st.session_state.tour_session_message = str(gone)
 if st.session_state.tour_session_message:
     st.error(st.session_state.tour_session_message, icon=":material/cast:")
     st.session_state.tour_session_message = None
@@ -151,13 +151,14 @@ def stop_presenting() -> None:
 
 def join() -> None:
     typed = st.session_state.tour_join_code
-    problem = code_problem(typed)
+    session = None
     try:
-        if problem:
-            raise SessionGone(typed, problem)
-        session = store.look_up(typed)
-    except SessionGone as gone:
-        st.session_state.tour_session_message = gone.message
+        problem = code_problem(typed)
+        session = None if problem else store.look_up(typed)
+    except LookupError as gone:
+        problem = str(gone)
+    if session is None:
+        st.session_state.tour_session_message = problem
         return
     st.session_state.tour_presenting = None
     st.session_state.tour_following = Following(session.code)

@@ -14,16 +14,33 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from tours.sessions import Following, MemorySessionStore, SessionGone, SessionStore
+from tours.sessions import Following, MemorySessionStore, SessionStore
 
-__all__ = ["POLL_SECONDS", "follow_poll", "presenter_heartbeat", "session_store"]
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "POLL_SECONDS",
+    "follow_poll",
+    "presenter_heartbeat",
+    "session_store",
+]
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
+"""How often a follower looks for a new step. A fragment's next run waits for
+the page's previous run, so gaps reach about twice this: 0.5 s keeps a
+follower within the 2 s a room expects."""
+HEARTBEAT_SECONDS = 3.0
+"""How often a presenter's page says she is still there (well inside
+PRESENTER_TIMEOUT_S); rarer than polls, so her clicks rarely meet a fragment run."""
 
 
 @st.cache_resource
 def session_store() -> SessionStore:
-    """The live sessions of this server process, shared by every browser session."""
+    """The live sessions of this server process, shared by every browser session.
+
+    The store outlives a reload of ``tours.sessions`` (Streamlit re-imports
+    edited modules; this cache keeps the old object), so callers catch its
+    ``SessionGone`` as the built-in ``LookupError`` it derives from.
+    """
     return MemorySessionStore()
 
 
@@ -34,25 +51,25 @@ def _ended(message: str) -> None:
     st.rerun(scope="app")
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=HEARTBEAT_SECONDS)
 def presenter_heartbeat(code: str) -> None:
-    """Tell the store the presenter is still here (once a second)."""
+    """Tell the store the presenter is still here."""
     try:
         session_store().heartbeat(code)
-    except SessionGone as gone:
-        _ended(gone.message)
+    except LookupError as gone:
+        _ended(str(gone))
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def follow_poll(
     following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
 ) -> None:
-    """Once a second: if the presenter has moved away from ``shown`` (tour id,
+    """Every POLL_SECONDS: if the presenter has moved away from ``shown`` (tour id,
     step), ``go`` there and redraw the page; say so if the session has ended."""
     try:
         session = session_store().look_up(following.code)
-    except SessionGone as gone:
-        _ended(gone.message)
+    except LookupError as gone:
+        _ended(str(gone))
         return
     target = following.target(session, own=shown)
     if target != shown:
