@@ -55,6 +55,14 @@ def test_the_current_step_is_the_focus_and_steps_not_reached_are_faded(base):
     assert "color" not in nodes["heuristic/polars-use-spawn-not-fork"]
 
 
+def test_without_progress_no_step_is_ticked_or_faded(base):
+    tour, kg = base
+    net = tour_network(tour, kg, current=0)
+    assert all(node["label"][0].isdigit() for node in net.nodes)
+    focus = tour.steps[0].page
+    assert all("color" not in node for node in net.nodes if node["id"] != focus)
+
+
 def test_knowledge_links_between_tour_pages_are_drawn(base):
     tour, kg = base
     net = tour_network(tour, kg, current=0)

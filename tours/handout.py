@@ -77,7 +77,7 @@ _SCRIPT = """
 
 def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
     """The hand-out of ``tour`` as one HTML document."""
-    net = tour_network(tour, kg, current=0, visited=range(len(tour.steps)))
+    net = tour_network(tour, kg, current=0)
     first_step: dict[str, int] = {}
     for number, step in enumerate(tour.steps, start=1):
         first_step.setdefault(step.page, number)

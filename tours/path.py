@@ -43,10 +43,12 @@ def tour_view(tour: Tour, kg: KnowledgeGraph, current: int) -> View:
 
 
 def tour_network(
-    tour: Tour, kg: KnowledgeGraph, current: int, visited: Collection[int] = ()
+    tour: Tour, kg: KnowledgeGraph, current: int, visited: Collection[int] | None = None
 ) -> Network:
-    """The network of ``tour`` at step ``current`` (0-based), ``visited`` being
-    the steps already seen. Every page of the tour must be in ``kg``."""
+    """The network of ``tour`` at step ``current`` (0-based). With ``visited``
+    (the steps already seen) those are ticked and the others not reached yet
+    faded; without, every step looks alike (a hand-out). Every page of the
+    tour must be in ``kg``."""
     net = build_network(tour_view(tour, kg, current), kg)
     steps_of: dict[str, list[int]] = defaultdict(list)
     for index, step in enumerate(tour.steps):
@@ -54,11 +56,14 @@ def tour_network(
     for node in net.nodes:
         indexes = steps_of[node["id"]]
         numbers = ", ".join(str(i + 1) for i in indexes)
-        seen = any(i in visited for i in indexes) and current not in indexes
-        node["label"] = f"{_VISITED_MARK if seen else ''}{numbers} · {node['label']}"
         node["title"] = f"Step {numbers}\n{node['title']}"
-        if not seen and current not in indexes:
-            _fade(node)
+        mark = ""
+        if visited is not None and current not in indexes:
+            if any(i in visited for i in indexes):
+                mark = _VISITED_MARK
+            else:
+                _fade(node)
+        node["label"] = f"{mark}{numbers} · {node['label']}"
     net.edges = net.edges + _path_edges(tour)
     return net
 
