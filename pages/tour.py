@@ -14,7 +14,7 @@ from graph.export import to_graphml, to_node_link_json
 from tours.handout import tour_html
 from tours.markdown import tour_markdown
 from tours.navigation import Position, resolve_position
-from tours.path import tour_network
+from tours.path import for_projector, tour_network
 from tours.sessions import Following, Session, code_problem
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
@@ -25,6 +25,7 @@ from ui.tour_live import follow_poll, presenter_heartbeat, session_store
 
 GRAPH_HEIGHT = 560
 PRESENTER_GRAPH_HEIGHT = 680
+PRESENTER_SCALE = 1.3
 PRESENTER_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"] { display: none; }
@@ -34,6 +35,9 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] l
   font-size: 1.45rem; line-height: 1.5;
 }
 div[data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
+  font-size: 3.2rem; font-weight: 700; letter-spacing: 0.12em; line-height: 1.1;
+}
 </style>
 """
 
@@ -227,13 +231,15 @@ st.progress(
 graph_column, step_column = st.columns([3, 2], gap="medium")
 with graph_column:
     net = tour_network(tour, kg, position.step, visited)
+    if presenting:
+        for_projector(net, PRESENTER_SCALE)
     graph_explorer(
         net,
         revision=f"{tour.id}-{position.step}-{len(visited)}",
         focus=step.page,
         selected=None,
         computed_layout=False,
-        reset=sorted(tours).index(tour.id),
+        reset=2 * sorted(tours).index(tour.id) + bool(presenting),
         height=PRESENTER_GRAPH_HEIGHT if presenting else GRAPH_HEIGHT,
         key="tour_graph",
         on_event=on_graph_event,

@@ -17,7 +17,7 @@ from graph.relations import PageType
 from graph.render import TYPE_COLOURS
 from tours.handout import markdown_html, tour_html
 from tours.markdown import tour_markdown
-from tours.path import PATH_COLOUR, tour_network
+from tours.path import PATH_COLOUR, for_projector, tour_network
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 HOSTILE_STEP = 4
@@ -163,3 +163,23 @@ def test_html_hand_out_carries_the_tour_graph_as_json(base):
 )
 def test_note_markdown_becomes_safe_html(markdown: str, html: str):
     assert markdown_html(markdown) == html
+
+
+def test_for_a_projector_labels_are_larger_with_room_around_them(base):
+    tour, kg = base
+    plain, larger = tour_network(tour, kg, current=1), tour_network(tour, kg, current=1)
+    for_projector(larger, 1.5)
+    for path in (("nodes", "font", "size"), ("nodes", "widthConstraint", "maximum")):
+        before, after = plain.options, larger.options
+        for key in path:
+            before, after = before[key], after[key]
+        assert after == round(before * 1.5)
+    springs = "physics", "forceAtlas2Based", "springLength"
+    assert (
+        larger.options[springs[0]][springs[1]][springs[2]]
+        > (plain.options[springs[0]][springs[1]][springs[2]])
+    )
+    focus = tour.steps[1].page
+    sizes = {n["id"]: n["font"]["size"] for n in larger.nodes if "size" in n.get("font", {})}
+    plain_focus = next(n for n in plain.nodes if n["id"] == focus)
+    assert sizes[focus] == round(plain_focus["font"]["size"] * 1.5)

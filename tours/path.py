@@ -22,13 +22,16 @@ from graph.relations import PageType
 from graph.render import TYPE_COLOURS, build_network
 from graph.view import Edge, View
 
-__all__ = ["PATH_COLOUR", "tour_network", "tour_view"]
+__all__ = ["PATH_COLOUR", "for_projector", "tour_network", "tour_view"]
 
 PATH_COLOUR = "#6A1B9A"
 _FADE = 0.6
 """How far a step not reached yet is blended towards white."""
 _VISITED_MARK = "✓ "
 _FADED_TEXT = "#757575"
+_VIS_DEFAULT_FONT_SIZE = 14
+_VIS_DEFAULT_LABEL_WIDTH = 180
+_VIS_DEFAULT_SPRING = 100
 
 
 def tour_view(tour: Tour, kg: KnowledgeGraph, current: int) -> View:
@@ -66,6 +69,21 @@ def tour_network(
         node["label"] = f"{mark}{numbers} · {node['label']}"
     net.edges = net.edges + _path_edges(tour)
     return net
+
+
+def for_projector(net: Network, scale: float) -> None:
+    """Labels ``scale`` times larger, with room around them: springs and
+    label width grow by the same factor."""
+    options = net.options
+    font = options["nodes"]["font"]
+    font["size"] = round(font.get("size", _VIS_DEFAULT_FONT_SIZE) * scale)
+    width = options["nodes"].setdefault("widthConstraint", {})
+    width["maximum"] = round(width.get("maximum", _VIS_DEFAULT_LABEL_WIDTH) * scale)
+    springs = options["physics"].setdefault("forceAtlas2Based", {})
+    springs["springLength"] = round(springs.get("springLength", _VIS_DEFAULT_SPRING) * scale)
+    for node in net.nodes:
+        if "size" in node.get("font", {}):
+            node["font"] = {**node["font"], "size": round(node["font"]["size"] * scale)}
 
 
 def _path_edges(tour: Tour) -> list[dict[str, Any]]:
