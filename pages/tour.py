@@ -15,7 +15,7 @@ from tours.handout import tour_html
 from tours.markdown import tour_markdown
 from tours.navigation import Position, resolve_position
 from tours.path import for_projector, tour_network
-from tours.sessions import Following, Session, code_problem
+from tours.sessions import Following, Session
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
 from ui.markdown import escape_markdown, safe_markdown
@@ -100,9 +100,10 @@ if "tour" in st.query_params or "step" in st.query_params:
         st.warning(problem, icon=":material/link_off:")
     position = request.position
 else:
+    # where this browser last was; the knowledge base may have changed since
     remembered = st.session_state.tour_position
-    position = remembered if remembered and remembered.tour_id in tours else None
-    position = position or resolve_position([], [], tours).position
+    asked = ([remembered.tour_id], [str(remembered.step + 1)]) if remembered else ([], [])
+    position = resolve_position(*asked, tours).position
 show(position)
 
 tour = tours[position.tour_id]
@@ -154,15 +155,10 @@ def stop_presenting() -> None:
 
 
 def join() -> None:
-    typed = st.session_state.tour_join_code
-    session = None
     try:
-        problem = code_problem(typed)
-        session = None if problem else store.look_up(typed)
+        session = store.look_up(st.session_state.tour_join_code)
     except LookupError as gone:
-        problem = str(gone)
-    if session is None:
-        st.session_state.tour_session_message = problem
+        st.session_state.tour_session_message = str(gone)
         return
     st.session_state.tour_presenting = None
     st.session_state.tour_following = Following(session.code)

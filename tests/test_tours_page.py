@@ -93,7 +93,13 @@ def test_presenting_shows_a_session_code_and_hides_the_downloads(monkeypatch):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
+        ("", "Type the session code the presenter shows, e.g. `K7QXM`."),
         ("K7Q", "A session code has 5 characters; `K7Q` has 3."),
+        (
+            "K7QX0",
+            "`K7QX0` is not a session code: codes use letters and digits without "
+            "0, O, 1, I or L (found '0').",
+        ),
         ("ZZZZZ", "There is no session `ZZZZZ`: check the code the presenter shows."),
     ],
 )
