@@ -11,10 +11,12 @@ and every other page loads.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -458,8 +460,8 @@ def _parse_file(path: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
 _Shipped = tuple[str, str, dict[str, Any] | None, list[Problem]]
 
 
-def _parse_chunk(jobs: list[tuple[str, str]]) -> list[_Shipped]:
-    """Runs in a worker process: pages travel back as plain data, cheaper to pickle."""
+def parse_chunk(jobs: list[tuple[str, str]]) -> list[_Shipped]:
+    """Runs in the helper process: pages travel back as plain data, cheaper to pickle."""
     shipped: list[_Shipped] = []
     for path, shown in jobs:
         item, problems = _parse_file(path, shown)
@@ -482,21 +484,39 @@ def _unship(shipped: _Shipped) -> tuple[_Parsed | None, list[Problem]]:
 def _parse_all(jobs: list[tuple[str, str]]) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
     """Parse every file, in order; on two or more cores, large bases use a second process.
 
-    The worker is started with spawn: the app server is multi-threaded, and
-    forking it is the very hazard this knowledge base teaches.
+    The helper is a fresh interpreter running ``python -m graph.parse_worker``,
+    not a multiprocessing child: spawn and forkserver children import the
+    parent's ``__main__``, which under Streamlit is the app script itself, and
+    forking the multi-threaded app server is the very hazard this knowledge
+    base teaches. If the helper fails, this process parses its half too.
     """
     if len(jobs) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
         for job in jobs:
             yield _parse_file(*job)
         return
     half = len(jobs) // 2
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_parse_chunk, jobs[half:])
+    with tempfile.NamedTemporaryFile(suffix=".jobs") as job_file:
+        pickle.dump(jobs[half:], job_file, protocol=pickle.HIGHEST_PROTOCOL)
+        job_file.flush()
+        helper = subprocess.Popen(
+            [sys.executable, "-m", "graph.parse_worker", job_file.name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         for job in jobs[:half]:
             yield _parse_file(*job)
-        for shipped in future.result():
-            yield _unship(shipped)
+        output, _ = helper.communicate()
+    try:
+        shipped: list[_Shipped] | None = pickle.loads(output) if helper.returncode == 0 else None
+    except pickle.UnpicklingError:
+        shipped = None
+    if shipped is None or len(shipped) != len(jobs) - half:
+        for job in jobs[half:]:
+            yield _parse_file(*job)
+        return
+    for item in shipped:
+        yield _unship(item)
 
 
 def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_ParsedTour]:
