@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,12 +57,13 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"streamlit was not healthy at {url} within {START_TIMEOUT_S} s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextmanager
+def running_app(knowledge: Path) -> Iterator[str]:
+    """``streamlit run app.py`` over ``knowledge`` on a free port; yields its URL."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium not found at {CHROMIUM}: run scripts/install-test-deps")
     port = _free_port()
-    env = {**os.environ, "HEURISTICA_KNOWLEDGE": str(FIXTURE_KB)}
+    env = {**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -95,6 +97,12 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with running_app(FIXTURE_KB) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

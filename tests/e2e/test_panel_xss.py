@@ -7,17 +7,14 @@ links, KaTeX ``\\href``)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from graph.loader import load_knowledge
-from tests.e2e.conftest import REPO, _free_port, _wait_healthy
+from tests.e2e.conftest import REPO, running_app
 
 MALICIOUS_KB = REPO / "tests" / "fixtures" / "malicious_kb"
 PAGES = {page.id: page.title for page in load_knowledge(MALICIOUS_KB).pages.values()}
@@ -36,40 +33,8 @@ INERT = """() => ({
 
 @pytest.fixture(scope="module")
 def hostile_url() -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(MALICIOUS_KB)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
+    with running_app(MALICIOUS_KB) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def assert_inert(page: Page) -> None:
@@ -122,14 +87,6 @@ def test_search_box_opens_the_chosen_page(page: Page, hostile_url: str) -> None:
     expect(page.locator(".option")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Streamlit 1.67 does not put a page link's query into the URL when the link "
-        "targets the current page; pages/explore.py must write st.query_params['node'] "
-        "= focus on every run (then the URL changes and Back works)"
-    ),
-)
 def test_a_related_page_link_opens_it_in_the_same_session(page: Page, hostile_url: str) -> None:
     page.goto(f"{hostile_url}/?node=principle/hostile-principle")
     target = PAGES["implementation/hostile-implementation"]
