@@ -22,6 +22,9 @@ from ui.graph_component.drawing import (
 )
 from ui.knowledge_base import current
 from ui.panel import render_page
+from ui.shell import inside_app
+
+inside_app()
 
 GRAPH_HEIGHT = 640
 TYPE_BY_LABEL = {t.label: t for t in PageType}
