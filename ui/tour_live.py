@@ -17,6 +17,7 @@ import streamlit as st
 from tours.sessions import Following, MemorySessionStore, SessionStore
 
 __all__ = [
+    "DETACHED_POLL_SECONDS",
     "HEARTBEAT_SECONDS",
     "POLL_SECONDS",
     "follow_poll",
@@ -28,6 +29,10 @@ POLL_SECONDS = 0.5
 """How often a follower looks for a new step. A fragment's next run waits for
 the page's previous run, so gaps reach about twice this: 0.5 s keeps a
 follower within the 2 s a room expects."""
+DETACHED_POLL_SECONDS = 5.0
+"""A detached follower only needs to learn that the session ended; rare polls
+leave their own clicks alone (a click that lands during a fragment run can be
+lost)."""
 HEARTBEAT_SECONDS = 3.0
 """How often a presenter's page says she is still there (well inside
 PRESENTER_TIMEOUT_S); rarer than polls, so her clicks rarely meet a fragment run."""
@@ -60,12 +65,18 @@ def presenter_heartbeat(code: str) -> None:
         _ended(str(gone))
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def follow_poll(
     following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
 ) -> None:
-    """Every POLL_SECONDS: if the presenter has moved away from ``shown`` (tour id,
-    step), ``go`` there and redraw the page; say so if the session has ended."""
+    """Keep checking the followed session: attached, every POLL_SECONDS, and if
+    the presenter has moved away from ``shown`` (tour id, step), ``go`` there
+    and redraw the page; detached, every DETACHED_POLL_SECONDS, only to learn
+    that the session has ended. Either way, say so when it has."""
+    poll = _attached_poll if following.attached else _detached_poll
+    poll(following, shown, go)
+
+
+def _poll(following: Following, shown: tuple[str, int], go: Callable[[str, int], None]) -> None:
     try:
         session = session_store().look_up(following.code)
     except LookupError as gone:
@@ -75,3 +86,7 @@ def follow_poll(
     if target != shown:
         go(*target)
         st.rerun(scope="app")
+
+
+_attached_poll = st.fragment(run_every=POLL_SECONDS)(_poll)
+_detached_poll = st.fragment(run_every=DETACHED_POLL_SECONDS)(_poll)
