@@ -88,5 +88,15 @@ def _poll(following: Following, shown: tuple[str, int], go: Callable[[str, int],
         st.rerun(scope="app")
 
 
-_attached_poll = st.fragment(run_every=POLL_SECONDS)(_poll)
-_detached_poll = st.fragment(run_every=DETACHED_POLL_SECONDS)(_poll)
+@st.fragment(run_every=POLL_SECONDS)
+def _attached_poll(
+    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
+) -> None:
+    _poll(following, shown, go)
+
+
+@st.fragment(run_every=DETACHED_POLL_SECONDS)
+def _detached_poll(
+    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
+) -> None:
+    _poll(following, shown, go)
