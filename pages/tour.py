@@ -75,6 +75,7 @@ def own_move() -> None:
 
 def go_to(tour_id: str, step: int) -> None:
     own_move()
+    st.session_state.tour_session_message = None
     show(Position(tour_id, step))
 
 
@@ -121,8 +122,8 @@ if presenting:
         st.session_state.tour_presenting = presenting = None
         st.session_state.tour_session_message = str(gone)
 if st.session_state.tour_session_message:
+    # stays until the reader moves, presents or joins: a poll may redraw the page first
     st.error(st.session_state.tour_session_message, icon=":material/cast:")
-    st.session_state.tour_session_message = None
 
 
 def move(offset: int) -> None:
@@ -145,7 +146,7 @@ def pick_tour() -> None:
 
 
 def start_presenting() -> None:
-    st.session_state.tour_following = None
+    st.session_state.tour_following = st.session_state.tour_session_message = None
     st.session_state.tour_presenting = store.start(tour.id, position.step).code
 
 
@@ -160,7 +161,7 @@ def join() -> None:
     except LookupError as gone:
         st.session_state.tour_session_message = str(gone)
         return
-    st.session_state.tour_presenting = None
+    st.session_state.tour_presenting = st.session_state.tour_session_message = None
     st.session_state.tour_following = Following(session.code)
     follow_session(session)
 

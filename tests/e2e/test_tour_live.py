@@ -151,6 +151,8 @@ def test_an_ended_session_is_refused_clearly(app_url, new_page):
     click_button(presenter, "Stop presenting")
     ended = f"The session {code} has ended: the presenter left or stopped presenting."
     expect(follower.get_by_text(ended)).to_be_visible(timeout=FOLLOW_WITHIN_MS + 1_000)
+    follower.wait_for_timeout(QUIET_MS)
+    expect(follower.get_by_text(ended)).to_be_visible(timeout=0)
     join(late, app_url, code)
     expect(late.get_by_text(ended)).to_be_visible()
     expect(late.get_by_role("button", name="Present")).to_be_visible()
