@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rapidfuzz import fuzz, process
 
+from graph.gcpause import paused_gc
 from graph.model import Page
 from graph.relations import RELATIONS, PageType
 
@@ -79,6 +80,10 @@ class KnowledgeGraph:
     """A read-only graph of pages joined by typed links."""
 
     def __init__(self, pages: Mapping[str, Page]) -> None:
+        with paused_gc():
+            self._build(pages)
+
+    def _build(self, pages: Mapping[str, Page]) -> None:
         graph = nx.MultiDiGraph()
         graph.add_nodes_from((page_id, {"page": page}) for page_id, page in pages.items())
         graph.add_edges_from(

@@ -12,10 +12,6 @@ and every other page loads.
 from __future__ import annotations
 
 import os
-import pickle
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -24,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from graph.gcpause import paused_gc
 from graph.model import PAGE_MODELS, Page, Tour
 from graph.problems import Problem, Severity, did_you_mean
 from graph.relations import RELATIONS, PageType, allowed_targets
@@ -445,78 +442,12 @@ def _check_orphans(parsed: dict[str, _Parsed], problems: list[Problem]) -> None:
             )
 
 
-PARALLEL_MIN_FILES = 2_000
-"""From this many files on, a second process parses half of them."""
-
-
 def _parse_file(path: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
     try:
         text = _read_text(Path(path))
     except _Refused as refused:
         return None, [refused.problem(shown)]
     return parse_page(text, shown)
-
-
-_Shipped = tuple[str, str, dict[str, Any] | None, list[Problem]]
-
-
-def parse_chunk(jobs: list[tuple[str, str]]) -> list[_Shipped]:
-    """Runs in the helper process: pages travel back as plain data, cheaper to pickle."""
-    shipped: list[_Shipped] = []
-    for path, shown in jobs:
-        item, problems = _parse_file(path, shown)
-        if item is None:
-            shipped.append((shown, "", None, problems))
-        else:
-            data = item.page.model_dump(by_alias=True, exclude_defaults=True)
-            shipped.append((shown, item.text, data, problems))
-    return shipped
-
-
-def _unship(shipped: _Shipped) -> tuple[_Parsed | None, list[Problem]]:
-    shown, text, data, problems = shipped
-    if data is None:
-        return None, problems
-    page = PAGE_MODELS[PageType(data["type"])].model_validate(data)
-    return _Parsed(page, shown, text), problems
-
-
-def _parse_all(jobs: list[tuple[str, str]]) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
-    """Parse every file, in order; on two or more cores, large bases use a second process.
-
-    The helper is a fresh interpreter running ``python -m graph.parse_worker``,
-    not a multiprocessing child: spawn and forkserver children import the
-    parent's ``__main__``, which under Streamlit is the app script itself, and
-    forking the multi-threaded app server is the very hazard this knowledge
-    base teaches. If the helper fails, this process parses its half too.
-    """
-    if len(jobs) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
-        for job in jobs:
-            yield _parse_file(*job)
-        return
-    half = len(jobs) // 2
-    with tempfile.NamedTemporaryFile(suffix=".jobs") as job_file:
-        pickle.dump(jobs[half:], job_file, protocol=pickle.HIGHEST_PROTOCOL)
-        job_file.flush()
-        helper = subprocess.Popen(
-            [sys.executable, "-m", "graph.parse_worker", job_file.name],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=Path(__file__).resolve().parent.parent,
-        )
-        for job in jobs[:half]:
-            yield _parse_file(*job)
-        output, _ = helper.communicate()
-    try:
-        shipped: list[_Shipped] | None = pickle.loads(output) if helper.returncode == 0 else None
-    except pickle.UnpicklingError:
-        shipped = None
-    if shipped is None or len(shipped) != len(jobs) - half:
-        for job in jobs[half:]:
-            yield _parse_file(*job)
-        return
-    for item in shipped:
-        yield _unship(item)
 
 
 def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_ParsedTour]:
@@ -582,7 +513,11 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
     ``demos`` names the live demos a page may refer to; None skips that check.
     Returns the pages that are sound and every Problem found, sorted by file.
     """
-    root = Path(root)
+    with paused_gc():
+        return _load(Path(root), demos)
+
+
+def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     result = LoadResult(root=root)
     parsed: dict[str, _Parsed] = {}
     shown_root = _display_root(root)
@@ -592,7 +527,7 @@ def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> Lo
         is_tour = relative.split(os.sep, 1)[0] == TOURS_FOLDER
         (tour_jobs if is_tour else jobs).append((str(path), os.path.join(shown_root, relative)))
     tours = _parse_tours(tour_jobs, result.problems)
-    for item, problems in _parse_all(jobs):
+    for item, problems in (_parse_file(*job) for job in jobs):
         result.problems.extend(problems)
         if item is None:
             continue

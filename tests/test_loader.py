@@ -3,9 +3,6 @@ line and message an author would see."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -248,57 +245,3 @@ def test_one_bad_file_never_hides_the_others(tmp_path: Path) -> None:
 def test_problem_prints_as_file_line_col(tmp_path: Path) -> None:
     write(tmp_path, "h.yaml", page(H, type="heurstic"))
     assert str(only(load_knowledge(tmp_path))).startswith(f"{tmp_path / 'h.yaml'}:1:7: error: ")
-
-
-def test_second_process_path_reports_the_same_as_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sound_base(tmp_path)
-    for n in range(6):
-        write(tmp_path, f"z/h{n}.yaml", page(f"heuristic/h{n}", ("requires_env", E)))
-    write(tmp_path, "z/zz-broken.yaml", page("heuristic/zz", ("requires_env", "environment/x")))
-    write(tmp_path, "z/zz-syntax.yaml", "type: [")
-    serial = load_knowledge(tmp_path)
-    monkeypatch.setattr("graph.loader.PARALLEL_MIN_FILES", 2)
-    parallel = load_knowledge(tmp_path)
-    assert parallel.problems == serial.problems
-    assert {p.code for p in parallel.errors} == {"broken-link", "yaml-syntax"}
-    assert parallel.pages == serial.pages
-    assert len(parallel.pages) == 10
-
-
-def test_helper_process_never_runs_the_callers_main_script(tmp_path: Path) -> None:
-    """Under Streamlit the app script is ``__main__``; a spawn child would run it again."""
-    kb = tmp_path / "kb"
-    sound_base(kb)
-    runs = tmp_path / "runs"
-    script = tmp_path / "app_like.py"
-    script.write_text(
-        "import graph.loader as loader\n"
-        f"with open({str(runs)!r}, 'a') as f: f.write('run\\n')\n"
-        "loader.PARALLEL_MIN_FILES = 2\n"
-        f"result = loader.load_knowledge({str(kb)!r})\n"
-        "print(len(result.pages), len(result.problems))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["4", "0"]
-    assert runs.read_text() == "run\n"
-
-
-def test_a_failed_helper_process_costs_speed_not_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sound_base(tmp_path)
-    monkeypatch.setattr("graph.loader.PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(sys, "executable", "/bin/false")
-    result = load_knowledge(tmp_path)
-    assert result.problems == []
-    assert set(result.pages) == {P, IMPL, H, E}
