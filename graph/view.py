@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graph.knowledge import KnowledgeGraph
+from graph.markdown import quoted
 from graph.model import PAGE_ID_PATTERN
 from graph.relations import PageType
 
@@ -31,7 +32,6 @@ DEFAULT_FOCUS = "heuristic/polars-use-spawn-not-fork"
 """The page the explorer opens on when the URL names none."""
 
 MAX_DEPTH = 3
-_SHOWN_ID_CHARS = 80
 _FALLBACK = "showing the default view."
 
 
@@ -148,7 +148,7 @@ def resolve_node_param(values: Sequence[str], known: Collection[str]) -> NodeReq
     if not values:
         return NodeRequest(None)
     if len(values) > 1:
-        shown = ", ".join(_shown(v) for v in values[:3])
+        shown = ", ".join(quoted(v) for v in values[:3])
         return NodeRequest(
             None, f"The link names more than one page ({shown}); showing the default view."
         )
@@ -156,19 +156,12 @@ def resolve_node_param(values: Sequence[str], known: Collection[str]) -> NodeReq
     if not re.fullmatch(PAGE_ID_PATTERN, value):
         return NodeRequest(
             None,
-            f"The link's page id {_shown(value)} is not a page id (expected "
+            f"The link's page id {quoted(value)} is not a page id (expected "
             f"`<type>/<slug>`, e.g. `{DEFAULT_FOCUS}`); {_FALLBACK}",
         )
     if value not in known:
         return NodeRequest(
             None,
-            f"There is no page {_shown(value)} in this knowledge base; showing the default view.",
+            f"There is no page {quoted(value)} in this knowledge base; showing the default view.",
         )
     return NodeRequest(value)
-
-
-def _shown(value: str) -> str:
-    """A user-supplied value, shortened and quoted as Markdown code so that it
-    is shown literally, never interpreted."""
-    short = value if len(value) <= _SHOWN_ID_CHARS else value[:_SHOWN_ID_CHARS] + "…"
-    return "`" + short.replace("`", "'").replace("\n", " ") + "`"

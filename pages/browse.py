@@ -6,9 +6,9 @@ follow, each opening the page in the explorer (``?node=<id>``).
 
 import streamlit as st
 
+from graph.markdown import escape_markdown
 from graph.relations import PageType
 from ui.knowledge_base import current
-from ui.markdown import escape_markdown
 from ui.panel import explore_link
 from ui.search import browse_pages
 from ui.shell import inside_app

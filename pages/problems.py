@@ -8,9 +8,9 @@ import os
 
 import streamlit as st
 
+from graph.markdown import escape_markdown
 from graph.problems import Problem, Severity
 from ui.knowledge_base import current
-from ui.markdown import escape_markdown
 from ui.shell import inside_app
 
 inside_app()

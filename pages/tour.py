@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.export import to_graphml, to_node_link_json
+from graph.markdown import escape_markdown, safe_markdown
 from tours.handout import tour_html
 from tours.markdown import tour_markdown
 from tours.navigation import Position, resolve_position
@@ -18,7 +19,6 @@ from tours.path import for_projector, tour_network
 from tours.sessions import Following, Session
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
-from ui.markdown import escape_markdown, safe_markdown
 from ui.panel import explore_link, render_page
 from ui.tour_keys import Move, arrow_keys
 from ui.tour_live import follow_poll, presenter_heartbeat, session_store

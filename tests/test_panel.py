@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from graph.knowledge import KnowledgeGraph
 from graph.loader import load_knowledge
+from graph.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
 from graph.model import SECTIONS, CodeReference, Page
 from graph.relations import PageType
 from ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
-from ui.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
 from ui.panel import PREVIEW_LINKS, related, source_url, type_badge_html
 
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"

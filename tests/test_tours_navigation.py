@@ -77,5 +77,5 @@ def test_a_hostile_value_is_shown_as_code_and_shortened():
     (problem,) = resolve_position([hostile], [], TOURS).problems
     quoted = problem.split("`")[1]
     assert quoted.startswith("<script>alert(1)</script>'**x**")
-    assert quoted.endswith("…") and len(quoted) == 61
+    assert quoted.endswith("…") and len(quoted) == 81
     assert problem.count("`") == 6

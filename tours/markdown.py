@@ -4,21 +4,16 @@ overview, the presenter's note and the check question with its answer.
 Tour and page text is untrusted. Titles and other one-line strings are
 escaped so they show as typed; notes, overviews and explanations stay
 Markdown (their emphasis and code matter), with links to script URLs
-pointed away (``ui.markdown.safe_markdown``) and raw HTML tags shown as text.
+pointed away (``graph.markdown.safe_markdown``) and raw HTML tags shown as text.
 """
 
 from __future__ import annotations
 
-import re
-
 from graph.knowledge import KnowledgeGraph
+from graph.markdown import code_segments, escape_markdown, safe_markdown
 from graph.model import Question, Tour
-from ui.markdown import escape_markdown, safe_markdown
 
 __all__ = ["tour_markdown"]
-
-_CODE = re.compile(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)|`+[^`]*`+)", re.MULTILINE | re.DOTALL)
-"""Fenced blocks and code spans: their text is shown literally by any renderer."""
 
 
 def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
@@ -61,7 +56,7 @@ def _question(question: Question) -> list[str]:
 def _prose(text: str) -> str:
     """Markdown ``text`` with unsafe links pointed away and HTML tags outside
     code shown as text."""
-    parts = _CODE.split(safe_markdown(text.strip()))
     return "".join(
-        part if index % 2 else part.replace("<", "&lt;") for index, part in enumerate(parts)
+        part if is_code else part.replace("<", "&lt;")
+        for part, is_code in code_segments(safe_markdown(text.strip()))
     )

@@ -11,12 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from graph.markdown import escape_markdown, quoted
 from graph.model import Tour
-from ui.markdown import escape_markdown
 
 __all__ = ["Position", "TourRequest", "default_tour", "resolve_position"]
-
-_SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ def resolve_position(
     fallback = default_tour(tours)
     tour_id = fallback
     if len(tour_values) > 1:
-        shown = ", ".join(_shown(v) for v in tour_values[:3])
+        shown = ", ".join(quoted(v) for v in tour_values[:3])
         problems.append(
             f"The link names more than one tour ({shown}); showing {_title(tours, fallback)}."
         )
@@ -57,24 +55,24 @@ def resolve_position(
             tour_id = asked
         else:
             problems.append(
-                f"There is no tour {_shown(asked)}; showing {_title(tours, fallback)}. "
-                f"Tours: {', '.join(_shown(t) for t in sorted(tours))}."
+                f"There is no tour {quoted(asked)}; showing {_title(tours, fallback)}. "
+                f"Tours: {', '.join(quoted(t) for t in sorted(tours))}."
             )
     count = len(tours[tour_id].steps)
     step = 0
     if len(step_values) > 1:
-        shown = ", ".join(_shown(v) for v in step_values[:3])
+        shown = ", ".join(quoted(v) for v in step_values[:3])
         problems.append(f"The link names more than one step ({shown}); showing step 1.")
     elif step_values:
         asked = step_values[0].strip()
         if not re.fullmatch(r"-?[0-9]{1,9}", asked):
-            problems.append(f"The step {_shown(asked)} is not a number; showing step 1 of {count}.")
+            problems.append(f"The step {quoted(asked)} is not a number; showing step 1 of {count}.")
         else:
             number = int(asked)
             step = min(max(number, 1), count) - 1
             if number != step + 1:
                 problems.append(
-                    f"This tour has steps 1 to {count}; there is no step {_shown(asked)}, "
+                    f"This tour has steps 1 to {count}; there is no step {quoted(asked)}, "
                     f"showing step {step + 1}."
                 )
     return TourRequest(Position(tour_id, step), tuple(problems))
@@ -82,9 +80,3 @@ def resolve_position(
 
 def _title(tours: Mapping[str, Tour], tour_id: str) -> str:
     return f"“{escape_markdown(tours[tour_id].title)}”"
-
-
-def _shown(value: str) -> str:
-    """A user-supplied value, shortened and quoted as Markdown code, so it shows literally."""
-    short = value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…"
-    return "`" + short.replace("`", "'").replace("\n", " ") + "`"

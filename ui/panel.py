@@ -3,7 +3,7 @@ then the pages it is linked with, each a link that opens it in the explorer.
 
 ``render_page`` draws into the current Streamlit container. Page content is
 untrusted: Markdown fields go to ``st.markdown`` (which escapes raw HTML),
-short strings are escaped (``ui.markdown``), code goes to ``st.code`` and
+short strings are escaped (``graph.markdown``), code goes to ``st.code`` and
 table cells to ``st.table``; no page text is ever passed as HTML.
 """
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 import demos
 from graph.knowledge import KnowledgeGraph
+from graph.markdown import escape_markdown, safe_markdown
 from graph.model import (
     SECTIONS,
     CodeReference,
@@ -32,7 +33,6 @@ from graph.model import (
 )
 from graph.relations import PageType
 from graph.render import TYPE_COLOURS
-from ui.markdown import escape_markdown, safe_markdown
 
 __all__ = [
     "EXPLORE_PAGE",

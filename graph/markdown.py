@@ -11,7 +11,14 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["BLOCKED_LINK", "escape_markdown", "one_line", "safe_markdown"]
+__all__ = [
+    "BLOCKED_LINK",
+    "code_segments",
+    "escape_markdown",
+    "one_line",
+    "quoted",
+    "safe_markdown",
+]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^\"'])")
 """ASCII punctuation that Markdown, GFM, KaTeX or Streamlit's directives
@@ -64,10 +71,21 @@ def safe_markdown(text: str) -> str:
             return match[0]
         return (match["open"] or match["lead"]) + BLOCKED_LINK
 
+    return "".join(
+        part if is_code else _DESTINATION.sub(point_away, part)
+        for part, is_code in code_segments(text)
+    )
+
+
+def code_segments(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (part, is_code) pairs; fenced blocks and code spans are code."""
     parts = _CODE.split(text)
     # split() yields text, then the three groups of each code match, then text...
-    return "".join(
-        _DESTINATION.sub(point_away, part) if index % 4 == 0 else part or ""
-        for index, part in enumerate(parts)
-        if index % 4 in (0, 1)
-    )
+    return [(part or "", index % 4 == 1) for index, part in enumerate(parts) if index % 4 in (0, 1)]
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """A user-supplied value, shortened and quoted as Markdown code so that it
+    is shown literally, never interpreted."""
+    short = value if len(value) <= limit else value[:limit] + "…"
+    return "`" + short.replace("`", "'").replace("\n", " ") + "`"
