@@ -20,8 +20,11 @@ from tours.sessions import Following, Session
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
 from ui.panel import explore_link, render_page
+from ui.shell import inside_app
 from ui.tour_keys import Move, arrow_keys
 from ui.tour_live import follow_poll, presenter_heartbeat, session_store
+
+inside_app()
 
 GRAPH_HEIGHT = 560
 PRESENTER_GRAPH_HEIGHT = 680
