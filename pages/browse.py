@@ -8,6 +8,7 @@ import streamlit as st
 
 from graph.markdown import escape_markdown
 from graph.relations import PageType
+from ui.downloads import knowledge_base_downloads
 from ui.knowledge_base import current
 from ui.panel import explore_link
 from ui.search import browse_pages
@@ -22,6 +23,7 @@ kg = kb.graph
 
 st.title("Browse")
 st.caption("Every page in the knowledge base. Choose a title to open it in the explorer.")
+knowledge_base_downloads(kg, *st.columns([1, 1, 2])[:2])
 
 words, types, domains = st.columns([2, 2, 2])
 query = words.text_input(

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.export import to_graphml, to_node_link_json
 from graph.markdown import escape_markdown, safe_markdown
 from tours.handout import tour_html
 from tours.markdown import tour_markdown
 from tours.navigation import Position, resolve_position
 from tours.path import for_projector, tour_network
 from tours.sessions import Following, Session
+from ui.downloads import knowledge_base_downloads
 from ui.graph_component import GraphEvent, graph_explorer
 from ui.knowledge_base import current
 from ui.panel import explore_link, render_page
@@ -314,22 +314,7 @@ if not presenting:
         icon=":material/download:",
         on_click="ignore",
     )
-    columns[2].download_button(
-        "Knowledge base as GraphML",
-        data=lambda: to_graphml(kg),
-        file_name="heuristica.graphml",
-        mime="application/graphml+xml",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    columns[3].download_button(
-        "Knowledge base as JSON",
-        data=lambda: to_node_link_json(kg),
-        file_name="heuristica.json",
-        mime="application/json",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    knowledge_base_downloads(kg, columns[2], columns[3])
 
 if presenting:
     presenter_heartbeat(presenting)

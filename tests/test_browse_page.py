@@ -119,3 +119,11 @@ def test_hostile_titles_are_listed_as_plain_text(monkeypatch: pytest.MonkeyPatch
     assert len(labels) == 4
     for label in labels:
         assert not re.search(r"(?<!\\)[<>\[\]()]", label), label
+
+
+def test_the_whole_knowledge_base_downloads_as_graphml_and_json(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels == ["Knowledge base as GraphML", "Knowledge base as JSON"]
