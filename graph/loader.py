@@ -233,15 +233,16 @@ def _message(model: type, error: dict[str, Any]) -> tuple[str, str]:
     return "bad-value", f"'{where}': {error['msg']}"
 
 
-def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _Refused(
-            Mark(0, 0),
-            "too-large",
-            f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one page",
-        )
-    data = path.read_bytes()
+def _read_text(path: str) -> str:
+    with open(path, "rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            size = os.fstat(file.fileno()).st_size
+            raise _Refused(
+                Mark(0, 0),
+                "too-large",
+                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one page",
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -353,12 +354,12 @@ def parse_page(text: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
     return _Parsed(page, shown, text), problems
 
 
-def _files(root: Path) -> Iterator[Path]:
+def _files(root: Path) -> Iterator[str]:
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith((".yaml", ".yml")):
-                yield Path(folder, name)
+                yield os.path.join(folder, name)
 
 
 def _display_root(root: Path) -> str:
@@ -444,7 +445,7 @@ def _check_orphans(parsed: dict[str, _Parsed], problems: list[Problem]) -> None:
 
 def _parse_file(path: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
     try:
-        text = _read_text(Path(path))
+        text = _read_text(path)
     except _Refused as refused:
         return None, [refused.problem(shown)]
     return parse_page(text, shown)
@@ -455,7 +456,7 @@ def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_
     seen: dict[str, str] = {}
     for path, shown in jobs:
         try:
-            text = _read_text(Path(path))
+            text = _read_text(path)
         except _Refused as refused:
             problems.append(refused.problem(shown))
             continue
@@ -522,10 +523,11 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     parsed: dict[str, _Parsed] = {}
     shown_root = _display_root(root)
     jobs, tour_jobs = [], []
+    prefix = len(os.path.join(root, ""))  # os.walk's paths all start with root + separator
     for path in _files(root):
-        relative = os.path.relpath(path, root)
+        relative = path[prefix:]
         is_tour = relative.split(os.sep, 1)[0] == TOURS_FOLDER
-        (tour_jobs if is_tour else jobs).append((str(path), os.path.join(shown_root, relative)))
+        (tour_jobs if is_tour else jobs).append((path, os.path.join(shown_root, relative)))
     tours = _parse_tours(tour_jobs, result.problems)
     for item, problems in (_parse_file(*job) for job in jobs):
         result.problems.extend(problems)
