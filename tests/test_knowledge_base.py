@@ -1,0 +1,68 @@
+"""The app's knowledge base: HEURISTICA_KNOWLEDGE, and edits showing without a restart."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.kb import page, write
+from ui.knowledge_base import _RESCAN_SECONDS, DEFAULT_ROOT, ENV_VAR, _fingerprint, knowledge_root
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+H, E = "heuristic/use-spawn", "environment/linux"
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write(tmp_path, "h.yaml", page(H, ("requires_env", E), title="Use spawn"))
+    write(tmp_path, "e.yaml", page(E, title="Linux"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    st.cache_resource.clear()
+    return tmp_path
+
+
+def test_the_environment_variable_names_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, "/some/where")
+    assert knowledge_root() == Path("/some/where")
+    monkeypatch.delenv(ENV_VAR)
+    assert knowledge_root() == DEFAULT_ROOT
+
+
+def test_fingerprint_changes_on_add_edit_and_remove(kb: Path) -> None:
+    first = _fingerprint(kb)
+    added = write(kb, "sub/p.yaml", page("principle/p", ("uses_heuristic", H)))
+    second = _fingerprint(kb)
+    added.write_text(added.read_text() + "\n")
+    third = _fingerprint(kb)
+    added.unlink()
+    assert len({first, second, third}) == 3
+    assert _fingerprint(kb) == first
+
+
+def panel_title(app: AppTest) -> str:
+    return app.subheader[0].value
+
+
+def test_an_edited_page_shows_on_the_next_interaction(kb: Path) -> None:
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["node"] = H
+    app.run()
+    assert panel_title(app) == "Use spawn"
+    write(kb, "h.yaml", page(H, ("requires_env", E), title="Use spawn, edited"))
+    time.sleep(_RESCAN_SECONDS + 0.2)
+    app.run()
+    assert panel_title(app) == r"Use spawn, edited"
+
+
+def test_a_missing_folder_is_named_in_the_sidebar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope"))
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not app.exception
+    assert any(f"{tmp_path / 'nope'}` does not exist" in e.value for e in app.sidebar.error)
