@@ -84,6 +84,21 @@ def click_button(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def click_to_step(page: Page, name: str, step: int) -> None:
+    """Click ``name`` and see ``step``. A click that lands while a poll fragment
+    runs can be lost (a known issue, docs/tours.md): if the page has not moved
+    at all, one more click is allowed; a wrong step still fails."""
+    before = re.search(r"Step (\d+) of", page.get_by_text(re.compile(r"^Step \d+ of")).inner_text())
+    click_button(page, name)
+    try:
+        expect_step(page, step, timeout=3_000)
+    except AssertionError:
+        assert before is not None
+        expect_step(page, int(before[1]), timeout=0)
+        click_button(page, name)
+        expect_step(page, step)
+
+
 def expect_followers_at(step: int, presenter: Page, followers: list[Page]) -> None:
     """Once the presenter shows ``step``, every follower shows it within FOLLOW_WITHIN_MS."""
     expect_step(presenter, step)
@@ -103,7 +118,7 @@ def test_two_followers_see_each_step_change_within_two_seconds(app_url, new_page
         join(follower, app_url, code.lower())
         expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
         expect_step(follower, 1)
-    click_button(presenter, "Next")
+    click_to_step(presenter, "Next", 2)
     expect_followers_at(2, presenter, followers)
     presenter.keyboard.press("ArrowRight")
     expect_followers_at(3, presenter, followers)
@@ -116,18 +131,14 @@ def test_a_follower_detaches_wanders_and_rejoins_at_the_presenters_step(app_url,
     expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
     click_button(follower, "Detach")
     expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible()
-    click_button(follower, "Next")
-    expect_step(follower, 2)
-    click_button(follower, "Next")
-    expect_step(follower, 3)
-    click_button(presenter, "Next")
-    expect_step(presenter, 2)
+    click_to_step(follower, "Next", 2)
+    click_to_step(follower, "Next", 3)
+    click_to_step(presenter, "Next", 2)
     follower.wait_for_timeout(QUIET_MS)
     expect_step(follower, 3, timeout=0)
     click_button(follower, "Re-join")
     expect_step(follower, 2, timeout=FOLLOW_WITHIN_MS)
-    click_button(presenter, "Next")
-    expect_step(presenter, 3)
+    click_to_step(presenter, "Next", 3)
     presenter.keyboard.press("ArrowRight")
     expect_step(presenter, 4)
     expect_step(follower, 4, timeout=FOLLOW_WITHIN_MS)
@@ -138,8 +149,7 @@ def test_an_attached_follower_who_steps_on_their_own_is_detached(app_url, new_pa
     code = present(presenter, app_url)
     join(follower, app_url, code)
     expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
-    click_button(follower, "Next")
-    expect_step(follower, 2)
+    click_to_step(follower, "Next", 2)
     expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible()
 
 
