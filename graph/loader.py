@@ -73,8 +73,6 @@ class LoadResult:
     root: Path
     pages: dict[str, Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    """Page id -> the file it came from."""
     tours: dict[str, Tour] = field(default_factory=dict)
     """Tour id -> tour, from the ``tours/`` folder."""
 
@@ -556,6 +554,5 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     for page_id, item in parsed.items():
         if item.file not in bad:
             result.pages[page_id] = item.page
-            result.files[page_id] = item.file
     result.problems.sort()
     return result
