@@ -65,8 +65,9 @@ def test_a_deadlocked_run_ends_at_the_time_limit_and_kills_its_stuck_workers(run
     assert run.result["status"] == "deadlock"
     assert run.result["tasks_done"] == 0
     assert run.result["stuck_killed"] == 2
-    assert 2.0 <= run.result["total_seconds"] < 2.5
-    assert wall < 2.0 + 3.0  # interpreter start, imports and cleanup on top of the limit
+    # Ends at the limit, not later: the margins allow for a busy 2-core CI machine.
+    assert 2.0 <= run.result["total_seconds"] < 2.0 + 2.0
+    assert wall < 2.0 + 6.0  # interpreter start, imports and cleanup on top of the limit
     assert alive_in_session(run.session_id) == []
 
 
