@@ -20,16 +20,11 @@ In the same run, a naive embed of the same views (``Network.from_nx`` +
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,16 +32,8 @@ from playwright.sync_api import Frame, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.bench_render import knowledge_base
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 GRAPH_FRAME = "heuristica_graph"
 SETTLE_CAP_S = 30.0
 SETTLED = "typeof network !== 'undefined' && network && network.physics.stabilized === true"
@@ -75,51 +62,6 @@ net = Network(directed=True, cdn_resources="in_line", height="640px", width="100
 net.from_nx(plain)
 components.html(net.generate_html(), height=660)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(script: Path, knowledge: Path) -> Iterator[str]:
-    """`streamlit run script` on a free port; yields its URL once healthy."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            with (
-                contextlib.suppress(OSError),
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2),
-            ):
-                break
-            time.sleep(0.25)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -258,17 +200,17 @@ def main() -> None:
     knowledge = knowledge_base(args.pages)
     print(f"{args.pages} pages in {knowledge}")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         print("heuristica explorer (streamlit run app.py):")
-        with serve(REPO / "app.py", knowledge) as url:
+        with running_app(knowledge) as url:
             for name, values in measure_ours(page, url, args.runs, args.pages).items():
                 show(name, values)
         print("naive pyvis embed (Network.from_nx + components.html), opened -> settled:")
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "naive_app.py"
             script.write_text(NAIVE_APP.format(repo=str(REPO)))
-            with serve(script, knowledge) as url:
+            with running_app(knowledge, script) as url:
                 open_naive(page, url, cap=120)  # the server loads the knowledge base
                 for label, query in (
                     ("load", ""),
