@@ -97,10 +97,9 @@ class _Refused(Exception):
 
 
 @dataclass
-class _Parsed:
-    """One file's page before cross-page checks."""
+class _Source:
+    """A file's text, kept to find where something is written."""
 
-    page: Page
     file: str
     text: str
 
@@ -110,12 +109,15 @@ class _Parsed:
 
 
 @dataclass
-class _ParsedTour:
-    tour: Tour
-    file: str
-    text: str
+class _Parsed(_Source):
+    """One file's page before cross-page checks."""
 
-    mark = _Parsed.mark
+    page: Page
+
+
+@dataclass
+class _ParsedTour(_Source):
+    tour: Tour
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -349,7 +351,7 @@ def parse_page(text: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
             f"id '{page.id}' must start with '{page.type}/' for a {page.type} page",
         )
         return None, [problem]
-    return _Parsed(page, shown, text), problems
+    return _Parsed(shown, text, page), problems
 
 
 def _files(root: Path) -> Iterator[str]:
@@ -462,7 +464,7 @@ def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_
         problems.extend(found)
         if tour is None:
             continue
-        item = _ParsedTour(tour, shown, text)
+        item = _ParsedTour(shown, text, tour)
         if tour.id in seen:
             mark = item.mark(("id",))
             problems.append(
