@@ -6,8 +6,8 @@ knowledge base's size and its problems).
 
 import streamlit as st
 
-from ui.knowledge_base import ENV_VAR, current
-from ui.search import search_box
+from heuristica.ui.knowledge_base import ENV_VAR, current
+from heuristica.ui.search import search_box
 
 # An emoji favicon is drawn locally; a :material/...: one is fetched from the internet.
 st.set_page_config(page_title="Heuristica", page_icon="🕸️", layout="wide")

@@ -45,9 +45,9 @@ import streamlit as st
 import networkx as nx
 import streamlit.components.v1 as components
 from pyvis.network import Network
-from graph.render import TYPE_COLOURS
-from graph.view import build_view, default_focus
-from ui.knowledge_base import current
+from heuristica.graph.render import TYPE_COLOURS
+from heuristica.graph.view import build_view, default_focus
+from heuristica.ui.knowledge_base import current
 
 kg = current().graph
 depth = int(st.query_params.get("depth", 1))

@@ -15,10 +15,10 @@ import subprocess
 import sys
 import time
 
-from demos.runner import run_module
-from demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+from heuristica.demos.runner import run_module
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
 
-MODULE = "demos.spawn_vs_fork"
+MODULE = "heuristica.demos.spawn_vs_fork"
 DEMO_WORKERS = 4
 
 

@@ -23,8 +23,8 @@ OUT = Path(__file__).resolve().parent / "out"
 
 _WAYS = {
     "heuristica load_knowledge + KnowledgeGraph": """
-from graph.loader import load_knowledge
-from graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.knowledge import KnowledgeGraph
 start = time.perf_counter()
 result = load_knowledge(root)
 graph = KnowledgeGraph(result.pages)
@@ -39,8 +39,8 @@ for path in files:
 """,
     "naive: pure-Python yaml.SafeLoader + validation + graph": """
 import yaml
-from graph.knowledge import KnowledgeGraph
-from graph.model import PAGE_ADAPTER
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.model import PAGE_ADAPTER
 files = sorted(root.rglob("*.yaml"))
 start = time.perf_counter()
 pages = {}

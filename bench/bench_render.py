@@ -28,26 +28,26 @@ OUT = Path(__file__).resolve().parent / "out"
 _SETUP = """
 import time
 from pathlib import Path
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.view import build_view, default_focus
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.view import build_view, default_focus
 kg = KnowledgeGraph(load_knowledge(Path({root!r})).pages)
 view = build_view(kg, default_focus(kg), show_all=True)
 """
 
 _WAYS = {
     "layout (once per knowledge base)": """
-from graph.layout import spread_layout
+from heuristica.graph.layout import spread_layout
 start = time.perf_counter()
 spread_layout(sorted(kg.nx), [(a, b) for a, b, _ in kg.nx.edges(keys=True)])
 """,
     "ours: build_network": """
-from graph.render import build_network
+from heuristica.graph.render import build_network
 start = time.perf_counter()
 build_network(view, kg)
 """,
     "ours: standalone_html (network + offline HTML)": """
-from graph.render import standalone_html
+from heuristica.graph.render import standalone_html
 start = time.perf_counter()
 standalone_html(view, kg)
 """,

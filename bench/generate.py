@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.relations import RELATIONS, PageType
+from heuristica.graph.relations import RELATIONS, PageType
 
 __all__ = ["generate"]
 

@@ -17,16 +17,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
-from demos.processes import kill_session, running_in_session
+from heuristica import child_env
+from heuristica.demos.processes import kill_session, running_in_session
 
 __all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_module"]
 
 Event = dict[str, Any]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # On top of a demo's own time limit: interpreter start, imports, warm-up, cleanup.
 STARTUP_ALLOWANCE_SECONDS = 10.0
 EXIT_GRACE_SECONDS = 3.0
@@ -73,13 +72,12 @@ def run_module(
     hard_deadline = started + time_limit + STARTUP_ALLOWANCE_SECONDS
     process = subprocess.Popen(
         [sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args],
-        cwd=PROJECT_ROOT,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**child_env(), "PYTHONUNBUFFERED": "1"},
     )
     on_started(process.pid)
     events: list[Event] = []

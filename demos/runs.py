@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from demos.processes import kill_session
-from demos.runner import RunOutcome, run_module
-from demos.slots import RunSlots, Ticket
-from demos.spawn_vs_fork.settings import DemoSettings
+from heuristica.demos.processes import kill_session
+from heuristica.demos.runner import RunOutcome, run_module
+from heuristica.demos.slots import RunSlots, Ticket
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
 __all__ = ["BOARD", "Batch", "RunBoard", "RunView", "limit_from_environment"]
 
-MODULE = "demos.spawn_vs_fork"
+MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
 
 

@@ -1,5 +1,5 @@
 import sys
 
-from graph.cli import main
+from heuristica.graph.cli import main
 
 sys.exit(main())

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph.export import to_graphml, to_node_link_json
-from graph.knowledge import KnowledgeGraph
-from graph.loader import LoadResult, load_knowledge
-from graph.relations import PageType
-from graph.skeleton import skeleton
+from heuristica.graph.export import to_graphml, to_node_link_json
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.relations import PageType
+from heuristica.graph.skeleton import skeleton
 
 __all__ = ["main"]
 
@@ -29,7 +29,7 @@ class UsageError(Exception):
 
 
 def _known_demos() -> list[str]:
-    from demos import REGISTRY
+    from heuristica.demos import REGISTRY
 
     return list(REGISTRY)
 

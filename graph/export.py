@@ -8,15 +8,15 @@ import json
 
 import networkx as nx
 
-from graph.knowledge import KnowledgeGraph
-from graph.relations import RELATIONS
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.relations import RELATIONS
 
 __all__ = ["to_graphml", "to_node_link_json"]
 
 
 def _flat(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are plain strings, as GraphML requires."""
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for page in graph.pages:
         flat.add_node(
             page.id,

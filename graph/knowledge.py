@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import networkx as nx
 from rapidfuzz import fuzz, process
 
-from graph.gcpause import paused_gc
-from graph.model import Page
-from graph.relations import RELATIONS, PageType
+from heuristica.graph.gcpause import paused_gc
+from heuristica.graph.model import Page
+from heuristica.graph.relations import RELATIONS, PageType
 
 __all__ = ["KnowledgeGraph", "SearchHit", "page_text"]
 
@@ -84,10 +84,16 @@ class KnowledgeGraph:
             self._build(pages)
 
     def _build(self, pages: Mapping[str, Page]) -> None:
-        graph = nx.MultiDiGraph()
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         graph.add_nodes_from((page_id, {"page": page}) for page_id, page in pages.items())
+        # (u, v, key, data) tuples are valid for a multigraph; the stubs know only 2 and 3.
         graph.add_edges_from(
-            (page_id, link.to, link.relation, {"relation": link.relation})
+            (  # type: ignore[misc]
+                page_id,
+                link.to,
+                link.relation,
+                {"relation": link.relation},
+            )
             for page_id, page in pages.items()
             for link in page.links
             if link.to in pages and link.relation in RELATIONS
@@ -108,7 +114,7 @@ class KnowledgeGraph:
 
     @property
     def pages(self) -> Iterable[Page]:
-        return (data for _, data in self.nx.nodes(data="page"))
+        return (data["page"] for _, data in self.nx.nodes(data=True))
 
     def page(self, page_id: str) -> Page:
         """The page with this id; KeyError if there is none."""

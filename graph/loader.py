@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from graph.gcpause import paused_gc
-from graph.model import PAGE_MODELS, Page, Tour
-from graph.problems import Problem, Severity, did_you_mean
-from graph.relations import RELATIONS, PageType, allowed_targets
+from heuristica.graph.gcpause import paused_gc
+from heuristica.graph.model import PAGE_MODELS, Page, Tour
+from heuristica.graph.problems import Problem, Severity, did_you_mean
+from heuristica.graph.relations import RELATIONS, PageType, allowed_targets
 
 __all__ = ["MAX_FILE_BYTES", "TOURS_FOLDER", "LoadResult", "load_knowledge", "parse_page"]
 
@@ -210,7 +211,7 @@ _FRIENDLY = {
 }
 
 
-def _message(model: type, error: dict[str, Any]) -> tuple[str, str]:
+def _message(model: type, error: ErrorDetails) -> tuple[str, str]:
     """(code, author-facing message) for one pydantic error."""
     loc = tuple(error["loc"])
     where = _path(loc)
@@ -264,7 +265,7 @@ def _refuse_anchors(text: str) -> None:
     if "&" not in text:
         return
     for event in yaml.parse(text, Loader=_Loader):
-        if getattr(event, "anchor", None):
+        if getattr(event, "anchor", None) and event.start_mark is not None:
             mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             raise _Refused(mark, "yaml-anchor", "YAML anchors (&name) are not allowed in pages")
 
@@ -522,7 +523,8 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     result = LoadResult(root=root)
     parsed: dict[str, _Parsed] = {}
     shown_root = _display_root(root)
-    jobs, tour_jobs = [], []
+    jobs: list[tuple[str, str]] = []
+    tour_jobs: list[tuple[str, str]] = []
     prefix = len(os.path.join(root, ""))  # os.walk's paths all start with root + separator
     for path in _files(root):
         relative = path[prefix:]
@@ -535,10 +537,12 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
             continue
         first = parsed.get(item.page.id)
         if first is not None:
+            mark = item.mark(("id",))
             result.problems.append(
                 Problem(
                     item.file,
-                    *astuple(item.mark(("id",))),
+                    mark.line,
+                    mark.col,
                     Severity.ERROR,
                     "duplicate-id",
                     f"id '{item.page.id}' is already used by {first.file}",

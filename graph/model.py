@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
-from graph.relations import PageType
+from heuristica.graph.relations import PageType
 
 __all__ = [
     "PAGE_ADAPTER",

@@ -19,9 +19,9 @@ from typing import Any
 import pyvis
 from pyvis.network import Network
 
-from graph.knowledge import KnowledgeGraph
-from graph.relations import RELATIONS, PageType
-from graph.view import Edge, View
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.relations import RELATIONS, PageType
+from heuristica.graph.view import Edge, View
 
 __all__ = [
     "TYPE_COLOURS",

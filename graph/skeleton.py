@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from graph.relations import RELATIONS, PageType
+from heuristica.graph.relations import RELATIONS, PageType
 
 __all__ = ["skeleton"]
 

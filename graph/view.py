@@ -12,10 +12,10 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from graph.knowledge import KnowledgeGraph
-from graph.markdown import quoted
-from graph.model import PAGE_ID_PATTERN
-from graph.relations import PageType
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.markdown import quoted
+from heuristica.graph.model import PAGE_ID_PATTERN
+from heuristica.graph.relations import PageType
 
 __all__ = [
     "DEFAULT_FOCUS",

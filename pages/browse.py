@@ -6,13 +6,13 @@ follow, each opening the page in the explorer (``?node=<id>``).
 
 import streamlit as st
 
-from graph.markdown import escape_markdown
-from graph.relations import PageType
-from ui.downloads import knowledge_base_downloads
-from ui.knowledge_base import current
-from ui.panel import explore_link
-from ui.search import browse_pages
-from ui.shell import inside_app
+from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.relations import PageType
+from heuristica.ui.downloads import knowledge_base_downloads
+from heuristica.ui.knowledge_base import current
+from heuristica.ui.panel import explore_link
+from heuristica.ui.search import browse_pages
+from heuristica.ui.shell import inside_app
 
 inside_app()
 

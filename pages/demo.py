@@ -13,11 +13,11 @@ from typing import Any
 
 import streamlit as st
 
-from demos import REGISTRY, available
-from demos.runner import RunOutcome
-from demos.runs import BOARD, RunView
-from demos.slots import RunnerBusy
-from demos.spawn_vs_fork.report import (
+from heuristica.demos import REGISTRY, available
+from heuristica.demos.runner import RunOutcome
+from heuristica.demos.runs import BOARD, RunView
+from heuristica.demos.slots import RunnerBusy
+from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
     SCENARIOS,
     comparison_rows,
@@ -28,14 +28,14 @@ from demos.spawn_vs_fork.report import (
     scenario_label,
     verdict,
 )
-from demos.spawn_vs_fork.settings import (
+from heuristica.demos.spawn_vs_fork.settings import (
     LIMITS,
     DemoSettings,
     Method,
     Scenario,
     SettingsError,
 )
-from ui.shell import inside_app
+from heuristica.ui.shell import inside_app
 
 inside_app()
 
@@ -241,7 +241,7 @@ def show_batch(batch_id: str) -> None:
 
 def workload_source() -> tuple[str, str]:
     """Path and text of the code the demo runs, read without importing Polars here."""
-    spec = importlib.util.find_spec("demos.spawn_vs_fork.workload")
+    spec = importlib.util.find_spec("heuristica.demos.spawn_vs_fork.workload")
     path = Path(spec.origin) if spec and spec.origin else None
     if path is None:
         return "", ""
@@ -280,7 +280,7 @@ cancel_column.button("Cancel", key="demo_cancel", disabled=not watching, on_clic
 if START_ERROR_KEY in st.session_state:
     st.error(st.session_state[START_ERROR_KEY])
 if settings is not None:
-    command = ["python", "-m", "demos.spawn_vs_fork", *settings.command_args()]
+    command = ["python", "-m", "heuristica.demos.spawn_vs_fork", *settings.command_args()]
     st.caption(f"Runs `{shlex.join(command)}` in its own process session.")
 running, waiting = BOARD.slots.counts()
 st.caption(f"Server: {running} of {BOARD.slots.limit} demo slots in use, {waiting} runs waiting.")

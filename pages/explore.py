@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.relations import PageType
-from graph.render import standalone_html
-from graph.view import MAX_DEPTH, default_focus, resolve_node_param
-from ui.graph_component import GraphEvent, graph_explorer
-from ui.graph_component.drawing import (
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import standalone_html
+from heuristica.graph.view import MAX_DEPTH, default_focus, resolve_node_param
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
+from heuristica.ui.graph_component.drawing import (
     cached_view,
     drawn_network,
     layout_ready,
     prepare_whole_graph_layout,
     whole_graph_layout,
 )
-from ui.knowledge_base import current
-from ui.panel import render_page
-from ui.shell import inside_app
+from heuristica.ui.knowledge_base import current
+from heuristica.ui.panel import render_page
+from heuristica.ui.shell import inside_app
 
 inside_app()
 

@@ -8,10 +8,10 @@ import os
 
 import streamlit as st
 
-from graph.markdown import escape_markdown
-from graph.problems import Problem, Severity
-from ui.knowledge_base import current
-from ui.shell import inside_app
+from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.problems import Problem, Severity
+from heuristica.ui.knowledge_base import current
+from heuristica.ui.shell import inside_app
 
 inside_app()
 

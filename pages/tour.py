@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.markdown import escape_markdown, safe_markdown
-from tours.handout import tour_html
-from tours.markdown import tour_markdown
-from tours.navigation import Position, resolve_position
-from tours.path import for_projector, tour_network
-from tours.sessions import Following, Session
-from ui.downloads import knowledge_base_downloads
-from ui.graph_component import GraphEvent, graph_explorer
-from ui.knowledge_base import current
-from ui.panel import explore_link, render_page
-from ui.shell import inside_app
-from ui.tour_keys import Move, arrow_keys
-from ui.tour_live import follow_poll, presenter_heartbeat, session_store
+from heuristica.graph.markdown import escape_markdown, safe_markdown
+from heuristica.tours.handout import tour_html
+from heuristica.tours.markdown import tour_markdown
+from heuristica.tours.navigation import Position, resolve_position
+from heuristica.tours.path import for_projector, tour_network
+from heuristica.tours.sessions import Following, Session
+from heuristica.ui.downloads import knowledge_base_downloads
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
+from heuristica.ui.knowledge_base import current
+from heuristica.ui.panel import explore_link, render_page
+from heuristica.ui.shell import inside_app
+from heuristica.ui.tour_keys import Move, arrow_keys
+from heuristica.ui.tour_live import follow_poll, presenter_heartbeat, session_store
 
 inside_app()
 

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.relations import PageType
+from heuristica.graph.relations import PageType
+from heuristica.ui.knowledge_base import ENV_VAR
 from tests.kb import page, write
-from ui.knowledge_base import ENV_VAR
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"

@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from demos import available as available_demos
-from graph.knowledge import KnowledgeGraph
-from graph.loader import LoadResult, load_knowledge
-from graph.model import Heuristic, Implementation, Page
-from graph.relations import PageType
+from heuristica.demos import available as available_demos
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.model import Heuristic, Implementation, Page
+from heuristica.graph.relations import PageType
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SEED = "heuristic/polars-use-spawn-not-fork"

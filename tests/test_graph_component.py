@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.graph_component import GraphEvent, parse_event
+from heuristica.ui.graph_component import GraphEvent, parse_event
 
 
 @pytest.mark.parametrize("kind", ["select", "open", "expand", "resend"])

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.relations import PageType
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.relations import PageType
 from tests.kb import page, write
 
 P, LAZY, IMPL, H, E, ISLAND = (

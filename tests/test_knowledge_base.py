@@ -9,8 +9,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from heuristica.ui.knowledge_base import (
+    _RESCAN_SECONDS,
+    DEFAULT_ROOT,
+    ENV_VAR,
+    _fingerprint,
+    knowledge_root,
+)
 from tests.kb import page, write
-from ui.knowledge_base import _RESCAN_SECONDS, DEFAULT_ROOT, ENV_VAR, _fingerprint, knowledge_root
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 H, E = "heuristic/use-spawn", "environment/linux"

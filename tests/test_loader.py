@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
-from graph.problems import Problem
+from heuristica.graph.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
+from heuristica.graph.problems import Problem
 from tests.kb import dump, page, write
 
 P, IMPL, H, E = (

@@ -12,21 +12,21 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
-from graph.model import SECTIONS, CodeReference, Page
-from graph.relations import PageType
-from ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
-from ui.panel import PREVIEW_LINKS, related, source_url, type_badge_html
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
+from heuristica.graph.model import SECTIONS, CodeReference, Page
+from heuristica.graph.relations import PageType
+from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
+from heuristica.ui.panel import PREVIEW_LINKS, related, source_url, type_badge_html
 
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
 
 HOST = """
 import streamlit as st
 
-from ui.knowledge_base import current
-from ui.panel import render_page
+from heuristica.ui.knowledge_base import current
+from heuristica.ui.panel import render_page
 
 
 def panel() -> None:

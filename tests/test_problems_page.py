@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.loader import load_knowledge
-from graph.problems import Problem, Severity
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.problems import Problem, Severity
+from heuristica.ui.knowledge_base import ENV_VAR
 from tests.kb import page, write
-from ui.knowledge_base import ENV_VAR
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 HOSTILE_FILE = '<img src=x onerror="window.__pwned=1">.yaml'

@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 from pyvis.network import Network
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.relations import PageType
-from graph.render import TYPE_COLOURS, VIS_NETWORK_DIR, build_network, legend, standalone_html
-from graph.view import build_view
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import (
+    TYPE_COLOURS,
+    VIS_NETWORK_DIR,
+    build_network,
+    legend,
+    standalone_html,
+)
+from heuristica.graph.view import build_view
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"

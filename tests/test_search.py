@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from ui.knowledge_base import DEFAULT_ROOT
-from ui.search import RESULT_LIMIT, search_results
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.ui.knowledge_base import DEFAULT_ROOT
+from heuristica.ui.search import RESULT_LIMIT, search_results
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.model import Tour
-from graph.relations import PageType
-from graph.render import TYPE_COLOURS
-from tours.handout import markdown_html, tour_html
-from tours.markdown import tour_markdown
-from tours.path import PATH_COLOUR, for_projector, tour_network
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.model import Tour
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import TYPE_COLOURS
+from heuristica.tours.handout import markdown_html, tour_html
+from heuristica.tours.markdown import tour_markdown
+from heuristica.tours.path import PATH_COLOUR, for_projector, tour_network
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 HOSTILE_STEP = 4

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Tour, TourStep
-from tours.navigation import Position, resolve_position
+from heuristica.graph.model import Tour, TourStep
+from heuristica.tours.navigation import Position, resolve_position
 
 
 def tour(tour_id: str, title: str, steps: int) -> Tour:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tours.sessions import (
+from heuristica.tours.sessions import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Following,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.relations import PageType
-from graph.view import DEFAULT_FOCUS, Edge, build_view, default_focus, resolve_node_param
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.relations import PageType
+from heuristica.graph.view import DEFAULT_FOCUS, Edge, build_view, default_focus, resolve_node_param
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 FOCUS = "heuristic/polars-use-spawn-not-fork"

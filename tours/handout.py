@@ -16,10 +16,10 @@ import json
 import re
 from functools import cache
 
-from graph.knowledge import KnowledgeGraph
-from graph.model import Question, Tour
-from graph.render import VIS_NETWORK_DIR, legend
-from tours.path import PATH_COLOUR, tour_network
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.model import Question, Tour
+from heuristica.graph.render import VIS_NETWORK_DIR, legend
+from heuristica.tours.path import PATH_COLOUR, tour_network
 
 __all__ = ["markdown_html", "tour_html"]
 

@@ -9,9 +9,9 @@ pointed away (``graph.markdown.safe_markdown``) and raw HTML tags shown as text.
 
 from __future__ import annotations
 
-from graph.knowledge import KnowledgeGraph
-from graph.markdown import code_segments, escape_markdown, safe_markdown
-from graph.model import Question, Tour
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.markdown import code_segments, escape_markdown, safe_markdown
+from heuristica.graph.model import Question, Tour
 
 __all__ = ["tour_markdown"]
 

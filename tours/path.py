@@ -16,11 +16,11 @@ from typing import Any
 
 from pyvis.network import Network
 
-from graph.knowledge import KnowledgeGraph
-from graph.model import Tour
-from graph.relations import PageType
-from graph.render import TYPE_COLOURS, build_network
-from graph.view import Edge, View
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.model import Tour
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import TYPE_COLOURS, build_network
+from heuristica.graph.view import Edge, View
 
 __all__ = ["PATH_COLOUR", "for_projector", "tour_network", "tour_view"]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-import demos
-from graph.knowledge import KnowledgeGraph
-from graph.loader import LoadResult, load_knowledge
+from heuristica import demos
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import LoadResult, load_knowledge
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 

@@ -10,17 +10,17 @@ table cells to ``st.table``; no page text is ever passed as HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import islice
 from urllib.parse import quote
 
 import streamlit as st
 from pydantic import BaseModel
 
-import demos
-from graph.knowledge import KnowledgeGraph
-from graph.markdown import escape_markdown, safe_markdown
-from graph.model import (
+from heuristica import demos
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.markdown import escape_markdown, safe_markdown
+from heuristica.graph.model import (
     SECTIONS,
     CodeReference,
     CommonError,
@@ -31,8 +31,8 @@ from graph.model import (
     SystemRequirement,
     UsageExample,
 )
-from graph.relations import PageType
-from graph.render import TYPE_COLOURS
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import TYPE_COLOURS
 
 __all__ = [
     "EXPLORE_PAGE",
@@ -217,8 +217,12 @@ def _insight(insight: Insight) -> None:
             _markdown(text)
 
 
-def _rows(columns: Sequence[str]) -> Callable[[Sequence[BaseModel]], None]:
-    return lambda rows: _table(rows, columns)
+def _bash(text: str) -> None:
+    st.code(text, language="bash")
+
+
+def _rows(columns: Collection[str]) -> Callable[[Sequence[BaseModel]], None]:
+    return lambda rows: _table(rows, tuple(columns))
 
 
 _SECTION_RENDERERS: dict[str, Callable[..., None]] = {
@@ -229,7 +233,7 @@ _SECTION_RENDERERS: dict[str, Callable[..., None]] = {
     "system_requirements": _rows(SystemRequirement.model_fields),
     "dependencies": _rows(Dependency.model_fields),
     "common_errors": _rows(CommonError.model_fields),
-    "quick_install": lambda text: st.code(text, language="bash"),
+    "quick_install": lambda text: _bash(text),
 }
 """How each structured section is drawn; any other field is Markdown."""
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import streamlit as st
 
-from graph.knowledge import KnowledgeGraph
-from graph.model import Page
-from graph.relations import PageType
-from graph.render import TYPE_COLOURS
-from ui.panel import EXPLORE_PAGE
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.model import Page
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import TYPE_COLOURS
+from heuristica.ui.panel import EXPLORE_PAGE
 
 __all__ = ["RESULT_LIMIT", "SEARCH_KEY", "browse_pages", "search_box", "search_results"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from tours.sessions import Following, MemorySessionStore, SessionStore
+from heuristica.tours.sessions import Following, MemorySessionStore, SessionStore
 
 __all__ = [
     "DETACHED_POLL_SECONDS",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m demos.spawn_vs_fork --method fork --parent-uses-polars``.
+"""Command line: ``python -m heuristica.demos.spawn_vs_fork --method fork --parent-uses-polars``.
 
 Writes one JSON object per line to stdout as things happen and ends with a
 ``result`` object whose ``status`` is ``ok``, ``deadlock`` (no task finished
@@ -21,15 +21,15 @@ from typing import Any
 
 import polars as pl
 
-from demos.processes import stop_descendants
-from demos.spawn_vs_fork import workload
-from demos.spawn_vs_fork.settings import LIMITS, DemoSettings, Scenario, SettingsError
+from heuristica.demos.processes import stop_descendants
+from heuristica.demos.spawn_vs_fork import workload
+from heuristica.demos.spawn_vs_fork.settings import LIMITS, DemoSettings, Scenario, SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
     defaults = DemoSettings()
     parser = argparse.ArgumentParser(
-        prog="python -m demos.spawn_vs_fork",
+        prog="python -m heuristica.demos.spawn_vs_fork",
         description="Start Polars worker processes with fork, spawn or forkserver.",
     )
     parser.add_argument("--method", default=defaults.method.value, help="fork, spawn or forkserver")

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from demos.runner import RunOutcome
-from demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+from heuristica.demos.runner import RunOutcome
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
 
 __all__ = [
     "COMPARE_ALL",

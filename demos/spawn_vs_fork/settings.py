@@ -85,7 +85,7 @@ class DemoSettings:
             )
 
     def command_args(self) -> list[str]:
-        """The arguments of ``python -m demos.spawn_vs_fork`` for these settings."""
+        """The arguments of ``python -m heuristica.demos.spawn_vs_fork`` for these settings."""
         return [
             "--method",
             self.method.value,
@@ -132,7 +132,7 @@ def _check_bounds(name: str, value: object) -> None:
 
 def _choice(enum: type[_Choice], name: str, value: object) -> _Choice:
     try:
-        return enum(value)
+        return enum(str(value))
     except ValueError:
         options = ", ".join(member.value for member in enum)
         raise SettingsError(name, f"{name} must be one of {options}, got {value!r}") from None

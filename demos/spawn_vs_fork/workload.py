@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 import psutil
 
-from demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
 
 Event = dict[str, Any]
 
@@ -53,7 +53,8 @@ def worker(index: int, task_ids: range, rows: int, events: multiprocessing.Queue
 
 def start_workers(settings: DemoSettings, events: multiprocessing.Queue) -> list[BaseProcess]:
     """Start the workers with the chosen start method; tasks are dealt out round-robin."""
-    context = multiprocessing.get_context(settings.method.value)
+    # Typeshed types get_context(str) as BaseContext, which lacks Process; every real one has it.
+    context: Any = multiprocessing.get_context(settings.method.value)
     if settings.method is Method.FORKSERVER:
         # The server imports this module (and Polars) once; workers forked from it skip that.
         context.set_forkserver_preload([__name__])

@@ -62,9 +62,9 @@ def still_running(pids: set[int]) -> list[int]:
 
 
 def start_cli(*args: str) -> subprocess.Popen[str]:
-    """Start ``python -m demos.spawn_vs_fork`` in its own session, as a terminal would."""
+    """Start the demo's command line in its own session, as a terminal would."""
     return subprocess.Popen(
-        [sys.executable, "-m", "demos.spawn_vs_fork", *args],
+        [sys.executable, "-m", "heuristica.demos.spawn_vs_fork", *args],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

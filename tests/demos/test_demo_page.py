@@ -5,8 +5,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from demos.runs import BOARD
-from demos.slots import RunSlots
+from heuristica.demos.runs import BOARD
+from heuristica.demos.slots import RunSlots
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "demo.py")
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import yaml
 
-import demos
-from demos.runner import RunOutcome
-from demos.spawn_vs_fork.report import (
+from heuristica import demos
+from heuristica.demos.runner import RunOutcome
+from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
     LINKED_PAGES,
     comparison_rows,
@@ -16,7 +16,7 @@ from demos.spawn_vs_fork.report import (
     progress,
     verdict,
 )
-from demos.spawn_vs_fork.settings import DemoSettings, Method
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 HUNG = DemoSettings(workers=4, tasks=8, time_limit=5)

@@ -4,14 +4,14 @@ import time
 
 import pytest
 
-from demos import runner
-from demos.runner import run_module
-from demos.runs import RunBoard
-from demos.slots import RunnerBusy, RunSlots
-from demos.spawn_vs_fork.settings import DemoSettings, SettingsError, parse_settings
+from heuristica.demos import runner
+from heuristica.demos.runner import run_module
+from heuristica.demos.runs import RunBoard
+from heuristica.demos.slots import RunnerBusy, RunSlots
+from heuristica.demos.spawn_vs_fork.settings import DemoSettings, SettingsError, parse_settings
 from tests.demos.conftest import alive_in_session, still_running
 
-MODULE = "demos.spawn_vs_fork"
+MODULE = "heuristica.demos.spawn_vs_fork"
 HUNG = DemoSettings(method="fork", scenario="parent-uses-polars", workers=2, tasks=4, rows=1000)
 
 

@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from demos.runs import limit_from_environment
-from demos.slots import RunnerBusy, RunSlots
+from heuristica.demos.runs import limit_from_environment
+from heuristica.demos.slots import RunnerBusy, RunSlots
 
 
 def test_tickets_get_their_slot_in_the_order_they_joined() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from graph.knowledge import KnowledgeGraph
-from graph.loader import load_knowledge
-from graph.render import standalone_html
-from graph.view import build_view
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.render import standalone_html
+from heuristica.graph.view import build_view
 from tests.e2e.conftest import FIXTURE_KB, RequestLog
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import streamlit as st
 import streamlit.components.v1 as components
 from pyvis.network import Network
 
-from graph.render import legend
+from heuristica.graph.render import legend
 
 __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 
@@ -47,7 +47,7 @@ def parse_event(value: object) -> GraphEvent | None:
     kind, node, nonce = value.get("kind"), value.get("node"), value.get("nonce")
     if kind not in get_args(EventKind) or not isinstance(node, str) or not isinstance(nonce, str):
         return None
-    return GraphEvent(kind, node, nonce)
+    return GraphEvent(cast(EventKind, kind), node, nonce)
 
 
 def graph_explorer(

@@ -16,11 +16,12 @@ from pathlib import Path
 import streamlit as st
 from pyvis.network import Network
 
-from graph import layout
-from graph.knowledge import KnowledgeGraph
-from graph.relations import PageType
-from graph.render import Position, build_network
-from graph.view import View, build_view
+from heuristica import child_env
+from heuristica.graph import layout
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.relations import PageType
+from heuristica.graph.render import Position, build_network
+from heuristica.graph.view import View, build_view
 
 __all__ = [
     "LAYOUT_CACHE_DIR",
@@ -32,7 +33,6 @@ __all__ = [
 ]
 
 LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
-_REPO = Path(__file__).resolve().parents[2]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={KnowledgeGraph: id})
@@ -50,10 +50,14 @@ def cached_view(
     return build_view(kg, focus, depth=depth, expanded=expanded, types=types, show_all=show_all)
 
 
+def _view_key(view: View) -> tuple[str, bool, int, int]:
+    return (view.focus, view.show_all, len(view.nodes), hash(view))
+
+
 @st.cache_resource(
     max_entries=32,
     show_spinner=False,
-    hash_funcs={KnowledgeGraph: id, View: lambda v: (v.focus, v.show_all, len(v.nodes), hash(v))},
+    hash_funcs={KnowledgeGraph: id, View: _view_key},
 )
 def drawn_network(kg: KnowledgeGraph, fingerprint: str, view: View) -> tuple[Network, str]:
     """The network drawing ``view`` and a revision string that changes with it.
@@ -124,8 +128,8 @@ def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> Path:
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     _graph_file(stored).write_text(shape, encoding="utf-8")
     _workers[fingerprint] = subprocess.Popen(
-        [sys.executable, "-m", "graph.layout", str(_graph_file(stored)), str(stored)],
-        cwd=_REPO,
+        [sys.executable, "-m", "heuristica.graph.layout", str(_graph_file(stored)), str(stored)],
+        env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,0 +1,27 @@
+"""Heuristica: keep, explore, prove and teach a team's engineering knowledge.
+
+The one name this project installs. In a checkout, ``heuristica/`` holds
+links to the top-level folders (``graph/``, ``pages/``, ``ui/``, ``demos/``,
+``tours/``, ``app.py``), so the same imports work in the repository and in
+an installed wheel, where the folders are copied in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["IMPORT_ROOT", "child_env"]
+
+IMPORT_ROOT = Path(__file__).parent.parent
+"""The folder that holds the ``heuristica`` package: the checkout or site-packages."""
+
+
+def child_env() -> dict[str, str]:
+    """This process's environment, with ``IMPORT_ROOT`` first on ``PYTHONPATH``, so a
+    ``python -m heuristica.…`` child finds this package from any working folder."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(IMPORT_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    return env
