@@ -11,8 +11,9 @@ and tooltips (set with ``innerText``), never as HTML.
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,11 @@ __all__ = [
     "VIS_NETWORK_DIR",
     "Position",
     "build_network",
+    "json_for_html",
     "legend",
     "standalone_html",
+    "vis_network_css",
+    "vis_network_js",
 ]
 
 Position = tuple[float, float]
@@ -180,18 +184,70 @@ def _options(large: bool, physics: bool) -> dict[str, Any]:
     }
 
 
-_REMOTE_TAG = re.compile(
-    r"<(?:link|script)\b[^>]*\b(?:href|src)\s*=\s*[\"']https?://[^>]*>(?:\s*</script>)?"
-    r"|<!--(?:(?!-->).)*?\b(?:href|src)\s*=.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
+_DOCUMENT_STYLE = """
+html, body { margin: 0; height: 100%; font-family: Helvetica, Arial, sans-serif; }
+#graph { position: absolute; inset: 0; }
+div.vis-tooltip { white-space: pre-wrap; max-width: 340px; }
+"""
+
+_DOCUMENT_SCRIPT = """
+(function () {
+  const data = JSON.parse(document.getElementById("graph-data").textContent);
+  window.network = new vis.Network(
+    document.getElementById("graph"),
+    { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
+    data.options,
+  );
+})();
+"""
 
 
 def standalone_html(
     view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
 ) -> str:
     """A self-contained HTML document drawing ``view``: vis-network inlined,
-    nothing loaded from anywhere else (pyvis's template links Bootstrap from a
-    CDN, and a comment names files under node_modules/; both are removed)."""
-    html = build_network(view, kg, positions).generate_html(notebook=False)
-    return _REMOTE_TAG.sub("", html)
+    nothing loaded from anywhere else.
+
+    Page text travels only inside a JSON block that cannot end its
+    ``<script>`` element, and reaches the screen as vis-network labels (drawn
+    on a canvas) and string tooltips (which vis-network 9 sets as text).
+    pyvis's own template is not used: it switches every tooltip to
+    ``innerHTML`` as soon as one contains "href".
+    """
+    net = build_network(view, kg, positions)
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            "<title>Heuristica graph</title>",
+            f"<style>{vis_network_css()}</style>",
+            f"<style>{_DOCUMENT_STYLE}</style>",
+            "</head>",
+            "<body>",
+            '<div id="graph" role="img" aria-label="Knowledge graph"></div>',
+            f"<script>{vis_network_js()}</script>",
+            f'<script type="application/json" id="graph-data">{json_for_html(data)}</script>',
+            f"<script>{_DOCUMENT_SCRIPT}</script>",
+            "</body>",
+            "</html>",
+        ]
+    )
+
+
+def json_for_html(value: object) -> str:
+    """JSON that cannot end the ``<script>`` block it sits in."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def vis_network_js() -> str:
+    return (VIS_NETWORK_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def vis_network_css() -> str:
+    return (VIS_NETWORK_DIR / "vis-network.css").read_text(encoding="utf-8")

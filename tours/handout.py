@@ -12,13 +12,11 @@ drawn on a canvas and shown in tooltips as text.
 from __future__ import annotations
 
 import html
-import json
 import re
-from functools import cache
 
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.model import Question, Tour
-from heuristica.graph.render import VIS_NETWORK_DIR, legend
+from heuristica.graph.render import json_for_html, legend, vis_network_css, vis_network_js
 from heuristica.tours.path import PATH_COLOUR, tour_network
 
 __all__ = ["markdown_html", "tour_html"]
@@ -91,7 +89,7 @@ def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{title} · Heuristica tour</title>",
-            f"<style>{_vis_css()}</style>",
+            f"<style>{vis_network_css()}</style>",
             f"<style>{_STYLE}</style>",
             "</head>",
             "<body>",
@@ -105,8 +103,8 @@ def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
             '<ol class="steps">',
             *(_step_html(tour, index, kg) for index in range(len(tour.steps))),
             "</ol>",
-            f"<script>{_vis_js()}</script>",
-            f'<script type="application/json" id="tour-graph">{_json_for_html(graph)}</script>',
+            f"<script>{vis_network_js()}</script>",
+            f'<script type="application/json" id="tour-graph">{json_for_html(graph)}</script>',
             f"<script>{_SCRIPT}</script>",
             "</body>",
             "</html>",
@@ -209,19 +207,3 @@ def _inline(text: str) -> str:
     while "\x00" in escaped:
         escaped = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m[1])], escaped)
     return escaped
-
-
-def _json_for_html(value: object) -> str:
-    """JSON that cannot end the ``<script>`` block it sits in."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-@cache
-def _vis_js() -> str:
-    return (VIS_NETWORK_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-
-
-@cache
-def _vis_css() -> str:
-    return (VIS_NETWORK_DIR / "vis-network.css").read_text(encoding="utf-8")

@@ -1,0 +1,81 @@
+"""The explorer's "Download as HTML" file, opened from disk, runs no page text
+as script, whatever the pages say (issue 9, item 1: pyvis's template switched
+its tooltips to innerHTML as soon as any tooltip contained "href")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Dialog, Page, expect
+
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.render import standalone_html
+from heuristica.graph.view import build_view
+from tests.e2e.conftest import RequestLog
+from tests.kb import page, write
+
+PAYLOADS = [
+    '<img src=x onerror="window.__pwned=1"> href',
+    "<svg onload=window.__pwned=1></svg> href",
+    '<a href="javascript:window.__pwned=1">href</a>',
+    "</script><script>window.__pwned=1</script>",
+]
+
+
+def hostile_kb(root: Path) -> Path:
+    """A principle linked to one heuristic per payload, each payload in its title
+    and overview, plus an innocent page whose overview says "href"."""
+    heuristics = [f"heuristic/hostile-{n}" for n in range(len(PAYLOADS))]
+    write(
+        root,
+        "principle.yaml",
+        page(
+            "principle/innocent",
+            *(("uses_heuristic", h) for h in heuristics),
+            overview="Set the href attribute of a link to the page's URL.",
+        ),
+    )
+    for page_id, payload in zip(heuristics, PAYLOADS, strict=True):
+        write(root, f"{page_id}.yaml", page(page_id, title=payload[:200], overview=payload))
+    return root
+
+
+def test_downloaded_graph_runs_no_page_text_when_every_node_is_hovered(
+    page: Page, requests_made: RequestLog, tmp_path: Path
+):
+    kg = KnowledgeGraph(load_knowledge(hostile_kb(tmp_path / "kb")).pages)
+    assert len(kg) == len(PAYLOADS) + 1
+    view = build_view(kg, "principle/innocent")
+    download = tmp_path / "graph.html"
+    download.write_text(standalone_html(view, kg), encoding="utf-8")
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.goto(download.as_uri())
+    page.wait_for_function("typeof network !== 'undefined' && network !== null")
+    page.wait_for_timeout(500)
+    for node in sorted(view.nodes):
+        point = page.evaluate(
+            """(id) => {
+                const dom = network.canvasToDOM(network.getPositions([id])[id]);
+                const box = network.body.container.getBoundingClientRect();
+                return {x: box.left + dom.x, y: box.top + dom.y};
+            }""",
+            node,
+        )
+        page.mouse.move(point["x"], point["y"])
+        tooltip = page.locator("div.vis-tooltip, div.popup").filter(visible=True)
+        expect(tooltip, f"no tooltip over {node}: the hover missed").to_have_count(1)
+        page.mouse.move(0, 0)
+    assert dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    injected = page.evaluate(
+        "document.querySelectorAll('img, svg, iframe, a[href^=\"javascript\"]').length"
+    )
+    assert injected == 0
+    assert requests_made.urls == [download.as_uri()]
