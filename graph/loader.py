@@ -26,13 +26,41 @@ from heuristica.graph.model import PAGE_MODELS, Page, Tour
 from heuristica.graph.problems import Problem, Severity, did_you_mean
 from heuristica.graph.relations import RELATIONS, PageType, allowed_targets
 
-__all__ = ["MAX_FILE_BYTES", "TOURS_FOLDER", "LoadResult", "load_knowledge", "parse_page"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "TOURS_FOLDER",
+    "LoadResult",
+    "load_knowledge",
+    "parse_page",
+]
 
 TOURS_FOLDER = "tours"
 """Files in this top-level folder of a knowledge base are tours, not pages."""
 
 MAX_FILE_BYTES = 256 * 1024
 """A page larger than this is refused: no real page is this long."""
+
+MAX_DEPTH = 32
+"""Values nested deeper than this are refused: a page needs about five levels."""
+_TOO_DEEP = (
+    f"too deep: values nest more than {MAX_DEPTH} levels here; "
+    "a page needs a few (a field, a list, a mapping in it)"
+)
+
+_SHALLOW_BRACKETS = 256
+_SHALLOW_RUN = 64
+_RUN_BYTES = bytes(1 if chr(byte) in " \t-?:" else 0 for byte in range(256))
+"""libyaml (scanner, parser and PyYAML's C composer) takes time quadratic in
+the nesting depth, and the composer recurses once per level with no limit: a
+page of 30,000 nested brackets crashed the process (a segmentation fault, not
+an exception), and 40,000 took 10 s. So depth is bounded before composing.
+Flow nesting needs a '[' or '{' per level; a nested block collection starts
+further right, after indentation and '- ', '? ', ': ' indicators, so block
+depth is at most twice the longest run of those characters plus two. A page
+with at most _SHALLOW_BRACKETS brackets and no run of _SHALLOW_RUN such
+characters nests less than 400 levels: safe, and cheap to tell. Any other page
+is walked as events, stopping at the first level past MAX_DEPTH."""
 
 _T = "tag:yaml.org,2002:"
 _SCALARS = {f"{_T}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -125,18 +153,21 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _construct(node: yaml.Node) -> Any:
-    """Plain Python value of ``node``; refuses non-standard tags.
+def _construct(node: yaml.Node, depth: int = 0) -> Any:
+    """Plain Python value of ``node``; refuses non-standard tags and nesting
+    deeper than MAX_DEPTH.
 
     Aliases cannot occur: anchors are refused before this runs.
     """
+    if depth > MAX_DEPTH:
+        raise _Refused(_mark(node), "too-deep", _TOO_DEEP)
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
     if isinstance(node, yaml.ScalarNode) and tag in _SCALARS:
         return _SAFE.yaml_constructors[tag](_SAFE, node)
     if tag == _SEQ and type(node) is yaml.SequenceNode:
-        return [_construct(item) for item in node.value]
+        return [_construct(item, depth + 1) for item in node.value]
     if tag == _MAP and type(node) is yaml.MappingNode:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -146,7 +177,7 @@ def _construct(node: yaml.Node) -> Any:
                 raise _Refused(
                     _mark(key_node), "duplicate-key", f"key '{key_node.value}' appears twice"
                 )
-            result[key_node.value] = _construct(value_node)
+            result[key_node.value] = _construct(value_node, depth + 1)
         return result
     shown = tag.replace(_T, "!!") if tag.startswith(_T) else tag
     raise _Refused(_mark(node), "yaml-tag", f"the tag {shown} is not allowed; write plain values")
@@ -270,6 +301,26 @@ def _refuse_anchors(text: str) -> None:
             raise _Refused(mark, "yaml-anchor", "YAML anchors (&name) are not allowed in pages")
 
 
+def _refuse_deep(text: str) -> None:
+    """Refuses values nested deeper than MAX_DEPTH, without composing them."""
+    brackets = text.count("[") + text.count("{")
+    runs = text.encode("utf-8").translate(_RUN_BYTES)
+    if brackets <= _SHALLOW_BRACKETS and b"\x01" * _SHALLOW_RUN not in runs:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH + 1 and event.start_mark is not None:
+                    mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+                    raise _Refused(mark, "too-deep", _TOO_DEEP)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports it, with its place
+
+
 def _compose(text: str) -> yaml.Node:
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -315,6 +366,7 @@ def _validated(
     ``choose`` picks the model from the document (a page's ``type``, or Tour).
     """
     try:
+        _refuse_deep(text)
         _refuse_anchors(text)
         root = _compose(text)
         data = _construct(root)

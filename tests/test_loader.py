@@ -3,11 +3,13 @@ line and message an author would see."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from heuristica.graph.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
+from heuristica.graph.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadResult, load_knowledge
 from heuristica.graph.problems import Problem
 from tests.kb import dump, page, write
 
@@ -17,6 +19,7 @@ P, IMPL, H, E = (
     "heuristic/use-spawn",
     "environment/linux",
 )
+REPO = Path(__file__).resolve().parent.parent
 
 
 def sound_base(root: Path) -> None:
@@ -245,3 +248,45 @@ def test_one_bad_file_never_hides_the_others(tmp_path: Path) -> None:
 def test_problem_prints_as_file_line_col(tmp_path: Path) -> None:
     write(tmp_path, "h.yaml", page(H, type="heurstic"))
     assert str(only(load_knowledge(tmp_path))).startswith(f"{tmp_path / 'h.yaml'}:1:7: error: ")
+
+
+@pytest.mark.parametrize(
+    ("name", "nested", "line"),
+    [
+        ("flow-500.yaml", "x: " + "[" * 500 + "]" * 500, 3),
+        ("compact-500.yaml", "x:\n" + "- " * 500 + "a", 4),
+        ("mapping-500.yaml", "x: " + "{a: " * 500 + "1" + "}" * 500, 3),
+    ],
+)
+def test_deeply_nested_page_is_a_problem_and_the_others_load(
+    tmp_path: Path, name: str, nested: str, line: int
+) -> None:
+    sound_base(tmp_path)
+    bad = write(tmp_path, name, f"type: principle\nid: principle/deep\n{nested}\n")
+    result = load_knowledge(tmp_path)
+    problem = only(result)
+    assert (problem.file, problem.code, problem.line) == (str(bad), "too-deep", line)
+    assert f"more than {MAX_DEPTH} levels" in problem.message
+    assert set(result.pages) == {P, IMPL, H, E}
+
+
+def test_nesting_as_deep_as_the_size_limit_allows_is_a_problem_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """libyaml's composer recursed once per level with no limit: 30,000 levels
+    crashed the process with a segmentation fault; a 256 KiB file holds 131,072.
+    Run in a child process, so a crash fails this test rather than the suite."""
+    sound_base(tmp_path)
+    levels = (MAX_FILE_BYTES - 100) // 2
+    write(tmp_path, "deep.yaml", "x: " + "[" * levels + "]" * levels)
+    write(tmp_path, "unclosed.yaml", "[" * (MAX_FILE_BYTES - 100))
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "check", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "deep.yaml:1:" in done.stdout and "too deep" in done.stdout
+    assert "unclosed.yaml:" in done.stdout
+    assert "4 pages" in done.stdout.splitlines()[-1]
