@@ -4,9 +4,10 @@
 
 For each size, in a fresh Python process with the knowledge base already
 loaded before the clock starts:
-- ours: ``graph.render.build_network`` (fills pyvis's lists directly), and
-  ``standalone_html`` for the same view (the offline HTML with vis-network
-  inlined); the whole-graph layout is computed once and timed on its own;
+- ours: ``graph.drawing.draw`` (the Drawing value) plus ``graph.render.drawing_data``
+  (the columnar JSON the browser reads), and ``standalone_html`` for the same
+  view (the offline HTML with vis-network inlined); the whole-graph layout is
+  computed once and timed on its own;
 - naive: pyvis ``Network.add_node`` / ``add_edge`` per page and link, and
   ``Network.from_nx`` on the same graph. Both check duplicates by scanning a
   list, so they are quadratic; a run that passes ``--timeout`` is stopped
@@ -41,12 +42,13 @@ from heuristica.graph.layout import spread_layout
 start = time.perf_counter()
 spread_layout(sorted(kg.nx), [(a, b) for a, b, _ in kg.nx.edges(keys=True)])
 """,
-    "ours: build_network": """
-from heuristica.graph.render import build_network
+    "ours: draw + drawing_data": """
+from heuristica.graph.drawing import draw
+from heuristica.graph.render import drawing_data
 start = time.perf_counter()
-build_network(view, kg)
+drawing_data(draw(view, kg))
 """,
-    "ours: standalone_html (network + offline HTML)": """
+    "ours: standalone_html (drawing + offline HTML)": """
 from heuristica.graph.render import standalone_html
 start = time.perf_counter()
 standalone_html(view, kg)

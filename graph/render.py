@@ -1,42 +1,61 @@
-"""Draw a View with pyvis / vis-network, in time linear in its size.
+"""Turn a ``Drawing`` into what a browser draws: the data ``graph/web/graph.js``
+reads, and whole HTML documents made from the one template in ``graph/web/``.
 
-``build_network`` fills a pyvis ``Network`` directly (pyvis's own
-``add_node``/``add_edge`` check duplicates by scanning a list: quadratic).
-The explorer component and ``standalone_html`` both draw from that one
-network, so colours, tooltips and vis options are decided here only.
+The live explorer (``ui.graph_component`` serves ``graph/web/`` as a Streamlit
+component), the explorer's "Download as HTML" and the tour hand-out all run
+the same page and script on the same data (``drawing_data``), so a graph
+looks and behaves alike everywhere. Page text travels only as JSON, and
+reaches the screen as canvas labels or DOM ``textContent``: never as HTML.
 
-Page text reaches the browser only as vis-network labels (drawn on a canvas)
-and tooltips (set with ``innerText``), never as HTML.
+pyvis, which the product card names, lives here and only here, for what it
+does well: naming vis-network's physics settings in Python
+(``Network.force_atlas_2based``). Its HTML template is not used (it turns
+every tooltip into HTML as soon as one contains "href"), nor its
+``add_node``/``add_edge`` (a list scan per call: quadratic), nor its copy of
+vis-network (``graph/web/`` vendors one, recorded in ``vis-network.json``).
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pyvis
 from pyvis.network import Network
 
+from heuristica.graph.drawing import Drawing, EdgeStyle, Highlight, Position, draw
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.relations import RELATIONS, PageType
-from heuristica.graph.view import Edge, View
+from heuristica.graph.view import View
 
 __all__ = [
+    "EDGE_COLOUR",
+    "LABEL_COLOUR",
+    "LEGEND_TEXT",
+    "PATH_COLOUR",
+    "TOUR_COLOUR",
+    "TOUR_STEP",
+    "TYPE_BORDERS",
     "TYPE_COLOURS",
-    "VIS_NETWORK_DIR",
-    "Position",
-    "build_network",
+    "VIS_NETWORK",
+    "VIS_NETWORK_MANIFEST",
+    "WEB_DIR",
+    "drawing_data",
+    "graph_document",
     "json_for_html",
     "legend",
     "standalone_html",
-    "vis_network_css",
-    "vis_network_js",
+    "web_file",
 ]
 
-Position = tuple[float, float]
+WEB_DIR = Path(__file__).parent / "web"
+"""The one page that draws graphs (``index.html``), its script and style, and
+the vendored vis-network."""
+VIS_NETWORK = WEB_DIR / "vis-network.min.js"
+VIS_NETWORK_MANIFEST = WEB_DIR / "vis-network.json"
 
 TYPE_COLOURS: dict[PageType, str] = {
     PageType.PRINCIPLE: "#2196F3",
@@ -44,17 +63,39 @@ TYPE_COLOURS: dict[PageType, str] = {
     PageType.HEURISTIC: "#F44336",
     PageType.ENVIRONMENT: "#00BCD4",
 }
-
-VIS_NETWORK_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-"""The vis-network build pyvis ships (JS and CSS, Apache-2.0 / MIT)."""
-
+TYPE_BORDERS: dict[PageType, str] = {
+    PageType.PRINCIPLE: "#0D47A1",
+    PageType.IMPLEMENTATION: "#A84300",
+    PageType.HEURISTIC: "#B71C1C",
+    PageType.ENVIRONMENT: "#00626F",
+}
+"""Each type's circle outline: the fills are as light as 1.9:1 on white, the
+outlines at least 3:1 (WCAG's minimum for graphics)."""
+LABEL_COLOUR = "#212121"
+EDGE_COLOUR = "#6E6E6E"
+"""Links: 5.1:1 on white (the grey drawn before, #9E9E9E, was 2.7:1)."""
+PATH_COLOUR = "#6A1B9A"
+TOUR_COLOUR = PATH_COLOUR
 _FOCUS_BORDER = "#212121"
-_EDGE_COLOUR = "#9E9E9E"
-_LABEL_CHARS = 36
-_TOOLTIP_OVERVIEW_CHARS = 180
-_LARGE = 500
-"""From this many nodes on, drawing is simplified (no label wrapping work,
-edges hidden while dragging)."""
+_LIT_GLOW = "rgba(255, 179, 0, 0.95)"
+_DIMMED_TEXT = "#767676"
+_DIMMED_EDGE = "#D4D4D4"
+_DIM = 0.7
+"""How far a dimmed page's colours are blended towards white."""
+_FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
+_NODE_SIZE = 12
+_FOCUS_SIZE = 22
+_LABEL_SIZE = 14
+_FOCUS_LABEL_SIZE = 17
+_EDGE_LABEL_SIZE = 12
+
+LEGEND_TEXT = {
+    "lit": "Search hit",
+    "path": "Path (each link names its relation)",
+    "tour": "Tour path",
+}
+TOUR_STEP = "tour_step"
+"""The relation name of a tour's own step-to-step arrow."""
 
 
 def legend() -> list[tuple[str, str]]:
@@ -62,192 +103,243 @@ def legend() -> list[tuple[str, str]]:
     return [(page_type.label, colour) for page_type, colour in TYPE_COLOURS.items()]
 
 
-def build_network(
-    view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
-) -> Network:
-    """A pyvis Network of ``view``: one node per visible page, one edge per link.
-
-    With ``positions`` (page id -> x, y) for every node, physics is off and
-    the nodes stay where they are put; without, vis-network lays them out.
-    Colours come from vis groups (one per page type); from _LARGE nodes on,
-    tooltips are shorter so the drawing stays a few MB for 10,000 pages.
-    """
-    large = len(view.nodes) >= _LARGE
-    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
-    nodes = [_node(kg, page_id, page_id == view.focus, large) for page_id in sorted(view.nodes)]
-    if positions is not None:
-        for node in nodes:
-            node["x"], node["y"] = positions[node["id"]]
-    net.nodes = nodes
-    net.node_ids = [node["id"] for node in nodes]
-    net.node_map = {node["id"]: node for node in nodes}
-    net.edges = [_edge(kg, edge, large) for edge in view.edges]
-    net.options = _options(large, physics=positions is None)
-    return net
-
-
-def _node(kg: KnowledgeGraph, page_id: str, focused: bool, large: bool) -> dict[str, Any]:
-    page = kg.page(page_id)
-    details = [page.title, f"{page.page_type.label} · {', '.join(page.domains)}"]
-    if not large:
-        details.append(_shorten(page.overview, _TOOLTIP_OVERVIEW_CHARS))
-    node: dict[str, Any] = {
-        "id": page_id,
-        "label": page.title if focused else _shorten(page.title, _LABEL_CHARS),
-        "title": "\n".join(details),
-        "group": page.page_type.value,
-    }
-    if focused:
-        node.update(
-            size=26,
-            borderWidth=4,
-            color=_colour(page.page_type, _FOCUS_BORDER),
-            font={"size": 20, "bold": True},
-        )
-    return node
-
-
-def _edge(kg: KnowledgeGraph, edge: Edge, large: bool) -> dict[str, Any]:
-    label = RELATIONS[edge.relation].label
-    title = (
-        label
-        if large
-        else f"{kg.page(edge.source).title}\n— {label} →\n{kg.page(edge.target).title}"
-    )
-    return {"from": edge.source, "to": edge.target, "relation": edge.relation, "title": title}
-
-
-def _groups() -> dict[str, Any]:
+def drawing_data(drawing: Drawing) -> dict[str, Any]:
+    """``drawing`` as the JSON ``graph.js`` reads: per-node fields as columns,
+    edges as node indexes, styles once per type (compact for 10,000 pages)."""
+    index = {node.id: i for i, node in enumerate(drawing.nodes)}
+    types = list(PageType)
+    relations = [*RELATIONS, TOUR_STEP]
+    relation_index = {name: i for i, name in enumerate(relations)}
+    nodes = drawing.nodes
+    placed = any(node.position is not None for node in nodes)
     return {
-        page_type.value: {
-            "shape": "dot",
-            "size": 14,
-            "borderWidth": 1,
-            "color": _colour(page_type, TYPE_COLOURS[page_type]),
-        }
-        for page_type in TYPE_COLOURS
-    }
-
-
-def _colour(page_type: PageType, border: str) -> dict[str, Any]:
-    fill = TYPE_COLOURS[page_type]
-    selected = {"background": fill, "border": _FOCUS_BORDER}
-    return {"background": fill, "border": border, "highlight": selected, "hover": selected}
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _options(large: bool, physics: bool) -> dict[str, Any]:
-    return {
-        "groups": _groups(),
+        "focus": drawing.focus,
+        "layout": "computed" if drawing.positioned else "physics",
+        "types": [{"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t]} for t in types],
+        "relations": [_relation(name) for name in relations],
         "nodes": {
+            "id": [node.id for node in nodes],
+            "label": [node.label for node in nodes],
+            "title": [node.title for node in nodes],
+            "type": [types.index(node.page_type) for node in nodes],
+            "domains": [list(node.domains) for node in nodes],
+            "summary": [node.summary for node in nodes],
+            "x": [_coordinate(node.position, 0) for node in nodes] if placed else None,
+            "y": [_coordinate(node.position, 1) for node in nodes] if placed else None,
+            "lit": [i for i, node in enumerate(nodes) if node.highlight is Highlight.LIT],
+            "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
+            "expanded": [i for i, node in enumerate(nodes) if node.expanded],
+            "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
+        },
+        "edges": {
+            "from": [index[edge.source] for edge in drawing.edges],
+            "to": [index[edge.target] for edge in drawing.edges],
+            "relation": [relation_index[edge.relation] for edge in drawing.edges],
+            "special": [
+                [i, edge.style.value, edge.label]
+                for i, edge in enumerate(drawing.edges)
+                if edge.style is not EdgeStyle.LINK or edge.label
+            ],
+        },
+        "styles": _styles(drawing.options.scale),
+        "options": _vis_options(drawing),
+        "actions": {
+            "open_label": drawing.options.open_label,
+            "open_link": drawing.options.open_link,
+            "can_expand": drawing.options.can_expand,
+        },
+        "legend": LEGEND_TEXT,
+    }
+
+
+def _relation(name: str) -> dict[str, str]:
+    if name == TOUR_STEP:
+        return {"name": name, "label": "Next step", "inverse": "Previous step"}
+    relation = RELATIONS[name]
+    return {"name": name, "label": relation.label, "inverse": relation.inverse}
+
+
+def _coordinate(position: Position | None, axis: int) -> float | None:
+    return None if position is None else position[axis]
+
+
+def _styles(scale: float) -> dict[str, Any]:
+    """Full vis-network node and edge styles per highlight and type, so that
+    an update sets every attribute and nothing of a previous style remains."""
+
+    def node(page_type: PageType, highlight: Highlight, focus: bool) -> dict[str, Any]:
+        fill, border = TYPE_COLOURS[page_type], TYPE_BORDERS[page_type]
+        text = LABEL_COLOUR
+        if highlight is Highlight.DIMMED:
+            fill, border, text = _blend_white(fill), _blend_white(border), _DIMMED_TEXT
+        if focus:
+            border = _FOCUS_BORDER
+        chosen = {"background": fill, "border": _FOCUS_BORDER}
+        return {
+            "size": round((_FOCUS_SIZE if focus else _NODE_SIZE) * scale, 1),
+            "borderWidth": 4 if focus else 2,
+            "borderWidthSelected": 4,
+            "color": {"background": fill, "border": border, "highlight": chosen, "hover": chosen},
             "font": {
+                "size": round((_FOCUS_LABEL_SIZE if focus else _LABEL_SIZE) * scale, 1),
+                "color": text,
+                "mod": "bold" if focus else "",
+            },
+            "shadow": {
+                "enabled": highlight is Highlight.LIT,
+                "color": _LIT_GLOW,
                 "size": 16,
-                "face": "Source Sans Pro, Helvetica, Arial, sans-serif",
-                "color": "#212121",
+                "x": 0,
+                "y": 0,
+            },
+        }
+
+    def edge(colour: str, width: float, smooth: object) -> dict[str, Any]:
+        return {
+            "color": {"color": colour, "highlight": _FOCUS_BORDER, "hover": _FOCUS_BORDER},
+            "width": width,
+            "smooth": smooth,
+        }
+
+    return {
+        "nodes": {h.value: {t.value: node(t, h, False) for t in PageType} for h in Highlight},
+        "focus": {h.value: {t.value: node(t, h, True) for t in PageType} for h in Highlight},
+        "edges": {
+            EdgeStyle.LINK.value: edge(EDGE_COLOUR, 1.4, False),
+            EdgeStyle.PATH.value: edge(PATH_COLOUR, 4, False),
+            EdgeStyle.TOUR.value: edge(
+                TOUR_COLOUR, 3, {"enabled": True, "type": "curvedCW", "roundness": 0.15}
+            ),
+            "dimmed": {"color": {"color": _DIMMED_EDGE}},
+        },
+    }
+
+
+def _blend_white(hex_colour: str) -> str:
+    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * _DIM):02X}" for c in channels)
+
+
+def _vis_options(drawing: Drawing) -> dict[str, Any]:
+    large, scale = drawing.large, drawing.options.scale
+    return {
+        "groups": {
+            t.value: {"shape": "dot", "color": {"background": TYPE_COLOURS[t]}} for t in PageType
+        },
+        "nodes": {
+            "shape": "dot",
+            "font": {
+                "face": _FONT,
+                "color": LABEL_COLOUR,
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
             },
-            "widthConstraint": {"maximum": 180},
+            "labelHighlightBold": False,
         },
         "edges": {
-            "color": {"color": _EDGE_COLOUR, "highlight": "#424242", "hover": "#424242"},
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-            "smooth": False,
-            "width": 1.2,
             "hoverWidth": 0.8,
             "selectionWidth": 1.5,
+            "font": {
+                "face": _FONT,
+                "size": round(_EDGE_LABEL_SIZE * scale, 1),
+                "color": LABEL_COLOUR,
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+                "align": "horizontal",
+            },
         },
         "interaction": {
-            "hover": not large,
-            "tooltipDelay": 200,
+            "hover": True,
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
             "multiselect": False,
+            "keyboard": False,
+            "selectConnectedEdges": not large,
         },
         "layout": {"improvedLayout": not large, "randomSeed": 7},
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -110,
-                "centralGravity": 0.015,
-                "springLength": 130,
-                "springConstant": 0.05,
-                "avoidOverlap": 0.9,
-            },
-            "stabilization": {"enabled": True, "iterations": 400, "fit": True},
-        },
+        "physics": _physics(scale),
     }
 
 
-_DOCUMENT_STYLE = """
-html, body { margin: 0; height: 100%; font-family: Helvetica, Arial, sans-serif; }
-#graph { position: absolute; inset: 0; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 340px; }
-"""
+@cache
+def _physics_settings() -> dict[str, Any]:
+    net = Network()
+    net.force_atlas_2based(
+        gravity=-70,
+        central_gravity=0.02,
+        spring_length=110,
+        spring_strength=0.05,
+        damping=0.4,
+        overlap=1,
+    )
+    physics: dict[str, Any] = json.loads(net.options.to_json())["physics"]
+    physics["stabilization"] = {"enabled": True, "iterations": 400, "fit": False}
+    return physics
 
-_DOCUMENT_SCRIPT = """
-(function () {
-  const data = JSON.parse(document.getElementById("graph-data").textContent);
-  window.network = new vis.Network(
-    document.getElementById("graph"),
-    { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
-    data.options,
-  );
-})();
-"""
+
+def _physics(scale: float) -> dict[str, Any]:
+    physics = json.loads(json.dumps(_physics_settings()))
+    physics["forceAtlas2Based"]["springLength"] = round(
+        physics["forceAtlas2Based"]["springLength"] * scale
+    )
+    return physics
+
+
+def graph_document(
+    drawing: Drawing, *, title: str, head: str = "", before: str = "", after: str = ""
+) -> str:
+    """A self-contained HTML document drawing ``drawing``: the graph page of
+    ``graph/web/`` with its script, style and vis-network inlined and the
+    drawing as JSON; nothing is loaded from anywhere else.
+
+    ``head``, ``before`` and ``after`` are trusted HTML for the document's
+    head and around the graph (the tour hand-out's steps); ``title`` is text.
+    """
+    document = (WEB_DIR / "index.html").read_text(encoding="utf-8")
+    inlined = {
+        "<title>Knowledge graph</title>": f"<title>{html.escape(title)}</title>",
+        '<link rel="stylesheet" href="graph.css" />': f"<style>{web_file('graph.css')}</style>",
+        '<script src="vis-network.min.js"></script>': (
+            f"<script>{web_file(VIS_NETWORK.name)}</script>"
+        ),
+        '<script src="graph.js"></script>': f"<script>{web_file('graph.js')}</script>",
+        "<!-- slot:head -->": head,
+        "<!-- slot:before -->": before,
+        "<!-- slot:after -->": after,
+        "<!-- slot:data -->": (
+            '<script type="application/json" id="graph-data">'
+            f"{json_for_html(drawing_data(drawing))}</script>"
+        ),
+    }
+    for marker, replacement in inlined.items():
+        if document.count(marker) != 1:
+            raise RuntimeError(f"graph/web/index.html should hold {marker!r} exactly once")
+        document = document.replace(marker, replacement)
+    return document
 
 
 def standalone_html(
     view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
 ) -> str:
-    """A self-contained HTML document drawing ``view``: vis-network inlined,
-    nothing loaded from anywhere else.
-
-    Page text travels only inside a JSON block that cannot end its
-    ``<script>`` element, and reaches the screen as vis-network labels (drawn
-    on a canvas) and string tooltips (which vis-network 9 sets as text).
-    pyvis's own template is not used: it switches every tooltip to
-    ``innerHTML`` as soon as one contains "href".
-    """
-    net = build_network(view, kg, positions)
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
-    return "\n".join(
-        [
-            "<!doctype html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            "<title>Heuristica graph</title>",
-            f"<style>{vis_network_css()}</style>",
-            f"<style>{_DOCUMENT_STYLE}</style>",
-            "</head>",
-            "<body>",
-            '<div id="graph" role="img" aria-label="Knowledge graph"></div>',
-            f"<script>{vis_network_js()}</script>",
-            f'<script type="application/json" id="graph-data">{json_for_html(data)}</script>',
-            f"<script>{_DOCUMENT_SCRIPT}</script>",
-            "</body>",
-            "</html>",
-        ]
-    )
+    """The explorer's download: ``view`` as one HTML file that works offline."""
+    return graph_document(draw(view, kg, positions), title="Heuristica graph")
 
 
 def json_for_html(value: object) -> str:
     """JSON that cannot end the ``<script>`` block it sits in."""
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @cache
-def vis_network_js() -> str:
-    return (VIS_NETWORK_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-
-
-@cache
-def vis_network_css() -> str:
-    return (VIS_NETWORK_DIR / "vis-network.css").read_text(encoding="utf-8")
+def web_file(name: str) -> str:
+    """The text of a script or style of ``graph/web/``, to inline in a document;
+    RuntimeError if it holds what could end the element it is inlined into
+    early, or late (``<!--`` with ``<script`` makes a parser skip the end tag)."""
+    text = (WEB_DIR / name).read_text(encoding="utf-8")
+    lowered = text.lower()
+    for risky in ("</script", "</style", "<!--", "<script"):
+        if risky in lowered:
+            raise RuntimeError(f"graph/web/{name} holds {risky!r} and cannot be inlined")
+    return text

@@ -2,8 +2,10 @@
 
 ``build_view`` turns (graph, focus, depth, expanded nodes, type filter, show
 all) into a small frozen ``View``: the visible page ids and the links between
-them. ``resolve_node_param`` turns the ``?node=`` value of a URL into a focus,
-or a message saying why it cannot be one. Both are pure: no Streamlit here.
+them; ``view_of`` makes one of given pages (a tour, a path). ``path_edges``
+names the links along a path of page ids. ``resolve_node_param`` turns the
+``?node=`` value of a URL into a focus, or a message saying why it cannot be
+one (with the closest ids). All pure: no Streamlit here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
+
+from rapidfuzz import fuzz, process
 
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import quoted
@@ -24,8 +29,11 @@ __all__ = [
     "NodeRequest",
     "View",
     "build_view",
+    "closest_ids",
     "default_focus",
+    "path_edges",
     "resolve_node_param",
+    "view_of",
 ]
 
 DEFAULT_FOCUS = "heuristic/polars-use-spawn-not-fork"
@@ -33,6 +41,10 @@ DEFAULT_FOCUS = "heuristic/polars-use-spawn-not-fork"
 
 MAX_DEPTH = 3
 _FALLBACK = "showing the default view."
+_CLOSE_IDS = 3
+_CLOSE_CUTOFF = 70.0
+"""How alike (0-100, rapidfuzz ratio over the whole id) an id must be to be
+suggested: a shared `heuristic/` prefix alone scores about 55."""
 
 
 @dataclass(frozen=True, order=True)
@@ -91,6 +103,29 @@ def build_view(
     )
 
 
+def view_of(kg: KnowledgeGraph, focus: str, pages: Iterable[str]) -> View:
+    """``pages`` (which must include ``focus``) and every link between them."""
+    nodes = set(pages)
+    if focus not in nodes:
+        raise ValueError(f"the focus {focus} is not among the pages")
+    return View(focus=focus, nodes=frozenset(nodes), edges=_edges_between(kg, nodes))
+
+
+def path_edges(kg: KnowledgeGraph, page_ids: Sequence[str]) -> tuple[Edge, ...]:
+    """The link joining each page of ``page_ids`` to the next, in either
+    direction (as ``KnowledgeGraph.shortest_path`` walks them); when two pages
+    are joined by several links, the first relation by name. ValueError if
+    two consecutive pages are not linked."""
+    edges = []
+    for a, b in pairwise(page_ids):
+        ends = [(a, b, r) for r in kg.nx.succ[a].get(b, {})]
+        ends += [(b, a, r) for r in kg.nx.succ[b].get(a, {})]
+        if not ends:
+            raise ValueError(f"{a} and {b} are not linked")
+        edges.append(Edge(*min(ends, key=lambda end: end[2])))
+    return tuple(edges)
+
+
 def _add_expansions(kg: KnowledgeGraph, nodes: set[str], expanded: set[str]) -> None:
     """Add the neighbours of expanded pages, until no expanded page is left unexpanded.
 
@@ -137,6 +172,8 @@ class NodeRequest:
     """The requested page, or None: use the default view."""
     problem: str | None = None
     """Why the request cannot be honoured, in words for the reader; None if fine."""
+    suggestions: tuple[str, ...] = ()
+    """Ids like the one asked for, best first, when it names no page."""
 
 
 def resolve_node_param(values: Sequence[str], known: Collection[str]) -> NodeRequest:
@@ -160,8 +197,23 @@ def resolve_node_param(values: Sequence[str], known: Collection[str]) -> NodeReq
             f"`<type>/<slug>`, e.g. `{DEFAULT_FOCUS}`); {_FALLBACK}",
         )
     if value not in known:
+        close = closest_ids(value, known)
+        suggestion = f" Did you mean {_or_list([quoted(c) for c in close])}?" if close else ""
         return NodeRequest(
             None,
-            f"There is no page {quoted(value)} in this knowledge base; showing the default view.",
+            f"There is no page {quoted(value)} in this knowledge base; {_FALLBACK}{suggestion}",
+            tuple(close),
         )
     return NodeRequest(value)
+
+
+def closest_ids(value: str, known: Collection[str], limit: int = _CLOSE_IDS) -> list[str]:
+    """Up to ``limit`` ids of ``known`` most like ``value``, best first."""
+    matches = process.extract(
+        value, list(known), scorer=fuzz.ratio, limit=limit, score_cutoff=_CLOSE_CUTOFF
+    )
+    return [match[0] for match in matches]
+
+
+def _or_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

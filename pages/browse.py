@@ -1,16 +1,16 @@
 """Browse: every page as a list to filter by words, type and domain.
 
 The way in that needs no graph: plain links a keyboard or a screen reader can
-follow, each opening the page in the explorer (``?node=<id>``).
+follow, each a real URL of the page in the explorer (``?node=<id>``): a plain
+click opens it here, a middle click in a new tab, and it can be copied.
 """
 
 import streamlit as st
 
-from heuristica.graph.markdown import escape_markdown
 from heuristica.graph.relations import PageType
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.knowledge_base import current
-from heuristica.ui.panel import explore_link
+from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.search import browse_pages
 from heuristica.ui.shell import inside_app
 
@@ -51,13 +51,19 @@ st.caption(f"{len(pages)} of {len(kg)} pages" + (", best match first" if query.s
 if not pages:
     st.info("No page matches these filters.", icon=":material/search_off:")
 
-for page in pages[:shown]:
-    with st.container(gap=None):
-        explore_link(page)
-        st.caption(
-            f"{page.page_type.label} · "
-            + ", ".join(escape_markdown(domain) for domain in page.domains)
+page_links(
+    [
+        LinkGroup(
+            None,
+            [
+                PageLink(page, detail=f"{page.page_type.label} · {', '.join(page.domains)}")
+                for page in pages[:shown]
+            ],
         )
+    ],
+    key="browse_links",
+    label="Pages",
+)
 
 if len(pages) > shown:
     st.button(

@@ -14,7 +14,7 @@ from heuristica.graph.markdown import escape_markdown, safe_markdown
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position, resolve_position
-from heuristica.tours.path import for_projector, tour_network
+from heuristica.tours.path import for_projector, tour_drawing
 from heuristica.tours.sessions import Following, Session
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
@@ -230,15 +230,12 @@ st.progress(
 
 graph_column, step_column = st.columns([3, 2], gap="medium")
 with graph_column:
-    net = tour_network(tour, kg, position.step, visited)
+    drawing = tour_drawing(tour, kg, position.step, visited)
     if presenting:
-        for_projector(net, PRESENTER_SCALE)
+        drawing = for_projector(drawing, PRESENTER_SCALE)
     graph_explorer(
-        net,
-        revision=f"{tour.id}-{position.step}-{len(visited)}",
-        focus=step.page,
-        selected=None,
-        computed_layout=False,
+        drawing,
+        revision=f"{tour.id}-{position.step}-{sorted(visited)}",
         reset=2 * sorted(tours).index(tour.id) + bool(presenting),
         height=PRESENTER_GRAPH_HEIGHT if presenting else GRAPH_HEIGHT,
         key="tour_graph",
@@ -291,7 +288,7 @@ with step_column:
                 f"**{verdict}** {safe_markdown(question.explanation)}"
             )
     if not presenting:
-        explore_link(page, label="Open this page in the explorer", icon=":material/hub:")
+        explore_link(page, label="Open this page in the explorer")
 
 if not presenting:
     with st.expander(escape_markdown(page.title) + ": the whole page"):

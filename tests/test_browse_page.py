@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import quote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import PageType
 from heuristica.ui.knowledge_base import ENV_VAR
+from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -42,10 +44,11 @@ def small(tmp_path: Path) -> Path:
 
 
 def listed(app: AppTest) -> list[str]:
-    """Ids of the pages listed, in order (every entry is a link into the explorer)."""
-    links = app.main.get("page_link")
-    assert all(link.proto.page == "" or link.proto.page == "explore" for link in links)
-    return [parse_qs(link.proto.query_string)["node"][0] for link in links]
+    """Ids of the pages listed, in order (every entry is a real URL of the
+    page in the explorer)."""
+    links = [link for _, link in explorer_links(app)]
+    assert all(link["href"] == f"./?node={quote(link['id'], safe='')}" for link in links)
+    return [link["id"] for link in links]
 
 
 def count_caption(app: AppTest) -> str:
@@ -114,11 +117,13 @@ def test_a_long_list_is_shown_a_hundred_at_a_time(
 
 
 def test_hostile_titles_are_listed_as_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent as the titles are, to be set as text (tests/e2e/test_panel_xss.py
+    checks that nothing runs in the browser)."""
     app = browse(MALICIOUS, monkeypatch)
-    labels = [link.proto.label for link in app.main.get("page_link")]
-    assert len(labels) == 4
-    for label in labels:
-        assert not re.search(r"(?<!\\)[<>\[\]()]", label), label
+    labels = [link["title"] for _, link in explorer_links(app)]
+    titles = {page.title for page in load_knowledge(MALICIOUS).pages.values()}
+    assert sorted(labels) == sorted(titles) and len(labels) == 4
+    assert not [m.value for m in app.markdown if m.allow_html]
 
 
 def test_the_whole_knowledge_base_downloads_as_graphml_and_json(

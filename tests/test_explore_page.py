@@ -47,6 +47,18 @@ def test_an_unknown_node_warns_naming_it_and_shows_the_default_view(explore: App
     assert headers(at) == ["Polars\\: use spawn, not fork"]
 
 
+def test_a_mistyped_node_names_the_closest_page(explore: AppTest):
+    explore.query_params["node"] = "heuristic/polars-spawn-not-fork"
+    at = explore.run()
+    assert not at.exception
+    assert "Did you mean `heuristic/polars-use-spawn-not-fork`" in at.warning[0].value
+
+
+def test_explore_has_one_title(explore: AppTest):
+    at = explore.run()
+    assert [t.value for t in at.title] == ["Explore"]
+
+
 def test_a_malformed_node_warns_and_shows_the_default_view(explore: AppTest):
     explore.query_params["node"] = "<script>alert(1)</script>"
     at = explore.run()

@@ -7,7 +7,7 @@ import pytest
 from heuristica.ui.graph_component import GraphEvent, parse_event
 
 
-@pytest.mark.parametrize("kind", ["select", "open", "expand", "resend"])
+@pytest.mark.parametrize("kind", ["open", "expand", "collapse", "resend"])
 def test_a_well_formed_event_is_read(kind: str):
     value = {"kind": kind, "node": "heuristic/x", "nonce": "1-a-1"}
     assert parse_event(value) == GraphEvent(kind, "heuristic/x", "1-a-1")
@@ -19,6 +19,7 @@ def test_a_well_formed_event_is_read(kind: str):
         None,
         "open",
         {"kind": "delete", "node": "heuristic/x", "nonce": "1"},
+        {"kind": "select", "node": "heuristic/x", "nonce": "1"},
         {"kind": "open", "node": 3, "nonce": "1"},
         {"kind": "open", "node": "heuristic/x"},
         {"kind": "open", "node": "heuristic/x", "nonce": 7},

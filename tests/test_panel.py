@@ -1,13 +1,13 @@
 """The page panel, drawn by Streamlit's AppTest: every section of each type in
 order, tables with rows, code blocks, related pages both ways as explorer
-links, the demo link, the compact preview, and hostile content kept inert."""
+links (real URLs), the demo link, and hostile content kept inert."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,7 +18,8 @@ from heuristica.graph.markdown import BLOCKED_LINK, escape_markdown, safe_markdo
 from heuristica.graph.model import SECTIONS, CodeReference, Page
 from heuristica.graph.relations import PageType
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
-from heuristica.ui.panel import PREVIEW_LINKS, related, source_url, type_badge_html
+from heuristica.ui.panel import source_url, type_badge_html
+from tests.explorer_links import explorer_links
 
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
 
@@ -32,7 +33,7 @@ from heuristica.ui.panel import render_page
 def panel() -> None:
     kb = current()
     page = kb.graph.page(st.query_params["id"])
-    render_page(page, kb.graph, preview=st.query_params.get("preview") == "1")
+    render_page(page, kb.graph)
 
 
 st.navigation(
@@ -82,12 +83,10 @@ Draw = Callable[..., AppTest]
 
 @pytest.fixture
 def draw(host: Path, monkeypatch: pytest.MonkeyPatch) -> Draw:
-    def run(root: Path, page_id: str, *, preview: bool = False) -> AppTest:
+    def run(root: Path, page_id: str) -> AppTest:
         monkeypatch.setenv(ENV_VAR, str(root))
         app = AppTest.from_file(str(host), default_timeout=30)
         app.query_params["id"] = page_id
-        if preview:
-            app.query_params["preview"] = "1"
         app.run()
         assert not app.exception, app.exception
         return app
@@ -148,15 +147,18 @@ def test_full_panel_links_related_pages_both_ways_into_the_explorer(
 ) -> None:
     page = best_connected(shipped, page_type)
     app = draw(DEFAULT_ROOT, page.id)
-    explorer = {q["node"][0] for _, target, q in page_links(app) if target == "explore"}
+    links = explorer_links(app)
     outgoing = {p.id for pages in shipped.links(page.id).values() for p in pages}
     incoming = {p.id for pages in shipped.backlinks(page.id).values() for p in pages}
     assert incoming
     assert outgoing or page_type is PageType.ENVIRONMENT
-    assert explorer == outgoing | incoming
-    bold = {m.value for m in app.markdown}
-    for label in (*shipped.links(page.id), *shipped.backlinks(page.id)):
-        assert f"**{label}**" in bold
+    assert {link["id"] for _, link in links} == outgoing | incoming
+    assert all(link["href"] == f"./?node={quote(link['id'], safe='')}" for _, link in links)
+    assert {heading for heading, _ in links} == {
+        *shipped.links(page.id),
+        *shipped.backlinks(page.id),
+    }
+    assert all(link["title"] == shipped.page(link["id"]).title for _, link in links)
 
 
 def test_implementation_shows_code_reference_io_tables_and_examples(
@@ -270,30 +272,11 @@ def test_a_page_without_a_demo_has_no_demo_link(draw: Draw, shipped: KnowledgeGr
 
 
 @pytest.mark.parametrize("page_type", list(PageType))
-def test_preview_is_compact_title_overview_domains_few_links_and_open(
-    draw: Draw, shipped: KnowledgeGraph, page_type: PageType
-) -> None:
-    page = best_connected(shipped, page_type)
-    app = draw(DEFAULT_ROOT, page.id, preview=True)
-    assert [unescape(s.value) for s in app.subheader] == [page.title]
-    assert not section_headings(app)
-    assert not app.table
-    assert not app.code
-    assert page.overview in [m.value for m in app.markdown]
-    links = page_links(app)
-    expected = [other.id for _, other in related(shipped, page.id)][:PREVIEW_LINKS]
-    assert [q["node"][0] for _, _, q in links[:-1]] == expected
-    assert links[-1][0] == "Open this page"
-    assert links[-1][2] == {"node": [page.id]}
-
-
-@pytest.mark.parametrize("preview", [False, True])
-@pytest.mark.parametrize("page_type", list(PageType))
 def test_hostile_page_sends_no_html_and_no_script_link(
-    draw: Draw, hostile: KnowledgeGraph, page_type: PageType, preview: bool
+    draw: Draw, hostile: KnowledgeGraph, page_type: PageType
 ) -> None:
     page = next(p for p in hostile.pages if p.page_type is page_type)
-    app = draw(MALICIOUS, page.id, preview=preview)
+    app = draw(MALICIOUS, page.id)
     assert [m.value for m in app.markdown if m.allow_html] == [type_badge_html(page_type)]
     for body in markdown_bodies(app):
         assert not SCRIPT_SCHEME.search(body), body
@@ -308,7 +291,7 @@ def test_hostile_links_in_page_text_point_nowhere(draw: Draw, hostile: Knowledge
 
 def test_hostile_titles_in_related_links_show_as_typed(draw: Draw, hostile: KnowledgeGraph) -> None:
     app = draw(MALICIOUS, "principle/hostile-principle")
-    labels = {unescape(label) for label, target, _ in page_links(app) if target == "explore"}
+    labels = {link["title"] for _, link in explorer_links(app)}
     assert labels == {
         hostile.page("implementation/hostile-implementation").title,
         hostile.page("heuristic/hostile-heuristic").title,

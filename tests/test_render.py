@@ -1,30 +1,38 @@
-"""graph.render: the drawn network and the standalone HTML hand-out."""
+"""graph.render: the data graph.js reads, the one template's documents, the
+vendored vis-network, and colours that reach WCAG contrast."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pyvis.network import Network
 
+from heuristica.graph.drawing import Drawing, draw
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import (
+    EDGE_COLOUR,
+    LABEL_COLOUR,
+    PATH_COLOUR,
+    TYPE_BORDERS,
     TYPE_COLOURS,
-    VIS_NETWORK_DIR,
-    build_network,
+    VIS_NETWORK,
+    VIS_NETWORK_MANIFEST,
+    WEB_DIR,
+    drawing_data,
+    graph_document,
     legend,
     standalone_html,
 )
-from heuristica.graph.view import build_view
+from heuristica.graph.view import build_view, path_edges, view_of
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
-FRONTEND = REPO / "ui" / "graph_component" / "frontend"
 FOCUS = "heuristic/polars-use-spawn-not-fork"
 MALICIOUS = "principle/malicious-markup"
 
@@ -35,85 +43,129 @@ def kg() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="module")
-def net(kg: KnowledgeGraph) -> Network:
-    return build_network(build_view(kg, FOCUS), kg)
+def drawing(kg: KnowledgeGraph) -> Drawing:
+    return draw(build_view(kg, FOCUS), kg)
 
 
-def test_one_node_per_visible_page_in_every_pyvis_structure(kg: KnowledgeGraph, net: Network):
-    view = build_view(kg, FOCUS)
-    assert net.node_ids == sorted(view.nodes)
-    assert [n["id"] for n in net.nodes] == net.node_ids
-    assert set(net.node_map) == set(view.nodes)
-    assert net.num_nodes() == len(view.nodes)
+@pytest.fixture(scope="module")
+def data(drawing: Drawing) -> dict:
+    return drawing_data(drawing)
 
 
-def test_nodes_are_coloured_by_type(kg: KnowledgeGraph, net: Network):
-    groups = net.options["groups"]
-    for node in net.nodes:
-        page_type = kg.page(node["id"]).page_type
-        assert node["group"] == page_type.value
-        assert groups[node["group"]]["color"]["background"] == TYPE_COLOURS[page_type]
+def test_vendored_vis_network_matches_its_manifest():
+    manifest = json.loads(VIS_NETWORK_MANIFEST.read_text(encoding="utf-8"))
+    code = VIS_NETWORK.read_bytes()
+    assert hashlib.sha256(code).hexdigest() == manifest["sha256"]
+    assert f"@version {manifest['version']}" in code[:400].decode()
+    assert manifest["file"] == VIS_NETWORK.name
+    licence = (WEB_DIR / "LICENSE-vis-network.txt").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "Apache License" in licence
+    assert manifest["version"] in licence
 
 
-def test_the_focused_page_stands_out(net: Network):
-    focus = net.node_map[FOCUS]
-    group = net.options["groups"][focus["group"]]
-    assert focus["size"] > group["size"]
-    assert focus["borderWidth"] > group["borderWidth"]
-    assert focus["color"]["border"] != focus["color"]["background"]
-    assert all("size" not in n for n in net.nodes if n["id"] != FOCUS)
-
-
-def test_edge_tooltips_name_the_relation(kg: KnowledgeGraph, net: Network):
-    edge = next(e for e in net.edges if e["from"] == FOCUS and e["to"] == "environment/polars-2")
-    assert edge["title"] == "Polars: use spawn, not fork\n— Requires →\nPolars 2"
-    builds_on = next(e for e in net.edges if e["relation"] == "builds_on")
-    assert "Builds on" in builds_on["title"]
-
-
-def test_long_titles_are_shortened_in_labels_but_whole_in_tooltips(net: Network):
-    node = net.node_map[MALICIOUS]
-    assert len(node["label"]) <= 36 and node["label"].endswith("…")
-    assert node["title"].startswith('<img src=x onerror="window.parent.__heuristicaXss=1;')
-
-
-def test_without_positions_vis_lays_out_with_physics(net: Network):
-    assert net.options["physics"]["enabled"] is True
-    assert "x" not in net.nodes[0]
-
-
-def test_with_positions_physics_is_off_and_nodes_stay_put(kg: KnowledgeGraph):
-    view = build_view(kg, FOCUS)
-    positions = {node: (float(i), float(-i)) for i, node in enumerate(sorted(view.nodes))}
-    net = build_network(view, kg, positions)
-    assert net.options["physics"]["enabled"] is False
-    assert all((n["x"], n["y"]) == positions[n["id"]] for n in net.nodes)
-
-
-def test_building_does_not_use_pyvis_quadratic_add_methods(
-    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
-):
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("pyvis add_node/add_edge scan a list per call")
-
-    monkeypatch.setattr(Network, "add_node", refuse)
-    monkeypatch.setattr(Network, "add_edge", refuse)
-    assert build_network(build_view(kg, FOCUS, show_all=True), kg).num_edges() == kg.link_count
-
-
-def test_legend_names_every_type_with_its_colour():
-    assert legend() == [
-        ("Principle", "#2196F3"),
-        ("Implementation", "#FF9800"),
-        ("Heuristic", "#F44336"),
-        ("Environment", "#00BCD4"),
+def test_there_is_one_copy_of_vis_network_in_the_project():
+    copies = [
+        path.relative_to(REPO)
+        for path in REPO.rglob("vis-network*.js")
+        if not {".git", "node_modules", "out"} & set(path.parts)
     ]
-    assert {PageType(label.lower()) for label, _ in legend()} == set(PageType)
+    assert copies == [VIS_NETWORK.resolve().relative_to(REPO)]
 
 
-@pytest.mark.parametrize("name", ["vis-network.min.js", "vis-network.css"])
-def test_the_component_serves_pyvis_own_vis_network(name: str):
-    assert (FRONTEND / name).read_bytes() == (VIS_NETWORK_DIR / name).read_bytes()
+def test_pyvis_is_used_by_one_module_only():
+    users = sorted(
+        str(path.relative_to(REPO))
+        for folder in ("graph", "ui", "pages", "tours", "demos")
+        for path in (REPO / folder).rglob("*.py")
+        if re.search(r"^\s*(from|import) pyvis", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert users == ["graph/render.py"]
+
+
+def test_nodes_travel_as_columns_and_edges_as_node_indexes(drawing: Drawing, data: dict):
+    nodes = data["nodes"]
+    assert nodes["id"] == [node.id for node in drawing.nodes]
+    assert all(len(column) == len(drawing.nodes) for column in (nodes["label"], nodes["title"]))
+    edges = data["edges"]
+    ends = [
+        (nodes["id"][a], nodes["id"][b]) for a, b in zip(edges["from"], edges["to"], strict=True)
+    ]
+    assert ends == [(e.source, e.target) for e in drawing.edges]
+    names = [data["relations"][i]["name"] for i in edges["relation"]]
+    assert names == [e.relation for e in drawing.edges]
+    assert data["focus"] == FOCUS and data["layout"] == "physics"
+
+
+def test_types_are_coloured_as_the_legend_says(data: dict):
+    assert [(t["label"], t["colour"]) for t in data["types"]] == legend()
+    for highlight in ("plain", "lit"):
+        for page_type in PageType:
+            style = data["styles"]["nodes"][highlight][page_type.value]
+            assert style["color"]["background"] == TYPE_COLOURS[page_type]
+
+
+def test_the_focus_stands_out_and_dimmed_pages_fade(data: dict):
+    styles = data["styles"]
+    plain, focus = styles["nodes"]["plain"]["heuristic"], styles["focus"]["plain"]["heuristic"]
+    assert focus["size"] > plain["size"] and focus["borderWidth"] > plain["borderWidth"]
+    assert focus["font"]["size"] > plain["font"]["size"]
+    dimmed = styles["nodes"]["dimmed"]["heuristic"]
+    assert contrast(dimmed["color"]["background"]) < contrast(plain["color"]["background"])
+    assert styles["nodes"]["lit"]["heuristic"]["shadow"]["enabled"] is True
+
+
+def test_lit_pages_and_a_path_reach_the_browser(kg: KnowledgeGraph):
+    steps = kg.shortest_path("environment/linux", "implementation/polars-group-by")
+    assert steps is not None
+    drawing = draw(view_of(kg, steps[0], steps), kg).with_path(path_edges(kg, steps))
+    data = drawing_data(drawing.lit({steps[-1]}))
+    assert [data["nodes"]["id"][i] for i in data["nodes"]["lit"]] == [steps[-1]]
+    assert len(data["nodes"]["dimmed"]) == len(steps) - 1
+    special = {(i, style) for i, style, label in data["edges"]["special"] if label}
+    assert {style for _, style in special} == {"path"}
+    assert len(special) == len(steps) - 1
+    assert data["styles"]["edges"]["path"]["color"]["color"] == PATH_COLOUR
+
+
+def test_physics_settings_come_from_pyvis_force_atlas(data: dict):
+    physics = data["options"]["physics"]
+    assert physics["solver"] == "forceAtlas2Based"
+    assert physics["forceAtlas2Based"]["avoidOverlap"] == 1
+    assert data["options"]["interaction"]["keyboard"] is False
+
+
+def test_computed_positions_travel_and_switch_the_browser_layout_off(kg: KnowledgeGraph):
+    view = build_view(kg, FOCUS)
+    positions = {page: (float(i), 2.0 * i) for i, page in enumerate(sorted(view.nodes))}
+    data = drawing_data(draw(view, kg, positions))
+    assert data["layout"] == "computed"
+    assert list(zip(data["nodes"]["x"], data["nodes"]["y"], strict=True)) == [
+        positions[page] for page in data["nodes"]["id"]
+    ]
+
+
+def luminance(colour: str) -> float:
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2 contrast ratio."""
+    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_lines_reach_three_to_one_and_labels_four_and_a_half_on_white():
+    assert contrast("#9E9E9E") < 3, "the check would pass the grey that failed before"
+    assert contrast(EDGE_COLOUR) >= 3
+    assert contrast(PATH_COLOUR) >= 3
+    assert contrast(LABEL_COLOUR) >= 4.5
+    for page_type in PageType:
+        assert contrast(TYPE_BORDERS[page_type]) >= 3, page_type
 
 
 class _References(HTMLParser):
@@ -142,24 +194,36 @@ def html(kg: KnowledgeGraph) -> str:
     return standalone_html(build_view(kg, FOCUS), kg)
 
 
-def test_standalone_html_loads_nothing_from_elsewhere(html: str):
+def test_the_component_page_loads_only_files_beside_it():
+    parser = _References()
+    parser.feed((WEB_DIR / "index.html").read_text(encoding="utf-8"))
+    assert sorted(parser.urls) == ["graph.css", "graph.js", "vis-network.min.js"]
+    assert all((WEB_DIR / url).is_file() for url in parser.urls)
+
+
+def test_the_download_loads_nothing_from_elsewhere(html: str):
     parser = _References()
     parser.feed(html)
-    assert parser.urls, "the parser found no references at all: it is not looking"
-    remote = [u for u in parser.urls if not u.startswith("data:")]
-    assert remote == []
-    assert "bootstrap" not in html
-    assert "node_modules" not in html
+    assert all(url.startswith("data:") for url in parser.urls), parser.urls
+    assert "<link" not in html
 
 
-def test_standalone_html_inlines_vis_network_and_keeps_network_global(html: str):
-    assert (VIS_NETWORK_DIR / "vis-network.min.js").read_text()[-2000:] in html
-    assert "window.network = new vis.Network(" in html
+def test_the_download_inlines_vis_network_and_the_one_graph_script(html: str):
+    assert VIS_NETWORK.read_text(encoding="utf-8")[-2000:] in html
+    assert (WEB_DIR / "graph.js").read_text(encoding="utf-8") in html
+    assert html.count("<script") == 3
+    assert "slot:" not in html
 
 
-def test_standalone_html_carries_page_text_only_as_escaped_json(html: str):
+def test_the_download_carries_page_text_only_as_escaped_json(html: str):
     assert "<img src=x" not in html
     match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html)
     assert match is not None
-    titles = {node["id"]: node["title"] for node in json.loads(match.group(1))["nodes"]}
+    data = json.loads(match.group(1))
+    titles = dict(zip(data["nodes"]["id"], data["nodes"]["title"], strict=True))
     assert titles[MALICIOUS].startswith("<img src=x onerror=")
+
+
+def test_a_document_title_is_text(drawing: Drawing):
+    document = graph_document(drawing, title="</title><script>alert(1)</script>")
+    assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in document

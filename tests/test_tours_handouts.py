@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from heuristica.graph.drawing import EdgeStyle, Highlight, wrap_label
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.model import Tour
-from heuristica.graph.relations import PageType
-from heuristica.graph.render import TYPE_COLOURS
+from heuristica.graph.render import TOUR_COLOUR, TOUR_STEP, drawing_data
 from heuristica.tours.handout import markdown_html, tour_html
 from heuristica.tours.markdown import tour_markdown
-from heuristica.tours.path import PATH_COLOUR, for_projector, tour_network
+from heuristica.tours.path import for_projector, tour_drawing
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 HOSTILE_STEP = 4
@@ -32,41 +32,40 @@ def base() -> tuple[Tour, KnowledgeGraph]:
 
 def test_the_path_numbers_each_page_by_step_and_joins_the_steps(base):
     tour, kg = base
-    net = tour_network(tour, kg, current=1, visited={0, 1})
-    labels = {node["id"]: node["label"] for node in net.nodes}
-    assert labels["heuristic/polars-use-spawn-not-fork"] == "✓ 1 · Polars: use spawn, not fork"
-    assert labels["principle/process-start-methods"] == "2 · Process start methods"
-    path = [(e["from"], e["to"]) for e in net.edges if e["relation"] == "tour_path"]
+    drawing = tour_drawing(tour, kg, current=1, visited={0, 1})
+    labels = {node.id: node.label for node in drawing.nodes}
+    polars = "heuristic/polars-use-spawn-not-fork"
+    assert labels[polars] == wrap_label("✓ 1 · Polars: use spawn, not fork")
+    assert labels["principle/process-start-methods"] == wrap_label("2 · Process start methods")
+    steps = [e for e in drawing.edges if e.style is EdgeStyle.TOUR]
     pages = [step.page for step in tour.steps]
-    assert path == list(pairwise(pages))
-    assert all(
-        e["color"]["color"] == PATH_COLOUR for e in net.edges if e["relation"] == "tour_path"
-    )
+    assert [(e.source, e.target) for e in steps] == list(pairwise(pages))
+    assert {e.relation for e in steps} == {TOUR_STEP}
+    assert drawing_data(drawing)["styles"]["edges"]["tour"]["color"]["color"] == TOUR_COLOUR
 
 
-def test_the_current_step_is_the_focus_and_steps_not_reached_are_faded(base):
+def test_the_current_step_is_the_focus_and_steps_not_reached_are_dimmed(base):
     tour, kg = base
-    net = tour_network(tour, kg, current=1, visited={0, 1})
-    nodes = {node["id"]: node for node in net.nodes}
-    assert nodes["principle/process-start-methods"]["size"] > 20
-    later = nodes["implementation/multiprocessing-get-context"]
-    vivid = TYPE_COLOURS[PageType.IMPLEMENTATION]
-    assert later["color"]["background"] not in (vivid, vivid.lower())
-    assert "color" not in nodes["heuristic/polars-use-spawn-not-fork"]
+    drawing = tour_drawing(tour, kg, current=1, visited={0, 1})
+    assert drawing.focus == "principle/process-start-methods"
+    states = {node.id: node.highlight for node in drawing.nodes}
+    assert states["implementation/multiprocessing-get-context"] is Highlight.DIMMED
+    assert states["heuristic/polars-use-spawn-not-fork"] is Highlight.PLAIN
+    notes = {node.id: node.note for node in drawing.nodes}
+    assert notes["principle/process-start-methods"] == "Step 2"
 
 
-def test_without_progress_no_step_is_ticked_or_faded(base):
+def test_without_progress_no_step_is_ticked_or_dimmed(base):
     tour, kg = base
-    net = tour_network(tour, kg, current=0)
-    assert all(node["label"][0].isdigit() for node in net.nodes)
-    focus = tour.steps[0].page
-    assert all("color" not in node for node in net.nodes if node["id"] != focus)
+    drawing = tour_drawing(tour, kg, current=0)
+    assert all(node.label[0].isdigit() for node in drawing.nodes)
+    assert {node.highlight for node in drawing.nodes} == {Highlight.PLAIN}
 
 
 def test_knowledge_links_between_tour_pages_are_drawn(base):
     tour, kg = base
-    net = tour_network(tour, kg, current=0)
-    links = {(e["from"], e["to"]) for e in net.edges if e["relation"] != "tour_path"}
+    drawing = tour_drawing(tour, kg, current=0)
+    links = {(e.source, e.target) for e in drawing.edges if e.style is EdgeStyle.LINK}
     pages = {step.page for step in tour.steps}
     expected = {(s, t) for s, t in kg.nx.subgraph(pages).edges()}
     assert links == expected and links
@@ -116,6 +115,9 @@ def test_html_hand_out_escapes_every_piece_of_content(base):
     assert html.count("</script>") == 3
     """vis-network's own code, the graph's JSON, the drawing code: nothing closes them early."""
     body = html.split("<body>")[1].split("<script>")[0]
+    before, graph_and_after = body.split('<section id="explorer"')
+    body = before + graph_and_after.split("</section>", 1)[1]
+    """The tour's own text: the header and the steps (the graph's frame is the template's)."""
     assert set(re.findall(r"<([a-z0-9]+)", body)) <= ALLOWED_TAGS
     assert re.findall(r"<[^>]*\son[a-z]+\s*=", body) == []
     assert re.findall(r"<a\b[^>]*>", body) == []
@@ -126,12 +128,14 @@ def test_html_hand_out_escapes_every_piece_of_content(base):
 def test_html_hand_out_carries_the_tour_graph_as_json(base):
     tour, kg = base
     html = tour_html(tour, kg)
-    raw = html.split('<script type="application/json" id="tour-graph">')[1].split("</script>")[0]
+    raw = html.split('<script type="application/json" id="graph-data">')[1].split("</script>")[0]
     assert "<" not in raw
     graph = json.loads(raw)
-    assert {n["id"] for n in graph["nodes"]} == {step.page for step in tour.steps}
-    assert graph["steps"]["principle/malicious-markup"] == HOSTILE_STEP
-    assert any("<img" in n["label"] for n in graph["nodes"])
+    assert set(graph["nodes"]["id"]) == {step.page for step in tour.steps}
+    assert any("<img" in label for label in graph["nodes"]["label"])
+    assert graph["actions"]["open_link"] == "#page-{id}"
+    anchor = html.index('<span id="page-principle/malicious-markup"></span>')
+    assert html.rindex('<li id="step-', 0, anchor) == html.index(f'<li id="step-{HOSTILE_STEP}">')
 
 
 @pytest.mark.parametrize(
@@ -167,19 +171,15 @@ def test_note_markdown_becomes_safe_html(markdown: str, html: str):
 
 def test_for_a_projector_labels_are_larger_with_room_around_them(base):
     tour, kg = base
-    plain, larger = tour_network(tour, kg, current=1), tour_network(tour, kg, current=1)
-    for_projector(larger, 1.5)
-    for path in (("nodes", "font", "size"), ("nodes", "widthConstraint", "maximum")):
-        before, after = plain.options, larger.options
-        for key in path:
-            before, after = before[key], after[key]
-        assert after == round(before * 1.5)
-    springs = "physics", "forceAtlas2Based", "springLength"
-    assert (
-        larger.options[springs[0]][springs[1]][springs[2]]
-        > (plain.options[springs[0]][springs[1]][springs[2]])
-    )
-    focus = tour.steps[1].page
-    sizes = {n["id"]: n["font"]["size"] for n in larger.nodes if "size" in n.get("font", {})}
-    plain_focus = next(n for n in plain.nodes if n["id"] == focus)
-    assert sizes[focus] == round(plain_focus["font"]["size"] * 1.5)
+    plain = drawing_data(tour_drawing(tour, kg, current=1))
+    larger = drawing_data(for_projector(tour_drawing(tour, kg, current=1), 1.5))
+    for styles in ("nodes", "focus"):
+        before = plain["styles"][styles]["plain"]["principle"]
+        after = larger["styles"][styles]["plain"]["principle"]
+        assert after["font"]["size"] == pytest.approx(before["font"]["size"] * 1.5, abs=0.1)
+        assert after["size"] == pytest.approx(before["size"] * 1.5, abs=0.1)
+    springs = ("physics", "forceAtlas2Based", "springLength")
+    before, after = plain["options"], larger["options"]
+    for key in springs:
+        before, after = before[key], after[key]
+    assert after == round(before * 1.5)

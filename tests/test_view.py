@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,16 @@ import pytest
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import PageType
-from heuristica.graph.view import DEFAULT_FOCUS, Edge, build_view, default_focus, resolve_node_param
+from heuristica.graph.view import (
+    DEFAULT_FOCUS,
+    Edge,
+    build_view,
+    closest_ids,
+    default_focus,
+    path_edges,
+    resolve_node_param,
+    view_of,
+)
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 FOCUS = "heuristic/polars-use-spawn-not-fork"
@@ -164,3 +174,44 @@ def test_several_node_values_are_a_problem():
     request = resolve_node_param([FOCUS, FOCUS], {FOCUS})
     assert request.focus is None
     assert "more than one page" in request.problem
+
+
+def test_an_unknown_page_id_names_the_closest_ids(kg: KnowledgeGraph):
+    request = resolve_node_param(["heuristic/polars-spawn-not-fork"], kg.nx)
+    assert request.focus is None
+    assert request.suggestions[0] == FOCUS
+    assert request.problem is not None
+    assert f"Did you mean `{FOCUS}`" in request.problem
+
+
+def test_an_id_like_no_page_suggests_nothing(kg: KnowledgeGraph):
+    request = resolve_node_param(["heuristic/zzzz"], kg.nx)
+    assert request.suggestions == ()
+    assert request.problem is not None and "Did you mean" not in request.problem
+
+
+def test_closest_ids_are_best_first_and_limited(kg: KnowledgeGraph):
+    close = closest_ids("principle/process-start", kg.nx, limit=2)
+    assert close[0] == "principle/process-start-methods"
+    assert len(close) <= 2
+
+
+def test_a_view_of_given_pages_has_every_link_between_them(kg: KnowledgeGraph):
+    pages = {FOCUS, "environment/polars-2", "implementation/polars-group-by"}
+    view = view_of(kg, FOCUS, pages)
+    assert view.nodes == pages
+    assert {(e.source, e.target) for e in view.edges} == set(kg.nx.subgraph(pages).edges())
+    with pytest.raises(ValueError, match="not among the pages"):
+        view_of(kg, "environment/linux", pages)
+
+
+def test_path_edges_follow_links_either_way(kg: KnowledgeGraph):
+    steps = kg.shortest_path("environment/linux", "implementation/polars-group-by")
+    assert steps is not None
+    edges = path_edges(kg, steps)
+    assert len(edges) == len(steps) - 1
+    for (a, b), edge in zip(pairwise(steps), edges, strict=True):
+        assert {edge.source, edge.target} == {a, b}
+        assert edge.relation in kg.nx.succ[edge.source][edge.target]
+    with pytest.raises(ValueError, match="are not linked"):
+        path_edges(kg, ["environment/linux", "environment/polars-2"])

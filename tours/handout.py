@@ -1,12 +1,12 @@
 """A tour as one self-contained HTML file: the interactive graph of its path
 and every step, readable offline, with nothing loaded from anywhere.
 
-vis-network (JS and CSS) is inlined from the build pyvis ships. Content is
-untrusted: every piece of tour and page text is HTML-escaped before the few
-Markdown forms a note uses (paragraphs, lists, code, emphasis, http(s)
-links) become tags, and the graph's data travels as JSON in a
-``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, to be
-drawn on a canvas and shown in tooltips as text.
+The graph is the one graph page of ``graph/web/`` (``graph.render.graph_document``,
+as for the explorer's download), with the tour's header before it and its
+steps after. Content is untrusted: every piece of tour and page text is
+HTML-escaped before the few Markdown forms a note uses (paragraphs, lists,
+code, emphasis, http(s) links) become tags, and the graph's data travels as
+escaped JSON, to be drawn on a canvas and shown as text.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import html
 import re
 
+from heuristica.graph.drawing import Options
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.model import Question, Tour
-from heuristica.graph.render import json_for_html, legend, vis_network_css, vis_network_js
-from heuristica.tours.path import PATH_COLOUR, tour_network
+from heuristica.graph.render import graph_document
+from heuristica.tours.path import tour_drawing
 
 __all__ = ["markdown_html", "tour_html"]
 
@@ -32,91 +33,51 @@ _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
 _PLACEHOLDER = "\x00{}\x00"
 
 _STYLE = """
-body { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; color: #212121;
-       max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; }
-header .meta { color: #616161; }
-#graph-box { position: relative; height: 520px; border: 1px solid #e0e0e0; border-radius: 8px; }
-#graph { position: absolute; inset: 0; }
-#legend { position: absolute; top: 8px; left: 8px; padding: 6px 10px; font-size: 13px;
-          background: rgba(255, 255, 255, 0.92); border: 1px solid #e0e0e0; border-radius: 6px; }
-#legend span.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
-                      margin-right: 6px; vertical-align: middle; }
-#legend span.path { border-radius: 0; height: 3px; width: 18px; }
+html, body { height: auto; }
+body { max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; }
+header .meta { color: #5c5c5c; }
+#explorer { position: relative; height: 520px; }
 ol.steps { padding-left: 0; list-style: none; }
 ol.steps > li { border-top: 1px solid #e0e0e0; padding: 8px 0 16px; }
-.kind { color: #616161; font-size: 14px; }
+.kind { color: #5c5c5c; font-size: 14px; }
 blockquote { margin: 8px 0; padding: 4px 12px; border-left: 4px solid #e0e0e0; color: #424242; }
 .question { background: #F3E5F5; border-radius: 6px; padding: 8px 14px; }
 code, pre { background: #f5f5f5; border-radius: 4px; font-size: 90%; }
-pre { padding: 8px; overflow-x: auto; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 340px; }
+pre { padding: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
 """
 
-_SCRIPT = """
-(function () {
-  const data = JSON.parse(document.getElementById("tour-graph").textContent);
-  const container = document.getElementById("graph");
-  window.network = new vis.Network(
-    container,
-    { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
-    data.options,
-  );
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: { enabled: false } });
-    network.fit();
-  });
-  network.on("doubleClick", function (params) {
-    const step = params.nodes.length && data.steps[params.nodes[0]];
-    if (step) document.getElementById("step-" + step).scrollIntoView();
-  });
-})();
-"""
+_HANDOUT_OPTIONS = Options(open_label="Read this step", open_link="#page-{id}")
+"""Opening a page in the hand-out's graph scrolls to its first step."""
 
 
 def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
     """The hand-out of ``tour`` as one HTML document."""
-    net = tour_network(tour, kg, current=0)
-    first_step: dict[str, int] = {}
-    for number, step in enumerate(tour.steps, start=1):
-        first_step.setdefault(step.page, number)
-    graph = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "steps": first_step}
     title = html.escape(tour.title)
-    return "\n".join(
-        [
-            "<!doctype html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{title} · Heuristica tour</title>",
-            f"<style>{vis_network_css()}</style>",
-            f"<style>{_STYLE}</style>",
-            "</head>",
-            "<body>",
-            f"<header><h1>{title}</h1>",
-            f'<p class="meta">{html.escape(tour.audience)} · about {tour.estimated_minutes}'
-            f" minutes · {len(tour.steps)} steps</p></header>",
-            '<section id="graph-box" aria-label="The tour\'s path through the knowledge graph">',
-            '<div id="graph"></div>',
-            _legend_html(),
-            "</section>",
-            '<ol class="steps">',
-            *(_step_html(tour, index, kg) for index in range(len(tour.steps))),
-            "</ol>",
-            f"<script>{vis_network_js()}</script>",
-            f'<script type="application/json" id="tour-graph">{json_for_html(graph)}</script>',
-            f"<script>{_SCRIPT}</script>",
-            "</body>",
-            "</html>",
-        ]
+    header = (
+        f"<header><h1>{title}</h1>"
+        f'<p class="meta">{html.escape(tour.audience)} · about {tour.estimated_minutes}'
+        f" minutes · {len(tour.steps)} steps</p></header>"
+    )
+    first_steps: set[str] = set()
+    steps = []
+    for index, step in enumerate(tour.steps):
+        steps.append(_step_html(tour, index, kg, anchor=step.page not in first_steps))
+        first_steps.add(step.page)
+    return graph_document(
+        tour_drawing(tour, kg, current=0, options=_HANDOUT_OPTIONS),
+        title=f"{tour.title} · Heuristica tour",
+        head=f"<style>{_STYLE}</style>",
+        before=header,
+        after='<ol class="steps">' + "\n".join(steps) + "</ol>",
     )
 
 
-def _step_html(tour: Tour, index: int, kg: KnowledgeGraph) -> str:
+def _step_html(tour: Tour, index: int, kg: KnowledgeGraph, *, anchor: bool) -> str:
     step = tour.steps[index]
     page = kg.page(step.page)
+    target = f'<span id="page-{html.escape(page.id)}"></span>' if anchor else ""
     parts = [
-        f'<li id="step-{index + 1}">',
+        f'<li id="step-{index + 1}">{target}',
         f"<h2>Step {index + 1}. {html.escape(page.title)}</h2>",
         f'<p class="kind">{page.page_type.label} · <code>{html.escape(page.id)}</code></p>',
         f"<blockquote>{markdown_html(page.overview)}</blockquote>",
@@ -136,18 +97,6 @@ def _question_html(question: Question) -> str:
         f"<details><summary>Answer</summary><p><strong>{_inline(question.answer)}</strong></p>"
         f"{markdown_html(question.explanation)}</details></div>"
     )
-
-
-def _legend_html() -> str:
-    entries = [
-        f'<div><span class="swatch" style="background:{colour}"></span>{html.escape(label)}</div>'
-        for label, colour in legend()
-    ]
-    entries.append(
-        f'<div><span class="swatch path" style="background:{PATH_COLOUR}"></span>'
-        "Tour path (double-click a page to read its step)</div>"
-    )
-    return f'<div id="legend">{"".join(entries)}</div>'
 
 
 def markdown_html(text: str) -> str:

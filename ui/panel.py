@@ -1,5 +1,6 @@
 """The page panel: one knowledge page, every section of its type in order,
-then the pages it is linked with, each a link that opens it in the explorer.
+then the pages it is linked with, each a link that opens it in the explorer
+(a real URL: see ``ui.page_links``). Code wraps rather than scrolling sideways.
 
 ``render_page`` draws into the current Streamlit container. Page content is
 untrusted: Markdown fields go to ``st.markdown`` (which escapes raw HTML),
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from itertools import islice
 from urllib.parse import quote
 
 import streamlit as st
@@ -33,10 +33,10 @@ from heuristica.graph.model import (
 )
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
+from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 
 __all__ = [
     "EXPLORE_PAGE",
-    "PREVIEW_LINKS",
     "TYPE_ICONS",
     "explore_link",
     "related",
@@ -45,10 +45,7 @@ __all__ = [
     "type_badge_html",
 ]
 
-EXPLORE_PAGE = "pages/explore.py"
 DEMO_PAGE = "pages/demo.py"
-PREVIEW_LINKS = 5
-"""How many related pages a preview lists."""
 
 TYPE_ICONS: dict[PageType, str] = {
     PageType.PRINCIPLE: ":material/lightbulb:",
@@ -58,23 +55,11 @@ TYPE_ICONS: dict[PageType, str] = {
 }
 
 
-def render_page(page: Page, kg: KnowledgeGraph, *, preview: bool = False) -> None:
-    """Draw ``page`` into the current container.
-
-    ``preview`` draws a compact card (type, title, overview, domains, a few
-    related pages and a link to the full page) for a page that is only
-    selected; otherwise every section of the page's type is drawn, then all
-    related pages grouped by relation, both directions.
-    """
+def render_page(page: Page, kg: KnowledgeGraph) -> None:
+    """Draw ``page`` into the current container: every section of its type,
+    then all related pages grouped by relation, both directions."""
     _type_badge(page.page_type)
     st.subheader(escape_markdown(page.title), anchor=False)
-    if preview:
-        _markdown(page.overview)
-        _domains(page.domains)
-        for label, other in islice(related(kg, page.id), PREVIEW_LINKS):
-            explore_link(other, prefix=label)
-        explore_link(page, label="Open this page", icon=":material/open_in_full:")
-        return
     _metadata(page)
     for field, heading in SECTIONS[page.page_type]:
         _section_heading(heading)
@@ -91,16 +76,13 @@ def related(kg: KnowledgeGraph, page_id: str) -> Iterator[tuple[str, Page]]:
                 yield label, other
 
 
-def explore_link(
-    page: Page, *, label: str | None = None, prefix: str = "", icon: str | None = None
-) -> None:
-    """A link that opens ``page`` in the explorer, in the same browser session."""
-    text = escape_markdown(page.title) if label is None else label
-    st.page_link(
-        EXPLORE_PAGE,
-        label=f"{prefix}: {text}" if prefix else text,
-        icon=icon or TYPE_ICONS[page.page_type],
-        query_params={"node": page.id},
+def explore_link(page: Page, *, label: str | None = None) -> None:
+    """A link that opens ``page`` in the explorer: in place on a plain click,
+    in a new tab as any link does. ``label`` replaces the page title."""
+    page_links(
+        [LinkGroup(None, [PageLink(page, text=label)])],
+        key=f"explore_link_{page.id}_{label or ''}",
+        label=label or page.title,
     )
 
 
@@ -200,7 +182,7 @@ def _io_contract(contract: IOContract) -> None:
 def _usage_examples(examples: Sequence[UsageExample]) -> None:
     for example in examples:
         st.markdown(f"**{escape_markdown(example.title)}**")
-        st.code(example.code, language=example.language)
+        st.code(example.code, language=example.language, wrap_lines=True)
         if example.explanation:
             _markdown(example.explanation)
 
@@ -218,7 +200,7 @@ def _insight(insight: Insight) -> None:
 
 
 def _bash(text: str) -> None:
-    st.code(text, language="bash")
+    st.code(text, language="bash", wrap_lines=True)
 
 
 def _rows(columns: Collection[str]) -> Callable[[Sequence[BaseModel]], None]:
@@ -243,7 +225,9 @@ def _related_pages(page: Page, kg: KnowledgeGraph) -> None:
     groups = [*kg.links(page.id).items(), *kg.backlinks(page.id).items()]
     if not groups:
         st.caption("No page links here, and this page links nowhere.")
-    for label, pages in groups:
-        st.markdown(f"**{label}**")
-        for other in pages:
-            explore_link(other)
+        return
+    page_links(
+        [LinkGroup(label, [PageLink(other) for other in pages]) for label, pages in groups],
+        key=f"related_pages_{page.id}",
+        label="Related pages",
+    )

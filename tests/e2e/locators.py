@@ -1,13 +1,15 @@
 """Locator helpers for the explorer's graph (the vis-network instance lives
-as ``network`` in the component's iframe, as in pyvis's own template)."""
+as ``network`` in the component's iframe; ``body[data-ready="1"]`` once a
+drawing is laid out)."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Error, Frame, Locator, Page, expect
 
 GRAPH_FRAME = "heuristica_graph"
+FRAME_SELECTOR = f'iframe[src*="{GRAPH_FRAME}"]'
 HOLD_MS = 900
 
 
@@ -18,10 +20,19 @@ def open_explorer(page: Page, app_url: str, node: str | None = None) -> Frame:
 
 
 def graph_frame(page: Page) -> Frame:
-    page.wait_for_selector(f'iframe[title*="{GRAPH_FRAME}"]')
-    frame = next(f for f in page.frames if GRAPH_FRAME in f.url)
-    frame.wait_for_selector('body[data-ready="1"]')
-    return frame
+    """The graph's frame once it has drawn; a frame replaced meanwhile (a
+    fresh server's first run reruns the page) is looked up again."""
+    for _ in range(3):
+        page.wait_for_selector(FRAME_SELECTOR)
+        frame = next(f for f in page.frames if GRAPH_FRAME in f.url)
+        try:
+            frame.wait_for_selector('body[data-ready="1"]')
+        except Error:
+            if not frame.is_detached():
+                raise
+            continue
+        return frame
+    raise AssertionError("the graph's frame kept being replaced")
 
 
 def node_ids(frame: Frame) -> set[str]:
@@ -43,7 +54,7 @@ def node_point(page: Page, frame: Frame, node: str) -> tuple[float, float]:
         }""",
         node,
     )
-    box = page.locator(f'iframe[title*="{GRAPH_FRAME}"]').bounding_box()
+    box = page.locator(FRAME_SELECTOR).bounding_box()
     assert box is not None
     return box["x"] + inside["x"], box["y"] + inside["y"]
 
@@ -64,10 +75,30 @@ def wait_for_node(frame: Frame, node: str) -> None:
 
 
 def wait_for_focus(frame: Frame, node: str) -> None:
-    """Until the graph has been redrawn around ``node``."""
+    """Until the graph has been redrawn and laid out around ``node``."""
     frame.wait_for_function(
-        "id => { const n = network.body.data.nodes.get(id); return n && n.size > 20; }", arg=node
+        """id => { const n = network.body.data.nodes.get(id);
+                   return n && n.size > 20 && document.body.dataset.ready === "1"; }""",
+        arg=node,
     )
+
+
+def wait_until_laid_out(frame: Frame, revision: str | None) -> str:
+    """Until a drawing other than ``revision`` is laid out; its revision."""
+    frame.wait_for_function(
+        "r => document.body.dataset.ready === '1' && document.body.dataset.revision !== r",
+        arg=revision,
+    )
+    return str(frame.evaluate("document.body.dataset.revision"))
+
+
+def click_node(page: Page, frame: Frame, node: str) -> None:
+    page.mouse.click(*node_point(page, frame, node))
+
+
+def card(frame: Frame) -> Locator:
+    """The preview card drawn inside the graph."""
+    return frame.locator("#card")
 
 
 def expect_panel_title(page: Page, title: str) -> None:

@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import (
+    card,
+    click_node,
     double_click_node,
     expect_panel_title,
     graph_frame,
@@ -44,11 +46,22 @@ def test_double_click_opens_the_page_in_the_panel_and_the_url(page: Page, app_ur
     assert TWO_AWAY in node_ids(frame)
 
 
-def test_click_previews_a_page_without_navigating(page: Page, app_url: str):
+def test_click_previews_a_page_in_the_graph_without_navigating(page: Page, app_url: str):
     frame = open_explorer(page, app_url)
-    page.mouse.click(*node_point(page, frame, NEIGHBOUR))
-    expect(page.get_by_role("heading", name=NEIGHBOUR_TITLE, exact=True)).to_be_visible()
+    click_node(page, frame, NEIGHBOUR)
+    expect(card(frame).locator(".title")).to_have_text(NEIGHBOUR_TITLE)
+    expect(card(frame).locator(".type")).to_have_text("Environment")
+    expect(card(frame).locator(".related")).to_contain_text("Polars: use spawn, not fork")
     assert url_node(page) == []
+    expect_panel_title(page, "Polars: use spawn, not fork")
+
+
+def test_the_preview_card_opens_its_page(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    click_node(page, frame, NEIGHBOUR)
+    card(frame).get_by_role("link", name="Open this page").click()
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    assert url_node(page) == [NEIGHBOUR]
 
 
 def test_holding_a_node_adds_its_neighbours_and_moves_nothing(page: Page, app_url: str):
@@ -62,15 +75,16 @@ def test_holding_a_node_adds_its_neighbours_and_moves_nothing(page: Page, app_ur
         assert abs(after[node][0] - x) < 0.5 and abs(after[node][1] - y) < 0.5, node
 
 
-def test_graph_keeps_its_layout_across_reruns(page: Page, app_url: str):
+def test_showing_links_from_the_card_moves_nothing_on_screen(page: Page, app_url: str):
     frame = open_explorer(page, app_url)
     before = positions(frame)
-    page.mouse.click(*node_point(page, frame, NEIGHBOUR))
-    expect_panel_title(page, NEIGHBOUR_TITLE)
-    page.get_by_role("button", name="Expand selected").click()
+    click_node(page, frame, NEIGHBOUR)
+    card(frame).get_by_role("button", name="Show its links").click()
     wait_for_node(frame, TWO_AWAY)
+    frame.wait_for_selector('body[data-ready="1"]')
     after = positions(frame)
     assert all(after[node] == position for node, position in before.items())
+    expect(card(frame).get_by_role("button", name="Hide its links")).to_be_visible()
 
 
 def test_a_deep_link_opens_that_page(page: Page, app_url: str):
@@ -112,7 +126,9 @@ def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     frame = open_explorer(page, app_url)
     assert MALICIOUS in node_ids(frame)
     page.mouse.move(*node_point(page, frame, MALICIOUS))
-    expect(frame.locator("div.vis-tooltip")).to_contain_text("<img src=x onerror=")
+    expect(frame.locator("#tooltip")).to_contain_text("<img src=x onerror=")
+    click_node(page, frame, MALICIOUS)
+    expect(card(frame).locator(".title")).to_contain_text("<img src=x onerror=")
     double_click_node(page, frame, MALICIOUS)
     expect(page.get_by_text("window.parent.__heuristicaXss=1").first).to_be_visible()
     page.wait_for_timeout(500)

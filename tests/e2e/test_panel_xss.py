@@ -91,7 +91,7 @@ def test_a_related_page_link_opens_it_in_the_same_session(page: Page, hostile_ur
     page.goto(f"{hostile_url}/?node=principle/hostile-principle")
     target = PAGES["implementation/hostile-implementation"]
     page.evaluate("window.__sameDocument = true")
-    page.locator("[data-testid=stPageLink] a", has_text=target).first.click()
+    page.locator("nav.links a", has_text=target).first.click()
     expect(page.get_by_role("heading", name=target).first).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
     expect(page).to_have_url(re.compile(r"\?node=implementation%2Fhostile-implementation$"))

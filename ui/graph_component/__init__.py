@@ -1,33 +1,40 @@
 """The explorer's two-way graph: a Streamlit custom component (v1, static folder).
 
-``graph_explorer`` draws a pyvis network in an iframe that stays mounted
-across reruns (stable key) and calls ``on_event`` with what the reader did:
-select (click), open (double-click) or expand (hold) a node. The frontend is
-plain JavaScript in ``frontend/`` with vis-network served from that same
-folder, so nothing comes from the internet.
+``graph_explorer`` draws a ``Drawing`` in an iframe that stays mounted across
+reruns (stable key) and calls ``on_event`` with what the reader did: open
+(double-click, Enter, the preview card's button), expand or collapse a page's
+links (hold, "+", the card). Clicking previews a page in the browser, with no
+round trip. The iframe is ``graph/web/index.html``, the same page the
+explorer's download and the tour hand-out are made from, served by Streamlit
+with vis-network beside it: nothing comes from the internet.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal, cast, get_args
+from threading import Lock
+from typing import Any, Literal, cast, get_args
 
 import streamlit as st
 import streamlit.components.v1 as components
-from pyvis.network import Network
 
-from heuristica.graph.render import legend
+from heuristica.graph.drawing import Drawing
+from heuristica.graph.render import WEB_DIR, drawing_data
 
 __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 
-_FRONTEND = Path(__file__).parent / "frontend"
-_component = components.declare_component("heuristica_graph", path=str(_FRONTEND))
+_component = components.declare_component("heuristica_graph", path=str(WEB_DIR))
 
-EventKind = Literal["select", "open", "expand", "resend"]
+EventKind = Literal["open", "expand", "collapse", "resend"]
 """``resend``: the iframe lacks the drawing for the current revision (it was
 mounted afresh), so the next run sends it whole."""
+
+_DATA_CACHE = 16
+_data_by_drawing: OrderedDict[int, tuple[Drawing, dict[str, Any]]] = OrderedDict()
+"""id(drawing) -> (drawing, its data); holding the drawing keeps its id unique."""
+_data_lock = Lock()
 
 
 @dataclass(frozen=True)
@@ -51,23 +58,20 @@ def parse_event(value: object) -> GraphEvent | None:
 
 
 def graph_explorer(
-    net: Network,
+    drawing: Drawing,
     *,
     revision: str,
-    focus: str,
-    selected: str | None,
-    computed_layout: bool,
     reset: int,
-    height: int,
+    height: int | None,
     key: str,
     on_event: Callable[[GraphEvent], None],
 ) -> None:
-    """Draw ``net``; ``on_event`` runs (as a widget callback, before the rerun
-    it causes) once per new event, never twice for the same one.
+    """Draw ``drawing``; ``on_event`` runs (as a widget callback, before the
+    rerun it causes) once per new event, never twice for the same one.
 
-    ``revision`` changes whenever ``net`` does; ``computed_layout`` says the
-    nodes carry positions (physics off), otherwise the browser lays them out
-    once and then freezes them. Changing ``reset`` lays the view out afresh.
+    ``revision`` must change whenever ``drawing`` does. Changing ``reset``
+    lays the drawing out afresh. ``height`` in pixels, or None: as tall as
+    the browser window allows.
     """
     handled, sent = f"{key}_handled_nonce", f"{key}_sent_revision"
     full_revision = f"{revision}-{reset}"
@@ -84,18 +88,30 @@ def graph_explorer(
 
     # The drawing (up to a few MB for 10,000 pages) goes to the browser only
     # when it changed; the iframe keeps it between runs.
-    drawing = st.session_state.get(sent) != full_revision
+    sending = st.session_state.get(sent) != full_revision
     st.session_state[sent] = full_revision
-    graph = {
-        "revision": full_revision,
-        "nodes": net.nodes if drawing else None,
-        "edges": net.edges if drawing else None,
-        "options": net.options if drawing else None,
-        "focus": focus,
-        "selected": selected,
-        "layout": "computed" if computed_layout else "physics",
-        "reset": reset,
-    }
     _component(
-        graph=graph, legend=legend(), height=height, key=key, default=None, on_change=changed
+        drawing=_data(drawing) if sending else None,
+        revision=full_revision,
+        reset=reset,
+        height=height,
+        key=key,
+        default=None,
+        on_change=changed,
     )
+
+
+def _data(drawing: Drawing) -> dict[str, Any]:
+    """``drawing_data``, remembered for drawings the caller keeps (a cached
+    whole graph): every browser that opens it gets the same few MB, built once."""
+    with _data_lock:
+        kept = _data_by_drawing.get(id(drawing))
+        if kept is not None and kept[0] is drawing:
+            _data_by_drawing.move_to_end(id(drawing))
+            return kept[1]
+    data = drawing_data(drawing)
+    with _data_lock:
+        _data_by_drawing[id(drawing)] = (drawing, data)
+        while len(_data_by_drawing) > _DATA_CACHE:
+            _data_by_drawing.popitem(last=False)
+    return data

@@ -1,4 +1,4 @@
-"""Cached drawing work for the explorer: the pyvis network of a View, and the
+"""Cached drawing work for the explorer: the Drawing of a View, and the
 whole-graph layout (computed once per knowledge base by ``python -m
 graph.layout`` in its own process as soon as the explorer opens, kept in
 memory and in a file so a restarted server does not compute it again)."""
@@ -14,25 +14,28 @@ import threading
 from pathlib import Path
 
 import streamlit as st
-from pyvis.network import Network
 
 from heuristica import child_env
 from heuristica.graph import layout
+from heuristica.graph.drawing import Drawing, Options, Position, draw
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.relations import PageType
-from heuristica.graph.render import Position, build_network
 from heuristica.graph.view import View, build_view
 
 __all__ = [
+    "EXPLORER_OPTIONS",
     "LAYOUT_CACHE_DIR",
     "cached_view",
-    "drawn_network",
+    "drawn_view",
     "layout_ready",
     "prepare_whole_graph_layout",
     "whole_graph_layout",
 ]
 
 LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
+EXPLORER_OPTIONS = Options(open_link="./?node={id}", can_expand=True)
+"""The live explorer: "Open this page" is a real link to ``?node=<id>``, and
+the preview card can show or hide a page's links."""
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={KnowledgeGraph: id})
@@ -59,16 +62,19 @@ def _view_key(view: View) -> tuple[str, bool, int, int]:
     show_spinner=False,
     hash_funcs={KnowledgeGraph: id, View: _view_key},
 )
-def drawn_network(kg: KnowledgeGraph, fingerprint: str, view: View) -> tuple[Network, str]:
-    """The network drawing ``view`` and a revision string that changes with it.
+def drawn_view(
+    kg: KnowledgeGraph, fingerprint: str, view: View, expanded: frozenset[str]
+) -> tuple[Drawing, str]:
+    """The drawing of ``view`` and a revision string that changes with it.
 
-    The whole graph is drawn at its precomputed layout with physics off; a
-    neighbourhood is laid out by the browser.
+    The whole graph is drawn at its precomputed layout; a neighbourhood is
+    laid out by the browser.
     """
     positions = whole_graph_layout(kg, fingerprint) if view.show_all else None
-    net = build_network(view, kg, positions)
-    revision = f"{fingerprint[:8]}-{hash(view) & 0xFFFFFFFF:08x}-{int(view.show_all)}"
-    return net, revision
+    drawing = draw(view, kg, positions, expanded=expanded, options=EXPLORER_OPTIONS)
+    shown = hash((view, expanded)) & 0xFFFFFFFF
+    revision = f"{fingerprint[:8]}-{shown:08x}-{int(view.show_all)}"
+    return drawing, revision
 
 
 _layouts: dict[str, dict[str, Position]] = {}

@@ -1,0 +1,160 @@
+"""graph.drawing: the one value every picture of the graph is drawn from."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+from heuristica.graph.drawing import (
+    LABEL_LINE_CHARS,
+    LABEL_LINES,
+    Drawing,
+    EdgeStyle,
+    Highlight,
+    Options,
+    draw,
+    plain_summary,
+    wrap_label,
+)
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.relations import RELATIONS
+from heuristica.graph.view import Edge, build_view, path_edges, view_of
+
+FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
+FOCUS = "heuristic/polars-use-spawn-not-fork"
+NEIGHBOUR = "environment/polars-2"
+MALICIOUS = "principle/malicious-markup"
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph(load_knowledge(FIXTURE_KB).pages)
+
+
+@pytest.fixture(scope="module")
+def drawing(kg: KnowledgeGraph) -> Drawing:
+    return draw(build_view(kg, FOCUS), kg)
+
+
+def test_one_node_per_visible_page_and_one_edge_per_link(kg: KnowledgeGraph, drawing: Drawing):
+    view = build_view(kg, FOCUS)
+    assert [node.id for node in drawing.nodes] == sorted(view.nodes)
+    assert [(e.source, e.target, e.relation) for e in drawing.edges] == [
+        (e.source, e.target, e.relation) for e in view.edges
+    ]
+    assert drawing.focus == FOCUS
+
+
+def test_a_node_carries_what_its_tooltip_and_preview_card_show(
+    kg: KnowledgeGraph, drawing: Drawing
+):
+    node = next(n for n in drawing.nodes if n.id == NEIGHBOUR)
+    page = kg.page(NEIGHBOUR)
+    assert node.title == page.title
+    assert node.page_type is page.page_type
+    assert node.domains == tuple(page.domains)
+    assert node.summary == plain_summary(page.overview)
+    assert node.highlight is Highlight.PLAIN
+    assert node.position is None
+
+
+def test_hostile_titles_stay_whole_in_the_node_as_plain_strings(drawing: Drawing):
+    node = next(n for n in drawing.nodes if n.id == MALICIOUS)
+    assert node.title.startswith("<img src=x onerror=")
+    assert node.label.replace("\n", " ").startswith("<img src=x")
+
+
+def test_the_drawing_is_frozen(drawing: Drawing):
+    with pytest.raises(FrozenInstanceError):
+        drawing.focus = NEIGHBOUR  # type: ignore[misc]
+
+
+def test_positions_given_for_every_node_mean_no_layout_in_the_browser(kg: KnowledgeGraph):
+    view = build_view(kg, FOCUS)
+    positions = {node: (float(i), -float(i)) for i, node in enumerate(sorted(view.nodes))}
+    placed = draw(view, kg, positions)
+    assert placed.positioned
+    assert all(node.position == positions[node.id] for node in placed.nodes)
+    assert not draw(view, kg).positioned
+
+
+def test_expanded_pages_are_marked(kg: KnowledgeGraph):
+    view = build_view(kg, FOCUS, expanded={NEIGHBOUR})
+    drawn = draw(view, kg, expanded={NEIGHBOUR})
+    assert {node.id for node in drawn.nodes if node.expanded} == {NEIGHBOUR}
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("Polars: use spawn, not fork", ["Polars: use spawn,", "not fork"]),
+        ("multiprocessing.get_context(method)", ["multiprocessing.", "get_context(method)"]),
+        ("POLARS_MAX_THREADS_AND_MORE_WORDS", ["POLARS_MAX_THREADS_", "AND_MORE_WORDS"]),
+        ("Short", ["Short"]),
+        (
+            "Set the start method once, at the entry point — or pass a context",
+            ["Set the start method", "once, at the entry", "point — or pass a…"],
+        ),
+    ],
+)
+def test_labels_wrap_between_words_and_never_mid_word(title: str, lines: list[str]):
+    assert wrap_label(title).split("\n") == lines
+
+
+def test_a_word_longer_than_a_line_is_broken_only_as_a_last_resort():
+    word = "x" * (LABEL_LINE_CHARS + 5)
+    assert wrap_label(word).split("\n") == [word[:LABEL_LINE_CHARS], word[LABEL_LINE_CHARS:]]
+
+
+def test_every_label_line_fits_and_there_are_at_most_the_allowed_lines(kg: KnowledgeGraph):
+    for page in kg.pages:
+        lines = wrap_label(page.title).split("\n")
+        assert len(lines) <= LABEL_LINES
+        assert all(len(line) <= LABEL_LINE_CHARS for line in lines), lines
+
+
+def test_the_summary_is_plain_text_cut_at_a_word():
+    text = "Use `spawn`, **not** [fork](https://x.org) — get_context() keeps " + "word " * 80
+    summary = plain_summary(text, 60)
+    assert summary.startswith("Use spawn, not fork — get_context() keeps")
+    assert summary.endswith("…") and len(summary) <= 60
+    assert not summary[:-1].endswith(" ")
+
+
+def test_search_hits_are_lit_and_every_other_page_dimmed(drawing: Drawing):
+    lit = drawing.lit({NEIGHBOUR, "no/such-page"})
+    states = {node.id: node.highlight for node in lit.nodes}
+    assert states[NEIGHBOUR] is Highlight.LIT
+    assert {s for page, s in states.items() if page != NEIGHBOUR} == {Highlight.DIMMED}
+    assert lit.focus == drawing.focus
+    assert {node.highlight for node in drawing.nodes} == {Highlight.PLAIN}
+
+
+def test_a_path_is_drawn_emphasised_with_each_relation_named(kg: KnowledgeGraph):
+    start, end = "environment/linux", "implementation/polars-group-by"
+    steps = kg.shortest_path(start, end)
+    assert steps is not None and len(steps) > 2
+    path = path_edges(kg, steps)
+    drawn = draw(view_of(kg, start, steps), kg).with_path(path)
+    on_path = [e for e in drawn.edges if e.style is EdgeStyle.PATH]
+    assert {(e.source, e.target, e.relation) for e in on_path} == {
+        (e.source, e.target, e.relation) for e in path
+    }
+    assert all(e.label == RELATIONS[e.relation].label for e in on_path)
+    assert all(e.style is EdgeStyle.LINK and not e.label for e in drawn.edges if e not in on_path)
+
+
+def test_a_path_link_that_is_not_drawn_is_named(drawing: Drawing):
+    missing = Edge("principle/nowhere", FOCUS, "uses_heuristic")
+    with pytest.raises(ValueError, match="principle/nowhere -uses_heuristic-> " + FOCUS):
+        drawing.with_path([missing])
+
+
+def test_options_change_without_touching_the_drawing(drawing: Drawing):
+    larger = drawing.with_options(scale=1.5)
+    assert larger.options.scale == 1.5
+    assert drawing.options == Options()
+    assert larger.nodes == drawing.nodes
