@@ -18,6 +18,7 @@
   const GAP = 10; // pixels kept free between two nodes' boxes
   const TIDY_ROUNDS = 300;
   const HOVER_DELAY_MS = 150;
+  const CARD_LINKS = 6; // related pages listed on the preview card
   const STORAGE_KEY = "heuristica.graph.view";
 
   // ---------------------------------------------------------------- data
@@ -90,6 +91,14 @@
     return v;
   }
 
+  // Two boxes of tidy(), each relative to its node's position, overlap.
+  function meet(a, b) {
+    return (
+      Math.min(a.x + a.r, b.x + b.r) > Math.max(a.x + a.l, b.x + b.l) &&
+      Math.min(a.y + a.b, b.y + b.b) > Math.max(a.y + a.t, b.y + b.t)
+    );
+  }
+
   function linksOf(drawing) {
     const links = new Map(drawing.nodes.map((node) => [node.id, []]));
     for (const edge of drawing.edges) {
@@ -117,11 +126,35 @@
       this.handMoved = false; // the reader zoomed or panned since the focus changed
       this.layoutRun = 0;
       this.hoverTimer = null;
+      this.waiting = null; // a drawing that came while the frame had no size yet
       this.bindCard();
       this.bindKeys();
+      new ResizeObserver(() => this.resized()).observe(this.container);
+    }
+
+    sized() {
+      return this.container.clientWidth > 0 && this.container.clientHeight > 0;
+    }
+
+    // Labels are measured by drawing them, and a frame without a size draws
+    // nothing: a drawing waits until the frame has one. Later size changes
+    // re-fit the view, unless the reader moved it by hand.
+    resized() {
+      if (!this.sized()) return;
+      if (this.waiting) {
+        const [data, revision] = this.waiting;
+        this.waiting = null;
+        this.show(data, revision);
+      } else if (this.network && document.body.dataset.ready === "1" && !this.handMoved) {
+        this.fit();
+      }
     }
 
     show(data, revision) {
+      if (!this.sized()) {
+        this.waiting = [data, revision];
+        return;
+      }
       const drawing = decode(data);
       const previous = this.drawing;
       this.drawing = drawing;
@@ -224,23 +257,29 @@
     layout(drawing, pinned, which) {
       const run = (this.layoutRun += 1);
       const network = this.network;
+      this.pending = null;
       if (drawing.layout === "computed") {
         network.setOptions({ physics: { enabled: false } });
         this.tidyAndFinish(new Set(), run);
         return;
       }
-      const fixed = [...pinned].map((id) => ({ id, fixed: { x: true, y: true } }));
-      this.nodes.update(fixed);
+      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: pinned.has(id) })));
+      this.pending = { run, pinned, which };
       network.setOptions({ physics: { ...drawing.options.physics, enabled: true } });
-      network.once("stabilizationIterationsDone", () => {
-        if (run !== this.layoutRun) return;
-        network.setOptions({ physics: { enabled: false } });
-        this.nodes.update(fixed.map(({ id }) => ({ id, fixed: false })));
-        if (which === "all") this.stretchToFrame();
-        this.tidyAndFinish(which === "new" ? pinned : new Set(), run);
-      });
       const newCount = drawing.nodes.length - pinned.size;
       network.stabilize(which === "new" ? Math.min(400, 60 + 20 * newCount) : 400);
+    }
+
+    // Called once physics has run (vis-network may report it twice when a
+    // layout restarted one that was still running: the second finds nothing).
+    afterPhysics() {
+      const pending = this.pending;
+      if (!pending || pending.run !== this.layoutRun) return;
+      this.pending = null;
+      this.network.setOptions({ physics: { enabled: false } });
+      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: false })));
+      if (pending.which === "all") this.stretchToFrame();
+      this.tidyAndFinish(pending.which === "new" ? pending.pinned : new Set(), pending.run);
     }
 
     // Physics lays out round; the frame is seldom square. Stretch the layout
@@ -274,16 +313,24 @@
       const network = this.network;
       network.redraw();
       const boxes = this.nodes.getIds().map((id) => {
+        // The circle and the label as drawn (the label can reach a little
+        // below vis-network's own bounding box).
         const node = network.body.nodes[id];
         const box = network.getBoundingBox(id);
+        const label = node.labelModule.size;
+        const hasLabel = label.width > 0;
+        const left = Math.min(box.left, hasLabel ? label.left : box.left);
+        const right = Math.max(box.right, hasLabel ? label.left + label.width : box.right);
+        const top = Math.min(box.top, hasLabel ? label.top : box.top);
+        const bottom = Math.max(box.bottom, hasLabel ? label.top + label.height : box.bottom);
         return {
           id,
           x: node.x,
           y: node.y,
-          l: box.left - node.x - GAP / 2,
-          r: box.right - node.x + GAP / 2,
-          t: box.top - node.y - GAP / 2,
-          b: box.bottom - node.y + GAP / 2,
+          l: left - node.x - GAP / 2,
+          r: right - node.x + GAP / 2,
+          t: top - node.y - GAP / 2,
+          b: bottom - node.y + GAP / 2,
           movable: !immovable.has(id),
           moved: false,
         };
@@ -291,8 +338,26 @@
       for (let round = 0; round < TIDY_ROUNDS; round += 1) {
         if (!this.separate(boxes)) break;
       }
+      // Pushing can leave a node wedged between others that do not move:
+      // such a node goes to the nearest free place instead.
+      for (const box of boxes) {
+        if (box.movable && boxes.some((other) => other !== box && meet(box, other))) {
+          this.freePlace(box, boxes);
+        }
+      }
       for (const box of boxes) if (box.moved) network.moveNode(box.id, box.x, box.y);
       network.redraw();
+    }
+
+    freePlace(box, boxes) {
+      const { x, y } = box;
+      for (let k = 1; k < 5000; k += 1) {
+        const radius = 12 * Math.sqrt(k);
+        box.x = x + radius * Math.cos(k * 2.39996);
+        box.y = y + radius * Math.sin(k * 2.39996);
+        if (!boxes.some((other) => other !== box && meet(box, other))) break;
+      }
+      box.moved = true;
     }
 
     separate(boxes) {
@@ -345,6 +410,7 @@
 
     bindNetwork() {
       const network = this.network;
+      network.on("stabilizationIterationsDone", () => this.afterPhysics());
       network.on("click", (params) => {
         this.hideTooltip();
         if (params.nodes.length) {
@@ -359,7 +425,9 @@
         if (params.nodes.length) this.open(params.nodes[0]);
       });
       network.on("hold", (params) => {
+        // vis-network reports a click just before the hold: its card goes.
         this.hideTooltip();
+        this.closeCard();
         if (params.nodes.length && this.drawing.actions.can_expand) this.expand(params.nodes[0], true);
       });
       network.on("hoverNode", (params) => this.scheduleTooltip(this.nodeTip(params.node), params));
@@ -371,8 +439,13 @@
         this.handMoved = true;
         this.save();
       });
+      network.on("dragStart", () => {
+        this.dragFrom = this.network.getViewPosition();
+      });
       network.on("dragEnd", (params) => {
-        if (!params.nodes.length) this.handMoved = true;
+        const to = this.network.getViewPosition();
+        const from = this.dragFrom || to;
+        if (!params.nodes.length && Math.hypot(to.x - from.x, to.y - from.y) > 1) this.handMoved = true;
         this.save();
       });
       this.container.addEventListener("pointerleave", () => this.hideTooltip());
@@ -441,6 +514,7 @@
 
     open(id) {
       this.host.anchor = id;
+      this.closeCard();
       this.host.emit("open", id);
     }
 
@@ -535,8 +609,12 @@
       card.querySelector(".summary").textContent = node.summary;
       card.querySelector(".summary").hidden = !node.summary;
       const list = card.querySelector(".related");
+      const links = this.links.get(id);
+      const more = document.createElement("li");
+      more.className = "more";
+      more.textContent = `and ${links.length - CARD_LINKS} more on the page`;
       list.replaceChildren(
-        ...this.links.get(id).map((link) => {
+        ...links.slice(0, CARD_LINKS).map((link) => {
           const item = document.createElement("li");
           const relation = document.createElement("span");
           relation.className = "relation";
@@ -551,6 +629,7 @@
           item.append(relation, go);
           return item;
         }),
+        ...(links.length > CARD_LINKS ? [more] : []),
       );
       const actions = this.drawing.actions;
       const href = this.host.href(id, actions.open_link);
@@ -568,6 +647,10 @@
       expand.hidden = !actions.can_expand;
       expand.dataset.show = node.expanded ? "0" : "1";
       expand.textContent = node.expanded ? "Hide its links" : "Show its links";
+      // The card takes the half of the frame away from the node, so that the
+      // second click of a double-click still lands on the node.
+      const at = this.network.canvasToDOM(this.network.getPositions([id])[id]);
+      card.classList.toggle("top", at.y > this.container.clientHeight / 2);
       card.hidden = false;
       if (takeFocus) (card.querySelector(".actions > :not([hidden])") || card.querySelector(".close")).focus();
     }

@@ -102,7 +102,8 @@ def card(frame: Frame) -> Locator:
 
 
 def expect_panel_title(page: Page, title: str) -> None:
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    """The panel shows ``title`` (a rerun on a busy machine can take seconds)."""
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
 
 
 def url_node(page: Page) -> list[str]:
