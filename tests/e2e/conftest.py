@@ -7,12 +7,20 @@ makes is recorded, and any that would leave the machine is blocked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    sync_playwright,
+)
 
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
 
@@ -23,6 +31,13 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     with running_app(FIXTURE_KB) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def shipped_url() -> Iterator[str]:
+    """The app over the shipped knowledge base (knowledge/)."""
+    with running_app(REPO / "knowledge") as url:
         yield url
 
 
@@ -79,3 +94,22 @@ def page(browser: Browser, requests_made: RequestLog) -> Iterator[Page]:
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sized_page(browser: Browser, requests_made: RequestLog) -> Iterator[Callable[[int, int], Page]]:
+    """Pages at a given viewport size (and a longer default timeout: these
+    tests walk the shipped base on a shared machine)."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(width: int, height: int) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        context.route("**/*", requests_made.route)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -21,6 +21,7 @@ from tests.e2e.locators import (
     url_node,
     wait_for_focus,
     wait_for_node,
+    wait_until_laid_out,
 )
 
 FOCUS = "heuristic/polars-use-spawn-not-fork"
@@ -145,6 +146,23 @@ def test_whole_graph_draws_every_page_at_its_computed_place(page: Page, app_url:
     assert frame.evaluate("network.physics.options.enabled") is False
     placed = frame.evaluate("network.body.data.nodes.get().every(n => 'x' in n && 'y' in n)")
     assert placed
+
+
+def test_a_view_zoomed_by_hand_is_left_alone_until_the_focus_changes(page: Page, app_url: str):
+    frame = open_explorer(page, app_url)
+    revision = str(frame.evaluate("document.body.dataset.revision"))
+    fitted = frame.evaluate("network.getScale()")
+    page.mouse.move(*node_point(page, frame, FOCUS))
+    page.mouse.wheel(0, 300)
+    frame.wait_for_function("s => Math.abs(network.getScale() - s) > 0.05", arg=fitted)
+    zoomed = frame.evaluate("network.getScale()")
+    hold_node(page, frame, NEIGHBOUR)
+    revision = wait_until_laid_out(frame, revision)
+    assert frame.evaluate("network.getScale()") == zoomed
+    double_click_node(page, frame, NEIGHBOUR)
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    wait_until_laid_out(frame, revision)
+    assert frame.evaluate("network.getScale()") != zoomed
 
 
 def test_graph_is_drawn_again_after_visiting_another_page(page: Page, app_url: str):

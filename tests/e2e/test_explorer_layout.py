@@ -6,13 +6,10 @@ on screen. Measured from vis-network's own positions and label boxes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, Frame, Page
+from playwright.sync_api import Frame, Page
 
-from tests.e2e.conftest import RequestLog
-from tests.e2e.harness import REPO, running_app
 from tests.e2e.locators import (
     double_click_node,
     expect_panel_title,
@@ -78,22 +75,6 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def shipped_url() -> Iterator[str]:
-    with running_app(REPO / "knowledge") as url:
-        yield url
-
-
-@pytest.fixture
-def wide_page(browser: Browser, requests_made: RequestLog) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.route("**/*", requests_made.route)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
-
-
 def assert_legible(frame: Frame, step: str) -> int:
     report = frame.evaluate(LAYOUT)
     assert report["problems"] == [], step
@@ -107,8 +88,10 @@ def change_depth(page: Page, depth: int) -> None:
     page.keyboard.press("Escape")
 
 
-def test_a_walk_through_the_shipped_base_stays_legible(wide_page: Page, shipped_url: str):
-    page = wide_page
+def test_a_walk_through_the_shipped_base_stays_legible(
+    sized_page: Callable[[int, int], Page], shipped_url: str
+):
+    page = sized_page(1440, 900)
     page.goto(f"{shipped_url}/?node={START}")
     frame = graph_frame(page)
     revision = str(frame.evaluate("document.body.dataset.revision"))
