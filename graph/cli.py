@@ -7,7 +7,9 @@ Exit codes: 0 sound (warnings allowed), 1 the knowledge base has errors,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -57,11 +59,17 @@ def _summary(result: LoadResult) -> dict[str, object]:
 def _check(args: argparse.Namespace) -> int:
     result = _load(args.path)
     summary = _summary(result)
+    # Problems name files relative to the knowledge folder; here they are shown
+    # from where the command runs, so an editor can open them.
+    problems = [
+        dataclasses.replace(problem, file=os.path.normpath(os.path.join(args.path, problem.file)))
+        for problem in result.problems
+    ]
     if args.format == "json":
-        out = {"problems": [p.to_dict() for p in result.problems], "summary": summary}
+        out = {"problems": [p.to_dict() for p in problems], "summary": summary}
         print(json.dumps(out, indent=2))
     else:
-        for problem in result.problems:
+        for problem in problems:
             print(problem)
         per_type = ", ".join(f"{n} {t}" for t, n in summary["pages_per_type"].items())  # type: ignore[attr-defined]
         print(

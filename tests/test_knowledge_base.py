@@ -9,13 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from heuristica.ui.knowledge_base import (
-    _RESCAN_SECONDS,
-    DEFAULT_ROOT,
-    ENV_VAR,
-    _fingerprint,
-    knowledge_root,
-)
+from heuristica.graph.files import scan_folder
+from heuristica.ui.knowledge_base import _RESCAN_SECONDS, DEFAULT_ROOT, ENV_VAR, knowledge_root
 from tests.kb import page, write
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -38,15 +33,19 @@ def test_the_environment_variable_names_the_folder(monkeypatch: pytest.MonkeyPat
     assert knowledge_root() == DEFAULT_ROOT
 
 
+def fingerprint(root: Path) -> str:
+    return scan_folder(root).fingerprint
+
+
 def test_fingerprint_changes_on_add_edit_and_remove(kb: Path) -> None:
-    first = _fingerprint(kb)
+    first = fingerprint(kb)
     added = write(kb, "sub/p.yaml", page("principle/p", ("uses_heuristic", H)))
-    second = _fingerprint(kb)
+    second = fingerprint(kb)
     added.write_text(added.read_text() + "\n")
-    third = _fingerprint(kb)
+    third = fingerprint(kb)
     added.unlink()
     assert len({first, second, third}) == 3
-    assert _fingerprint(kb) == first
+    assert fingerprint(kb) == first
 
 
 def panel_title(app: AppTest) -> str:
@@ -71,4 +70,6 @@ def test_a_missing_folder_is_named_in_the_sidebar(
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP), default_timeout=30).run()
     assert not app.exception
-    assert any(f"{tmp_path / 'nope'}` does not exist" in e.value for e in app.sidebar.error)
+    assert [e.value for e in app.sidebar.error] == [
+        "The knowledge base folder (`nope`) does not exist. Set HEURISTICA_KNOWLEDGE to a folder."
+    ]
