@@ -76,11 +76,13 @@ def _sound(
     """``page`` without its broken links and unknown demo (each a Problem)."""
     kept = []
     for index, link in enumerate(page.links):
-        problem = _link_problem(item, page, index, link, sources)
-        if problem is None:
+        relation = RELATIONS.get(link.relation)
+        target = sources.get(link.to)
+        # page.type is the type's name: cheaper than page_type's enum, and equal to it
+        if relation and target and (page.type, target[1].type) in relation.pairs:
             kept.append(link)
         else:
-            problems.append(problem)
+            problems.append(_link_problem(item, page, index, link, sources))
     update: dict[str, object] = {}
     if len(kept) < len(page.links):
         update["links"] = kept
@@ -100,24 +102,21 @@ _WITHOUT_LINK = "; the page is shown without this link"
 
 def _link_problem(
     item: ParsedFile, page: Page, index: int, link: Link, sources: _Sources
-) -> Problem | None:
+) -> Problem:
+    """Why ``link`` (the ``index``-th of ``page``) cannot be drawn."""
     source_type = page.page_type
-    relation = RELATIONS.get(link.relation)
-    if relation is None:
+    if link.relation not in RELATIONS:
         hint = did_you_mean(link.relation, RELATIONS)
         message = (
             f"unknown relation '{link.relation}'{hint}; expected one of {list(RELATIONS)}"
             + _WITHOUT_LINK
         )
         return _at(item, ("links", index, "relation"), "unknown-relation", message)
-    target = sources.get(link.to)
-    if target is None:
+    if link.to not in sources:
         hint = did_you_mean(link.to, sources)
         message = f"link to '{link.to}', which does not exist{hint}" + _WITHOUT_LINK
         return _at(item, ("links", index, "to"), "broken-link", message)
-    target_type = target[1].page_type
-    if (source_type, target_type) in relation.pairs:
-        return None
+    target_type = sources[link.to][1].page_type
     allowed = [t.value for t in allowed_targets(source_type, link.relation)]
     can = f"it may point to: {allowed}" if allowed else "it may not start here"
     message = (

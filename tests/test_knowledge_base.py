@@ -10,7 +10,14 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heuristica.graph.files import scan_folder
-from heuristica.ui.knowledge_base import _RESCAN_SECONDS, DEFAULT_ROOT, ENV_VAR, knowledge_root
+from heuristica.graph.parsecache import ParseCache, cache_path
+from heuristica.ui.knowledge_base import (
+    _RESCAN_SECONDS,
+    DEFAULT_ROOT,
+    ENV_VAR,
+    _parse_caches,
+    knowledge_root,
+)
 from tests.kb import page, write
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -61,6 +68,27 @@ def test_an_edited_page_shows_on_the_next_interaction(kb: Path) -> None:
     time.sleep(_RESCAN_SECONDS + 0.2)
     app.run()
     assert panel_title(app) == r"Use spawn, edited"
+
+
+def test_an_edit_is_reloaded_by_parsing_that_file_alone(kb: Path) -> None:
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["node"] = H
+    app.run()
+    write(kb, "e.yaml", page(E, title="Linux, edited"))
+    time.sleep(_RESCAN_SECONDS + 0.2)
+    app.run()
+    assert _parse_caches[knowledge_root()].parsed == 1
+    assert any(link.proto.label.endswith("Linux, edited") for link in app.get("page_link"))
+
+
+def test_parse_results_are_saved_for_the_next_server_start(kb: Path) -> None:
+    AppTest.from_file(str(APP), default_timeout=30).run()
+    saved = cache_path(kb)
+    assert saved is not None
+    deadline = time.monotonic() + 30  # written by a background thread
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(ParseCache.load(saved)) == 2
 
 
 def test_a_missing_folder_is_named_in_the_sidebar(
