@@ -342,7 +342,7 @@ def checks_section(page: Page) -> None:
     run = state.run if state else None
     _section_heading("Checks")
     st.caption("Run them on your machine:")
-    st.code(f"python -m graph verify --page {page.id}", language="bash")
+    st.code(f"python -m graph verify --page {page.id}", language="bash", wrap_lines=True)
     for name, claim, code in _page_checks(page):
         result = run.checks.get(name) if run else None
         icon = _RESULT_ICONS[result.status] if result else ":material/radio_button_unchecked:"
