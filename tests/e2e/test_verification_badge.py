@@ -47,7 +47,7 @@ def test_a_failing_check_opens_to_its_claim_expected_and_seen(
 ) -> None:
     open_page(page, verified_url, "heuristic/prefer-spawn")
 
-    page.get_by_text("arithmetic-fails · fails").click()
+    page.locator("summary", has_text="arithmetic-fails · fails").click(timeout=FIRST_LOAD_MS)
 
     expect(page.get_by_text("Two and two make five.")).to_be_visible()
     expect(page.locator("code", has_text="exit status 0, the line 'sum=5'")).to_be_visible()
