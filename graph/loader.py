@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from heuristica.graph.checks import check_across
+from heuristica.graph.crosspage import check_across
 from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_MODELS, Page, Tour
@@ -116,6 +116,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     tours: dict[str, Tour] = field(default_factory=dict)
     """Tour id -> tour, from the ``tours/`` folder."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Page id -> its file, as problems name it."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -486,7 +488,6 @@ def load_knowledge(
                     cache.put(found.relative, key, parsed)
             files.append(parsed)
         cache.retain(found.relative for found in scan.files)
-        pages, tours, problems = check_across(files, demos)
-        problems += scan.problems
-        problems.sort()
-        return LoadResult(Path(root), pages, problems, tours)
+        checked = check_across(files, demos)
+        problems = sorted([*checked.problems, *scan.problems])
+        return LoadResult(Path(root), checked.pages, problems, checked.tours, checked.files)

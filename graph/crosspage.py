@@ -16,13 +16,14 @@ every other page.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from heuristica.graph.model import Link, Page, Tour
 from heuristica.graph.parsecache import ParsedFile
 from heuristica.graph.problems import Problem, Severity, did_you_mean
 from heuristica.graph.relations import RELATIONS, allowed_targets
 
-__all__ = ["check_across"]
+__all__ = ["Checked", "check_across"]
 
 _Sources = dict[str, tuple[ParsedFile, Page]]
 """Page id -> the file it is written in, and the page as parsed."""
@@ -39,10 +40,18 @@ def _at(
     return Problem(item.file, line, col, severity, code, message)
 
 
-def check_across(
-    files: Sequence[ParsedFile], demos: Collection[str] | None
-) -> tuple[dict[str, Page], dict[str, Tour], list[Problem]]:
-    """(pages by id, tours by id, every Problem) from each file's parse result.
+@dataclass(frozen=True)
+class Checked:
+    pages: dict[str, Page]
+    files: dict[str, str]
+    """Page id -> the file it is written in."""
+    tours: dict[str, Tour]
+    problems: list[Problem]
+    """Every file's own Problems and those found across pages, unsorted."""
+
+
+def check_across(files: Sequence[ParsedFile], demos: Collection[str] | None) -> Checked:
+    """The pages and tours that load, from each file's parse result, and what is wrong.
 
     ``demos`` names the live demos a page may refer to; None skips that check.
     """
@@ -63,7 +72,8 @@ def check_across(
     }
     problems += _orphans(pages, sources)
     tours = _tours(files, pages, problems)
-    return pages, tours, problems
+    page_files = {page_id: item.file for page_id, (item, _) in sources.items()}
+    return Checked(pages, page_files, tours, problems)
 
 
 def _sound(
