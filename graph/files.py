@@ -26,13 +26,13 @@ absolute path of the machine reaches a reader.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from heuristica.graph.problems import Problem, Severity
 
@@ -45,7 +45,7 @@ __all__ = [
     "scan_folder",
 ]
 
-PAGE_SUFFIXES = (".yaml", ".yml")
+_PAGE_SUFFIXES = (".yaml", ".yml")
 
 FileKey = tuple[int, int, int, int, int]
 """What identifies one version of a file's content: modification and change
@@ -56,10 +56,10 @@ def _key(status: os.stat_result) -> FileKey:
     return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino, status.st_dev)
 
 
-@dataclass(frozen=True)
-class PageFile:
+class PageFile(NamedTuple):
     """A file to read: where it is shown (relative to the knowledge folder,
-    with ``/``), where it is on disk (a link's target), and its version."""
+    with ``/``), where it is on disk (a link's target), and its version.
+    (A named tuple: a scan makes one per page, 10,000 at a time.)"""
 
     relative: str
     path: str
@@ -70,20 +70,15 @@ class PageFile:
 class Scan:
     """The page files of a knowledge folder, and what was not read, and why."""
 
-    root: Path
     files: tuple[PageFile, ...]
     problems: tuple[Problem, ...]
 
     @cached_property
     def fingerprint(self) -> str:
         """Changes whenever a page file is added, removed, renamed or edited,
-        or what cannot be read changes."""
-        digest = hashlib.blake2b(digest_size=16)
-        for found in self.files:
-            digest.update(f"{found.relative}\0{found.key}\n".encode())
-        for problem in self.problems:
-            digest.update(f"{problem}\n".encode())
-        return digest.hexdigest()
+        or what cannot be read changes. Valid in this process only (Python's
+        hash of the whole listing: 64 bits, computed in C)."""
+        return f"{hash((self.files, self.problems)):x}"
 
 
 class Unreadable(Exception):
@@ -104,8 +99,8 @@ _KINDS = {
 }
 
 
-def _what(mode: int) -> str:
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+def _not_a_file(mode: int, verb: str = "is") -> str:
+    return f"{verb} {_KINDS.get(stat.S_IFMT(mode), 'a special file')}, not a regular file; not read"
 
 
 def _reason(error: OSError) -> str:
@@ -145,10 +140,12 @@ def scan_folder(root: Path | str) -> Scan:
             report(shown, "unreadable-folder", f"folder cannot be read ({_reason(error)})")
             continue
         folders: list[str] = []
+        prefix = f"{folder}/" if folder else ""
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            relative = f"{folder}/{entry.name}" if folder else entry.name
+            relative = prefix + name
             try:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(relative)
@@ -162,7 +159,7 @@ def scan_folder(root: Path | str) -> Scan:
             if found is not None:
                 files.append(found)
         pending.extend(reversed(folders))
-    return Scan(Path(real_root), tuple(files), tuple(problems))
+    return Scan(tuple(files), tuple(problems))
 
 
 _Report = Callable[[str, str, str], None]
@@ -172,13 +169,13 @@ def _page_file(
     entry: os.DirEntry[str], relative: str, real_root: str, report: _Report
 ) -> PageFile | None:
     """The page file ``entry`` is (a symbolic link's target), or None."""
-    is_page = entry.name.endswith(PAGE_SUFFIXES)
+    is_page = entry.name.endswith(_PAGE_SUFFIXES)
     if not entry.is_symlink():
         if not is_page:
             return None
         status = entry.stat(follow_symlinks=False)
         if not stat.S_ISREG(status.st_mode):
-            report(relative, "not-a-file", f"is {_what(status.st_mode)}, not a file; not read")
+            report(relative, "not-a-file", _not_a_file(status.st_mode))
             return None
         return PageFile(relative, entry.path, _key(status))
     target = os.path.realpath(entry.path)
@@ -205,7 +202,7 @@ def _page_file(
     if not is_page or is_folder:
         return None  # a folder inside is walked where it is
     if not stat.S_ISREG(status.st_mode):
-        report(relative, "not-a-file", f"links to {_what(status.st_mode)}, not a file; not read")
+        report(relative, "not-a-file", _not_a_file(status.st_mode, "links to"))
         return None
     return PageFile(relative, target, _key(status))
 
@@ -227,7 +224,7 @@ def read_page_file(found: PageFile, limit: int) -> tuple[bytes, FileKey | None]:
     try:
         before = os.fstat(descriptor)
         if not stat.S_ISREG(before.st_mode):
-            raise Unreadable("not-a-file", f"is {_what(before.st_mode)}, not a file; not read")
+            raise Unreadable("not-a-file", _not_a_file(before.st_mode))
         chunks: list[bytes] = []
         size = 0
         while size <= limit:

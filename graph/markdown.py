@@ -36,6 +36,7 @@ the URL) go through ``escape_markdown`` or ``quoted`` instead.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -88,8 +89,6 @@ _REFUSED_COMMAND = re.compile(
     r"[gex]?def|let|futurelet|(?:re)?newcommand|providecommand|global|"
     r"href|url|includegraphics|html[A-Za-z]*)(?![A-Za-z])"
 )
-_LENGTH = re.compile(r"([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:true)?\s*([a-z]{2})")
-"""A TeX length as KaTeX reads one: sign, number, two-letter unit."""
 _EMS_PER_UNIT = {
     "em": 1.0,
     "ex": 0.431,
@@ -107,6 +106,8 @@ _EMS_PER_UNIT = {
     "px": 0.0625,
     "sp": 0.1 / 65536,
 }
+_LENGTH = re.compile(rf"(\d+(?:\.\d*)?|\.\d+)\s*(?:true)?\s*({'|'.join(_EMS_PER_UNIT)})")
+"""A TeX length as KaTeX reads one: a number and a unit (any sign)."""
 _MARKUP_IN_MATH = re.compile(r"<[A-Za-z/!?]|\][(\[:]")
 """What a Markdown viewer without math (one opening the hand-out) would read
 as a tag or a link inside a formula."""
@@ -162,10 +163,8 @@ def formula_is_safe(formula: str, display: bool) -> bool:
         return False
     if _REFUSED_COMMAND.search(formula) or len(_ROW_BREAK.findall(formula)) > _MAX_ROWS:
         return False
-    for _, number, unit in _LENGTH.findall(formula):
-        if float(number) * _EMS_PER_UNIT.get(unit, 1.0) > _MAX_EMS:
-            return False
-    return True
+    lengths = _LENGTH.findall(formula)
+    return all(float(number) * _EMS_PER_UNIT[unit] <= _MAX_EMS for number, unit in lengths)
 
 
 def _parser() -> MarkdownIt:
@@ -220,9 +219,11 @@ _TOO_BIG_NOTE = "This text is too long to format; it is shown as written."
 # ---------------------------------------------------------------- Markdown out
 
 
+@functools.lru_cache(maxsize=4096)
 def safe_markdown(text: str) -> str:
     """Untrusted Markdown ``text`` as Markdown that means the same, minus
-    anything unsafe (see the module's rules)."""
+    anything unsafe (see the module's rules). Remembered: the panel asks for
+    the same fields on every rerun, and parsing takes milliseconds each."""
     if _too_big(text):
         return f"*{_TOO_BIG_NOTE}*\n\n" + _fence(visible_bidi(text))
     root = SyntaxTreeNode(_parse(text))

@@ -108,7 +108,7 @@ def test_named_pipes_and_sockets_are_problems_and_never_opened(tmp_path: Path) -
         ("socket.yaml", "not-a-file"),
         ("to-pipe.yaml", "not-a-file"),
     ]
-    assert result.problems[0].message == "is a named pipe, not a file; not read"
+    assert result.problems[0].message == "is a named pipe, not a regular file; not read"
     assert set(result.pages) == {H, E}
 
 

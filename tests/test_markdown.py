@@ -119,6 +119,7 @@ def test_math_that_could_cover_the_page_or_fetch_is_not_typeset(
         (r"\begin{aligned} a &= b \\[4pt] c &= d \end{aligned}", True),
         (r"x \, y \; z \quad w", False),
         (r"\left(1 - \tfrac{1}{p}\right)", False),
+        (r"\int_0^{10} f(x)\, dx = 10 pi", False),
     ],
 )
 def test_ordinary_math_is_typeset(formula: str, display: bool) -> None:

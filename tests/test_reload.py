@@ -208,3 +208,14 @@ def test_the_cache_lives_outside_the_knowledge_folder(
     monkeypatch.delenv(CACHE_ENV_VAR)
     monkeypatch.setenv("XDG_CACHE_HOME", str(elsewhere / "xdg"))
     assert cache_path(root) == (elsewhere / "xdg" / "heuristica").resolve() / path.name
+
+
+def test_every_field_of_the_shipped_base_survives_the_saved_cache(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parent.parent / "knowledge"
+    cache = ParseCache()
+    first = load_knowledge(shipped, cache=cache)
+    cache.save(tmp_path / "cache.json")
+    restarted = ParseCache.load(tmp_path / "cache.json")
+    again = load_knowledge(shipped, cache=restarted)
+    assert restarted.parsed == 0
+    assert (again.pages, again.tours, again.problems) == (first.pages, first.tours, first.problems)

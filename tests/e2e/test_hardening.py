@@ -68,7 +68,7 @@ def test_the_problems_page_lists_why_each_file_was_not_read(page: Page, littered
         "principle/deep.yaml:3:",
         "too deep",
         "pipe.yaml",
-        "is a named pipe, not a file; not read",
+        "is a named pipe, not a regular file; not read",
         "socket.yaml",
         "outside.yaml",
         "outside the knowledge folder",
