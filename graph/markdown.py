@@ -15,6 +15,7 @@ __all__ = [
     "BLOCKED_LINK",
     "code_segments",
     "escape_markdown",
+    "inert_markdown",
     "one_line",
     "quoted",
     "safe_markdown",
@@ -89,3 +90,18 @@ def quoted(value: str, limit: int = 80) -> str:
     is shown literally, never interpreted."""
     short = value if len(value) <= limit else value[:limit] + "…"
     return "`" + short.replace("`", "'").replace("\n", " ") + "`"
+
+
+_IMAGE = re.compile(r"(?<!\\)((?:\\\\)*)!\[")
+"""An image's ``![``, unless its ``!`` is escaped by a backslash."""
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown ``text`` that, wherever it is rendered, runs nothing and loads
+    nothing: links to script URLs point at ``BLOCKED_LINK``, raw HTML tags
+    outside code show as text, and an image becomes a link to it (its ``!``
+    escaped), so no renderer fetches it from another host."""
+    return "".join(
+        part if is_code else _IMAGE.sub(r"\1\\![", part).replace("<", "&lt;")
+        for part, is_code in code_segments(safe_markdown(text.strip()))
+    )

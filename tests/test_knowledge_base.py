@@ -9,11 +9,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,
     ENV_VAR,
-    _fingerprint,
     knowledge_root,
 )
 from tests.kb import page, write
@@ -39,14 +39,14 @@ def test_the_environment_variable_names_the_folder(monkeypatch: pytest.MonkeyPat
 
 
 def test_fingerprint_changes_on_add_edit_and_remove(kb: Path) -> None:
-    first = _fingerprint(kb)
+    first = folder_fingerprint(kb)
     added = write(kb, "sub/p.yaml", page("principle/p", ("uses_heuristic", H)))
-    second = _fingerprint(kb)
+    second = folder_fingerprint(kb)
     added.write_text(added.read_text() + "\n")
-    third = _fingerprint(kb)
+    third = folder_fingerprint(kb)
     added.unlink()
     assert len({first, second, third}) == 3
-    assert _fingerprint(kb) == first
+    assert folder_fingerprint(kb) == first
 
 
 def panel_title(app: AppTest) -> str:

@@ -4,13 +4,14 @@ overview, the presenter's note and the check question with its answer.
 Tour and page text is untrusted. Titles and other one-line strings are
 escaped so they show as typed; notes, overviews and explanations stay
 Markdown (their emphasis and code matter), with links to script URLs
-pointed away (``graph.markdown.safe_markdown``) and raw HTML tags shown as text.
+pointed away, raw HTML tags shown as text and images made links
+(``graph.markdown.inert_markdown``).
 """
 
 from __future__ import annotations
 
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import code_segments, escape_markdown, safe_markdown
+from heuristica.graph.markdown import escape_markdown, inert_markdown
 from heuristica.graph.model import Question, Tour
 
 __all__ = ["tour_markdown"]
@@ -21,7 +22,7 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
     lines = [
         f"# {escape_markdown(tour.title)}",
         "",
-        f"**Audience:** {_prose(tour.audience)}  ",
+        f"**Audience:** {inert_markdown(tour.audience)}  ",
         f"**Time:** about {tour.estimated_minutes} minutes · **Steps:** {len(tour.steps)}",
         "",
     ]
@@ -32,9 +33,9 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
             "",
             f"*{page.page_type.label}* · `{page.id}`",
             "",
-            f"> {_prose(page.overview)}".replace("\n", "\n> "),
+            f"> {inert_markdown(page.overview)}".replace("\n", "\n> "),
             "",
-            _prose(step.note),
+            inert_markdown(step.note),
             "",
         ]
         if step.question is not None:
@@ -44,19 +45,10 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
 
 def _question(question: Question) -> list[str]:
     return [
-        f"**Check:** {_prose(question.prompt)}",
+        f"**Check:** {inert_markdown(question.prompt)}",
         "",
         *(f"- {escape_markdown(choice)}" for choice in question.choices),
         "",
-        f"**Answer:** {escape_markdown(question.answer)}. {_prose(question.explanation)}",
+        f"**Answer:** {escape_markdown(question.answer)}. {inert_markdown(question.explanation)}",
         "",
     ]
-
-
-def _prose(text: str) -> str:
-    """Markdown ``text`` with unsafe links pointed away and HTML tags outside
-    code shown as text."""
-    return "".join(
-        part if is_code else part.replace("<", "&lt;")
-        for part, is_code in code_segments(safe_markdown(text.strip()))
-    )

@@ -7,7 +7,6 @@ default is the repository's ``knowledge/`` folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -15,14 +14,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from heuristica import demos
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
+from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 
-ENV_VAR = "HEURISTICA_KNOWLEDGE"
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "knowledge"
+ENV_VAR = KNOWLEDGE_ENV
+DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
 _RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
 
@@ -41,25 +41,6 @@ def knowledge_root() -> Path:
     return Path(configured).expanduser().resolve() if configured else DEFAULT_ROOT
 
 
-def _fingerprint(root: Path) -> str:
-    """Changes whenever a page file is added, removed, renamed or edited."""
-    digest = hashlib.blake2b(digest_size=16)
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")):
-                stat = entry.stat()
-                digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    return digest.hexdigest()
-
-
 _last_scan: dict[Path, tuple[float, str]] = {}
 
 
@@ -67,7 +48,7 @@ def _recent_fingerprint(root: Path) -> str:
     now = time.monotonic()
     seen = _last_scan.get(root)
     if seen is None or now - seen[0] > _RESCAN_SECONDS:
-        seen = (now, _fingerprint(root))
+        seen = (now, folder_fingerprint(root))
         _last_scan[root] = seen
     return seen[1]
 
