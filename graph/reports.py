@@ -87,7 +87,7 @@ class Report:
         if not self.strict or self.result.errors or not self.result.warnings:
             return None
         count = len(self.result.warnings)
-        return f"--strict: {count} warning{'s' * (count != 1)} fail the check"
+        return f"--strict: warnings fail the check ({count} warning{'s' * (count != 1)})"
 
     @property
     def exit_code(self) -> int:

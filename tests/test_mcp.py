@@ -1,0 +1,225 @@
+"""The MCP server as an agent meets it: `python -m graph mcp FOLDER` started
+and driven by the official SDK's own stdio client, one server per module."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client, MCPError, StdioServerParameters
+from mcp.types import CallToolResult, TextContent, TextResourceContents
+
+from tests.kb import page, write
+
+REPO = Path(__file__).resolve().parent.parent
+SPAWN = "heuristic/polars-use-spawn-not-fork"
+MACOS = "environment/macos"
+PICKLING = "principle/pickling-across-process-boundaries"
+LONELY = "principle/lonely"
+HOSTILE = "heuristic/hostile"
+EDITED = "environment/edited"
+TOOLS = {"search", "get_page", "neighbours", "find_path", "list_problems"}
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped knowledge base, plus a page nothing links to, a page full of
+    hostile Markdown, a page the edit test changes, and one broken file."""
+    root = tmp_path_factory.mktemp("mcp") / "knowledge"
+    shutil.copytree(REPO / "knowledge", root)
+    write(root, "principle/lonely.yaml", page(LONELY, title="Lonely"))
+    write(
+        root,
+        "heuristic/hostile.yaml",
+        page(
+            HOSTILE,
+            ("requires_env", MACOS),
+            title="Hostile <script>alert(1)</script>",
+            overview="![pixel](https://tracker.example/p.png) [run](javascript:alert(1))"
+            " <img src=x onerror=alert(1)>",
+        ),
+    )
+    write(root, "environment/edited.yaml", page(EDITED, title="Before the edit"))
+    write(root, "heuristic/broken.yaml", "type: heuristic\nid: [\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+async def client(kb: Path) -> AsyncIterator[Client]:
+    server = StdioServerParameters(
+        command=sys.executable, args=["-m", "graph", "mcp", str(kb)], cwd=REPO
+    )
+    async with Client(server, read_timeout_seconds=120) as connected:
+        yield connected
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> CallToolResult:
+    result = await client.call_tool(tool, arguments)
+    assert isinstance(result, CallToolResult)
+    return result
+
+
+async def structured(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    result = await call(client, tool, **arguments)
+    assert not result.is_error, text(result)
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+def text(result: CallToolResult) -> str:
+    block = result.content[0]
+    assert isinstance(block, TextContent)
+    return block.text
+
+
+async def markdown(client: Client, page_id: str) -> str:
+    result = await call(client, "get_page", id=page_id)
+    assert not result.is_error, text(result)
+    return text(result)
+
+
+async def test_tools_are_listed_read_only_with_their_arguments(client: Client) -> None:
+    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    assert set(tools) == TOOLS
+    assert all(t.annotations and t.annotations.read_only_hint for t in tools.values())
+    search = tools["search"].input_schema
+    assert search["required"] == ["query"]
+    assert set(search["properties"]) == {"query", "type", "limit"}
+    assert set(tools["neighbours"].input_schema["properties"]) == {"id", "depth", "relation"}
+
+
+async def test_search_finds_pages_best_first(client: Client) -> None:
+    found = await structured(client, "search", query="spawn not fork", limit=3)
+    assert found["hits"][0]["id"] == SPAWN
+    assert len(found["hits"]) <= 3
+    assert found["hits"][0]["overview"].startswith("When a Python program")
+
+
+async def test_search_by_type_returns_only_that_type(client: Client) -> None:
+    found = await structured(client, "search", query="fork", type="environment", limit=50)
+    assert found["hits"], "the shipped base has environment pages about fork"
+    assert {hit["type"] for hit in found["hits"]} == {"environment"}
+
+
+async def test_get_page_is_whole_markdown_with_links_and_backlinks(client: Client) -> None:
+    whole = await markdown(client, SPAWN)
+    assert whole.startswith("# Polars: use spawn, not fork, for multiprocessing\n")
+    for heading in ("## Overview", "## The Insight", "## Reasoning", "## Sources"):
+        assert heading in whole
+    links = whole.split("## Links", 1)[1].split("## Backlinks", 1)
+    assert f"(`requires_env`) → `{MACOS}`" in links[0]
+    assert "Used by: `implementation/multiprocessing-get-context`" in links[1]
+    assert "(`uses_heuristic` → this page)" in links[1]
+
+
+async def test_get_page_text_is_inert(client: Client) -> None:
+    whole = await markdown(client, HOSTILE)
+    assert "<script" not in whole and "<img" not in whole
+    assert "javascript:" not in whole
+    assert "\\![pixel](https://tracker.example/p.png)" in whole
+    assert "![pixel]" not in whole.replace("\\![pixel]", "")
+
+
+async def test_neighbours_follow_links_both_ways_within_depth(client: Client) -> None:
+    near = await structured(client, "neighbours", id=MACOS)
+    distances = {p["id"]: p["distance"] for p in near["pages"]}
+    assert distances[MACOS] == 0 and distances[SPAWN] == 1
+    assert set(distances.values()) == {0, 1}
+    assert {"source": SPAWN, "relation": "requires_env", "target": MACOS} in near["links"]
+    deeper = await structured(client, "neighbours", id=MACOS, depth=2)
+    assert len(deeper["pages"]) > len(near["pages"])
+
+
+async def test_neighbours_by_relation_follow_only_that_relation(client: Client) -> None:
+    near = await structured(client, "neighbours", id=SPAWN, relation="requires_env")
+    types = {p["type"] for p in near["pages"] if p["id"] != SPAWN}
+    assert types == {"environment"}
+    assert {link["relation"] for link in near["links"]} == {"requires_env"}
+
+
+async def test_find_path_names_each_link_as_written(client: Client) -> None:
+    path = await structured(client, "find_path", source=MACOS, target=PICKLING)
+    ids = [p["id"] for p in path["pages"]]
+    assert path["found"] and ids[0] == MACOS and ids[-1] == PICKLING
+    assert len(path["links"]) == len(ids) - 1
+    for (a, b), link in zip(pairwise(ids), path["links"], strict=True):
+        assert {link["source"], link["target"]} == {a, b}
+
+
+async def test_find_path_between_unconnected_pages_is_an_answer_not_an_error(
+    client: Client,
+) -> None:
+    path = await structured(client, "find_path", source=LONELY, target=SPAWN)
+    assert (path["found"], path["pages"], path["links"]) == (False, [], [])
+
+
+async def test_list_problems_names_file_and_line(client: Client, kb: Path) -> None:
+    problems = await structured(client, "list_problems")
+    broken = [p for p in problems["problems"] if p["file"].endswith("broken.yaml")]
+    assert broken and broken[0]["line"] == 3 and broken[0]["severity"] == "error"
+    assert problems["errors"] >= 1 and problems["warnings"] >= 1
+
+
+async def test_unknown_id_is_a_tool_error_naming_the_closest_ids(client: Client) -> None:
+    result = await call(client, "get_page", id="heuristic/polars-use-spawn-not-frok")
+    assert result.is_error
+    assert "'heuristic/polars-use-spawn-not-frok' is not a page" in text(result)
+    assert f"the closest ids: {SPAWN}" in text(result)
+    result = await call(client, "find_path", source=SPAWN, target="principle/nope")
+    assert result.is_error and "target 'principle/nope' is not a page" in text(result)
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "says"),
+    [
+        ("search", {"query": "fork", "limit": "many"}, "limit"),
+        ("search", {"query": "fork", "type": "recipe"}, "type"),
+        ("search", {"limit": 3}, "query"),
+        ("neighbours", {"id": SPAWN, "depth": 99}, "depth"),
+        ("neighbours", {"id": SPAWN, "relation": "likes"}, "relation 'likes' is not one of"),
+        ("get_page", {"id": 7}, "id"),
+    ],
+)
+async def test_malformed_argument_is_a_clear_tool_error(
+    client: Client, tool: str, arguments: dict[str, Any], says: str
+) -> None:
+    result = await call(client, tool, **arguments)
+    assert result.is_error
+    assert says in text(result)
+
+
+async def test_pages_are_resources_with_the_same_markdown(client: Client) -> None:
+    resources = {str(r.uri): r for r in (await client.list_resources()).resources}
+    uri = f"heuristica://page/{SPAWN}"
+    assert resources[uri].name == SPAWN and resources[uri].mime_type == "text/markdown"
+    contents = (await client.read_resource(uri)).contents[0]
+    assert isinstance(contents, TextResourceContents)
+    assert contents.text == await markdown(client, SPAWN)
+
+
+async def test_unknown_resource_names_the_closest_ids(client: Client) -> None:
+    with pytest.raises(MCPError, match=f"the closest ids: {MACOS}"):
+        await client.read_resource("heuristica://page/environment/macoss")
+
+
+async def test_an_edited_page_is_seen_on_the_next_call(client: Client, kb: Path) -> None:
+    assert (await markdown(client, EDITED)).startswith("# Before the edit\n")
+    write(kb, "environment/edited.yaml", page(EDITED, title="After the edit"))
+    assert (await markdown(client, EDITED)).startswith("# After the edit\n")
+    write(kb, "environment/added.yaml", page("environment/added", title="Added while serving"))
+    found = await structured(client, "search", query="added while serving")
+    assert found["hits"][0]["id"] == "environment/added"
+    resources = {str(r.uri) for r in (await client.list_resources()).resources}
+    assert "heuristica://page/environment/added" in resources
