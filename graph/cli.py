@@ -1,5 +1,5 @@
-"""``heuristica`` (``python -m graph`` in a checkout): check, export and start
-pages, serve the explorer, and serve the knowledge base to agents over MCP.
+"""``heuristica`` (``python -m graph`` in a checkout): check, export, start and
+verify pages, serve the explorer, and serve the knowledge base to agents over MCP.
 
 Exit codes: 0 sound (warnings allowed, unless ``check --strict``), 1 the
 knowledge base has errors, 2 bad usage (for example a path that does not exist).
@@ -25,6 +25,7 @@ from heuristica.graph.skeleton import skeleton
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
+RECORD = "verification.json"
 
 
 class UsageError(Exception):
@@ -136,6 +137,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from heuristica.graph.checks.command import run_verify  # only verify needs the runner
+
+    return run_verify(_load(args.path), args)
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.set_defaults(prog=prog)
@@ -164,6 +171,17 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
     new.set_defaults(run=_new)
+
+    verify = commands.add_parser(
+        "verify", help="run the checks on pages: which claims hold on this interpreter"
+    )
+    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
+    verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD}")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
+    verify.set_defaults(run=_verify)
 
     serve = commands.add_parser(
         "serve",
