@@ -1,8 +1,8 @@
 """``heuristica mcp``: a knowledge base for coding agents, over the Model
 Context Protocol (stdio), read-only.
 
-Tools: ``search``, ``get_page``, ``neighbours``, ``find_path`` and
-``list_problems``; every page is also a resource,
+Tools: ``search``, ``get_page``, ``neighbours``, ``find_path``,
+``list_problems`` and ``verification``; every page is also a resource,
 ``heuristica://page/<type>/<slug>``, as Markdown. Before each call the
 folder is looked at (a stat of each page file, nothing read) and loaded
 again if a file changed, so an agent sees an edit on its next call.
@@ -26,6 +26,13 @@ from mcp.types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from heuristica import __version__, demos
+from heuristica.graph.checks.record import (
+    RECORD_FILE,
+    PageRun,
+    RecordError,
+    page_verification,
+    read_record,
+)
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -125,6 +132,74 @@ class ProblemList(BaseModel):
     errors: int
     warnings: int
     problems: list[ProblemEntry]
+
+
+class CheckOutcome(BaseModel):
+    name: str
+    claim: str = Field(description="the sentence on the page the check backs")
+    status: str = Field(description="holds, fails, error or skipped")
+    reason: str
+    expected: str
+    seen: str
+
+
+class VerificationRun(BaseModel):
+    environment: str = Field(description="interpreter and package versions it ran on")
+    verified_at: str
+    checks: list[CheckOutcome]
+
+
+class VerificationState(BaseModel):
+    id: str
+    state: str = Field(
+        description="verified, failing, stale (edited since), not_verified, or "
+        "nothing_to_verify (the page has no checks)"
+    )
+    text: str = Field(description="the badge the explorer shows")
+    run: VerificationRun | None = Field(description="the run the state is about")
+    other_runs: list[VerificationRun] = Field(
+        description="this version of the page verified on other environments"
+    )
+
+
+def _verification_run(page: Page, run: PageRun) -> VerificationRun:
+    claims = {check.name: check.claim for check in page.checks}
+    return VerificationRun(
+        environment=run.environment.label(),
+        verified_at=run.verified_at.isoformat(),
+        checks=[
+            CheckOutcome(
+                name=name,
+                claim=claims.get(name, ""),
+                status=check.status.value,
+                reason=check.reason,
+                expected=check.expected,
+                seen=check.seen,
+            )
+            for name, check in run.checks.items()
+        ],
+    )
+
+
+def page_verification_state(root: Path, page: Page) -> VerificationState:
+    """What ``verify --record`` last recorded about ``page``, judged against the page now."""
+    try:
+        record = read_record(root / RECORD_FILE)
+    except RecordError as error:
+        raise ToolError(str(error.problem)) from None
+    state = page_verification(page, record)
+    if state is None:
+        text = "Nothing to verify: the page has no checks"
+        return VerificationState(
+            id=page.id, state="nothing_to_verify", text=text, run=None, other_runs=[]
+        )
+    return VerificationState(
+        id=page.id,
+        state=state.state.value,
+        text=state.text,
+        run=_verification_run(page, state.run) if state.run else None,
+        other_runs=[_verification_run(page, run) for run in state.other_runs],
+    )
 
 
 def _ref(page: Page) -> PageRef:
@@ -284,6 +359,14 @@ def build_server(root: Path) -> MCPServer[Any]:
             warnings=len(result.warnings),
             problems=[ProblemEntry.model_validate(p.to_dict()) for p in result.problems],
         )
+
+    @server.tool(annotations=_READ_ONLY)
+    def verification(id: PageId) -> VerificationState:
+        """Whether the page's runnable checks hold, as last recorded by
+        ``heuristica verify --record`` (the folder's verification.json): the state,
+        each check's status with what it expected and saw, and on which versions."""
+        graph = live.current().graph
+        return page_verification_state(live.root, _known(graph, id))
 
     @server.resource(PAGE_URI, mime_type="text/markdown")
     def page_resource(type: str, slug: str) -> str:

@@ -4,6 +4,7 @@ and driven by the official SDK's own stdio client, one server per module."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from itertools import pairwise
@@ -23,7 +24,14 @@ PICKLING = "principle/pickling-across-process-boundaries"
 LONELY = "principle/lonely"
 HOSTILE = "heuristic/hostile"
 EDITED = "environment/edited"
-TOOLS = {"search", "get_page", "neighbours", "find_path", "list_problems"}
+CHECKED = "heuristic/checked"
+TOOLS = {"search", "get_page", "neighbours", "find_path", "list_problems", "verification"}
+CHECK = {
+    "name": "prints-ok",
+    "claim": "The program prints ok.",
+    "code": "print('ok')",
+    "expect": {"output": "ok"},
+}
 
 pytestmark = pytest.mark.anyio
 
@@ -52,6 +60,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
     )
     write(root, "environment/edited.yaml", page(EDITED, title="Before the edit"))
+    write(root, "heuristic/checked.yaml", page(CHECKED, ("requires_env", MACOS), checks=[CHECK]))
     write(root, "heuristic/broken.yaml", "type: heuristic\nid: [\n")
     return root
 
@@ -223,3 +232,55 @@ async def test_an_edited_page_is_seen_on_the_next_call(client: Client, kb: Path)
     assert found["hits"][0]["id"] == "environment/added"
     resources = {str(r.uri) for r in (await client.list_resources()).resources}
     assert "heuristica://page/environment/added" in resources
+
+
+def verify_and_record(kb: Path, page_id: str) -> None:
+    """What a team runs: ``verify --record`` writes the folder's verification.json
+    (it exits 1 here: the folder also holds a broken page)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "verify", str(kb), "--page", page_id, "--record"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert f"holds    {page_id}" in done.stdout, done.stdout + done.stderr
+    assert "recorded 1 pages" in done.stderr
+
+
+async def test_verification_reports_the_recorded_run_until_the_page_changes(
+    client: Client, kb: Path
+) -> None:
+    before = await structured(client, "verification", id=CHECKED)
+    assert (before["state"], before["run"]) == ("not_verified", None)
+    verify_and_record(kb, CHECKED)
+    state = await structured(client, "verification", id=CHECKED)
+    assert state["state"] == "verified" and state["text"].startswith("Verified on CPython")
+    (check,) = state["run"]["checks"]
+    assert check == check | {"name": "prints-ok", "claim": CHECK["claim"], "status": "holds"}
+    edited = page(CHECKED, ("requires_env", MACOS), title="Checked, then edited", checks=[CHECK])
+    write(kb, "heuristic/checked.yaml", edited)
+    stale = await structured(client, "verification", id=CHECKED)
+    assert stale["state"] == "stale" and stale["text"].startswith("Edited after its last")
+
+
+async def test_a_page_without_checks_has_nothing_to_verify(client: Client) -> None:
+    state = await structured(client, "verification", id=PICKLING)
+    assert (state["state"], state["run"]) == ("nothing_to_verify", None)
+
+
+async def test_an_unreadable_record_is_a_tool_error_naming_the_file(
+    client: Client, kb: Path
+) -> None:
+    record = kb / "verification.json"
+    kept = record.read_bytes() if record.exists() else None
+    record.write_text("{not json", encoding="utf-8")
+    try:
+        result = await call(client, "verification", id=CHECKED)
+        assert result.is_error
+        assert "verification.json:1:2: warning: the verification record is not valid JSON" in (
+            text(result)
+        )
+    finally:
+        record.unlink()
+        if kept is not None:
+            record.write_bytes(kept)
