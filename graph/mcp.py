@@ -81,9 +81,9 @@ class PageRef(BaseModel):
 
 
 class SearchHit(PageRef):
-    score: float = Field(description="0-100; higher is a better match")
-    matched: str = Field(description="what matched: title, domain or text")
-    overview: str = Field(description="the page's overview, on one line, shortened")
+    score: float = Field(description="higher is a better match; compare within one query")
+    matched_in: str = Field(description="where the query matched")
+    snippet: str = Field(description="text of the page around the match, on one line")
 
 
 class SearchResults(BaseModel):
@@ -247,8 +247,8 @@ def search_pages(
         SearchHit(
             **_ref(hit.page).model_dump(),
             score=round(hit.score, 1),
-            matched=hit.matched,
-            overview=one_line(hit.page.overview)[:_OVERVIEW_CHARS],
+            matched_in=hit.matched,
+            snippet=one_line(hit.page.overview)[:_OVERVIEW_CHARS],
         )
         for hit in hits
         if page_type in (None, hit.page.page_type)

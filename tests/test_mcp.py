@@ -113,7 +113,7 @@ async def test_search_finds_pages_best_first(client: Client) -> None:
     found = await structured(client, "search", query="spawn not fork", limit=3)
     assert found["hits"][0]["id"] == SPAWN
     assert len(found["hits"]) <= 3
-    assert found["hits"][0]["overview"].startswith("When a Python program")
+    assert found["hits"][0]["snippet"] and found["hits"][0]["matched_in"]
 
 
 async def test_search_by_type_returns_only_that_type(client: Client) -> None:

@@ -153,6 +153,21 @@ def test_search_runs_from_a_folder_outside_the_repository(venv: Path, team: Path
     assert SPAWN in done.stdout
 
 
+def test_verify_runs_a_pages_check_from_a_folder_outside_the_repository(
+    venv: Path, team: Path
+) -> None:
+    check = {"name": "prints-ok", "claim": "It prints ok.", "code": "print('ok')"}
+    checked = page(
+        "heuristic/checked",
+        ("requires_env", "environment/macos"),
+        checks=[check | {"expect": {"output": "ok"}}],
+    )
+    write(team / "knowledge", "heuristic/checked.yaml", checked)
+    done = run([heuristica(venv), "verify", "--page", "heuristic/checked"], cwd=team)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "holds    heuristic/checked  prints-ok" in done.stdout
+
+
 def test_pre_commit_hook_refuses_a_broken_page(venv: Path, team: Path) -> None:
     (hook,) = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
     assert (hook["id"], hook["language"], hook["pass_filenames"]) == (
