@@ -36,7 +36,7 @@ from heuristica.graph.checks.record import (
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.markdown import one_line
+from heuristica.graph.markdown import inert_markdown, one_line
 from heuristica.graph.model import Page
 from heuristica.graph.page_markdown import page_markdown
 from heuristica.graph.problems import closest
@@ -248,7 +248,7 @@ def search_pages(
             **_ref(hit.page).model_dump(),
             score=round(hit.score, 1),
             matched_in=hit.matched,
-            snippet=one_line(hit.page.overview)[:_OVERVIEW_CHARS],
+            snippet=one_line(inert_markdown(hit.page.overview))[:_OVERVIEW_CHARS],
         )
         for hit in hits
         if page_type in (None, hit.page.page_type)
@@ -269,7 +269,7 @@ class _KnowledgeServer(MCPServer[Any]):
                 uri=PAGE_URI.format(type=page.page_type.value, slug=page.id.split("/", 1)[1]),
                 name=page.id,
                 title=page.title,
-                description=one_line(page.overview)[:_OVERVIEW_CHARS],
+                description=one_line(inert_markdown(page.overview))[:_OVERVIEW_CHARS],
                 mime_type="text/markdown",
             )
             for page in sorted(graph.pages, key=lambda p: p.id)

@@ -139,6 +139,9 @@ async def test_get_page_text_is_inert(client: Client) -> None:
     assert "javascript:" not in whole
     assert "\\![pixel](https://tracker.example/p.png)" in whole
     assert "![pixel]" not in whole.replace("\\![pixel]", "")
+    found = await structured(client, "search", query="hostile")
+    snippet = next(hit["snippet"] for hit in found["hits"] if hit["id"] == HOSTILE)
+    assert "<img" not in snippet and "javascript:" not in snippet
 
 
 async def test_neighbours_follow_links_both_ways_within_depth(client: Client) -> None:
