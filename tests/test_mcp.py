@@ -6,15 +6,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client, MCPError, StdioServerParameters
-from mcp.types import CallToolResult, TextContent, TextResourceContents
+from mcp import MCPError, StdioServerParameters
+from mcp.types import TextResourceContents
 
+from tests.agent import Agent, connected, text
 from tests.kb import page, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,13 +33,6 @@ CHECK = {
     "code": "print('ok')",
     "expect": {"output": "ok"},
 }
-
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture(scope="module")
@@ -66,41 +60,29 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-async def client(kb: Path) -> AsyncIterator[Client]:
+def client(kb: Path) -> Iterator[Agent]:
     server = StdioServerParameters(
         command=sys.executable, args=["-m", "graph", "mcp", str(kb)], cwd=REPO
     )
-    async with Client(server, read_timeout_seconds=120) as connected:
-        yield connected
+    with connected(server) as agent:
+        yield agent
 
 
-async def call(client: Client, tool: str, **arguments: Any) -> CallToolResult:
-    result = await client.call_tool(tool, arguments)
-    assert isinstance(result, CallToolResult)
-    return result
-
-
-async def structured(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
-    result = await call(client, tool, **arguments)
+def structured(client: Agent, tool: str, **arguments: Any) -> dict[str, Any]:
+    result = client.call(tool, **arguments)
     assert not result.is_error, text(result)
     assert result.structured_content is not None
     return result.structured_content
 
 
-def text(result: CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, TextContent)
-    return block.text
-
-
-async def markdown(client: Client, page_id: str) -> str:
-    result = await call(client, "get_page", id=page_id)
+def markdown(client: Agent, page_id: str) -> str:
+    result = client.call("get_page", id=page_id)
     assert not result.is_error, text(result)
     return text(result)
 
 
-async def test_tools_are_listed_read_only_with_their_arguments(client: Client) -> None:
-    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+def test_tools_are_listed_read_only_with_their_arguments(client: Agent) -> None:
+    tools = {tool.name: tool for tool in client.list_tools().tools}
     assert set(tools) == TOOLS
     assert all(t.annotations and t.annotations.read_only_hint for t in tools.values())
     search = tools["search"].input_schema
@@ -109,21 +91,21 @@ async def test_tools_are_listed_read_only_with_their_arguments(client: Client) -
     assert set(tools["neighbours"].input_schema["properties"]) == {"id", "depth", "relation"}
 
 
-async def test_search_finds_pages_best_first(client: Client) -> None:
-    found = await structured(client, "search", query="spawn not fork", limit=3)
+def test_search_finds_pages_best_first(client: Agent) -> None:
+    found = structured(client, "search", query="spawn not fork", limit=3)
     assert found["hits"][0]["id"] == SPAWN
     assert len(found["hits"]) <= 3
     assert found["hits"][0]["snippet"] and found["hits"][0]["matched_in"]
 
 
-async def test_search_by_type_returns_only_that_type(client: Client) -> None:
-    found = await structured(client, "search", query="fork", type="environment", limit=50)
+def test_search_by_type_returns_only_that_type(client: Agent) -> None:
+    found = structured(client, "search", query="fork", type="environment", limit=50)
     assert found["hits"], "the shipped base has environment pages about fork"
     assert {hit["type"] for hit in found["hits"]} == {"environment"}
 
 
-async def test_get_page_is_whole_markdown_with_links_and_backlinks(client: Client) -> None:
-    whole = await markdown(client, SPAWN)
+def test_get_page_is_whole_markdown_with_links_and_backlinks(client: Agent) -> None:
+    whole = markdown(client, SPAWN)
     assert whole.startswith("# Polars: use spawn, not fork, for multiprocessing\n")
     for heading in ("## Overview", "## The Insight", "## Reasoning", "## Sources"):
         assert heading in whole
@@ -133,36 +115,36 @@ async def test_get_page_is_whole_markdown_with_links_and_backlinks(client: Clien
     assert "(`uses_heuristic` → this page)" in links[1]
 
 
-async def test_get_page_text_is_inert(client: Client) -> None:
-    whole = await markdown(client, HOSTILE)
+def test_get_page_text_is_inert(client: Agent) -> None:
+    whole = markdown(client, HOSTILE)
     assert "<script" not in whole and "<img" not in whole
     assert "javascript:" not in whole
     assert "\\![pixel](https://tracker.example/p.png)" in whole
     assert "![pixel]" not in whole.replace("\\![pixel]", "")
-    found = await structured(client, "search", query="hostile")
+    found = structured(client, "search", query="hostile")
     snippet = next(hit["snippet"] for hit in found["hits"] if hit["id"] == HOSTILE)
     assert "<img" not in snippet and "javascript:" not in snippet
 
 
-async def test_neighbours_follow_links_both_ways_within_depth(client: Client) -> None:
-    near = await structured(client, "neighbours", id=MACOS)
+def test_neighbours_follow_links_both_ways_within_depth(client: Agent) -> None:
+    near = structured(client, "neighbours", id=MACOS)
     distances = {p["id"]: p["distance"] for p in near["pages"]}
     assert distances[MACOS] == 0 and distances[SPAWN] == 1
     assert set(distances.values()) == {0, 1}
     assert {"source": SPAWN, "relation": "requires_env", "target": MACOS} in near["links"]
-    deeper = await structured(client, "neighbours", id=MACOS, depth=2)
+    deeper = structured(client, "neighbours", id=MACOS, depth=2)
     assert len(deeper["pages"]) > len(near["pages"])
 
 
-async def test_neighbours_by_relation_follow_only_that_relation(client: Client) -> None:
-    near = await structured(client, "neighbours", id=SPAWN, relation="requires_env")
+def test_neighbours_by_relation_follow_only_that_relation(client: Agent) -> None:
+    near = structured(client, "neighbours", id=SPAWN, relation="requires_env")
     types = {p["type"] for p in near["pages"] if p["id"] != SPAWN}
     assert types == {"environment"}
     assert {link["relation"] for link in near["links"]} == {"requires_env"}
 
 
-async def test_find_path_names_each_link_as_written(client: Client) -> None:
-    path = await structured(client, "find_path", source=MACOS, target=PICKLING)
+def test_find_path_names_each_link_as_written(client: Agent) -> None:
+    path = structured(client, "find_path", source=MACOS, target=PICKLING)
     ids = [p["id"] for p in path["pages"]]
     assert path["found"] and ids[0] == MACOS and ids[-1] == PICKLING
     assert len(path["links"]) == len(ids) - 1
@@ -170,26 +152,26 @@ async def test_find_path_names_each_link_as_written(client: Client) -> None:
         assert {link["source"], link["target"]} == {a, b}
 
 
-async def test_find_path_between_unconnected_pages_is_an_answer_not_an_error(
-    client: Client,
+def test_find_path_between_unconnected_pages_is_an_answer_not_an_error(
+    client: Agent,
 ) -> None:
-    path = await structured(client, "find_path", source=LONELY, target=SPAWN)
+    path = structured(client, "find_path", source=LONELY, target=SPAWN)
     assert (path["found"], path["pages"], path["links"]) == (False, [], [])
 
 
-async def test_list_problems_names_file_and_line(client: Client, kb: Path) -> None:
-    problems = await structured(client, "list_problems")
+def test_list_problems_names_file_and_line(client: Agent, kb: Path) -> None:
+    problems = structured(client, "list_problems")
     broken = [p for p in problems["problems"] if p["file"].endswith("broken.yaml")]
     assert broken and broken[0]["line"] == 3 and broken[0]["severity"] == "error"
     assert problems["errors"] >= 1 and problems["warnings"] >= 1
 
 
-async def test_unknown_id_is_a_tool_error_naming_the_closest_ids(client: Client) -> None:
-    result = await call(client, "get_page", id="heuristic/polars-use-spawn-not-frok")
+def test_unknown_id_is_a_tool_error_naming_the_closest_ids(client: Agent) -> None:
+    result = client.call("get_page", id="heuristic/polars-use-spawn-not-frok")
     assert result.is_error
     assert "'heuristic/polars-use-spawn-not-frok' is not a page" in text(result)
     assert f"the closest ids: {SPAWN}" in text(result)
-    result = await call(client, "find_path", source=SPAWN, target="principle/nope")
+    result = client.call("find_path", source=SPAWN, target="principle/nope")
     assert result.is_error and "target 'principle/nope' is not a page" in text(result)
 
 
@@ -204,36 +186,36 @@ async def test_unknown_id_is_a_tool_error_naming_the_closest_ids(client: Client)
         ("get_page", {"id": 7}, "id"),
     ],
 )
-async def test_malformed_argument_is_a_clear_tool_error(
-    client: Client, tool: str, arguments: dict[str, Any], says: str
+def test_malformed_argument_is_a_clear_tool_error(
+    client: Agent, tool: str, arguments: dict[str, Any], says: str
 ) -> None:
-    result = await call(client, tool, **arguments)
+    result = client.call(tool, **arguments)
     assert result.is_error
     assert says in text(result)
 
 
-async def test_pages_are_resources_with_the_same_markdown(client: Client) -> None:
-    resources = {str(r.uri): r for r in (await client.list_resources()).resources}
+def test_pages_are_resources_with_the_same_markdown(client: Agent) -> None:
+    resources = {str(r.uri): r for r in client.list_resources().resources}
     uri = f"heuristica://page/{SPAWN}"
     assert resources[uri].name == SPAWN and resources[uri].mime_type == "text/markdown"
-    contents = (await client.read_resource(uri)).contents[0]
+    contents = client.read_resource(uri).contents[0]
     assert isinstance(contents, TextResourceContents)
-    assert contents.text == await markdown(client, SPAWN)
+    assert contents.text == markdown(client, SPAWN)
 
 
-async def test_unknown_resource_names_the_closest_ids(client: Client) -> None:
+def test_unknown_resource_names_the_closest_ids(client: Agent) -> None:
     with pytest.raises(MCPError, match=f"the closest ids: {MACOS}"):
-        await client.read_resource("heuristica://page/environment/macoss")
+        client.read_resource("heuristica://page/environment/macoss")
 
 
-async def test_an_edited_page_is_seen_on_the_next_call(client: Client, kb: Path) -> None:
-    assert (await markdown(client, EDITED)).startswith("# Before the edit\n")
+def test_an_edited_page_is_seen_on_the_next_call(client: Agent, kb: Path) -> None:
+    assert markdown(client, EDITED).startswith("# Before the edit\n")
     write(kb, "environment/edited.yaml", page(EDITED, title="After the edit"))
-    assert (await markdown(client, EDITED)).startswith("# After the edit\n")
+    assert markdown(client, EDITED).startswith("# After the edit\n")
     write(kb, "environment/added.yaml", page("environment/added", title="Added while serving"))
-    found = await structured(client, "search", query="added while serving")
+    found = structured(client, "search", query="added while serving")
     assert found["hits"][0]["id"] == "environment/added"
-    resources = {str(r.uri) for r in (await client.list_resources()).resources}
+    resources = {str(r.uri) for r in client.list_resources().resources}
     assert "heuristica://page/environment/added" in resources
 
 
@@ -250,35 +232,33 @@ def verify_and_record(kb: Path, page_id: str) -> None:
     assert "recorded 1 pages" in done.stderr
 
 
-async def test_verification_reports_the_recorded_run_until_the_page_changes(
-    client: Client, kb: Path
+def test_verification_reports_the_recorded_run_until_the_page_changes(
+    client: Agent, kb: Path
 ) -> None:
-    before = await structured(client, "verification", id=CHECKED)
+    before = structured(client, "verification", id=CHECKED)
     assert (before["state"], before["run"]) == ("not_verified", None)
     verify_and_record(kb, CHECKED)
-    state = await structured(client, "verification", id=CHECKED)
+    state = structured(client, "verification", id=CHECKED)
     assert state["state"] == "verified" and state["text"].startswith("Verified on CPython")
     (check,) = state["run"]["checks"]
     assert check == check | {"name": "prints-ok", "claim": CHECK["claim"], "status": "holds"}
     edited = page(CHECKED, ("requires_env", MACOS), title="Checked, then edited", checks=[CHECK])
     write(kb, "heuristic/checked.yaml", edited)
-    stale = await structured(client, "verification", id=CHECKED)
+    stale = structured(client, "verification", id=CHECKED)
     assert stale["state"] == "stale" and stale["text"].startswith("Edited after its last")
 
 
-async def test_a_page_without_checks_has_nothing_to_verify(client: Client) -> None:
-    state = await structured(client, "verification", id=PICKLING)
+def test_a_page_without_checks_has_nothing_to_verify(client: Agent) -> None:
+    state = structured(client, "verification", id=LONELY)
     assert (state["state"], state["run"]) == ("nothing_to_verify", None)
 
 
-async def test_an_unreadable_record_is_a_tool_error_naming_the_file(
-    client: Client, kb: Path
-) -> None:
+def test_an_unreadable_record_is_a_tool_error_naming_the_file(client: Agent, kb: Path) -> None:
     record = kb / "verification.json"
     kept = record.read_bytes() if record.exists() else None
     record.write_text("{not json", encoding="utf-8")
     try:
-        result = await call(client, "verification", id=CHECKED)
+        result = client.call("verification", id=CHECKED)
         assert result.is_error
         assert "verification.json:1:2: warning: the verification record is not valid JSON" in (
             text(result)

@@ -1,0 +1,28 @@
+"""Fixtures shared by tests in several folders: the installed wheel (built once
+per session, used by tests/test_packaging.py and the browser test of
+``heuristica serve`` in tests/e2e)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.installed import build_wheel, install, team
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed."""
+    return install(wheel, tmp_path_factory.mktemp("venv") / "env")
+
+
+@pytest.fixture
+def team_folder(tmp_path: Path) -> Path:
+    """A team's repository outside this one: the shipped pages and one of its own."""
+    return team(tmp_path)
