@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -25,7 +26,6 @@ from heuristica.graph.skeleton import skeleton
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
-RECORD = "verification.json"
 
 
 class UsageError(Exception):
@@ -50,7 +50,7 @@ def _load(path: Path) -> LoadResult:
 
 
 def _check(args: argparse.Namespace) -> int:
-    result = _load(args.path)
+    result = with_verification_problems(_load(args.path))
     report = Report(result, Summary.of(result), strict=args.strict)
     sys.stdout.write(FORMATS[args.format](report))
     return report.exit_code
@@ -178,7 +178,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
     verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
-    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD}")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
     verify.set_defaults(run=_verify)

@@ -1,5 +1,6 @@
-"""A cheap way to tell that a knowledge folder changed: stat every page file,
-read none. The app and the MCP server load the folder again when it changes."""
+"""A cheap way to tell that a knowledge folder changed: stat every page file
+and the verification record, read none. The app and the MCP server load the
+folder again when it changes."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import hashlib
 import os
 from pathlib import Path
 
+from heuristica.graph.checks.record import RECORD_FILE
+
 __all__ = ["folder_fingerprint"]
 
 
 def folder_fingerprint(root: Path) -> str:
-    """Changes whenever a page file below ``root`` is added, removed, renamed or edited."""
+    """Changes whenever a page file below ``root``, or its verification record,
+    is added, removed, renamed or edited."""
     digest = hashlib.blake2b(digest_size=16)
     stack = [root]
     while stack:
@@ -23,7 +27,7 @@ def folder_fingerprint(root: Path) -> str:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")):
+            elif entry.name.endswith((".yaml", ".yml")) or entry.name == RECORD_FILE:
                 stat = entry.stat()
                 digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     return digest.hexdigest()

@@ -104,7 +104,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     tours: dict[str, Tour] = field(default_factory=dict)
     """Tour id -> tour, from the ``tours/`` folder."""
-    files: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Page id -> its file, as problems name it."""
+    sources: list[str] = field(default_factory=list)
     """Every page and tour file read, named as in Problems, sorted."""
 
     @property
@@ -584,7 +586,7 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
         relative = path[prefix:]
         is_tour = relative.split(os.sep, 1)[0] == TOURS_FOLDER
         (tour_jobs if is_tour else jobs).append((path, os.path.join(shown_root, relative)))
-    result.files = sorted(shown for _, shown in (*jobs, *tour_jobs))
+    result.sources = sorted(shown for _, shown in (*jobs, *tour_jobs))
     tours = _parse_tours(tour_jobs, result.problems)
     for item, problems in (_parse_file(*job) for job in jobs):
         result.problems.extend(problems)
@@ -615,5 +617,6 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     for page_id, item in parsed.items():
         if item.file not in bad:
             result.pages[page_id] = item.page
+            result.files[page_id] = item.file
     result.problems.sort()
     return result

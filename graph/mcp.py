@@ -32,6 +32,7 @@ from heuristica.graph.checks.record import (
     RecordError,
     page_verification,
     read_record,
+    with_verification_problems,
 )
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
@@ -69,7 +70,7 @@ class LiveKnowledge:
     def current(self) -> Loaded:
         fingerprint = folder_fingerprint(self.root)
         if self._loaded is None or self._loaded.fingerprint != fingerprint:
-            result = load_knowledge(self.root, demos=demos.available())
+            result = with_verification_problems(load_knowledge(self.root, demos=demos.available()))
             self._loaded = Loaded(result, KnowledgeGraph(result.pages), fingerprint)
         return self._loaded
 

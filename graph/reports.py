@@ -240,7 +240,7 @@ def _junit(report: Report) -> str:
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in report.result.problems:
         by_file[problem.file].append(problem)
-    files = sorted({*report.result.files, *by_file})
+    files = sorted({*report.result.sources, *by_file})
     cases = [_junit_case(file, by_file.get(file, []), report) for file in files]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
+from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -55,7 +56,7 @@ def _recent_fingerprint(root: Path) -> str:
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
 def _load(root: Path, fingerprint: str) -> KnowledgeBase:
-    result = load_knowledge(root, demos=demos.available())
+    result = with_verification_problems(load_knowledge(root, demos=demos.available()))
     return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
 
 
