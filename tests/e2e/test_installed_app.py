@@ -35,8 +35,9 @@ def test_installed_serve_shows_the_folder_given_from_another_folder(
     )
     try:
         _wait_healthy(url, server)
+        page.set_default_timeout(90_000)  # a fresh server's first page, on a busy machine
         page.goto(url)
-        expect(page.get_by_text(f"{TEAM_PAGES} pages")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(f"{TEAM_PAGES} pages")).to_be_visible(timeout=90_000)
         graph_frame(page)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
