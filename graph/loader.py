@@ -118,6 +118,8 @@ class LoadResult:
     """Tour id -> tour, from the ``tours/`` folder."""
     files: dict[str, str] = field(default_factory=dict)
     """Page id -> its file, as problems name it."""
+    sources: list[str] = field(default_factory=list)
+    """Every page and tour file read, named as in Problems, sorted."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -490,4 +492,7 @@ def load_knowledge(
         cache.retain(found.relative for found in scan.files)
         checked = check_across(files, demos)
         problems = sorted([*checked.problems, *scan.problems])
-        return LoadResult(Path(root), checked.pages, problems, checked.tours, checked.files)
+        sources = sorted(found.relative for found in scan.files)
+        return LoadResult(
+            Path(root), checked.pages, problems, checked.tours, checked.files, sources
+        )

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.files import scan_folder
+from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.parsecache import ParseCache, cache_path
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
@@ -40,19 +40,15 @@ def test_the_environment_variable_names_the_folder(monkeypatch: pytest.MonkeyPat
     assert knowledge_root() == DEFAULT_ROOT
 
 
-def fingerprint(root: Path) -> str:
-    return scan_folder(root).fingerprint
-
-
 def test_fingerprint_changes_on_add_edit_and_remove(kb: Path) -> None:
-    first = fingerprint(kb)
+    first = folder_fingerprint(kb)
     added = write(kb, "sub/p.yaml", page("principle/p", ("uses_heuristic", H)))
-    second = fingerprint(kb)
+    second = folder_fingerprint(kb)
     added.write_text(added.read_text() + "\n")
-    third = fingerprint(kb)
+    third = folder_fingerprint(kb)
     added.unlink()
     assert len({first, second, third}) == 3
-    assert fingerprint(kb) == first
+    assert folder_fingerprint(kb) == first
 
 
 def panel_title(app: AppTest) -> str:

@@ -23,17 +23,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from heuristica import demos
-from heuristica.graph.checks.record import RECORD_FILE, verification_problems
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
+from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.files import Scan, scan_folder
+from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.parsecache import ParseCache, cache_path
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 
-ENV_VAR = "HEURISTICA_KNOWLEDGE"
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "knowledge"
+ENV_VAR = KNOWLEDGE_ENV
+DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
 _RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
 _log = logging.getLogger(__name__)
@@ -104,21 +105,12 @@ def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
     result = load_knowledge(root, demos=demos.available(), cache=cache, scan=_scan)
     if cache.parsed:
         _save_in_background(cache, root)
-    result.problems = sorted([*result.problems, *verification_problems(result)])
+    result = with_verification_problems(result)
     return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
-
-
-def _record_version(root: Path) -> str:
-    """Changes when the verification record (beside the pages) changes."""
-    try:
-        status = os.stat(root / RECORD_FILE)
-    except OSError:
-        return "none"
-    return f"{status.st_mtime_ns}-{status.st_size}-{status.st_ino}"
 
 
 def current() -> KnowledgeBase:
     """The knowledge base as it is on disk now (at most a second old)."""
     root = knowledge_root()
     scan = _recent_scan(root)
-    return _load(root, f"{scan.fingerprint}-{_record_version(root)}", scan)
+    return _load(root, folder_fingerprint(root, scan), scan)

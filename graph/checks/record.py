@@ -44,6 +44,7 @@ __all__ = [
     "page_verification",
     "read_record",
     "verification_problems",
+    "with_verification_problems",
     "write_record",
 ]
 
@@ -265,6 +266,13 @@ def page_verification(page: Page, record: Record) -> PageVerification | None:
 
 def _date(run: PageRun) -> str:
     return run.verified_at.date().isoformat()
+
+
+def with_verification_problems(result: LoadResult) -> LoadResult:
+    """``result`` with the warnings of ``verification_problems`` among its problems,
+    sorted: what ``check``, the app and the MCP server all report."""
+    result.problems = sorted([*result.problems, *verification_problems(result)])
+    return result
 
 
 def verification_problems(result: LoadResult) -> list[Problem]:
