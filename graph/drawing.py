@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.markdown import visible_bidi
 from heuristica.graph.relations import RELATIONS, PageType
 from heuristica.graph.view import Edge, View
 
@@ -203,14 +204,15 @@ def draw(
     nodes = []
     for page_id in sorted(view.nodes):
         page = kg.page(page_id)
+        title = visible_bidi(page.title)
         nodes.append(
             DrawnNode(
                 id=page_id,
-                label=wrap_label(page.title),
-                title=page.title,
+                label=wrap_label(title),
+                title=title,
                 page_type=page.page_type,
                 domains=tuple(page.domains),
-                summary=plain_summary(page.overview, summary_chars),
+                summary=plain_summary(visible_bidi(page.overview), summary_chars),
                 position=placed.get(page_id),
                 expanded=page_id in opened,
             )

@@ -22,6 +22,8 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import RELATIONS
 from heuristica.graph.view import Edge, build_view, path_edges, view_of
+from tests.kb import page as page_data
+from tests.kb import write
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 FOCUS = "heuristic/polars-use-spawn-not-fork"
@@ -65,6 +67,19 @@ def test_hostile_titles_stay_whole_in_the_node_as_plain_strings(drawing: Drawing
     node = next(n for n in drawing.nodes if n.id == MALICIOUS)
     assert node.title.startswith("<img src=x onerror=")
     assert node.label.replace("\n", " ").startswith("<img src=x")
+
+
+def test_bidirectional_controls_show_as_code_points_in_label_title_and_card(tmp_path: Path):
+    write(
+        tmp_path,
+        "p.yaml",
+        page_data("principle/reversed", title="Reversed\u202etxt.exe", overview="a\u2067b"),
+    )
+    kg = KnowledgeGraph(load_knowledge(tmp_path).pages)
+    (node,) = draw(build_view(kg, "principle/reversed"), kg).nodes
+    assert node.title == "Reversed⟨U+202E⟩txt.exe"
+    assert "\u202e" not in node.label and "⟨U+202E⟩" in node.label.replace("\n", "")
+    assert node.summary == "a⟨U+2067⟩b"
 
 
 def test_the_drawing_is_frozen(drawing: Drawing):
