@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,8 +54,11 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_app(knowledge: Path, script: Path = REPO / "app.py") -> Iterator[str]:
-    """``streamlit run script`` over ``knowledge`` on a free port; yields its URL."""
+def running_app(
+    knowledge: Path, script: Path = REPO / "app.py", env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """``streamlit run script`` over ``knowledge`` on a free port; yields its URL.
+    ``env`` adds to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -74,7 +77,7 @@ def running_app(knowledge: Path, script: Path = REPO / "app.py") -> Iterator[str
             "false",
         ],
         cwd=REPO,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)},
+        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -125,11 +125,12 @@ class StreamlitClient:
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            self._page_script_hash = message.new_session.page_script_hash
             if not message.metadata.run.fragment_ids:
                 self.texts = []
         elif kind == "delta":
             self._remember(message)
+        elif kind == "navigation":
+            self._page_script_hash = message.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
         elif kind == "script_finished":
