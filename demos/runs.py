@@ -15,10 +15,10 @@ from typing import Any
 
 from heuristica.demos.processes import kill_session
 from heuristica.demos.runner import RunOutcome, run_module
-from heuristica.demos.slots import RunSlots, Ticket
+from heuristica.demos.slots import RunLimit, Ticket, run_limit_from_environment
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "Batch", "RunBoard", "RunView", "limit_from_environment"]
+__all__ = ["BOARD", "Batch", "RunBoard", "RunView"]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
@@ -63,7 +63,7 @@ class Batch:
 class RunBoard:
     """Starts, tracks and cancels batches; shared by every session of the server."""
 
-    def __init__(self, slots: RunSlots) -> None:
+    def __init__(self, slots: RunLimit) -> None:
         self.slots = slots
         self._batches: dict[str, Batch] = {}
         self._lock = threading.Lock()
@@ -168,18 +168,5 @@ class RunBoard:
                     del self._batches[batch_id]
 
 
-def limit_from_environment(name: str, default: int) -> int:
-    """A positive whole number from the environment variable ``name``, or ``default``."""
-    raw = os.environ.get(name, str(default))
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ValueError(f"environment variable {name} must be a whole number >= 1, got {raw!r}")
-    return int(raw)
-
-
-BOARD = RunBoard(
-    RunSlots(
-        limit=limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2),
-        max_waiting=limit_from_environment("HEURISTICA_DEMO_MAX_WAITING", 30),
-    )
-)
+BOARD = RunBoard(run_limit_from_environment())
 atexit.register(BOARD.kill_all)
