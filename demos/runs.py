@@ -22,6 +22,8 @@ __all__ = ["BOARD", "Batch", "RunBoard", "RunView"]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
+PROGRESS_EVENTS = frozenset({"workers_started", "workers_starting", "worker_ready", "task_done"})
+"""What counts as progress: the time limit is on a stall between two of these."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class RunView:
     queue_position: int = 0
     events: tuple[dict[str, Any], ...] = ()
     outcome: RunOutcome | None = None
+    started_at: float | None = None
+    """``time.monotonic()`` when the run's process started."""
+    progress_at: float | None = None
+    """``time.monotonic()`` of its latest progress (PROGRESS_EVENTS)."""
+
+    def stall(self, now: float) -> tuple[float, float] | None:
+        """While running: (seconds since it started, seconds since its latest progress)."""
+        if self.state != "running" or self.started_at is None:
+            return None
+        return now - self.started_at, now - (self.progress_at or self.started_at)
 
 
 @dataclass
@@ -135,12 +147,17 @@ class RunBoard:
 
     def _run_one(self, batch: Batch, index: int) -> None:
         settings = batch.runs[index].settings
-        self._update(batch, index, state="running", queue_position=0)
+        self._update(batch, index, state="running", queue_position=0, started_at=time.monotonic())
 
         def record(event: dict[str, Any]) -> None:
             with batch.lock:
                 run = batch.runs[index]
-                batch.runs[index] = replace(run, events=(*run.events, event))
+                progress = time.monotonic() if event["event"] in PROGRESS_EVENTS else None
+                batch.runs[index] = replace(
+                    run,
+                    events=(*run.events, event),
+                    progress_at=progress or run.progress_at,
+                )
 
         def remember_pid(pid: int) -> None:
             batch.pid = pid
@@ -152,6 +169,7 @@ class RunBoard:
             on_event=record,
             cancelled=batch.cancel_requested.is_set,
             on_started=remember_pid,
+            progress_events=PROGRESS_EVENTS,
         )
         batch.pid = None
         self._update(batch, index, state="finished", outcome=outcome)

@@ -65,7 +65,7 @@ def test_cancel_on_a_hung_fork_run_shows_it_was_cancelled() -> None:
     app.button(key="demo_cancel").click().run()
     shown = rerun_until_verdict(app)
 
-    assert shown.startswith("cancelled after ")
+    assert shown.startswith("cancelled by you after ")
     assert "1 process was killed" in shown
     assert BOARD.slots.counts() == (0, 0)
 

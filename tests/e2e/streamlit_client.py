@@ -82,10 +82,16 @@ class StreamlitClient:
         widget = self.widgets[label]
         await self.run(widget_states=[WidgetState(id=widget.id, trigger_value=True)])
 
-    async def wait_for_run(self, timeout: float) -> None:
-        """Until the next run (full or fragment) has finished."""
-        self._finished.clear()
-        await asyncio.wait_for(self._finished.wait(), timeout)
+    async def wait_for_runs(self, count: int, timeout: float) -> None:
+        """Until ``count`` runs (full or fragment) have finished since connecting."""
+        deadline = time.monotonic() + timeout
+        while self.runs_finished < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.runs_finished} of {count} runs within {timeout} s")
+            self._finished.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._finished.wait(), min(remaining, 0.5))
 
     async def wait_for_text(self, pattern: str, timeout: float) -> str:
         """The first drawn text matching ``pattern``, waiting up to ``timeout`` s for it."""
