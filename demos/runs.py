@@ -15,10 +15,10 @@ from typing import Any
 
 from heuristica.demos.processes import kill_session
 from heuristica.demos.runner import RunOutcome, run_module
-from heuristica.demos.slots import RunLimit, Ticket, run_limit_from_environment
+from heuristica.demos.slots import RunLimit, RunSlots, Ticket, run_limit_from_environment
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "Batch", "RunBoard", "RunView"]
+__all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
@@ -186,5 +186,14 @@ class RunBoard:
                     del self._batches[batch_id]
 
 
-BOARD = RunBoard(run_limit_from_environment())
+def _board_from_environment() -> tuple[RunBoard, str | None]:
+    """The board, and what is wrong with the environment's settings if it cannot
+    be the configured one (then the page turns the demo off and says why)."""
+    try:
+        return RunBoard(run_limit_from_environment()), None
+    except ValueError as problem:
+        return RunBoard(RunSlots(limit=1, max_waiting=0)), str(problem)
+
+
+BOARD, BOARD_PROBLEM = _board_from_environment()
 atexit.register(BOARD.kill_all)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from heuristica.demos import REGISTRY, available
 from heuristica.demos.runner import RunOutcome
-from heuristica.demos.runs import BOARD, RunView
+from heuristica.demos.runs import BOARD, BOARD_PROBLEM, RunView
 from heuristica.demos.slots import RunnerBusy
 from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
@@ -286,6 +286,10 @@ try:
 except SettingsError as problem:
     field = LABELS.get(problem.setting, problem.setting)
     st.error(f"**{field}:** {problem}. Run is off until this is fixed.")
+    settings = None
+
+if BOARD_PROBLEM:
+    st.error(f"The live demo is off on this server: {BOARD_PROBLEM}.")
     settings = None
 
 batch_id: str | None = st.session_state.get(BATCH_KEY)

@@ -3,12 +3,15 @@ the explorer's test knowledge base and its tour ``first-steps``."""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from heuristica.tours.sessions import ended_message, not_live_message
+from heuristica.ui.tour_live import live_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
@@ -176,3 +179,44 @@ def test_a_follower_whose_session_ended_is_told_so_plainly(monkeypatch):
     follower.run()
     assert [e.value for e in follower.error] == [ended_message(code)]
     assert any(b.label == "Present" for b in follower.button)
+
+
+@pytest.fixture
+def fresh_live_sessions() -> Iterator[None]:
+    """This server's store and room are made again from the environment, and after."""
+    live_sessions.clear()
+    yield
+    live_sessions.clear()
+
+
+def test_a_redis_that_does_not_answer_at_start_is_named_and_the_tour_still_reads(
+    monkeypatch, fresh_live_sessions
+):
+    url = f"redis://127.0.0.1:{unused_port()}/0"
+    monkeypatch.setenv("HEURISTICA_REDIS_URL", url)
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    next(b for b in at.button if b.label == "Present").click().run()
+    (error,) = at.error
+    assert error.value.startswith(f"Cannot start a live session: Redis at {url} does not answer")
+    assert error.value.endswith("Reading the tour works meanwhile.")
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert step_heading(at) == "2. Process start methods"
+    assert not at.exception
+
+
+def test_a_malformed_redis_url_turns_live_sessions_off_saying_why(monkeypatch, fresh_live_sessions):
+    monkeypatch.setenv("HEURISTICA_REDIS_URL", "htp://:secret@cache:6379")
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    (warning,) = at.warning
+    assert warning.value.startswith(
+        "Live sessions are off: HEURISTICA_REDIS_URL='htp://:***@cache:6379' is not a Redis URL"
+    )
+    assert "secret" not in warning.value
+    assert next(b for b in at.button if b.label == "Present").disabled
+    assert step_heading(at) == "1. Polars\\: use spawn, not fork"
+
+
+def unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

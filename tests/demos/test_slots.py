@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from heuristica import child_env
+from heuristica.demos import runs
 from heuristica.demos.slots import (
     RedisRunSlots,
     RunLimit,
@@ -154,3 +155,21 @@ def _after(seconds: float) -> Callable[[], bool]:
     """A ``cancelled`` that gives up after ``seconds`` (a deadline, not a speed claim)."""
     deadline = time.monotonic() + seconds
     return lambda: time.monotonic() > deadline
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("HEURISTICA_DEMO_MAX_RUNS", "lots", "HEURISTICA_DEMO_MAX_RUNS must be a whole number"),
+        ("HEURISTICA_REDIS_URL", "htp://:pw@cache", "HEURISTICA_REDIS_URL='htp://:***@cache'"),
+    ],
+)
+def test_a_bad_setting_turns_the_demo_off_with_a_message_naming_it(
+    monkeypatch, name: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    _, problem = runs._board_from_environment()
+
+    assert problem is not None and says in problem
+    assert "pw" not in problem
