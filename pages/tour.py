@@ -17,7 +17,7 @@ from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
 from heuristica.tours.path import for_projector, tour_network
-from heuristica.tours.room import GONE
+from heuristica.tours.room import GONE, MISSING
 from heuristica.tours.sessions import Following, Session
 from heuristica.ui import tour_live
 from heuristica.ui.downloads import knowledge_base_downloads
@@ -86,8 +86,9 @@ if tour_live.FOLLOW_PARAM in st.query_params:
 following: Following | None = st.session_state.tour_following
 drawn_version = GONE
 if following is not None and store is not None:
-    followed = tour_live.followed_session(store, following)
+    followed = tour_live.followed_session(live, following)
     following = st.session_state.tour_following
+    drawn_version = MISSING
     if followed is not None:
         drawn_version = followed.version
         if following is not None and following.attached and followed.tour_id in tours:

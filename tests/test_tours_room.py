@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from heuristica.tours.room import GONE, HEARTBEAT_SECONDS, REWAKE_SECONDS, Room
+from heuristica.tours.room import (
+    GONE,
+    HEARTBEAT_SECONDS,
+    MISSING_GRACE_SECONDS,
+    REWAKE_SECONDS,
+    Room,
+)
 from heuristica.tours.sessions import (
     PRESENTER_TIMEOUT_S,
     MemorySessionStore,
+    Session,
     SessionGone,
+    SessionStore,
 )
 
 
@@ -168,3 +176,37 @@ def test_a_session_the_store_lost_is_restored_and_its_followers_woken(
     assert restored.version > session.version
     room.tick()
     assert browsers.woken == [("f1", "x")]
+
+
+def test_a_missing_session_gets_a_grace_period_before_its_followers_are_told(
+    room: Room, browsers: Browsers, clock: FakeClock
+):
+    lost = LosingStore(room.store)
+    room.store = lost
+    session = lost.start("tour")
+    room.follow("f1", session.code, attached=True, drawn_version=session.version, fragment="p")
+    lost.lose(session.code)
+    room.tick()
+    assert browsers.woken == [] and not room.has_ended(session.code)
+    clock.advance(MISSING_GRACE_SECONDS)
+    room.tick()
+    assert browsers.woken == [("f1", "p")] and room.has_ended(session.code)
+
+
+class LosingStore:
+    """A store that can lose a session without it having ended (a Redis restart)."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+        self._lost: set[str] = set()
+
+    def lose(self, code: str) -> None:
+        self._lost.add(code)
+
+    def look_up(self, code: str) -> Session:
+        if code in self._lost:
+            raise SessionGone(code, "gone", ended=False)
+        return self._store.look_up(code)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)

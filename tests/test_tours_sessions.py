@@ -322,3 +322,15 @@ def _wait_for(condition: Callable[[], bool], deadline_s: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def test_the_store_knows_an_ended_session_from_one_it_lost(redis_server: RedisServer):
+    store = RedisSessionStore(shared_store(redis_server.url))
+    ended, lost = store.start("tour").code, store.start("tour").code
+    store.end(ended)
+    store._redis.delete(f"heuristica:tour:session:{lost}")  # what a restart without data leaves
+    for code, was_ended in ((ended, True), (lost, False)):
+        with pytest.raises(SessionGone) as raised:
+            store.look_up(code)
+        assert raised.value.ended is was_ended
+        assert raised.value.message == not_live_message(code), "the same words to a joiner"

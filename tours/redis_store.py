@@ -9,6 +9,8 @@ Keys (prefix ``heuristica:``):
   Redis's own clock. ``moved`` (epoch seconds) decides the idle limit.
 - ``tour:code:<CODE>`` — the code was handed out; ``SET NX`` with a 24 h TTL
   claims it, so two servers never hand out the same code.
+- ``tour:ended:<CODE>`` — the session was stopped or went idle (1 h TTL), so
+  a missing hash can be told apart from one Redis lost in a restart.
 - channel ``tour:moved`` — the code of a session that moved or ended. Only a
   nudge: Pub/Sub drops messages for a disconnected subscriber, so whoever
   listens also re-reads the hash on a timer and after reconnecting.
@@ -42,14 +44,17 @@ from heuristica.tours.sessions import (
 __all__ = ["RedisSessionStore"]
 
 RECONNECT_WAIT_S = 1.0
+ENDED_MEMORY_S = 3600
+"""How long an ended session is known as ended rather than missing."""
 
-# KEYS[1] session hash, KEYS[2] channel. ARGV: code, now, idle limit (s).
-# Returns the hash as a flat list, or false when the session is gone.
+# KEYS[1] session hash, KEYS[2] channel, KEYS[3] ended marker. ARGV: code,
+# now, idle limit (s). Returns the hash as a flat list, or false when it is gone.
 _LIVE = """
 local moved = redis.call('HGET', KEYS[1], 'moved')
 if not moved then return false end
 if tonumber(ARGV[2]) - tonumber(moved) > tonumber(ARGV[3]) then
   redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[3], '1', 'EX', 3600)
   redis.call('PUBLISH', KEYS[2], ARGV[1])
   return false
 end
@@ -72,13 +77,15 @@ redis.call('PUBLISH', KEYS[2], ARGV[1])
 return redis.call('HGETALL', KEYS[1])
 """
 )
-# KEYS[3] the code's claim. ARGV[5..7]: tour id, step, version; ARGV[8] claim TTL (s).
+# KEYS[3] the code's claim, KEYS[4] its ended marker.
+# ARGV[5..7]: tour id, step, version; ARGV[8] claim TTL (s).
 _RESTORE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'tour_id', ARGV[5], 'step', ARGV[6], 'version', ARGV[7],
            'moved', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[3], '1', 'EX', ARGV[8])
+redis.call('DEL', KEYS[4])
 redis.call('PUBLISH', KEYS[2], ARGV[1])
 return redis.call('HGETALL', KEYS[1])
 """
@@ -126,7 +133,7 @@ class RedisSessionStore:
         with self._shared.answering():
             fields = {str(k): str(v) for k, v in self._redis.hgetall(self._key(code)).items()}
             if fields and self._clock() - float(fields["moved"]) > self._idle_timeout:
-                self._redis.delete(self._key(code))
+                self.end(code)
                 fields = {}
         return self._session(code, fields)
 
@@ -138,7 +145,8 @@ class RedisSessionStore:
         return self._run(self._heartbeat, normalise_code(code))
 
     def restore(self, session: Session) -> Session:
-        keys = [self._key(session.code), self._channel, self._claim_key(session.code)]
+        code = session.code
+        keys = [self._key(code), self._channel, self._claim_key(code), self._ended_key(code)]
         args = [
             *self._common_args(session.code),
             session.tour_id,
@@ -154,6 +162,7 @@ class RedisSessionStore:
         code = normalise_code(code)
         with self._shared.answering(), self._redis.pipeline() as pipe:
             pipe.delete(self._key(code))
+            pipe.set(self._ended_key(code), "1", ex=ENDED_MEMORY_S)
             pipe.publish(self._channel, code)
             pipe.execute()
 
@@ -180,10 +189,9 @@ class RedisSessionStore:
                 stop.wait(RECONNECT_WAIT_S)
 
     def _run(self, script: Any, code: str, *extra: str | int) -> Session:
+        keys = [self._key(code), self._channel, self._ended_key(code)]
         with self._shared.answering():
-            fields = script(
-                keys=[self._key(code), self._channel], args=[*self._common_args(code), *extra]
-            )
+            fields = script(keys=keys, args=[*self._common_args(code), *extra])
         return self._session(code, _as_dict(fields))
 
     def _common_args(self, code: str) -> list[str | int | float]:
@@ -191,8 +199,13 @@ class RedisSessionStore:
 
     def _session(self, code: str, fields: dict[str, str]) -> Session:
         if not fields:
-            raise gone(code)
+            with self._shared.answering():
+                ended = bool(self._redis.exists(self._ended_key(code)))
+            raise gone(code, ended=ended)
         return Session(code, fields["tour_id"], int(fields["step"]), int(fields["version"]))
+
+    def _ended_key(self, code: str) -> str:
+        return f"{self._shared.prefix}tour:ended:{code}"
 
     def _key(self, code: str) -> str:
         return f"{self._shared.prefix}tour:session:{code}"

@@ -38,7 +38,7 @@ from heuristica.tours.sessions import (
     SessionStore,
 )
 
-__all__ = ["HEARTBEAT_SECONDS", "RECHECK_SECONDS", "Room"]
+__all__ = ["GONE", "HEARTBEAT_SECONDS", "MISSING", "RECHECK_SECONDS", "Room"]
 
 RECHECK_SECONDS = 1.0
 """How often every followed session is re-read even without a nudge."""
@@ -46,8 +46,14 @@ HEARTBEAT_SECONDS = 3.0
 """How often a connected presenter's session is renewed (well inside its timeout)."""
 REWAKE_SECONDS = 3.0
 """A browser woken for a version it has not drawn after this long is woken again."""
+MISSING_GRACE_SECONDS = 3 * HEARTBEAT_SECONDS
+"""A session that is missing without having ended (Redis restarted without its
+data) is given this long for its presenter's server to restore it before its
+followers are told it ended."""
 GONE = -1
-"""The version a follower should draw once its session has ended."""
+"""The version a follower has drawn once its session has ended."""
+MISSING = -2
+"""The version a follower has drawn while its session is missing but may come back."""
 
 Wake = Callable[[str, str], bool]
 """``wake(browser, fragment)``: run that fragment of that browser's page; False if it is gone."""
@@ -86,6 +92,8 @@ class Room:
     _followers: dict[str, _Follower] = field(default_factory=dict)
     _presenters: dict[str, _Presenter] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _missing_since: dict[str, float] = field(default_factory=dict)
+    _ended: set[str] = field(default_factory=set)
     _nudged: set[str | None] = field(default_factory=set)
     _nudge: threading.Event = field(default_factory=threading.Event)
 
@@ -112,6 +120,11 @@ class Room:
     def stop_presenting(self, browser: str) -> None:
         with self._lock:
             self._presenters.pop(browser, None)
+
+    def has_ended(self, code: str) -> bool:
+        """Whether this room has told ``code``'s followers that it ended."""
+        with self._lock:
+            return code in self._ended
 
     def nudged(self, code: str | None) -> None:
         """The store says ``code`` moved or ended (None: anything may have changed)."""
@@ -142,14 +155,18 @@ class Room:
             self._wake_followers_of(code)
 
     def _wake_followers_of(self, code: str) -> None:
+        now = self.clock()
         try:
             target = self.store.look_up(code).version
-        except SessionGone:
-            target = GONE
+        except SessionGone as gone:
+            target = self._ended_or_missing(code, gone, now)
         except StoreUnavailable:
             return  # nothing new to show; the next round asks again
-        now = self.clock()
+        if target == MISSING:
+            return
         with self._lock:
+            if target != GONE:
+                self._missing_since.pop(code, None)
             behind = [
                 (browser, follower)
                 for browser, follower in self._followers.items()
@@ -160,6 +177,14 @@ class Room:
         for browser, follower in behind:
             if not self.wake(browser, follower.fragment):
                 self.unfollow(browser)
+
+    def _ended_or_missing(self, code: str, gone: SessionGone, now: float) -> int:
+        with self._lock:
+            since = self._missing_since.setdefault(code, now)
+            if gone.ended or now - since >= MISSING_GRACE_SECONDS:
+                self._ended.add(code)
+                return GONE
+        return MISSING
 
     def _renew_presenters(self) -> None:
         now = self.clock()

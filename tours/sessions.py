@@ -81,12 +81,18 @@ class Session:
 
 
 class SessionGone(LookupError):
-    """No live session has this code; ``message`` says why, for the reader."""
+    """No live session has this code; ``message`` says why, for the reader.
 
-    def __init__(self, code: str, message: str) -> None:
+    ``ended``: the store knows it ended (stopped, or timed out). False when it
+    is simply not there, which is also what a shared store that lost its data
+    looks like until the presenter's server restores the session.
+    """
+
+    def __init__(self, code: str, message: str, *, ended: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.ended = ended
 
 
 class SessionStore(Protocol):
@@ -169,9 +175,10 @@ def ended_message(code: str) -> str:
     return f"The session {_shown(code)} has ended: the presenter left or stopped presenting."
 
 
-def gone(code: str) -> SessionGone:
-    """The SessionGone for ``code``: what is wrong with it, or that it is not live."""
-    return SessionGone(code, code_problem(code) or not_live_message(code))
+def gone(code: str, *, ended: bool = False) -> SessionGone:
+    """The SessionGone for ``code``: what is wrong with it, or that it is not live
+    (the same words whether or not it ``ended``: see the module docstring)."""
+    return SessionGone(code, code_problem(code) or not_live_message(code), ended=ended)
 
 
 @dataclass
@@ -199,7 +206,7 @@ class MemorySessionStore:
         self._lock = threading.Lock()
         self._live: dict[str, _Live] = {}
         self._issued: dict[str, float] = {}
-        """Code -> when it was handed out."""
+        """Code -> when it was handed out (an ended session's code stays here)."""
         self._listeners: list[Callable[[str | None], None]] = []
 
     def start(self, tour_id: str, step: int = 0) -> Session:
@@ -280,7 +287,8 @@ class MemorySessionStore:
             del self._live[code]
             entry = None
         if entry is None:
-            raise gone(code)
+            # nothing in this process is ever lost: a code handed out and gone has ended
+            raise gone(code, ended=code in self._issued)
         return entry
 
     def _expired(self, entry: _Live, now: float) -> bool:

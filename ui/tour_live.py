@@ -236,16 +236,29 @@ def join(store: SessionStore, typed: str) -> Session | None:
     return session
 
 
-def followed_session(store: SessionStore, following: Following) -> Session | None:
-    """The followed session now; None once it has ended (the reader is told)."""
+def followed_session(live: Live, following: Following) -> Session | None:
+    """The followed session now; None once it has ended (the reader is told)
+    or while it cannot be seen (the reader is told it may come back)."""
+    assert live.store is not None and live.room is not None
+    missing = (
+        f"The session `{following.code}` cannot be found just now; it comes back here "
+        "if its presenter is still there."
+    )
     try:
-        return store.look_up(following.code)
-    except SessionGone:
-        st.session_state.tour_following = None
-        session_message(ended_message(following.code))
+        session = live.store.look_up(following.code)
+    except SessionGone as gone:
+        if gone.ended or live.room.has_ended(following.code):
+            st.session_state.tour_following = None
+            session_message(ended_message(following.code))
+        else:
+            session_message(missing)
+        return None
     except StoreUnavailable as error:
         unavailable("The live session cannot be reached", error)
-    return None
+        return None
+    if st.session_state.tour_session_message == missing:
+        session_message(None)
+    return session
 
 
 def follow_point(live: Live, following: Following, drawn_version: int) -> None:
