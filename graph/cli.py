@@ -1,4 +1,4 @@
-"""``python -m graph``: check, export and start pages from the command line.
+"""``python -m graph``: check, export, start and verify pages from the command line.
 
 Exit codes: 0 sound (warnings allowed), 1 the knowledge base has errors,
 2 bad usage (for example a path that does not exist).
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from heuristica.graph.checks.record import RECORD_FILE, verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -56,6 +57,7 @@ def _summary(result: LoadResult) -> dict[str, object]:
 
 def _check(args: argparse.Namespace) -> int:
     result = _load(args.path)
+    result.problems = sorted([*result.problems, *verification_problems(result)])
     summary = _summary(result)
     if args.format == "json":
         out = {"problems": [p.to_dict() for p in result.problems], "summary": summary}
@@ -102,6 +104,12 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from heuristica.graph.checks.command import run_verify  # only verify needs the runner
+
+    return run_verify(_load(args.path), args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m graph", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +130,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
     new.set_defaults(run=_new)
+
+    verify = commands.add_parser(
+        "verify", help="run the checks on pages: which claims hold on this interpreter"
+    )
+    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
+    verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
+    verify.set_defaults(run=_verify)
     return parser
 
 
