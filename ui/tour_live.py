@@ -119,23 +119,29 @@ def _connected(browser: str) -> bool:
     return Runtime.exists() and Runtime.instance().is_active_session(browser)
 
 
-def _wake(browser: str, fragment: str) -> bool:
-    """Run ``fragment`` of ``browser``'s page, as a script change reruns a page."""
+def _wake(browser: str, point: str) -> bool:
+    """Run the live point of ``browser``'s page (``point``: "<page hash> <fragment id>",
+    as registered), the way Streamlit reruns a page whose script changed."""
     if not Runtime.exists():
         return False
     app_session = Runtime.instance().get_app_session(browser)
     if app_session is None:
         return False
+    page, fragment = point.split(" ", 1)
     request = ClientState()
-    request.CopyFrom(app_session._client_state)  # the state its last run left
+    request.CopyFrom(app_session._client_state)  # the URL and context its last run left
+    # A run stopped before st.navigation chose the page leaves the app's own
+    # hash here, which would take the page to the default one.
+    request.page_script_hash = page
     request.fragment_id = fragment
     app_session.request_rerun(request)
     return True
 
 
 def live_point(register: Callable[[str, str], None]) -> None:
-    """End of a presenter's or follower's page: ``register(browser, fragment)``
-    with the room; woken by the room, redraw the whole page."""
+    """End of a presenter's or follower's page: ``register(browser, point)`` with
+    the room (``point`` is what ``_wake`` needs to reach this page's fragment);
+    woken by the room, redraw the whole page."""
     _point(register)
 
 
@@ -146,7 +152,7 @@ def _point(register: Callable[[str, str], None]) -> None:
         return
     if ctx.fragment_ids_this_run:
         st.rerun(scope="app")
-    register(ctx.session_id, ThreadState.get().fragment_id or "")
+    register(ctx.session_id, f"{ctx.page_script_hash} {ThreadState.get().fragment_id or ''}")
 
 
 def session_message(message: str | None) -> None:
