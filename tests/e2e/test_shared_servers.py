@@ -21,6 +21,7 @@ from tests.e2e.test_tour_live import (
     expect_step,
     new_page,
     open_tour,
+    wait_until_idle,
 )
 from tests.redis_server import RedisServer
 
@@ -133,19 +134,20 @@ def _demo_runs() -> int:
     return count
 
 
-def start_hanging_run(page: Page, url: str) -> None:
-    """A fork run after Polars, one worker, that hangs until its 30 s stall limit."""
+def prepare_hanging_run(page: Page, url: str) -> None:
+    """The form for a fork run after Polars, one worker, that hangs until its 60 s
+    stall limit (filled first: on a busy machine each field costs a rerun)."""
     page.goto(f"{url}/demo?scenario=fork-after-polars")
     for name, value in (
         ("Workers", "1"),
         ("Tasks", "1"),
         ("Rows per group_by", "1000"),
-        ("Time limit (s)", "30"),
+        ("Time limit (s)", "60"),
     ):
         field = page.get_by_role("spinbutton", name=name)
         field.fill(value)
         field.press("Enter")
-    click(page, "Run")
+    wait_until_idle(page)
 
 
 def test_the_demo_run_limit_holds_across_both_servers(
@@ -153,14 +155,16 @@ def test_the_demo_run_limit_holds_across_both_servers(
 ):
     first, second = servers
     running, waiting_second, waiting_third = new_page(), new_page(), new_page()
-    start_hanging_run(running, first)
+    for page, url in ((running, first), (waiting_second, second), (waiting_third, first)):
+        prepare_hanging_run(page, url)
+    click(running, "Run")
     expect(running.get_by_text(re.compile(r"^1 of 1 workers ready"))).to_be_visible(
         timeout=DEADLINE_MS
     )
-    start_hanging_run(waiting_second, second)
-    start_hanging_run(waiting_third, first)
-    for page, place in ((waiting_second, 1), (waiting_third, 2)):
-        expect(page.get_by_text(f"number {place} in line")).to_be_visible(timeout=DEADLINE_MS)
+    click(waiting_second, "Run")
+    expect(waiting_second.get_by_text("number 1 in line")).to_be_visible(timeout=DEADLINE_MS)
+    click(waiting_third, "Run")
+    expect(waiting_third.get_by_text("number 2 in line")).to_be_visible(timeout=DEADLINE_MS)
     most = max(_demo_runs() for _ in range(10))
     click(running, "Cancel run")
     expect(waiting_second.get_by_text(re.compile(r"workers ready"))).to_be_visible(
