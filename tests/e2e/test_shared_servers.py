@@ -167,7 +167,7 @@ def test_the_demo_run_limit_holds_across_both_servers(
     expect(waiting_third.get_by_text("number 2 in line")).to_be_visible(timeout=DEADLINE_MS)
     most = max(_demo_runs() for _ in range(10))
     click(running, "Cancel run")
-    expect(waiting_second.get_by_text(re.compile(r"workers ready"))).to_be_visible(
+    expect(waiting_second.get_by_text(re.compile(r"^\d+ of 1 workers ready"))).to_be_visible(
         timeout=DEADLINE_MS
     )
     expect(waiting_third.get_by_text("number 1 in line")).to_be_visible(timeout=DEADLINE_MS)
