@@ -1,0 +1,72 @@
+"""Find pages: one ranked full-text index over every section of every page.
+
+tantivy keeps the index and ranks with BM25, the title weighted above the
+domains, the overview, short named things (headings, error messages, example
+titles, check claims) and the body. Words are stemmed ("deadlocks" finds
+"deadlock"), stop words are left out of a question ("why should I use spawn"
+looks for "use spawn"), a word no page has is replaced by the closest indexed
+words (rapidfuzz), so typos still find, and the last word also stands for the
+words it starts, as you type.
+
+The sidebar, Browse, ``python -m graph search`` and the MCP server all ask
+``search(kg, query)``; ``index_for(kg)`` is the index behind it, built once per
+knowledge graph and, after an edit, made from the previous one by indexing
+only the pages that changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Collection
+
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.relations import PageType
+from heuristica.graph.search.index import SearchHit, SearchIndex
+from heuristica.graph.search.query import STOP_WORDS, words
+from heuristica.graph.search.snippets import Snippet, Span
+
+__all__ = [
+    "STOP_WORDS",
+    "SearchHit",
+    "SearchIndex",
+    "Snippet",
+    "Span",
+    "index_for",
+    "search",
+    "words",
+]
+
+_lock = threading.Lock()
+_indexes: weakref.WeakKeyDictionary[KnowledgeGraph, SearchIndex] = weakref.WeakKeyDictionary()
+_latest: list[SearchIndex] = []
+"""The index made last: the next graph's index is made from it."""
+
+
+def index_for(kg: KnowledgeGraph) -> SearchIndex:
+    """The search index of ``kg``'s pages, made once per graph.
+
+    A graph seen for the first time gets an index made from the last one, so
+    after an edit only the pages that changed are indexed again."""
+    with _lock:
+        index = _indexes.get(kg)
+        if index is None:
+            index = _latest[0].updated(kg.pages) if _latest else SearchIndex(kg.pages)
+            _indexes[kg] = index
+            _latest[:] = [index]
+        return index
+
+
+def search(
+    kg: KnowledgeGraph,
+    query: str,
+    *,
+    limit: int | None = 10,
+    types: Collection[PageType] = (),
+    every_word: bool = False,
+    snippets: bool = True,
+) -> list[SearchHit]:
+    """Pages of ``kg`` for ``query``, best first (see ``SearchIndex.search``)."""
+    return index_for(kg).search(
+        query, limit=limit, types=types, every_word=every_word, snippets=snippets
+    )
