@@ -17,7 +17,16 @@ from pydantic import BaseModel
 
 from heuristica.graph.model import SECTIONS, Page
 
-__all__ = ["COLUMNS", "Passage", "columns", "passages", "plain_lines", "plain_text", "sentences"]
+__all__ = [
+    "COLUMNS",
+    "Passage",
+    "columns",
+    "passages",
+    "plain_lines",
+    "plain_text",
+    "printable",
+    "sentences",
+]
 
 COLUMNS = ("title", "domains", "overview", "headings", "body")
 """The index's text columns, most telling first."""
@@ -30,8 +39,10 @@ _CODE_FIELDS = frozenset({"code", "signature", "import_", "quick_install", "repo
 _SKIPPED_FIELDS = frozenset({"url", "kind", "expect", "packages", "python", "platform", "timeout"})
 """Fields that are machinery, not prose (a link, an enum, a check's settings)."""
 
-_CONTROL = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F], " ")
-"""Control characters but tab and newline, as spaces: they mean nothing in a page."""
+_CONTROL = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], " ")
+"""Control characters but tab and newline, as spaces: they mean nothing in a
+page, and a terminal would obey some (ESC, CSI)."""
+_ALL_CONTROL = {**_CONTROL, 0x09: " ", 0x0A: " "}
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _BLOCK = re.compile(r"^(?:[-*+]|\d+[.)])\s+|^#{1,6}\s+|^>\s?")
@@ -95,6 +106,12 @@ def columns(page: Page) -> tuple[str, ...]:
     for passage in passages(page):
         texts[passage.column].append(passage.text)
     return tuple("\n".join(texts[column]) for column in COLUMNS)
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with every control character as a space: safe to
+    print to a terminal."""
+    return text.translate(_ALL_CONTROL)
 
 
 def plain_lines(passage: Passage) -> list[str]:
