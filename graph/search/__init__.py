@@ -67,6 +67,8 @@ def search(
     snippets: bool = True,
 ) -> list[SearchHit]:
     """Pages of ``kg`` for ``query``, best first (see ``SearchIndex.search``)."""
+    if not words(query):
+        return []  # Nothing to look for: no need to build an index first.
     return index_for(kg).search(
         query, limit=limit, types=types, every_word=every_word, snippets=snippets
     )

@@ -1,8 +1,9 @@
 """The sentence of a page that matched, with where its matched words are.
 
-A page is read once into sentences, each with the set of terms its words
-stem to (the stemmer is the index's, so "deadlocks" counts for "deadlock");
-the best sentence for a query is then a set intersection per sentence. A
+A page is read once into plain sentences; for a query, the words that may
+stem to its terms are found with one regular expression, and kept if the
+index's stemmer does stem them to a term ("deadlocks" counts for
+"deadlock"); the sentence with most different terms wins. A
 snippet is plain text plus offsets: each surface marks them its own safe way
 (text nodes in the browser, nothing at all in JSON), and page text never
 becomes markup.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from heuristica.graph.model import Page
 from heuristica.graph.search.query import stem
@@ -28,8 +30,6 @@ _CONTEXT_BEFORE = 50
 """Characters kept before the first match when a long sentence is cut."""
 _SNIPPET_COLUMNS = ("overview", "headings", "body")
 """Where a snippet may come from, preferred in this order on a tie."""
-_WORD = re.compile(r"[^\W_]+")
-"""A word as the index's tokenizer cuts them: letters and digits (``_`` separates)."""
 
 
 @dataclass(frozen=True)
@@ -46,22 +46,30 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a page, as plain text, and the terms of its words."""
+    """One sentence of a page, as plain text."""
 
     text: str
     section: str
-    terms: frozenset[str]
 
 
-def _terms(text: str) -> frozenset[str]:
-    return frozenset(stem(word.lower()) for word in _WORD.findall(text))
+@lru_cache(maxsize=256)
+def _finder(terms: frozenset[str]) -> re.Pattern[str]:
+    """Whole words that may stem to one of ``terms``. A stemmer only rewrites
+    the end of a word ("happy" -> "happi"), so such a word starts with the
+    term less its last letter; ``marks`` then keeps those that do stem to it.
+    (A word with accents is missed: its term is folded to ASCII.)"""
+    beginnings = sorted({term[:-1] or term for term in terms}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, beginnings))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
 
 
 def marks(text: str, terms: frozenset[str]) -> tuple[Span, ...]:
     """Where in ``text`` the words whose terms are in ``terms`` are."""
     if not terms:
         return ()
-    return tuple(word.span() for word in _WORD.finditer(text) if stem(word[0].lower()) in terms)
+    return tuple(
+        word.span() for word in _finder(terms).finditer(text) if stem(word[0].lower()) in terms
+    )
 
 
 def read(page: Page) -> tuple[Sentence, ...]:
@@ -72,7 +80,7 @@ def read(page: Page) -> tuple[Sentence, ...]:
         key=lambda p: _SNIPPET_COLUMNS.index(p.column),
     )
     return tuple(
-        Sentence(line[start:end], passage.section, _terms(line[start:end]))
+        Sentence(line[start:end], passage.section)
         for passage in readable
         for line in plain_lines(passage)
         for start, end in sentences(line)
@@ -84,9 +92,17 @@ def snippet(sentences_of_page: tuple[Sentence, ...], terms: frozenset[str]) -> S
     sentence (the overview's) when only the title or domains matched."""
     if not sentences_of_page:
         return Snippet("", (), "")
-    best = max(sentences_of_page, key=lambda sentence: len(sentence.terms & terms))
-    text, found = _cut(best.text, marks(best.text, terms))
-    return Snippet(text, found, best.section)
+    best, most = sentences_of_page[0], 0
+    best_marks: tuple[Span, ...] = ()
+    for sentence in sentences_of_page:
+        found = marks(sentence.text, terms)
+        distinct = len({stem(sentence.text[a:b].lower()) for a, b in found})
+        if distinct > most:
+            best, best_marks, most = sentence, found, distinct
+            if most == len(terms):
+                break
+    text, moved = _cut(best.text, best_marks)
+    return Snippet(text, moved, best.section)
 
 
 def _cut(text: str, found: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
