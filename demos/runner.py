@@ -1,4 +1,5 @@
-"""Run a demo module as a separate Python process and leave nothing behind.
+"""Run a demo module (or a check's program) as a separate Python process and
+leave nothing behind.
 
 The demo never runs inside the (multi-threaded) Streamlit server: forking that
 process is the very bug being taught. ``subprocess.Popen`` starts the child
@@ -17,12 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from heuristica import child_env
 from heuristica.demos.processes import kill_session, running_in_session
 
-__all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_module"]
+__all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_file", "run_module"]
 
 Event = dict[str, Any]
 
@@ -70,25 +72,11 @@ def run_module(
     """
     started = time.monotonic()
     hard_deadline = started + time_limit + STARTUP_ALLOWANCE_SECONDS
-    process = subprocess.Popen(
-        [sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**child_env(), "PYTHONUNBUFFERED": "1"},
-    )
+    process = _start([sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args])
     on_started(process.pid)
     events: list[Event] = []
-    stop_reason = _relay(process, hard_deadline, events, on_event, cancelled)
-    try:
-        process.wait(timeout=EXIT_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        kill_session(process.pid)
-        process.wait()
-    killed = kill_session(process.pid)
-    leftovers = _leftovers(process.pid)
+    stop_reason = _relay(process, hard_deadline, events, on_event, cancelled, _read_events)
+    killed, leftovers = _finish(process)
     result = next((event for event in reversed(events) if event["event"] == "result"), {})
     status, message = _status(result, stop_reason, events, process.returncode, time_limit)
     return RunOutcome(
@@ -103,17 +91,70 @@ def run_module(
     )
 
 
+def run_file(
+    interpreter: str, path: Path, args: Sequence[str], time_limit: float, cwd: Path
+) -> RunOutcome:
+    """Run ``interpreter path args`` in ``cwd``, exactly as ``run_module`` runs a demo:
+    its own session, killed with its whole group at ``time_limit`` (no allowance),
+    nothing left. Every line it prints is an ``output`` event, JSON or not.
+
+    status: ``timed_out`` when the limit stopped it, else ``exited``.
+    """
+    started = time.monotonic()
+    process = _start([interpreter, str(path), *args], cwd=cwd)
+    events: list[Event] = []
+    stop_reason = _relay(
+        process, started + time_limit, events, lambda event: None, lambda: False, _read_lines
+    )
+    killed, leftovers = _finish(process)
+    return RunOutcome(
+        status="timed_out" if stop_reason == "deadline" else "exited",
+        message="",
+        result={},
+        events=events,
+        killed_by_runner=killed,
+        leftovers=leftovers,
+        returncode=process.returncode,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _start(command: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=cwd,
+        env={**child_env(), "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def _finish(process: subprocess.Popen[str]) -> tuple[list[int], list[int]]:
+    """Wait briefly for the process, kill what is left of its session: (killed, leftovers)."""
+    try:
+        process.wait(timeout=EXIT_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        kill_session(process.pid)
+        process.wait()
+    killed = kill_session(process.pid)
+    return killed, _leftovers(process.pid)
+
+
 def _relay(
     process: subprocess.Popen[str],
     hard_deadline: float,
     events: list[Event],
     on_event: Callable[[Event], None],
     cancelled: Callable[[], bool],
+    read_stdout: Callable[[IO[str], "queue.Queue[Event]"], None],
 ) -> str:
     """Pass events on until both streams end; stop the process on cancel or at the deadline."""
     arrivals: queue.Queue[Event] = queue.Queue()
     readers = [
-        threading.Thread(target=_read_events, args=(process.stdout, arrivals), daemon=True),
+        threading.Thread(target=read_stdout, args=(process.stdout, arrivals), daemon=True),
         threading.Thread(target=_read_stderr, args=(process.stderr, arrivals), daemon=True),
     ]
     for reader in readers:
@@ -148,6 +189,12 @@ def _read_events(stream: IO[str], arrivals: "queue.Queue[Event]") -> None:
         if not isinstance(event, dict) or "event" not in event:
             event = {"event": "output", "line": line.rstrip("\n")}
         arrivals.put(event)
+    arrivals.put(_END_OF_STREAM)
+
+
+def _read_lines(stream: IO[str], arrivals: "queue.Queue[Event]") -> None:
+    for line in stream:
+        arrivals.put({"event": "output", "line": line.rstrip("\n")})
     arrivals.put(_END_OF_STREAM)
 
 

@@ -1,5 +1,5 @@
-"""``python -m graph``: check, export, start, search pages and find how two
-are related, from the command line.
+"""``python -m graph``: check, export, start and verify pages, search them and find
+how two are related, from the command line.
 
 Exit codes: 0 sound (warnings allowed) or found, 1 the knowledge base has
 errors or nothing was found, 2 bad usage (for example a path that does not
@@ -27,6 +27,7 @@ from heuristica.graph.skeleton import skeleton
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
+RECORD = "verification.json"
 
 
 class UsageError(Exception):
@@ -204,6 +205,12 @@ def _positive(text: str) -> int:
     return value
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from heuristica.graph.checks.command import run_verify  # only verify needs the runner
+
+    return run_verify(_load(args.path), args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m graph", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +251,17 @@ def _parser() -> argparse.ArgumentParser:
     path.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
     path.add_argument("--format", choices=["text", "json"], default="text")
     path.set_defaults(run=_path)
+
+    verify = commands.add_parser(
+        "verify", help="run the checks on pages: which claims hold on this interpreter"
+    )
+    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
+    verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD}")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
+    verify.set_defaults(run=_verify)
     return parser
 
 

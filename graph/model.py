@@ -8,22 +8,39 @@ Field names are the YAML keys (see docs/page-format.md).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from heuristica.graph.checks.signature import parse_import, parse_signature
 from heuristica.graph.relations import PageType
 
 __all__ = [
+    "CODE_REFERENCE_CHECK",
+    "DEFAULT_CHECK_TIMEOUT",
     "PAGE_ADAPTER",
     "PAGE_MODELS",
     "SECTIONS",
     "TOUR_ID_PATTERN",
+    "Check",
     "CodeReference",
     "CommonError",
     "Dependency",
     "Environment",
+    "Expect",
     "Heuristic",
     "IOContract",
     "Implementation",
@@ -83,6 +100,161 @@ class Link(_Strict):
     to: PageId
 
 
+CHECK_NAME_PATTERN = rf"^{SLUG}$"
+CODE_REFERENCE_CHECK = "code-reference"
+"""The name of the check every implementation page gets from its Code Reference."""
+DEFAULT_CHECK_TIMEOUT = 60.0
+MAX_CHECK_SECONDS = 3600.0
+PACKAGE_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"
+Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
+
+
+def _bad(message: str) -> PydanticCustomError:
+    """An error the loader shows as written: ``'checks[2].name': <message>``.
+
+    No context is passed, so braces in quoted page values stay as they are."""
+    return PydanticCustomError("bad_check", message)
+
+
+def _bad_at(loc: tuple[int | str, ...], value: object, message: str) -> ValidationError:
+    """An error at ``loc`` inside the value being validated (e.g. one item of a list)."""
+    detail = InitErrorDetails(type=_bad(message), loc=loc, input=value)
+    return ValidationError.from_exception_data("check", [detail])
+
+
+class Expect(_Strict):
+    """What a check's program must show. Nothing written means: exit status 0."""
+
+    exit: int | None = None
+    """The exit status (default 0, unless the check expects a hang)."""
+    output: Line | list[Line] | None = None
+    """A line the program prints (compared stripped); a list: every one of them."""
+    hangs: float | None = Field(default=None, gt=0, le=MAX_CHECK_SECONDS)
+    """Still running after this many seconds (then killed) means the claim holds."""
+
+    @field_validator("output")
+    @classmethod
+    def _one_line_each(cls, output: str | list[str] | None) -> str | list[str] | None:
+        lines = [output] if isinstance(output, str) else output or []
+        if isinstance(output, list) and not output:
+            raise _bad("is empty: name at least one line the program prints")
+        for line in lines:
+            if "\n" in line:
+                raise _bad(
+                    "each expected output is one line (compared with one printed line); "
+                    f"got {line!r}"
+                )
+        return output
+
+    @model_validator(mode="after")
+    def _hang_or_finish(self) -> Expect:
+        if self.hangs is not None and (self.exit is not None or self.output is not None):
+            raise _bad(
+                "'hangs' cannot be combined with 'exit' or 'output': a program that hangs "
+                "neither exits nor finishes its output"
+            )
+        return self
+
+    @property
+    def exit_status(self) -> int | None:
+        """The exit status that must be seen, or None when the check expects a hang."""
+        if self.hangs is not None:
+            return None
+        return 0 if self.exit is None else self.exit
+
+    @property
+    def output_lines(self) -> list[str]:
+        return [self.output] if isinstance(self.output, str) else list(self.output or [])
+
+
+class Check(_Strict):
+    """A runnable claim: a short program and what it must show (see docs/page-format.md)."""
+
+    name: str
+    """A slug, unique within the page."""
+    claim: Text
+    """The one sentence on the page this check backs."""
+    packages: list[str] = Field(default_factory=list)
+    """Distributions whose versions matter; one that is not installed skips the check."""
+    python: str | None = None
+    """A PEP 440 specifier on the interpreter's version, e.g. ``>=3.12``."""
+    platform: Platform | None = None
+    """A prefix of ``sys.platform``, e.g. ``linux``."""
+    timeout: float = Field(default=DEFAULT_CHECK_TIMEOUT, gt=0, le=MAX_CHECK_SECONDS)
+    expect: Expect = Field(default_factory=Expect)
+    code: Text
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, name: str) -> str:
+        if not re.fullmatch(CHECK_NAME_PATTERN, name):
+            raise _bad(
+                "must be lowercase letters, digits and single hyphens, "
+                f"e.g. 'max-threads-read-at-import'; got {name!r}"
+            )
+        if name == CODE_REFERENCE_CHECK:
+            raise _bad(
+                f"'{name}' is the check every implementation page gets from its Code "
+                "Reference; choose another name"
+            )
+        return name
+
+    @field_validator("packages")
+    @classmethod
+    def _distribution_names(cls, packages: list[str]) -> list[str]:
+        for index, package in enumerate(packages):
+            if not re.fullmatch(PACKAGE_NAME_PATTERN, package) or len(package) > 100:
+                raise _bad_at(
+                    (index,),
+                    package,
+                    "must be a distribution name as pip knows it, e.g. polars or numpy; "
+                    f"got {package!r}",
+                )
+        return packages
+
+    @field_validator("python")
+    @classmethod
+    def _specifier(cls, python: str | None) -> str | None:
+        if python is None:
+            return None
+        try:
+            SpecifierSet(python)
+        except InvalidSpecifier:
+            raise _bad(
+                "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
+                f"got {python!r}"
+            ) from None
+        return python
+
+    @model_validator(mode="after")
+    def _hang_within_timeout(self) -> Check:
+        hangs = self.expect.hangs
+        if hangs is not None and hangs >= self.timeout:
+            raise _bad(
+                f"expects a hang of {hangs:g} s, which the timeout of {self.timeout:g} s "
+                "would cut short; make 'hangs' shorter than 'timeout'"
+            )
+        return self
+
+    @property
+    def time_limit(self) -> float:
+        """When the run is stopped: the expected hang, else the timeout."""
+        return self.expect.hangs if self.expect.hangs is not None else self.timeout
+
+
+def _unique_names(checks: list[Check]) -> list[Check]:
+    seen: set[str] = set()
+    for index, check in enumerate(checks):
+        if check.name in seen:
+            raise _bad_at(
+                (index, "name"),
+                check.name,
+                f"the check name '{check.name}' is used twice on this page",
+            )
+        seen.add(check.name)
+    return checks
+
+
 class _Page(_Strict):
     id: PageId
     """Stable, URL-safe: ``<type>/<slug>``."""
@@ -96,6 +268,10 @@ class _Page(_Strict):
     links: list[Link] = Field(default_factory=list)
     demo: str | None = None
     """Name of a live demo this page can run, e.g. ``spawn_vs_fork``."""
+    checks: list[Check] = Field(default_factory=list)
+    """Runnable claims: ``python -m graph verify`` proves them on this machine."""
+
+    _checks_unique = field_validator("checks")(_unique_names)
 
     @property
     def page_type(self) -> PageType:
@@ -117,6 +293,24 @@ class CodeReference(_Strict):
     import_: Text = Field(alias="import")
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("signature")
+    @classmethod
+    def _parsable_signature(cls, signature: str) -> str:
+        try:
+            parse_signature(signature)
+        except ValueError as error:
+            raise _bad(f"{error} (see 'The Code Reference check' in docs/page-format.md)") from None
+        return signature
+
+    @field_validator("import_")
+    @classmethod
+    def _imports_only(cls, text: str) -> str:
+        try:
+            parse_import(text)
+        except ValueError as error:
+            raise _bad(str(error)) from None
+        return text
 
 
 class Parameter(_Strict):

@@ -91,7 +91,20 @@ EVERY_SECTION: list[tuple[str, dict[str, Any]]] = [
     ),
     ("environment/e", {"common_errors": [{"error": "E", "cause": "c", "fix": "Zorblax it."}]}),
     ("environment/e", {"compatibility_notes": "Zorblax everywhere."}),
+    (
+        "heuristic/h",
+        {"checks": [{"name": "c", "claim": "Zorblax holds.", "code": "print(1)"}]},
+    ),
 ]
+
+
+def test_a_check_program_is_not_searched_only_its_claim(tmp_path: Path) -> None:
+    check = {"name": "c", "claim": "Fork hangs.", "code": "import zorblax"}
+    kg = graph_of(tmp_path, page("heuristic/h", checks=[check]))
+    assert search(kg, "zorblax") == []
+    hit = search(kg, "fork hangs")[0]
+    assert hit.snippet is not None
+    assert (hit.snippet.text, hit.snippet.section) == ("Fork hangs.", "Checks")
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,10 @@ from heuristica.graph.search.text import COLUMNS, columns
 
 __all__ = ["SearchHit", "SearchIndex"]
 
-WEIGHTS = {"title": 8.0, "domains": 4.0, "overview": 3.0, "headings": 2.0, "body": 1.0}
-"""How much a match counts per column: title above overview above body."""
+WEIGHTS = {"title": 4.0, "domains": 2.0, "overview": 2.0, "headings": 1.5, "body": 1.0}
+"""How much a match counts per column: title above overview above body. (A
+title weighed 8 let two title words outrank a page whose sentence says what
+was asked.)"""
 _TOKENIZER = "heuristica"
 _FUZZY_CUTOFF = 80.0
 """How alike (0-100, rapidfuzz ratio) an indexed term must be to stand in for

@@ -31,13 +31,13 @@ __all__ = [
 COLUMNS = ("title", "domains", "overview", "headings", "body")
 """The index's text columns, most telling first."""
 
-_NAMING_FIELDS = frozenset({"title", "name", "error", "claim"})
+_NAMING_FIELDS = frozenset({"title", "name", "error"})
 """Fields that name something (an example's title, a dependency, an error
-message, a check's claim): indexed with the headings, above the body."""
+message): indexed with the headings, above the body, as checks' claims are."""
 _CODE_FIELDS = frozenset({"code", "signature", "import_", "quick_install", "repository", "file"})
 """Fields that are code, commands or paths: read line by line, not as Markdown."""
-_SKIPPED_FIELDS = frozenset({"url", "kind", "expect", "packages", "python", "platform", "timeout"})
-"""Fields that are machinery, not prose (a link, an enum, a check's settings)."""
+_SKIPPED_FIELDS = frozenset({"url", "kind"})
+"""Fields that are machinery, not prose (a link, an enum)."""
 
 _CONTROL = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], " ")
 """Control characters but tab and newline, as spaces: they mean nothing in a
@@ -76,8 +76,8 @@ def passages(page: Page) -> list[Passage]:
         if field_name != "overview":
             _collect(getattr(page, field_name), field_name, heading, found)
     found += (Passage("body", "Knowledge Sources", source.title) for source in page.sources)
-    # Runnable checks (issue 8) are optional on a page; their claims are searchable.
-    _collect(getattr(page, "checks", None), "checks", "Checks", found)
+    # A check's claim is a sentence of the page; its program and settings are not.
+    found += (Passage("headings", "Checks", check.claim) for check in page.checks)
     return found
 
 

@@ -1,0 +1,155 @@
+"""``python -m graph verify``: run the checks of a knowledge base and print
+what holds, what fails (expected vs seen), what errs and what was skipped.
+
+Exit codes: 0 every check holds or is skipped, 1 a check fails or errs (or a
+page could not be loaded), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+from heuristica.graph.checks.environment import ProbeError
+from heuristica.graph.checks.record import RECORD_FILE, write_record
+from heuristica.graph.checks.run import CheckResult, Status
+from heuristica.graph.cli import UsageError
+from heuristica.graph.loader import LoadResult
+from heuristica.graph.model import Page
+from heuristica.graph.problems import did_you_mean
+from heuristica.graph.verify import Verification, packages_named, verify
+
+__all__ = ["run_verify"]
+
+_MARKS = {
+    Status.HOLDS: "holds",
+    Status.FAILS: "FAILS",
+    Status.ERROR: "ERROR",
+    Status.SKIPPED: "skipped",
+}
+
+
+def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
+    """Verify the pages of ``result`` as ``args`` say; the exit code."""
+    pages = _chosen(result, args.page or [])
+    interpreter = _interpreter(args.python)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give 1 or more checks to run at once")
+    for problem in result.errors:
+        print(_printable(str(problem)), file=sys.stderr)
+    started = time.monotonic()
+    try:
+        verification = verify(pages, interpreter, args.jobs)
+    except ProbeError as error:
+        raise UsageError(str(error)) from None
+    seconds = time.monotonic() - started
+    if args.format == "json":
+        print(json.dumps(_as_json(verification, pages, seconds), indent=2))
+    else:
+        print(_as_text(verification, pages, seconds))
+    if args.record:
+        path = write_record(result.root / RECORD_FILE, pages, verification)
+        print(f"recorded {len(pages)} pages in {path}", file=sys.stderr)
+    return 0 if verification.passed and not result.errors else 1
+
+
+def _chosen(result: LoadResult, page_ids: list[str]) -> list[Page]:
+    for page_id in page_ids:
+        if page_id not in result.pages:
+            hint = did_you_mean(page_id, result.pages)
+            raise UsageError(f"--page {page_id}: no such page in {result.root}{hint}")
+    if not page_ids:
+        return list(result.pages.values())
+    return [result.pages[page_id] for page_id in dict.fromkeys(page_ids)]
+
+
+def _interpreter(python: str | None) -> str:
+    if python is None:
+        return sys.executable
+    found = shutil.which(python) or shutil.which(str(Path(python).expanduser()))
+    if found is None:
+        raise UsageError(
+            f"--python {python}: no such interpreter; give the path of a Python "
+            "executable (e.g. .venv/bin/python) or a command on PATH"
+        )
+    return found
+
+
+def _summary(verification: Verification, pages: list[Page], seconds: float) -> dict[str, object]:
+    return {
+        "checks": len(verification.results),
+        "pages": len({r.page for r in verification.results}),
+        "pages_loaded": len(pages),
+        **verification.counts(),
+        "seconds": round(seconds, 3),
+    }
+
+
+def _as_json(verification: Verification, pages: list[Page], seconds: float) -> dict[str, object]:
+    return {
+        "environment": verification.environment.to_dict(),
+        "checks": [result.to_dict() for result in verification.results],
+        "summary": _summary(verification, pages, seconds),
+    }
+
+
+def _as_text(verification: Verification, pages: list[Page], seconds: float) -> str:
+    lines = [line for result in verification.results for line in _result_lines(result)]
+    environment = verification.environment
+    named = [*packages_named(pages), *_code_reference_packages(verification)]
+    counts = verification.counts()
+    lines += [
+        "",
+        f"Environment: {environment.implementation} {environment.python} on "
+        f"{environment.platform} ({environment.machine}), {environment.executable}",
+    ]
+    if named:
+        packages = ", ".join(
+            f"{name} {environment.packages.get(name) or 'not installed'}"
+            for name in dict.fromkeys(named)
+        )
+        lines.append(f"Packages: {packages}")
+    summary = _summary(verification, pages, seconds)
+    lines.append(
+        f"{summary['checks']} checks on {summary['pages']} pages: {counts['holds']} hold, "
+        f"{counts['fails']} fail, {counts['error']} errors, {counts['skipped']} skipped "
+        f"({seconds:.1f} s)"
+    )
+    return "\n".join(_printable(line) for line in lines)
+
+
+def _code_reference_packages(verification: Verification) -> list[str]:
+    return [name for result in verification.results for name in result.packages]
+
+
+def _result_lines(result: CheckResult) -> list[str]:
+    head = f"{_MARKS[result.status]:<8} {result.page}  {result.name}  ({result.seconds:.1f} s)"
+    if result.status is Status.HOLDS:
+        return [head]
+    if result.status is Status.SKIPPED:
+        return [f"{head}: {result.reason}"]
+    lines = [head, *_field("claim", result.claim), *_field("why", result.reason)]
+    lines += [*_field("expected", result.expected), *_field("seen", result.seen)]
+    return lines
+
+
+def _field(label: str, text: str) -> list[str]:
+    if not text:
+        return []
+    first, *rest = text.splitlines() or [""]
+    indent = " " * 9
+    return [f"{indent}{label + ':':<10}{first}", *(f"{indent}{'':<10}{line}" for line in rest)]
+
+
+def _printable(text: str) -> str:
+    """Page text and program output are untrusted: control characters (terminal
+    escapes) are shown as escapes, never sent to the terminal."""
+    return "".join(
+        char if char in "\n\t" or unicodedata.category(char) != "Cc" else repr(char)[1:-1]
+        for char in text
+    )

@@ -1,0 +1,71 @@
+"""Second interpreters for ``verify --python``: real virtual environments,
+made in seconds (no pip), whose packages differ from ours in a known way."""
+
+from __future__ import annotations
+
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FAKE_DISTRIBUTION = "heuristica-fixture-pkg"
+"""Installed in no interpreter but these venvs, at a version each venv chooses."""
+
+
+def make_venv(folder: Path, *, system_site_packages: bool) -> Path:
+    command = [sys.executable, "-m", "venv", "--without-pip", str(folder)]
+    if system_site_packages:
+        command.insert(4, "--system-site-packages")
+    subprocess.run(command, check=True)
+    return folder / "bin" / "python"
+
+
+def site_packages(python: Path) -> Path:
+    found = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(found.stdout.strip())
+
+
+def install_fake(python: Path, version: str) -> None:
+    """A real (tiny) installed distribution: a module and its dist-info metadata."""
+    target = site_packages(python)
+    (target / "fixture_pkg").mkdir()
+    (target / "fixture_pkg" / "__init__.py").write_text(f"GENERATION = {version.split('.')[0]}\n")
+    info = target / f"heuristica_fixture_pkg-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {FAKE_DISTRIBUTION}\nVersion: {version}\n"
+    )
+    (info / "RECORD").write_text("fixture_pkg/__init__.py,,\n")
+
+
+@pytest.fixture(scope="session")
+def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two interpreters sharing our packages, one with the fake package 1.0, one with 2.0."""
+    made = {}
+    for version in ("1.0", "2.0"):
+        python = make_venv(tmp_path_factory.mktemp(f"venv{version}"), system_site_packages=True)
+        install_fake(python, version)
+        made[version] = python
+    return made
+
+
+@pytest.fixture(scope="session")
+def lean_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An interpreter with polars and psutil (what the demo engine needs) and
+    without pydantic or streamlit: our own packages reach it by a .pth file that
+    points at a folder linking only those."""
+    python = make_venv(tmp_path_factory.mktemp("lean"), system_site_packages=False)
+    ours = Path(site.getsitepackages()[0])
+    chosen = tmp_path_factory.mktemp("lean-packages")
+    for entry in ours.iterdir():
+        if entry.name.lower().startswith(("polars", "_polars", "psutil")):
+            (chosen / entry.name).symlink_to(entry)
+    (site_packages(python) / "lean.pth").write_text(f"{chosen}\n")
+    return python
