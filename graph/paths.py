@@ -20,6 +20,7 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import one_line, quoted
 from heuristica.graph.relations import RELATIONS
 from heuristica.graph.search import search
+from heuristica.graph.view import Edge
 
 __all__ = [
     "MAX_PATHS",
@@ -27,7 +28,7 @@ __all__ = [
     "RelationPath",
     "Step",
     "did_you_mean",
-    "path_ids",
+    "path_pages_and_links",
     "relation_paths",
     "resolve_path_params",
     "step_text",
@@ -56,6 +57,10 @@ class Step:
     forward: bool
     """True when the link is written on ``source`` and points at ``target``;
     False when the path walks it backwards."""
+
+    @property
+    def ends(self) -> tuple[str, str]:
+        return self.source, self.target
 
     @property
     def label(self) -> str:
@@ -105,17 +110,18 @@ def step_text(kg: KnowledgeGraph, step: Step) -> str:
     return f"{source} —{step.label.lower()}→ {target}"
 
 
-def path_ids(paths: Sequence[RelationPath]) -> tuple[set[str], set[tuple[str, str, str]]]:
-    """The pages and links (source, target, relation, as written) on ``paths``:
-    what a drawing of them lights up."""
-    pages: set[str] = set()
-    links: set[tuple[str, str, str]] = set()
-    for path in paths:
-        for step in path:
-            pages |= {step.source, step.target}
-            written = (step.source, step.target) if step.forward else (step.target, step.source)
-            links.add((*written, step.relation))
-    return pages, links
+def path_pages_and_links(paths: Sequence[RelationPath]) -> tuple[frozenset[str], tuple[Edge, ...]]:
+    """The pages on ``paths`` and their links as written (from the page a link
+    is written on): what a drawing lights up, e.g. ``Drawing.with_path``."""
+    pages = frozenset(page_id for path in paths for step in path for page_id in step.ends)
+    links = dict.fromkeys(
+        Edge(step.source, step.target, step.relation)
+        if step.forward
+        else Edge(step.target, step.source, step.relation)
+        for path in paths
+        for step in path
+    )
+    return pages, tuple(links)
 
 
 def did_you_mean(kg: KnowledgeGraph, text: str) -> list[str]:
