@@ -219,6 +219,19 @@ def test_the_snippet_is_the_sentence_that_matched_with_the_words_marked(
     assert [m.lower() for m in marked(hit.page.title, hit.title_marks)] == ["set"]
 
 
+def test_the_snippet_prefers_the_sentence_with_the_rarer_word(tmp_path: Path) -> None:
+    others = [page(f"principle/p{n}", usage="A Polars pool.") for n in range(4)]
+    kg = graph_of(
+        tmp_path,
+        page("principle/answer", usage="The Polars pool starts. The Polars child may hang."),
+        *others,
+    )
+    hit = search(kg, "polars pool hang")[0]
+    assert hit.page.id == "principle/answer"
+    assert hit.snippet is not None
+    assert hit.snippet.text == "The Polars child may hang."
+
+
 def test_an_error_message_snippet_names_its_section(tmp_path: Path) -> None:
     kg = graph_of(
         tmp_path,

@@ -12,6 +12,7 @@ keep seeing the pages as they were.
 from __future__ import annotations
 
 import copy
+import math
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -214,12 +215,13 @@ class SearchIndex:
         pages = [self._pages[row] for row in rows]
         if not snippets:
             return [SearchHit(page, score) for page, (score, _) in zip(pages, found, strict=True)]
+        weights = {term: self._idf(term) for term in looked_for.all}
         return [
             SearchHit(
                 page,
                 score,
                 marks(page.title, looked_for.all),
-                snippet(self._sentences(page.id), looked_for.all),
+                snippet(self._sentences(page.id), weights),
             )
             for page, (score, _) in zip(pages, found, strict=True)
         ]
@@ -261,6 +263,12 @@ class SearchIndex:
                 if column != "domains"
             ]
         )
+
+    def _idf(self, term: str) -> float:
+        """How telling ``term`` is (BM25's IDF, as tantivy computes it), by the
+        pages that have it in any column."""
+        pages = max(self._searcher.doc_freq(column, term) for column in COLUMNS)
+        return math.log(1 + (len(self._entries) - pages + 0.5) / (pages + 0.5))
 
     def _known(self, term: str) -> bool:
         return any(self._searcher.doc_freq(column, term) for column in COLUMNS)

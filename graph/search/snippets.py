@@ -3,7 +3,7 @@
 A page is read once into plain sentences; for a query, the words that may
 stem to its terms are found with one regular expression, and kept if the
 index's stemmer does stem them to a term ("deadlocks" counts for
-"deadlock"); the sentence with most different terms wins. A
+"deadlock"); the sentence whose different terms weigh most (by IDF) wins. A
 snippet is plain text plus offsets: each surface marks them its own safe way
 (text nodes in the browser, nothing at all in JSON), and page text never
 becomes markup.
@@ -12,6 +12,7 @@ becomes markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,19 +88,22 @@ def read(page: Page) -> tuple[Sentence, ...]:
     )
 
 
-def snippet(sentences_of_page: tuple[Sentence, ...], terms: frozenset[str]) -> Snippet:
-    """The first sentence with the most different matched terms; the first
-    sentence (the overview's) when only the title or domains matched."""
+def snippet(sentences_of_page: tuple[Sentence, ...], weights: Mapping[str, float]) -> Snippet:
+    """The first sentence whose different matched terms weigh most (``weights``:
+    term -> its weight, the index's IDF: a rare word tells more than a common
+    one); the first sentence (the overview's) when only the title or domains
+    matched."""
     if not sentences_of_page:
         return Snippet("", (), "")
-    best, most = sentences_of_page[0], 0
+    terms = frozenset(weights)
+    best, most, everything = sentences_of_page[0], 0.0, sum(weights.values())
     best_marks: tuple[Span, ...] = ()
     for sentence in sentences_of_page:
         found = marks(sentence.text, terms)
-        distinct = len({stem(sentence.text[a:b].lower()) for a, b in found})
-        if distinct > most:
-            best, best_marks, most = sentence, found, distinct
-            if most == len(terms):
+        weight = sum(weights[t] for t in {stem(sentence.text[a:b].lower()) for a, b in found})
+        if weight > most:
+            best, best_marks, most = sentence, found, weight
+            if most >= everything:
                 break
     text, moved = _cut(best.text, best_marks)
     return Snippet(text, moved, best.section)

@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import REPO, RequestLog, running_app
 
 BOX = "#heuristica-search-input"
+FIRST_LOAD_MS = 60_000
+"""A fresh server's first page imports and loads everything; later steps are quick."""
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,7 @@ def test_a_pasted_error_finds_its_page_and_enter_opens_it(
     page: Page, shipped_url: str, requests_made: RequestLog
 ) -> None:
     page.goto(shipped_url)
+    expect(page.locator(BOX)).to_be_visible(timeout=FIRST_LOAD_MS)
     page.locator(BOX).fill("RuntimeError: context has already been set")
     first = page.locator(".option").first
     expect(first.locator(".title")).to_have_text(
@@ -47,6 +50,7 @@ def test_results_follow_typing_and_a_query_with_no_match_says_so(
 ) -> None:
     page.goto(shipped_url)
     box = page.locator(BOX)
+    expect(box).to_be_visible(timeout=FIRST_LOAD_MS)
     box.press_sequentially("deadlok polrs", delay=40)
     expect(page.locator(".option").first.locator(".title mark").first).to_have_text("Polars")
     box.fill("多进程")
