@@ -274,6 +274,15 @@ def test_a_long_sentence_is_cut_around_its_match(tmp_path: Path) -> None:
     assert marked(snippet.text, snippet.marks) == ["zorblax"]
 
 
+def test_a_snippet_starts_a_little_before_its_match(tmp_path: Path) -> None:
+    opening = "This sentence opens with many words that say nothing much at all, and then"
+    kg = graph_of(tmp_path, page("principle/p", usage=f"{opening} zorblax ends it."))
+    snippet = search(kg, "zorblax")[0].snippet
+    assert snippet is not None
+    assert snippet.text == "…that say nothing much at all, and then zorblax ends it."
+    assert marked(snippet.text, snippet.marks) == ["zorblax"]
+
+
 def test_a_hit_as_json_data(shipped: SearchIndex) -> None:
     data = shipped.search("polars hang", limit=1)[0].to_dict()
     assert json.loads(json.dumps(data)) == data

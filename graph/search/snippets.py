@@ -25,10 +25,10 @@ __all__ = ["SNIPPET_CHARS", "Sentence", "Snippet", "Span", "marks", "read", "sni
 Span = tuple[int, int]
 """``[start, end)`` character offsets into a piece of text."""
 
-SNIPPET_CHARS = 200
-"""A longer sentence is cut to about this many characters around its matches."""
-_CONTEXT_BEFORE = 50
-"""Characters kept before the first match when a long sentence is cut."""
+SNIPPET_CHARS = 160
+"""A longer snippet is cut to about this many characters."""
+_CONTEXT_BEFORE = 40
+"""Characters kept before the first match at most."""
 _SNIPPET_COLUMNS = ("overview", "headings", "body")
 """Where a snippet may come from, preferred in this order on a tie."""
 
@@ -110,15 +110,15 @@ def snippet(sentences_of_page: tuple[Sentence, ...], weights: Mapping[str, float
 
 
 def _cut(text: str, found: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
-    """``text`` cut to about SNIPPET_CHARS around its first match, and the
-    marks moved to match."""
-    if len(text) <= SNIPPET_CHARS:
-        return text, found
+    """``text`` from a little before its first match, at most about
+    SNIPPET_CHARS long, and the marks moved to match: a narrow sidebar shows
+    the match, not the sentence's opening words."""
     start, end = 0, len(text)
     first = found[0][0] if found else 0
     if first > _CONTEXT_BEFORE:
         start = _after_space(text, first - _CONTEXT_BEFORE, first)
-    end = _before_space(text, start + SNIPPET_CHARS)
+    if end - start > SNIPPET_CHARS:
+        end = _before_space(text, start + SNIPPET_CHARS)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix) - start
