@@ -37,10 +37,28 @@ __all__ = [
     "words",
 ]
 
-_lock = threading.Lock()
-_indexes: weakref.WeakKeyDictionary[KnowledgeGraph, SearchIndex] = weakref.WeakKeyDictionary()
-_latest: list[SearchIndex] = []
-"""The index made last: the next graph's index is made from it."""
+
+class _Indexes:
+    """One index per knowledge graph, each made from the one made before."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_graph: weakref.WeakKeyDictionary[KnowledgeGraph, SearchIndex] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._latest: SearchIndex | None = None
+
+    def of(self, kg: KnowledgeGraph) -> SearchIndex:
+        with self._lock:
+            index = self._by_graph.get(kg)
+            if index is None:
+                latest = self._latest
+                index = SearchIndex(kg.pages) if latest is None else latest.updated(kg.pages)
+                self._by_graph[kg] = self._latest = index
+            return index
+
+
+_indexes = _Indexes()
 
 
 def index_for(kg: KnowledgeGraph) -> SearchIndex:
@@ -48,13 +66,7 @@ def index_for(kg: KnowledgeGraph) -> SearchIndex:
 
     A graph seen for the first time gets an index made from the last one, so
     after an edit only the pages that changed are indexed again."""
-    with _lock:
-        index = _indexes.get(kg)
-        if index is None:
-            index = _latest[0].updated(kg.pages) if _latest else SearchIndex(kg.pages)
-            _indexes[kg] = index
-            _latest[:] = [index]
-        return index
+    return _indexes.of(kg)
 
 
 def search(

@@ -34,7 +34,8 @@ STOP_WORDS = frozenset(
 MAX_WORDS = 32
 """Words of a query that are looked for; the rest of a pasted essay is ignored."""
 _MAX_PHRASE = 12
-"""A query of two to this many words also counts where it appears as written."""
+"""The first words of a query (two or more, up to this many) also count where
+they appear as written: a pasted message then finds its own page first."""
 _FUZZY_MIN_LENGTH = 4
 """Shorter words are not corrected: "gil" is not a typo of "git"."""
 _PREFIX_MIN_LENGTH = 3
