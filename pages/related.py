@@ -18,8 +18,8 @@ from heuristica.ui.shell import inside_app
 
 inside_app()
 
+# Picker key -> the URL parameter it shows and writes.
 PICKERS = {"related_from": "from", "related_to": "to"}
-"""Picker key -> the URL parameter it shows and writes."""
 
 kb = current()
 kg = kb.graph

@@ -59,6 +59,8 @@ def test_the_url_names_both_pages_and_the_steps_are_listed(small: Path) -> None:
     assert app.selectbox(key="related_to").value == E
     assert app.subheader[0].value == "1 shortest path, 2 links each"
     assert chain(app) == [P, "↓ uses heuristic", H, "↓ requires", E]
+    # Nothing else is written on the screen (a stray string in the script would be).
+    assert [m.value for m in app.main.markdown] == ["**Path 1**"]
 
 
 def test_walking_links_backwards_reads_their_inverse(small: Path) -> None:
