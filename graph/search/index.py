@@ -23,6 +23,7 @@ import tantivy
 from rapidfuzz import fuzz, process
 from tantivy import Occur, Query
 
+from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import Page
 from heuristica.graph.relations import PageType
 from heuristica.graph.search.query import STEMMER, Terms, terms
@@ -136,7 +137,7 @@ class SearchIndex:
         self._store = _Store()
         self._entries: dict[str, _Entry] = {}
         self._pages: dict[int, Page] = {}
-        with self._store.lock:
+        with self._store.lock, paused_gc():
             self._write(pages)
 
     def __len__(self) -> int:
@@ -145,7 +146,7 @@ class SearchIndex:
     def updated(self, pages: Iterable[Page]) -> SearchIndex:
         """The index of ``pages``, made from this one by indexing again only
         the pages added, changed or removed since. This index stays as it is."""
-        with self._store.lock:
+        with self._store.lock, paused_gc():
             if self._store.head is self:
                 new = copy.copy(self)
                 new._entries = dict(self._entries)
@@ -207,14 +208,28 @@ class SearchIndex:
         wanted = len(self._entries) if limit is None else limit
         if looked_for is None or wanted <= 0:
             return []
+        # Listing every page of a large base makes thousands of objects and no
+        # cycles: the collector would walk the whole knowledge base meanwhile.
+        with paused_gc():
+            return self._hits(looked_for, types, every_word, wanted, snippets)
+
+    def _hits(
+        self,
+        looked_for: Terms,
+        types: Collection[PageType],
+        every_word: bool,
+        wanted: int,
+        snippets: bool,
+    ) -> list[SearchHit]:
         found = self._searcher.search(
             self._query(looked_for, types, every_word), wanted, count=False
         ).hits
         # "row" is an unsigned fast field that every indexed page has.
         rows = cast(list[int], self._searcher.fast_field_values("row", [a for _, a in found]))
         pages = [self._pages[row] for row in rows]
+        scores = [score for score, _ in found]
         if not snippets:
-            return [SearchHit(page, score) for page, (score, _) in zip(pages, found, strict=True)]
+            return [SearchHit(page, score) for page, score in zip(pages, scores, strict=True)]
         weights = {term: self._idf(term) for term in looked_for.all}
         return [
             SearchHit(
@@ -223,7 +238,7 @@ class SearchIndex:
                 marks(page.title, looked_for.all),
                 snippet(self._sentences(page.id), weights),
             )
-            for page, (score, _) in zip(pages, found, strict=True)
+            for page, score in zip(pages, scores, strict=True)
         ]
 
     def _query(self, looked_for: Terms, types: Collection[PageType], every_word: bool) -> Query:
