@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from heuristica.graph.checks.record import RECORD_FILE, verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -27,7 +28,6 @@ from heuristica.graph.skeleton import skeleton
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
-RECORD = "verification.json"
 
 
 class UsageError(Exception):
@@ -62,6 +62,7 @@ def _summary(result: LoadResult) -> dict[str, object]:
 
 def _check(args: argparse.Namespace) -> int:
     result = _load(args.path)
+    result.problems = sorted([*result.problems, *verification_problems(result)])
     summary = _summary(result)
     if args.format == "json":
         out = {"problems": [p.to_dict() for p in result.problems], "summary": summary}
@@ -258,7 +259,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
     verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
-    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD}")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
     verify.set_defaults(run=_verify)

@@ -104,6 +104,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     tours: dict[str, Tour] = field(default_factory=dict)
     """Tour id -> tour, from the ``tours/`` folder."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Page id -> its file, as problems name it."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -612,5 +614,6 @@ def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
     for page_id, item in parsed.items():
         if item.file not in bad:
             result.pages[page_id] = item.page
+            result.files[page_id] = item.file
     result.problems.sort()
     return result

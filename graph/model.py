@@ -25,7 +25,6 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from heuristica.graph.checks.signature import parse_import, parse_signature
 from heuristica.graph.relations import PageType
 
 __all__ = [
@@ -293,24 +292,6 @@ class CodeReference(_Strict):
     import_: Text = Field(alias="import")
 
     model_config = ConfigDict(populate_by_name=True)
-
-    @field_validator("signature")
-    @classmethod
-    def _parsable_signature(cls, signature: str) -> str:
-        try:
-            parse_signature(signature)
-        except ValueError as error:
-            raise _bad(f"{error} (see 'The Code Reference check' in docs/page-format.md)") from None
-        return signature
-
-    @field_validator("import_")
-    @classmethod
-    def _imports_only(cls, text: str) -> str:
-        try:
-            parse_import(text)
-        except ValueError as error:
-            raise _bad(str(error)) from None
-        return text
 
 
 class Parameter(_Strict):

@@ -29,7 +29,7 @@ from heuristica.graph.checks.run import (
     judge_signature,
     run_check,
 )
-from heuristica.graph.checks.signature import parse_import, parse_signature
+from heuristica.graph.checks.signature import parse_import, parse_signature, unparsable
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
 
 __all__ = ["Verification", "code_reference_check", "plan", "verify"]
@@ -70,7 +70,7 @@ def _top_modules(pages: Iterable[Page]) -> list[str]:
         {
             binding.module.split(".")[0]
             for page in pages
-            if isinstance(page, Implementation)
+            if isinstance(page, Implementation) and not _unparsable(page)
             for binding in parse_import(page.code_reference.import_)
         }
     )
@@ -89,8 +89,17 @@ def plan(pages: Iterable[Page], environment: Environment) -> list[PlannedCheck]:
     return planned
 
 
+def _unparsable(page: Implementation) -> str:
+    found = unparsable(page.code_reference.import_, page.code_reference.signature)
+    return f"'code_reference.{found[0]}' {found[1]}" if found else ""
+
+
 def _planned_code_reference(page: Implementation, environment: Environment) -> PlannedCheck:
     reference = page.code_reference
+    why = _unparsable(page)
+    if why:
+        check = code_reference_check(page, None)
+        return PlannedCheck(page.id, check, "", (), judge_expectations(check), unrunnable=why)
     bindings = parse_import(reference.import_)
     signature = parse_signature(reference.signature)
     top = bindings[0].module.split(".")[0]

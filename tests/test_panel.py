@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from heuristica.graph.checks.record import has_checks
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.markdown import BLOCKED_LINK, escape_markdown, safe_markdown
@@ -137,8 +138,11 @@ def test_full_panel_draws_every_section_of_the_type_in_order(
     page = best_connected(shipped, page_type)
     app = draw(DEFAULT_ROOT, page.id)
     assert [unescape(s.value) for s in app.subheader] == [page.title]
-    assert section_headings(app) == [heading for _, heading in SECTIONS[page_type]] + [
-        "Related pages"
+    checks = ["Checks"] if has_checks(page) else []
+    assert section_headings(app) == [
+        *(heading for _, heading in SECTIONS[page_type]),
+        *checks,
+        "Related pages",
     ]
 
 
@@ -171,7 +175,8 @@ def test_implementation_shows_code_reference_io_tables_and_examples(
     codes = [c.value for c in app.code]
     ref = page.code_reference
     assert codes[:2] == [ref.signature, ref.import_]
-    assert codes[2:] == [example.code for example in page.usage_examples]
+    examples = [example.code for example in page.usage_examples]
+    assert codes[2 : 2 + len(examples)] == examples
     assert any(ref.repository in m.value for m in app.markdown)
     url = source_url(ref)
     if url:

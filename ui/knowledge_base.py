@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import demos
+from heuristica.graph.checks.record import RECORD_FILE, verification_problems
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 
@@ -54,7 +55,7 @@ def _fingerprint(root: Path) -> str:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")):
+            elif entry.name.endswith((".yaml", ".yml")) or entry.name == RECORD_FILE:
                 stat = entry.stat()
                 digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     return digest.hexdigest()
@@ -75,6 +76,7 @@ def _recent_fingerprint(root: Path) -> str:
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
 def _load(root: Path, fingerprint: str) -> KnowledgeBase:
     result = load_knowledge(root, demos=demos.available())
+    result.problems = sorted([*result.problems, *verification_problems(result)])
     return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
 
 

@@ -51,13 +51,6 @@ class Environment:
     """Distribution name -> installed version, None when it is not installed."""
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
 
-    def label(self, packages: Iterable[str] = ()) -> str:
-        """``CPython 3.11.7 · polars 2.1.0``: the interpreter and the named packages."""
-        parts = [f"{self.implementation} {self.python}"]
-        for name in packages:
-            parts.append(f"{name} {self.packages.get(name) or 'not installed'}")
-        return " · ".join(parts)
-
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         del data["modules"]

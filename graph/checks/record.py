@@ -16,18 +16,23 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from heuristica.graph.checks.environment import Environment
 from heuristica.graph.checks.run import CheckResult, Status
+from heuristica.graph.checks.signature import unparsable
+from heuristica.graph.loader import LoadResult
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.problems import Problem, Severity
-from heuristica.graph.verify import Verification
+
+if TYPE_CHECKING:
+    from heuristica.graph.verify import Verification
 
 __all__ = [
     "RECORD_FILE",
@@ -262,17 +267,15 @@ def _date(run: PageRun) -> str:
     return run.verified_at.date().isoformat()
 
 
-def verification_problems(
-    root: Path, pages: Mapping[str, Page], files: Mapping[str, str]
-) -> list[Problem]:
-    """Warnings for failing and stale verifications of ``pages`` (id -> page;
-    ``files``: id -> the page's file as reported), and for a record that
-    cannot be read."""
+def verification_problems(result: LoadResult) -> list[Problem]:
+    """Warnings for the loaded pages whose verification fails or is stale, for
+    Code References that cannot be checked, and for a record that cannot be read."""
+    root, pages, files = result.root, result.pages, result.files
+    problems = _unparsable_references(result)
     try:
         record = read_record(root / RECORD_FILE)
     except RecordError as error:
-        return [error.problem]
-    problems: list[Problem] = []
+        return [*problems, error.problem]
     for page_id, page in pages.items():
         state = page_verification(page, record)
         if state is None or state.run is None:
@@ -298,6 +301,23 @@ def verification_problems(
     return problems
 
 
+def _unparsable_references(result: LoadResult) -> list[Problem]:
+    problems = []
+    for page_id, page in result.pages.items():
+        if not isinstance(page, Implementation):
+            continue
+        found = unparsable(page.code_reference.import_, page.code_reference.signature)
+        if found:
+            field, why = found
+            file = result.files.get(page_id, "")
+            line = _line_of(file, re.compile(rf"^\s*{field}\s*:"))
+            message = f"'code_reference.{field}' cannot be checked: {why}"
+            problems.append(
+                Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)
+            )
+    return problems
+
+
 def _check_line(file: str, name: str) -> int:
     """The line of ``- name: <name>`` in the page's file, or 0 (the Code Reference check:
     the ``code_reference:`` line)."""
@@ -306,6 +326,11 @@ def _check_line(file: str, name: str) -> int:
         if name == CODE_REFERENCE_CHECK
         else re.compile(rf"^\s*-?\s*name\s*:\s*['\"]?{re.escape(name)}['\"]?\s*$")
     )
+    return _line_of(file, pattern)
+
+
+def _line_of(file: str, pattern: re.Pattern[str]) -> int:
+    """The first line of ``file`` that ``pattern`` matches, or 0."""
     try:
         text = Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -4,6 +4,7 @@ and judge what it showed against what it must show."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import tempfile
 from collections.abc import Callable
@@ -65,6 +66,8 @@ class PlannedCheck:
     args: tuple[str, ...]
     judge: Judge
     file_name: str = CHECK_FILE
+    unrunnable: str = ""
+    """Why this check cannot run at all (it then fails, saying so)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ def skip_reason(check: Check, environment: Environment) -> str:
 
 def run_check(planned: PlannedCheck, environment: Environment, interpreter: str) -> CheckResult:
     """Run one check (or skip it) and judge it."""
+    if planned.unrunnable:
+        return _result(planned, Verdict(Status.FAILS, planned.unrunnable), 0.0)
     reason = skip_reason(planned.check, environment)
     if reason:
         return _result(planned, Verdict(Status.SKIPPED, reason), 0.0)
@@ -112,7 +117,7 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
         outcome = run_file(
             interpreter, program, planned.args, planned.check.time_limit, Path(folder)
         )
-    verdict = planned.judge(outcome)
+        verdict = _without_folder(planned.judge(outcome), folder)
     if outcome.leftovers:
         verdict = Verdict(
             Status.ERROR,
@@ -121,6 +126,18 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
             verdict.seen,
         )
     return _result(planned, verdict, outcome.seconds)
+
+
+def _without_folder(verdict: Verdict, folder: str) -> Verdict:
+    """Tracebacks name the program by its temporary folder; leave the folder out,
+    so the same result reads (and is recorded) the same on every run."""
+    prefix = f"{folder}{os.sep}"
+    return Verdict(
+        verdict.status,
+        verdict.reason.replace(prefix, ""),
+        verdict.expected,
+        verdict.seen.replace(prefix, ""),
+    )
 
 
 def _result(planned: PlannedCheck, verdict: Verdict, seconds: float) -> CheckResult:

@@ -25,6 +25,7 @@ __all__ = [
     "parse_import",
     "parse_signature",
     "render",
+    "unparsable",
 ]
 
 ANY_DEFAULT = "…"
@@ -110,6 +111,20 @@ def parse_signature(text: str) -> Signature:
     assert isinstance(function, ast.FunctionDef)  # what was just parsed
     name = re.sub(r"\s+", "", head[1])
     return Signature(name, _parameters(function.args))
+
+
+def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
+    """(field, why) when a Code Reference cannot be checked, else None."""
+    see = " (see 'The Code Reference check' in docs/page-format.md)"
+    try:
+        parse_import(import_text)
+    except ValueError as error:
+        return "import", f"{error}{see}"
+    try:
+        parse_signature(signature_text)
+    except ValueError as error:
+        return "signature", f"{error}{see}"
+    return None
 
 
 def _parenthesised(rest: str) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_panel import draw, host  # noqa: F401 - the panel's host app, for AppTests here
+
 FAKE_DISTRIBUTION = "heuristica-fixture-pkg"
 """Installed in no interpreter but these venvs, at a version each venv chooses."""
 

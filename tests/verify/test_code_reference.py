@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from heuristica.graph.checks.record import verification_problems
 from heuristica.graph.checks.run import CheckResult, Status
 from heuristica.graph.checks.signature import (
     Parameter,
@@ -17,6 +18,7 @@ from heuristica.graph.checks.signature import (
     render,
 )
 from heuristica.graph.loader import load_knowledge
+from heuristica.graph.problems import Severity
 from heuristica.graph.verify import verify
 from tests.kb import SECTIONS, dump, page, write
 
@@ -128,20 +130,26 @@ def test_a_module_that_crashes_on_import_is_an_error(
         ("signature", "def f(a=, b)", "has parameters Python cannot parse"),
     ],
 )
-def test_a_code_reference_that_cannot_be_checked_is_a_problem_at_its_line(
+def test_a_code_reference_that_cannot_be_checked_is_a_warning_at_its_line_and_fails(
     tmp_path: Path, field: str, value: str, message: str
 ) -> None:
     data = implementation("def f()", "import os")
     data["code_reference"][field] = value
     text = dump(data)
     write(tmp_path, "i.yaml", text)
+    result = load_knowledge(tmp_path)
 
-    (problem,) = load_knowledge(tmp_path).errors
+    (problem,) = verification_problems(result)
+    (checked,) = verify(result.pages.values()).results
 
+    assert result.errors == []
+    assert (problem.severity, problem.code) == (Severity.WARNING, "unverifiable")
+    assert f"'code_reference.{field}' cannot be checked: " in problem.message
     assert message in problem.message
-    assert f"'code_reference.{field}'" in problem.message
-    lines = text.splitlines()
-    assert lines[problem.line - 1].strip().startswith(f"{field}:")
+    assert text.splitlines()[problem.line - 1].strip().startswith(f"{field}:")
+    assert checked.status is Status.FAILS
+    assert checked.reason.startswith(f"'code_reference.{field}' ")
+    assert message in checked.reason
 
 
 def test_parsing_normalises_spacing_annotations_and_self() -> None:
