@@ -6,6 +6,7 @@ knowledge base's size and its problems).
 
 import streamlit as st
 
+from heuristica.graph.markdown import quoted
 from heuristica.ui.knowledge_base import ENV_VAR, current
 from heuristica.ui.search import search_box
 
@@ -37,7 +38,10 @@ navigation = st.navigation(
 with st.sidebar:
     search_box(kb.graph)
     if not kb.root.is_dir():
-        st.error(f"Knowledge base folder `{kb.root}` does not exist. Set {ENV_VAR} to a folder.")
+        st.error(
+            f"The knowledge base folder ({quoted(kb.root.name)}) does not exist. "
+            f"Set {ENV_VAR} to a folder."
+        )
     stats = kb.graph.stats()
     st.caption(
         f"**{len(kb.graph)} pages** · {kb.graph.link_count} links  \n"

@@ -1,27 +1,32 @@
-"""``python -m graph``: check, export, start and verify pages, search them and find
-how two are related, from the command line.
+"""``heuristica`` (``python -m graph`` in a checkout): check, export, start and
+verify pages, search them and find how two are related, serve the explorer, and
+serve the knowledge base to agents over MCP.
 
-Exit codes: 0 sound (warnings allowed) or found, 1 the knowledge base has
-errors or nothing was found, 2 bad usage (for example a path that does not
-exist, an unknown type or page id).
+Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
+the knowledge base has errors or nothing was found, 2 bad usage (for example a
+path that does not exist, an unknown type or page id).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from heuristica.graph.checks.record import RECORD_FILE, verification_problems
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.paths import RelationPath, relation_paths, step_text, unknown_page
 from heuristica.graph.relations import PageType
-from heuristica.graph.search import SearchHit, SearchIndex, Span
+from heuristica.graph.reports import FORMATS, Report, Summary
+from heuristica.graph.search import SearchHit, Span, search
 from heuristica.graph.search.text import printable
 from heuristica.graph.skeleton import skeleton
 
@@ -40,43 +45,35 @@ def _known_demos() -> list[str]:
     return list(REGISTRY)
 
 
-def _load(path: Path) -> LoadResult:
-    if not path.exists():
-        raise UsageError(f"{path}: no such folder")
+def _folder(path: Path) -> Path:
+    """``path`` if it is a folder, else a usage error that says what it is."""
     if not path.is_dir():
-        raise UsageError(f"{path}: not a folder")
-    return load_knowledge(path, demos=_known_demos())
+        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
+    return path
 
 
-def _summary(result: LoadResult) -> dict[str, object]:
-    graph = KnowledgeGraph(result.pages)
-    return {
-        "pages": len(result.pages),
-        "pages_per_type": {t.value: n for t, n in graph.stats().items()},
-        "links": graph.link_count,
-        "tours": len(result.tours),
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-    }
+def _load(path: Path) -> LoadResult:
+    return load_knowledge(_folder(path), demos=_known_demos())
+
+
+def _from_here(result: LoadResult, folder: Path) -> LoadResult:
+    """``result`` with its files named from where the command runs (the loader
+    names them relative to the knowledge folder), so an editor or CI can open them."""
+
+    def shown(file: str) -> str:
+        return os.path.normpath(os.path.join(folder, file))
+
+    problems = [dataclasses.replace(p, file=shown(p.file)) for p in result.problems]
+    return dataclasses.replace(
+        result, problems=problems, sources=[shown(file) for file in result.sources]
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
-    result = _load(args.path)
-    result.problems = sorted([*result.problems, *verification_problems(result)])
-    summary = _summary(result)
-    if args.format == "json":
-        out = {"problems": [p.to_dict() for p in result.problems], "summary": summary}
-        print(json.dumps(out, indent=2))
-    else:
-        for problem in result.problems:
-            print(problem)
-        per_type = ", ".join(f"{n} {t}" for t, n in summary["pages_per_type"].items())  # type: ignore[attr-defined]
-        print(
-            f"{summary['pages']} pages ({per_type}), {summary['links']} links, "
-            f"{summary['tours']} tours, "
-            f"{summary['errors']} errors, {summary['warnings']} warnings"
-        )
-    return 1 if result.errors else 0
+    result = _from_here(with_verification_problems(_load(args.path)), args.path)
+    report = Report(result, Summary.of(result), strict=args.strict)
+    sys.stdout.write(FORMATS[args.format](report))
+    return report.exit_code
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -105,7 +102,7 @@ def _new(args: argparse.Namespace) -> int:
         raise UsageError(f"{path} already exists; not overwriting it")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(page_type, f"{page_type.value}/{slug}", args.title), "utf-8")
-    print(f"wrote {path}: fill in every section, then run 'python -m graph check'")
+    print(f"wrote {path}: fill in every section, then run '{args.prog} check'")
     return 0
 
 
@@ -133,7 +130,7 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
 def _search(args: argparse.Namespace) -> int:
     graph = KnowledgeGraph(_load(args.path).pages)
     types = [PageType(name) for name in args.type or ()]
-    hits = SearchIndex(graph.pages).search(args.query, limit=args.limit, types=types)
+    hits = search(graph, args.query, limit=args.limit, types=types)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
     elif hits:
@@ -206,19 +203,78 @@ def _positive(text: str) -> int:
     return value
 
 
+def _knowledge(given: Path | None) -> Path:
+    """The folder to serve: the one given, else $HEURISTICA_KNOWLEDGE, else
+    ./knowledge, else the example knowledge base that ships with heuristica.
+    Says on stderr which one and why, since it may not be the one expected."""
+    configured = os.environ.get(KNOWLEDGE_ENV, "").strip()
+    if given is not None:
+        return _folder(given).resolve()
+    if configured:
+        chosen, why = _folder(Path(configured).expanduser()), f"from ${KNOWLEDGE_ENV}"
+    elif DEFAULT_ROOT.is_dir():
+        chosen, why = DEFAULT_ROOT, "found in the working folder"
+    else:
+        chosen, why = EXAMPLE_KNOWLEDGE, "the example that ships with heuristica"
+    print(f"knowledge base: {chosen.resolve()} ({why})", file=sys.stderr)
+    return chosen.resolve()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from heuristica.graph.serve import exec_streamlit
+
+    _check_streamlit_options(args.streamlit_options)
+    exec_streamlit(_knowledge(args.knowledge), args.port, args.streamlit_options)
+
+
+def _check_streamlit_options(options: Sequence[str]) -> None:
+    """Each option is ``--name=value``, or ``--name`` followed by its value."""
+    awaiting_value = False
+    for token in options:
+        if token.startswith("-"):
+            awaiting_value = "=" not in token
+        elif awaiting_value:
+            awaiting_value = False
+        elif Path(token).is_dir():
+            raise UsageError(f"unexpected argument {token!r}: name the folder with --knowledge")
+        else:
+            raise UsageError(f"unexpected argument {token!r}: Streamlit options start with --")
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    from heuristica.graph.mcp import serve_stdio
+
+    serve_stdio(_knowledge(args.path))
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
 def _verify(args: argparse.Namespace) -> int:
     from heuristica.graph.checks.command import run_verify  # only verify needs the runner
 
     return run_verify(_load(args.path), args)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m graph", description=__doc__.splitlines()[0])
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="report every problem in a knowledge base")
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="text",
+        help="text for people; json; github (workflow annotations), sarif (code scanning) "
+        "or junit (test reports) for CI",
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     check.set_defaults(run=_check)
 
     export = commands.add_parser("export", help="write the graph as GraphML or node-link JSON")
@@ -263,16 +319,44 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
     verify.set_defaults(run=_verify)
+
+    serve = commands.add_parser(
+        "serve",
+        allow_abbrev=False,
+        help="start the explorer on a knowledge folder",
+        description="Start the explorer (Streamlit) on a knowledge folder. Options this "
+        "command does not know, such as --server.address 0.0.0.0, go to Streamlit.",
+    )
+    serve.add_argument(
+        "--knowledge",
+        type=Path,
+        help="the knowledge folder (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, "
+        "else the example knowledge base that ships with heuristica)",
+    )
+    serve.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
+    serve.set_defaults(run=_serve, takes_extra=True)
+
+    mcp = commands.add_parser(
+        "mcp",
+        help="serve the knowledge base to agents over MCP (stdio)",
+        description="Serve a knowledge folder to coding agents over the Model Context "
+        "Protocol on stdin/stdout, read-only. Without a folder: $HEURISTICA_KNOWLEDGE, "
+        "else ./knowledge, else the example knowledge base that ships with heuristica.",
+    )
+    mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
+    mcp.set_defaults(run=_mcp)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
+    """Run one command; returns the exit code (the ``heuristica`` entry point)."""
+    parser = _parser(prog)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_extra", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_options = extra
     try:
         return args.run(args)
-    except UsageError as exc:
-        print(f"python -m graph {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"python -m graph {args.command}: error: {exc}", file=sys.stderr)
+    except (UsageError, OSError) as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return 2

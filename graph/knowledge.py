@@ -62,7 +62,17 @@ class KnowledgeGraph:
 
     def neighbourhood(self, page_id: str, depth: int = 1) -> set[str]:
         """Ids of pages within ``depth`` links of ``page_id``, either direction, itself included."""
-        return set(nx.single_source_shortest_path_length(self._undirected, page_id, cutoff=depth))
+        return set(self.distances(page_id, depth))
+
+    def distances(
+        self, page_id: str, depth: int = 1, relation: str | None = None
+    ) -> dict[str, int]:
+        """Page id -> how many links away from ``page_id`` it is (either direction,
+        at most ``depth``; itself at 0), following only ``relation`` links if given."""
+        graph = self._undirected
+        if relation is not None:
+            graph = nx.subgraph_view(graph, filter_edge=lambda _u, _v, key: key == relation)
+        return dict(nx.single_source_shortest_path_length(graph, page_id, cutoff=depth))
 
     def links(self, page_id: str) -> dict[str, list[Page]]:
         """Pages this page links to, grouped by relation label, in relation-table order."""

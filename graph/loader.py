@@ -1,18 +1,24 @@
 """Load a folder of YAML pages into validated page models and a list of Problems.
 
+Which files are read, and how without trusting them, is ``graph.files``; the
+checks across pages are ``graph.checks``; this module parses one file and
+puts the three together. A load re-parses only the files whose version changed
+since the ``ParseCache`` it is given last saw them (``graph.parsecache``).
+
 Parsing is libyaml's (``yaml.CSafeLoader``): it composes a node tree in C. We
 build plain Python values from that tree ourselves, so that every value keeps
 its line and column for error messages, and so that anything unsafe (aliases,
 custom tags such as ``!!python/object``) is refused before it is constructed.
 
-One bad file never stops the load: it becomes Problems, its page is left out,
-and every other page loads.
+One bad file never stops the load, and nothing in a file makes the loader
+raise: it becomes Problems (the file named relative to the knowledge folder),
+its page is left out, and every other page loads.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Collection, Iterator
+import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +27,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from heuristica.graph.crosspage import check_across
+from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_MODELS, Page, Tour
+from heuristica.graph.parsecache import ParseCache, ParsedFile, Place
 from heuristica.graph.problems import Problem, Severity, did_you_mean
-from heuristica.graph.relations import RELATIONS, PageType, allowed_targets
+from heuristica.graph.relations import PageType
 
 __all__ = [
     "MAX_DEPTH",
@@ -32,7 +41,7 @@ __all__ = [
     "TOURS_FOLDER",
     "LoadResult",
     "load_knowledge",
-    "parse_page",
+    "parse_file",
 ]
 
 TOURS_FOLDER = "tours"
@@ -61,6 +70,8 @@ depth is at most twice the longest run of those characters plus two. A page
 with at most _SHALLOW_BRACKETS brackets and no run of _SHALLOW_RUN such
 characters nests less than 400 levels: safe, and cheap to tell. Any other page
 is walked as events, stopping at the first level past MAX_DEPTH."""
+
+_log = logging.getLogger(__name__)
 
 _T = "tag:yaml.org,2002:"
 _SCALARS = {f"{_T}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -97,7 +108,8 @@ class Mark:
 
 @dataclass
 class LoadResult:
-    """The pages that loaded, and everything wrong with the knowledge base."""
+    """The pages that loaded, and everything wrong with the knowledge base
+    (each Problem's file relative to ``root``)."""
 
     root: Path
     pages: dict[str, Page] = field(default_factory=dict)
@@ -106,6 +118,8 @@ class LoadResult:
     """Tour id -> tour, from the ``tours/`` folder."""
     files: dict[str, str] = field(default_factory=dict)
     """Page id -> its file, as problems name it."""
+    sources: list[str] = field(default_factory=list)
+    """Every page and tour file read, named as in Problems, sorted."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -125,30 +139,6 @@ class _Refused(Exception):
 
     def problem(self, file: str) -> Problem:
         return Problem(file, self.mark.line, self.mark.col, Severity.ERROR, self.code, self.message)
-
-
-@dataclass
-class _Source:
-    """A file's text, kept to find where something is written."""
-
-    file: str
-    text: str
-
-    def mark(self, loc: tuple[str | int, ...]) -> Mark:
-        """Where ``loc`` is written. Parses again: only needed for the rare problem."""
-        return _locate(_compose(self.text), loc, at_key=False)
-
-
-@dataclass
-class _Parsed(_Source):
-    """One file's page before cross-page checks."""
-
-    page: Page
-
-
-@dataclass
-class _ParsedTour(_Source):
-    tour: Tour
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -267,32 +257,6 @@ def _message(model: type, error: ErrorDetails) -> tuple[str, str]:
     return "bad-value", f"'{where}': {error['msg']}"
 
 
-def _read_text(path: str) -> str:
-    with open(path, "rb") as file:
-        data = file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            size = os.fstat(file.fileno()).st_size
-            raise _Refused(
-                Mark(0, 0),
-                "too-large",
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one page",
-            )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise _Refused(
-            Mark(line, col),
-            "not-utf8",
-            f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-        ) from None
-    if not text.strip():
-        raise _Refused(Mark(0, 0), "empty-file", "file is empty")
-    return text
-
-
 def _refuse_anchors(text: str) -> None:
     """Anchors (&name) are refused too, even unused: pages are plain data."""
     if "&" not in text:
@@ -361,7 +325,7 @@ def _page_type(root: yaml.Node, data: dict[str, Any]) -> PageType:
 
 
 def _validated(
-    text: str, shown: str, choose: Callable[[yaml.Node, dict[str, Any]], type[BaseModel]]
+    text: str, file: str, choose: Callable[[yaml.Node, dict[str, Any]], type[BaseModel]]
 ) -> tuple[Any, yaml.Node | None, list[Problem]]:
     """(model or None, its node tree, problems) for one YAML document.
 
@@ -374,7 +338,7 @@ def _validated(
         data = _construct(root)
         model = choose(root, data)
     except _Refused as refused:
-        return None, None, [refused.problem(shown)]
+        return None, None, [refused.problem(file)]
     try:
         return model.model_validate(data), root, []
     except ValidationError as exc:
@@ -382,7 +346,7 @@ def _validated(
         for error in exc.errors():
             code, message = _message(model, error)
             mark = _locate(root, tuple(error["loc"]), at_key=code == "unknown-field")
-            problems.append(Problem(shown, mark.line, mark.col, Severity.ERROR, code, message))
+            problems.append(Problem(file, mark.line, mark.col, Severity.ERROR, code, message))
         return None, root, problems
 
 
@@ -390,230 +354,145 @@ def _page_model(root: yaml.Node, data: dict[str, Any]) -> type[BaseModel]:
     return PAGE_MODELS[_page_type(root, data)]
 
 
-def parse_page(text: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
-    """Parse and validate one page's text; ``shown`` is the file name to report."""
-    page, root, problems = _validated(text, shown, _page_model)
+def _decode(data: bytes, size: int) -> str:
+    """The text of a file read as ``data`` (``size`` bytes on disk)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(
+            Mark(0, 0),
+            "too-large",
+            f"file is {max(size, len(data)):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+            "for one page",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise _Refused(
+            Mark(line, col),
+            "not-utf8",
+            f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+        ) from None
+    if not text.strip():
+        raise _Refused(Mark(0, 0), "empty-file", "file is empty")
+    return text
+
+
+def _places(root: yaml.Node, locs: list[tuple[str | int, ...]]) -> dict[str, Place]:
+    """Where each of ``locs`` is written, for Problems found across pages."""
+    places = {}
+    for loc in locs:
+        mark = _locate(root, loc, at_key=False)
+        places[".".join(map(str, loc))] = (mark.line, mark.col)
+    return places
+
+
+def _page(text: str, file: str) -> ParsedFile:
+    page, root, problems = _validated(text, file, _page_model)
     if page is None or root is None:
-        return None, problems
+        return ParsedFile(file, problems=tuple(problems))
     if not page.id.startswith(f"{page.type}/"):
         mark = _locate(root, ("id",), at_key=False)
-        problem = Problem(
-            shown,
-            mark.line,
-            mark.col,
-            Severity.ERROR,
-            "id-type-mismatch",
-            f"id '{page.id}' must start with '{page.type}/' for a {page.type} page",
-        )
-        return None, [problem]
-    return _Parsed(shown, text, page), problems
+        message = f"id '{page.id}' must start with '{page.type}/' for a {page.type} page"
+        problem = Problem(file, mark.line, mark.col, Severity.ERROR, "id-type-mismatch", message)
+        return ParsedFile(file, problems=(problem,))
+    locs: list[tuple[str | int, ...]] = [("id",), ("demo",)]
+    for index in range(len(page.links)):
+        locs += [("links", index, "to"), ("links", index, "relation")]
+    return ParsedFile(file, page=page, places=_places(root, locs))
 
 
-def _files(root: Path) -> Iterator[str]:
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.endswith((".yaml", ".yml")):
-                yield os.path.join(folder, name)
-
-
-def _display_root(root: Path) -> str:
-    """How to show ``root`` in messages: relative to the working folder when inside it."""
-    shown = os.path.relpath(root)
-    return str(root) if shown.startswith("..") else shown
-
-
-def _check_links(parsed: dict[str, _Parsed], problems: list[Problem]) -> None:
-    ids = list(parsed)
-    for item in parsed.values():
-        source_type = item.page.page_type
-        for index, link in enumerate(item.page.links):
-
-            def report(
-                field: str, code: str, message: str, item: _Parsed = item, index: int = index
-            ) -> None:
-                mark = item.mark(("links", index, field))
-                problems.append(
-                    Problem(item.file, mark.line, mark.col, Severity.ERROR, code, message)
-                )
-
-            relation = RELATIONS.get(link.relation)
-            if relation is None:
-                hint = did_you_mean(link.relation, RELATIONS)
-                report(
-                    "relation",
-                    "unknown-relation",
-                    f"unknown relation '{link.relation}'{hint}; expected one of {list(RELATIONS)}",
-                )
-                continue
-            target = parsed.get(link.to)
-            if target is None:
-                hint = did_you_mean(link.to, ids)
-                report("to", "broken-link", f"link to '{link.to}', which does not exist{hint}")
-                continue
-            target_type = target.page.page_type
-            if (source_type, target_type) not in relation.pairs:
-                allowed = [t.value for t in allowed_targets(source_type, link.relation)]
-                can = f"it may point to: {allowed}" if allowed else "it may not start here"
-                report(
-                    "relation",
-                    "relation-not-allowed",
-                    f"a {source_type} page cannot link '{link.relation}' to a {target_type} "
-                    f"page ('{link.to}'); from a {source_type}, {can}",
-                )
-
-
-def _check_demos(
-    parsed: dict[str, _Parsed], demos: Collection[str], problems: list[Problem]
-) -> None:
-    for item in parsed.values():
-        if item.page.demo and item.page.demo not in demos:
-            hint = did_you_mean(item.page.demo, demos)
-            mark = item.mark(("demo",))
-            problems.append(
-                Problem(
-                    item.file,
-                    mark.line,
-                    mark.col,
-                    Severity.ERROR,
-                    "unknown-demo",
-                    f"unknown demo '{item.page.demo}'{hint}; available: {sorted(demos)}",
-                )
+def _tour(text: str, file: str) -> ParsedFile:
+    """A tour; a check question whose answer is not among its choices is left
+    out (a Problem), the step stays."""
+    tour, root, problems = _validated(text, file, lambda _root, _data: Tour)
+    if tour is None or root is None:
+        return ParsedFile(file, problems=tuple(problems))
+    steps = list(tour.steps)
+    for index, step in enumerate(tour.steps):
+        question = step.question
+        if question and question.answer not in question.choices:
+            mark = _locate(root, ("steps", index, "question", "answer"), at_key=False)
+            hint = did_you_mean(question.answer, question.choices)
+            message = (
+                f"step {index + 1}: the answer {question.answer!r} is not one of the "
+                f"choices{hint}; copy it from the choices word for word. "
+                "The step is shown without its question"
             )
+            problem = Problem(file, mark.line, mark.col, Severity.ERROR, "bad-answer", message)
+            problems.append(problem)
+            steps[index] = step.model_copy(update={"question": None})
+    locs: list[tuple[str | int, ...]] = [("id",)]
+    locs += [("steps", index, "page") for index in range(len(steps))]
+    return ParsedFile(
+        file,
+        tour=tour.model_copy(update={"steps": steps}),
+        problems=tuple(problems),
+        places=_places(root, locs),
+    )
 
 
-def _check_orphans(parsed: dict[str, _Parsed], problems: list[Problem]) -> None:
-    linked = {link.to for item in parsed.values() for link in item.page.links}
-    for page_id, item in parsed.items():
-        if not item.page.links and page_id not in linked and len(parsed) > 1:
-            problems.append(
-                Problem(
-                    item.file,
-                    0,
-                    0,
-                    Severity.WARNING,
-                    "orphan-page",
-                    f"page '{page_id}' links nowhere and nothing links to it",
-                )
-            )
+def parse_file(text: str, file: str) -> ParsedFile:
+    """One file's text as a page (or, below ``tours/``, a tour), before the
+    checks across pages; ``file`` is its path relative to the knowledge folder."""
+    is_tour = file.split("/", 1)[0] == TOURS_FOLDER
+    return (_tour if is_tour else _page)(text, file)
 
 
-def _parse_file(path: str, shown: str) -> tuple[_Parsed | None, list[Problem]]:
+def _read_and_parse(found: PageFile) -> tuple[ParsedFile, FileKey | None]:
+    """The file's result, and the version it belongs to (None: do not keep it)."""
+    file = found.relative
     try:
-        text = _read_text(path)
+        data, key = read_page_file(found, MAX_FILE_BYTES)
+    except Unreadable as unreadable:
+        problems = () if unreadable.gone else (_problem(file, unreadable.code, unreadable.message),)
+        return ParsedFile(file, problems=problems), None
+    try:
+        return parse_file(_decode(data, found.key[2]), file), key
     except _Refused as refused:
-        return None, [refused.problem(shown)]
-    return parse_page(text, shown)
+        return ParsedFile(file, problems=(refused.problem(file),)), key
+    except Exception:  # one file never takes the app down, not even through a bug here
+        _log.exception("loading %s", file)
+        message = "could not be loaded because of a bug in Heuristica (details in the server log)"
+        return ParsedFile(file, problems=(_problem(file, "internal-error", message),)), None
 
 
-def _parse_tours(jobs: list[tuple[str, str]], problems: list[Problem]) -> list[_ParsedTour]:
-    tours: list[_ParsedTour] = []
-    seen: dict[str, str] = {}
-    for path, shown in jobs:
-        try:
-            text = _read_text(path)
-        except _Refused as refused:
-            problems.append(refused.problem(shown))
-            continue
-        tour, _, found = _validated(text, shown, lambda _root, _data: Tour)
-        problems.extend(found)
-        if tour is None:
-            continue
-        item = _ParsedTour(shown, text, tour)
-        if tour.id in seen:
-            mark = item.mark(("id",))
-            problems.append(
-                Problem(
-                    shown,
-                    mark.line,
-                    mark.col,
-                    Severity.ERROR,
-                    "duplicate-id",
-                    f"tour id '{tour.id}' is already used by {seen[tour.id]}",
-                )
-            )
-            continue
-        seen[tour.id] = shown
-        tours.append(item)
-    return tours
+def _problem(file: str, code: str, message: str) -> Problem:
+    return Problem(file, 0, 0, Severity.ERROR, code, message)
 
 
-def _check_tours(
-    tours: list[_ParsedTour], page_ids: Collection[str], problems: list[Problem]
-) -> None:
-    for item in tours:
-        for index, step in enumerate(item.tour.steps):
-            if step.page not in page_ids:
-                mark = item.mark(("steps", index, "page"))
-                hint = did_you_mean(step.page, page_ids)
-                message = f"step {index + 1} shows '{step.page}', which does not exist{hint}"
-                problems.append(
-                    Problem(item.file, mark.line, mark.col, Severity.ERROR, "broken-link", message)
-                )
-            question = step.question
-            if question and question.answer not in question.choices:
-                mark = item.mark(("steps", index, "question", "answer"))
-                hint = did_you_mean(question.answer, question.choices)
-                message = (
-                    f"step {index + 1}: the answer {question.answer!r} is not one of the "
-                    f"choices{hint}; copy it from the choices word for word"
-                )
-                problems.append(
-                    Problem(item.file, mark.line, mark.col, Severity.ERROR, "bad-answer", message)
-                )
-
-
-def load_knowledge(root: Path | str, demos: Collection[str] | None = None) -> LoadResult:
-    """Load every ``.yaml`` page below ``root``.
+def load_knowledge(
+    root: Path | str,
+    demos: Collection[str] | None = None,
+    *,
+    cache: ParseCache | None = None,
+    scan: Scan | None = None,
+) -> LoadResult:
+    """Load every page and tour below ``root``.
 
     ``demos`` names the live demos a page may refer to; None skips that check.
+    ``cache`` keeps each file's result between loads, so that only changed
+    files are parsed again; ``scan`` is a listing of ``root`` just made.
     Returns the pages that are sound and every Problem found, sorted by file.
     """
     with paused_gc():
-        return _load(Path(root), demos)
-
-
-def _load(root: Path, demos: Collection[str] | None) -> LoadResult:
-    result = LoadResult(root=root)
-    parsed: dict[str, _Parsed] = {}
-    shown_root = _display_root(root)
-    jobs: list[tuple[str, str]] = []
-    tour_jobs: list[tuple[str, str]] = []
-    prefix = len(os.path.join(root, ""))  # os.walk's paths all start with root + separator
-    for path in _files(root):
-        relative = path[prefix:]
-        is_tour = relative.split(os.sep, 1)[0] == TOURS_FOLDER
-        (tour_jobs if is_tour else jobs).append((path, os.path.join(shown_root, relative)))
-    tours = _parse_tours(tour_jobs, result.problems)
-    for item, problems in (_parse_file(*job) for job in jobs):
-        result.problems.extend(problems)
-        if item is None:
-            continue
-        first = parsed.get(item.page.id)
-        if first is not None:
-            mark = item.mark(("id",))
-            result.problems.append(
-                Problem(
-                    item.file,
-                    mark.line,
-                    mark.col,
-                    Severity.ERROR,
-                    "duplicate-id",
-                    f"id '{item.page.id}' is already used by {first.file}",
-                )
-            )
-            continue
-        parsed[item.page.id] = item
-    _check_links(parsed, result.problems)
-    if demos is not None:
-        _check_demos(parsed, demos, result.problems)
-    _check_orphans(parsed, result.problems)
-    _check_tours(tours, parsed, result.problems)
-    bad = {p.file for p in result.problems if p.is_error}
-    result.tours = {t.tour.id: t.tour for t in tours if t.file not in bad}
-    for page_id, item in parsed.items():
-        if item.file not in bad:
-            result.pages[page_id] = item.page
-            result.files[page_id] = item.file
-    result.problems.sort()
-    return result
+        scan = scan if scan is not None else scan_folder(root)
+        cache = cache if cache is not None else ParseCache()
+        cache.parsed = 0
+        files = []
+        for found in scan.files:
+            parsed = cache.get(found)
+            if parsed is None:
+                parsed, key = _read_and_parse(found)
+                cache.parsed += 1
+                if key is not None:
+                    cache.put(found.relative, key, parsed)
+            files.append(parsed)
+        cache.retain(found.relative for found in scan.files)
+        checked = check_across(files, demos)
+        problems = sorted([*checked.problems, *scan.problems])
+        sources = sorted(found.relative for found in scan.files)
+        return LoadResult(
+            Path(root), checked.pages, problems, checked.tours, checked.files, sources
+        )

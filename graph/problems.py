@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["Problem", "Severity", "did_you_mean"]
+__all__ = ["Problem", "Severity", "closest", "did_you_mean"]
 
 
 class Severity(StrEnum):
@@ -42,7 +42,16 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+def closest(word: str, choices: Iterable[str], limit: int = 1, cutoff: float = 60) -> list[str]:
+    """Up to ``limit`` choices most like ``word``, best first, each at least
+    ``cutoff`` alike (0-100, rapidfuzz ratio)."""
+    matches = process.extract(
+        word, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit
+    )
+    return [choice for choice, _, _ in matches]
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    best = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=60)
+    best = closest(word, choices)
     return f" (did you mean '{best[0]}'?)" if best else ""

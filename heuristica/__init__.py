@@ -11,7 +11,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["IMPORT_ROOT", "child_env"]
+__all__ = ["EXAMPLE_KNOWLEDGE", "IMPORT_ROOT", "KNOWLEDGE_ENV", "__version__", "child_env"]
+
+__version__ = "0.1.0"
+
+EXAMPLE_KNOWLEDGE = Path(__file__).parent / "knowledge"
+"""The example knowledge base that ships with the package (in a checkout, a
+link to the top-level ``knowledge/``)."""
+
+KNOWLEDGE_ENV = "HEURISTICA_KNOWLEDGE"
+"""The environment variable that names the knowledge folder the app shows."""
 
 IMPORT_ROOT = Path(__file__).parent.parent
 """The folder that holds the ``heuristica`` package: the checkout or site-packages."""

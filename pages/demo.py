@@ -35,6 +35,7 @@ from heuristica.demos.spawn_vs_fork.settings import (
     Scenario,
     SettingsError,
 )
+from heuristica.graph.markdown import quoted
 from heuristica.ui.shell import inside_app
 
 inside_app()
@@ -55,13 +56,13 @@ def requested_scenario() -> str:
     demo = st.query_params.get("demo", DEMO)
     if demo not in REGISTRY:
         st.warning(
-            f"There is no live demo called {demo!r} (from ?demo= in the address); "
+            f"There is no live demo called {quoted(demo)} (from ?demo= in the address); "
             f"showing {DEMO!r}. Available demos: {', '.join(available())}."
         )
     scenario = st.query_params.get("scenario", DEFAULT_SCENARIO)
     if scenario not in SCENARIOS:
         st.warning(
-            f"Unknown scenario {scenario!r} (from ?scenario= in the address); showing "
+            f"Unknown scenario {quoted(scenario)} (from ?scenario= in the address); showing "
             f"{DEFAULT_SCENARIO!r}. Scenarios: {', '.join(SCENARIOS)}."
         )
         return DEFAULT_SCENARIO

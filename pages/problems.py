@@ -1,16 +1,16 @@
 """Problems: everything wrong with the knowledge base, where it is, and how bad.
 
 Messages quote file names, ids and values from the pages, so they are shown
-as plain table cells, never as Markdown or HTML.
+as plain table cells (bidirectional controls made visible), never as Markdown
+or HTML. Files are named relative to the knowledge folder: where that folder
+is on the server is not the reader's business.
 """
-
-import os
 
 import streamlit as st
 
-from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.markdown import visible_bidi
 from heuristica.graph.problems import Problem, Severity
-from heuristica.ui.knowledge_base import current
+from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, current
 from heuristica.ui.shell import inside_app
 
 inside_app()
@@ -23,8 +23,8 @@ problems = kb.result.problems
 
 
 def file_in_knowledge_base(problem: Problem) -> str:
-    """The problem's file, relative to the knowledge base folder."""
-    return os.path.relpath(os.path.abspath(problem.file), kb.root)
+    """The problem's file, relative to the knowledge base folder, as text."""
+    return visible_bidi(problem.file)
 
 
 def where(problem: Problem) -> str:
@@ -34,11 +34,9 @@ def where(problem: Problem) -> str:
 
 
 st.title("Problems")
-st.caption(
-    f"What is wrong in the knowledge base at {escape_markdown(str(kb.root))}. "
-    "The same list in a terminal:"
-)
-st.code(f"python -m graph check {kb.root}", language="bash")
+st.caption("What is wrong in the knowledge base, file by file. The same list in a terminal:")
+folder = "" if kb.root == DEFAULT_ROOT else f' "${ENV_VAR}"'
+st.code(f"python -m graph check{folder}", language="bash")
 
 if not problems:
     st.success("No problems: every page loaded and every link is valid.", icon=":material/check:")
@@ -76,7 +74,7 @@ st.dataframe(
             "Where": where(problem),
             "Severity": problem.severity.value,
             "Problem": problem.code,
-            "Message": problem.message,
+            "Message": visible_bidi(problem.message),
         }
         for problem in shown
     ],

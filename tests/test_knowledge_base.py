@@ -9,11 +9,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from heuristica.graph.fingerprint import folder_fingerprint
+from heuristica.graph.parsecache import ParseCache, cache_path
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,
     ENV_VAR,
-    _fingerprint,
+    _parse_caches,
     knowledge_root,
 )
 from tests.kb import page, write
@@ -39,14 +41,14 @@ def test_the_environment_variable_names_the_folder(monkeypatch: pytest.MonkeyPat
 
 
 def test_fingerprint_changes_on_add_edit_and_remove(kb: Path) -> None:
-    first = _fingerprint(kb)
+    first = folder_fingerprint(kb)
     added = write(kb, "sub/p.yaml", page("principle/p", ("uses_heuristic", H)))
-    second = _fingerprint(kb)
+    second = folder_fingerprint(kb)
     added.write_text(added.read_text() + "\n")
-    third = _fingerprint(kb)
+    third = folder_fingerprint(kb)
     added.unlink()
     assert len({first, second, third}) == 3
-    assert _fingerprint(kb) == first
+    assert folder_fingerprint(kb) == first
 
 
 def panel_title(app: AppTest) -> str:
@@ -64,6 +66,27 @@ def test_an_edited_page_shows_on_the_next_interaction(kb: Path) -> None:
     assert panel_title(app) == r"Use spawn, edited"
 
 
+def test_an_edit_is_reloaded_by_parsing_that_file_alone(kb: Path) -> None:
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["node"] = H
+    app.run()
+    write(kb, "e.yaml", page(E, title="Linux, edited"))
+    time.sleep(_RESCAN_SECONDS + 0.2)
+    app.run()
+    assert _parse_caches[knowledge_root()].parsed == 1
+    assert any(link.proto.label.endswith("Linux, edited") for link in app.get("page_link"))
+
+
+def test_parse_results_are_saved_for_the_next_server_start(kb: Path) -> None:
+    AppTest.from_file(str(APP), default_timeout=30).run()
+    saved = cache_path(kb)
+    assert saved is not None
+    deadline = time.monotonic() + 30  # written by a background thread
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(ParseCache.load(saved)) == 2
+
+
 def test_a_missing_folder_is_named_in_the_sidebar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,4 +94,6 @@ def test_a_missing_folder_is_named_in_the_sidebar(
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP), default_timeout=30).run()
     assert not app.exception
-    assert any(f"{tmp_path / 'nope'}` does not exist" in e.value for e in app.sidebar.error)
+    assert [e.value for e in app.sidebar.error] == [
+        "The knowledge base folder (`nope`) does not exist. Set HEURISTICA_KNOWLEDGE to a folder."
+    ]

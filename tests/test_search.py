@@ -5,17 +5,25 @@ get wrong, and the index following an edited knowledge base."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit as st
 
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import PageType
 from heuristica.graph.search import SearchHit, SearchIndex, index_for, search
 from heuristica.graph.search.snippets import SNIPPET_CHARS
-from heuristica.ui.knowledge_base import DEFAULT_ROOT
+from heuristica.ui.knowledge_base import (
+    _RESCAN_SECONDS,
+    DEFAULT_ROOT,
+    ENV_VAR,
+    _parse_caches,
+    current,
+)
 from heuristica.ui.search import RESULT_LIMIT, search_results
 from tests.kb import page, write
 
@@ -364,6 +372,27 @@ def test_the_index_follows_an_edited_added_and_removed_page(tmp_path: Path) -> N
     assert ids(search(before, "zorblax")) == ["principle/a"]
     assert ids(search(before, "quuxle")) == ["principle/b"]
     assert edited.exists()
+
+
+def test_the_apps_index_follows_an_edit_reloaded_from_the_parse_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app reloads only the files that changed (ui.knowledge_base keeps a
+    ParseCache); the index of the reloaded graph answers for the edited page."""
+    write(tmp_path, "a.yaml", page("principle/a", title="Zorblax"))
+    write(tmp_path, "b.yaml", page("principle/b", title="Quuxle"))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    st.cache_resource.clear()
+    before = current()
+    assert ids(search(before.graph, "zorblax")) == ["principle/a"]
+    write(tmp_path, "a.yaml", page("principle/a", title="Frobnicate"))
+    time.sleep(_RESCAN_SECONDS + 0.2)
+    after = current()
+    assert after.graph is not before.graph
+    assert _parse_caches[tmp_path.resolve()].parsed == 1, "only the edited file was read"
+    assert ids(search(after.graph, "frobnicate")) == ["principle/a"]
+    assert ids(search(after.graph, "quuxle")) == ["principle/b"]
+    assert search(after.graph, "zorblax") == []
 
 
 def test_one_index_per_graph(tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ import pytest
 
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
+from heuristica.graph.markdown import safe_html
 from heuristica.graph.model import Tour
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
-from heuristica.tours.handout import markdown_html, tour_html
+from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.path import PATH_COLOUR, for_projector, tour_network
+from tests.markup import SCRIPT_LINKS, html_targets, is_web, markdown_targets
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 HOSTILE_STEP = 4
@@ -78,7 +80,7 @@ def test_markdown_hand_out_lists_every_step_with_its_note_and_question(base):
     headings = re.findall(r"^## Step (\d+)\. ", text, re.MULTILINE)
     assert headings == [str(n) for n in range(1, len(tour.steps) + 1)]
     assert text.startswith("# First steps \\<b\\>with\\</b\\> fork\n")
-    assert "**Start here.** The rule the whole base hangs on." in text
+    assert "**Start here\\.** The rule the whole base hangs on\\." in text
     assert "**Check:** Which start method is safe once Polars has run in the parent?" in text
     assert "- fork\n- spawn" in text
     assert "**Answer:** spawn. Spawn starts a fresh interpreter" in text
@@ -91,8 +93,9 @@ def test_markdown_hand_out_shows_hostile_markup_as_text(base):
     hostile = text.split(f"## Step {HOSTILE_STEP}.")[1].split("## Step")[0]
     outside_code = re.sub(r"`[^`]*`", "", hostile)
     assert re.findall(r"(?<!\\)<", outside_code) == []
-    assert "&lt;script>" in hostile and "\\<b onmouseover" in hostile
-    assert "javascript:" not in hostile
+    assert "\\<script\\>" in hostile and "\\<b onmouseover" in hostile
+    assert "\\[a link\\]\\(javascript\\:" in hostile
+    assert markdown_targets(hostile) == []
     assert "`<code>`" in hostile
 
 
@@ -134,35 +137,88 @@ def test_html_hand_out_carries_the_tour_graph_as_json(base):
     assert any("<img" in n["label"] for n in graph["nodes"])
 
 
+def hostile_tour(kg: KnowledgeGraph, notes: list[str]) -> Tour:
+    """A tour over the base's pages with these notes (and as many explanations)."""
+    pages = sorted(page.id for page in kg.pages)
+    return Tour(
+        id="hostile",
+        title="Hostile \u202eevil",
+        audience="Testers",
+        estimated_minutes=5,
+        steps=[
+            {
+                "page": pages[index % len(pages)],
+                "note": note,
+                "question": {
+                    "prompt": note,
+                    "choices": ["a", "b"],
+                    "answer": "a",
+                    "explanation": note,
+                },
+            }
+            for index, note in enumerate(notes)
+        ],
+    )
+
+
+def test_no_script_link_pattern_is_live_in_either_hand_out(base):
+    _, kg = base
+    notes = [pattern.replace("{n}", str(n)) for n, pattern in enumerate(SCRIPT_LINKS)]
+    tour = hostile_tour(kg, notes)
+    assert [t for t in markdown_targets(tour_markdown(tour, kg)) if not is_web(t)] == []
+    body = tour_html(tour, kg).split("<body>")[1].split("<script>")[0]
+    assert [t for t in html_targets(body) if not is_web(t)] == []
+
+
+def test_hand_outs_load_no_image_typeset_no_huge_math_and_show_bidi(base):
+    _, kg = base
+    note = "![diagram](https://elsewhere.example/d.png) $\\rule{3000px}{3000px}$ a\u202eb"
+    tour = hostile_tour(kg, [note])
+    markdown = tour_markdown(tour, kg)
+    assert "[diagram](<https://elsewhere.example/d.png>)" in markdown
+    assert "`$\\rule{3000px}{3000px}$`" in markdown
+    html = tour_html(tour, kg)
+    body = html.split("<body>")[1].split("<script>")[0]
+    assert "tag:img" not in html_targets(body)
+    assert "<code>$\\rule{3000px}{3000px}$</code>" in body
+    for text in (markdown, html):
+        assert "\u202e" not in text
+        assert "⟨U+202E⟩" in text.replace("\\", "")
+
+
 @pytest.mark.parametrize(
     ("markdown", "html"),
     [
         (
             "**Bold** and *em* and `a < b`",
-            "<p><strong>Bold</strong> and <em>em</em> and <code>a &lt; b</code></p>",
+            "<p><strong>Bold</strong> and <em>em</em> and <code>a &lt; b</code></p>\n",
         ),
-        ("one\n\ntwo", "<p>one</p><p>two</p>"),
-        ("- a\n- b **c**", "<ul><li>a</li><li>b <strong>c</strong></li></ul>"),
-        ("1. a\n2. b", "<ol><li>a</li><li>b</li></ol>"),
-        ("```python\nx = '<b>'\n```", "<pre><code>x = &#x27;&lt;b&gt;&#x27;\n</code></pre>"),
+        ("one\n\ntwo", "<p>one</p>\n<p>two</p>\n"),
+        ("- a\n- b **c**", "<ul>\n<li>a</li>\n<li>b <strong>c</strong></li>\n</ul>\n"),
+        ("1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n"),
+        (
+            "```python\nx = '<b>'\n```",
+            "<pre><code class=\"language-python\">x = '&lt;b&gt;'\n</code></pre>\n",
+        ),
         (
             "[docs](https://docs.python.org/3/?a=1&b=2)",
-            '<p><a href="https://docs.python.org/3/?a=1&amp;b=2" rel="noopener">docs</a></p>',
+            '<p><a href="https://docs.python.org/3/?a=1&amp;b=2" rel="noopener noreferrer">'
+            "docs</a></p>\n",
         ),
-        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>\n"),
         (
             '<a href="javascript:x">y</a>',
-            "<p>&lt;a href=&quot;javascript:x&quot;&gt;y&lt;/a&gt;</p>",
+            "<p>&lt;a href=&quot;javascript:x&quot;&gt;y&lt;/a&gt;</p>\n",
         ),
         (
             '[t](https://a.b/" onclick="x)',
-            "<p>[t](https://a.b/&quot; onclick=&quot;x)</p>",
+            "<p>[t](https://a.b/&quot; onclick=&quot;x)</p>\n",
         ),
-        ("snake_case_name and 2*3*4", "<p>snake_case_name and 2*3*4</p>"),
+        ("snake_case_name and 2*3*4", "<p>snake_case_name and 2<em>3</em>4</p>\n"),
     ],
 )
 def test_note_markdown_becomes_safe_html(markdown: str, html: str):
-    assert markdown_html(markdown) == html
+    assert safe_html(markdown) == html
 
 
 def test_for_a_projector_labels_are_larger_with_room_around_them(base):

@@ -63,12 +63,25 @@ def test_step_naming_a_missing_page_suggests_the_page_meant(tmp_path: Path) -> N
     text = dump(data)
     path = write(base(tmp_path), "tours/first.yaml", text)
     problem = only(tmp_path)
-    assert (problem.file, problem.code) == (str(path), "broken-link")
+    assert (problem.file, problem.code) == ("tours/first.yaml", "broken-link")
+    assert path.exists()
     assert problem.line == text.splitlines().index("- page: environment/linx") + 1
     assert problem.message == (
-        "step 2 shows 'environment/linx', which does not exist (did you mean 'environment/linux'?)"
+        "step 2 shows 'environment/linx', which does not exist "
+        "(did you mean 'environment/linux'?); the tour is shown without this step"
     )
-    assert load_knowledge(tmp_path).tours == {}
+    steps = load_knowledge(tmp_path).tours["first-steps"].steps
+    assert [step.page for step in steps] == [H]
+
+
+def test_a_tour_with_no_step_left_is_left_out(tmp_path: Path) -> None:
+    data = tour()
+    for step in data["steps"]:
+        step["page"] = "principle/gone"
+    write(base(tmp_path), "tours/first.yaml", data)
+    result = load_knowledge(tmp_path)
+    assert sorted(p.code for p in result.errors) == ["broken-link", "broken-link", "empty-tour"]
+    assert result.tours == {}
 
 
 def test_empty_tour_is_refused(tmp_path: Path) -> None:
@@ -81,10 +94,9 @@ def test_duplicate_tour_ids_name_both_files(tmp_path: Path) -> None:
     write(base(tmp_path), "tours/a.yaml", tour())
     second = write(tmp_path, "tours/b.yaml", tour(title="Copy"))
     problem = only(tmp_path)
-    assert (problem.file, problem.code, problem.line) == (str(second), "duplicate-id", 1)
-    assert (
-        problem.message == f"tour id 'first-steps' is already used by {tmp_path / 'tours/a.yaml'}"
-    )
+    assert (problem.file, problem.code, problem.line) == ("tours/b.yaml", "duplicate-id", 1)
+    assert second.exists()
+    assert problem.message == "tour id 'first-steps' is already used by tours/a.yaml"
 
 
 def test_answer_not_among_choices_points_at_the_answer(tmp_path: Path) -> None:
@@ -96,6 +108,9 @@ def test_answer_not_among_choices_points_at_the_answer(tmp_path: Path) -> None:
     assert problem.code == "bad-answer"
     assert problem.line == text.splitlines().index("    answer: Spawn") + 1
     assert "the answer 'Spawn' is not one of the choices (did you mean 'spawn'?)" in problem.message
+    assert "shown without its question" in problem.message
+    steps = load_knowledge(tmp_path).tours["first-steps"].steps
+    assert [step.question for step in steps] == [None, None]
 
 
 def test_unknown_tour_field_suggests_the_field_meant(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 and every step, readable offline, with nothing loaded from anywhere.
 
 vis-network (JS and CSS) is inlined from the build pyvis ships. Content is
-untrusted: every piece of tour and page text is HTML-escaped before the few
-Markdown forms a note uses (paragraphs, lists, code, emphasis, http(s)
-links) become tags, and the graph's data travels as JSON in a
+untrusted: Markdown fields become HTML through ``graph.markdown.safe_html``
+(one CommonMark parse, every text escaped, web links only, images as links),
+one-line strings are HTML-escaped, and the graph's data travels as JSON in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, to be
 drawn on a canvas and shown in tooltips as text.
 """
@@ -12,24 +12,14 @@ drawn on a canvas and shown in tooltips as text.
 from __future__ import annotations
 
 import html
-import re
 
 from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.markdown import safe_html, safe_html_inline, visible_bidi
 from heuristica.graph.model import Question, Tour
 from heuristica.graph.render import json_for_html, legend, vis_network_css, vis_network_js
 from heuristica.tours.path import PATH_COLOUR, tour_network
 
-__all__ = ["markdown_html", "tour_html"]
-
-_FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n(.*?)^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_CODE_SPAN = re.compile(r"`([^`]+)`")
-_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_EMPHASIS = re.compile(
-    r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)"
-)
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
-_PLACEHOLDER = "\x00{}\x00"
+__all__ = ["tour_html"]
 
 _STYLE = """
 body { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; color: #212121;
@@ -80,7 +70,7 @@ def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
     for number, step in enumerate(tour.steps, start=1):
         first_step.setdefault(step.page, number)
     graph = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "steps": first_step}
-    title = html.escape(tour.title)
+    title = _text(tour.title)
     return "\n".join(
         [
             "<!doctype html>",
@@ -94,7 +84,7 @@ def tour_html(tour: Tour, kg: KnowledgeGraph) -> str:
             "</head>",
             "<body>",
             f"<header><h1>{title}</h1>",
-            f'<p class="meta">{html.escape(tour.audience)} · about {tour.estimated_minutes}'
+            f'<p class="meta">{_text(tour.audience)} · about {tour.estimated_minutes}'
             f" minutes · {len(tour.steps)} steps</p></header>",
             '<section id="graph-box" aria-label="The tour\'s path through the knowledge graph">',
             '<div id="graph"></div>',
@@ -117,10 +107,10 @@ def _step_html(tour: Tour, index: int, kg: KnowledgeGraph) -> str:
     page = kg.page(step.page)
     parts = [
         f'<li id="step-{index + 1}">',
-        f"<h2>Step {index + 1}. {html.escape(page.title)}</h2>",
+        f"<h2>Step {index + 1}. {_text(page.title)}</h2>",
         f'<p class="kind">{page.page_type.label} · <code>{html.escape(page.id)}</code></p>',
-        f"<blockquote>{markdown_html(page.overview)}</blockquote>",
-        f'<div class="note">{markdown_html(step.note)}</div>',
+        f"<blockquote>{safe_html(page.overview)}</blockquote>",
+        f'<div class="note">{safe_html(step.note)}</div>',
     ]
     if step.question is not None:
         parts.append(_question_html(step.question))
@@ -129,12 +119,12 @@ def _step_html(tour: Tour, index: int, kg: KnowledgeGraph) -> str:
 
 
 def _question_html(question: Question) -> str:
-    choices = "".join(f"<li>{_inline(choice)}</li>" for choice in question.choices)
+    choices = "".join(f"<li>{_text(choice)}</li>" for choice in question.choices)
     return (
-        f'<div class="question"><p><strong>Check:</strong> {_inline(question.prompt)}</p>'
+        f'<div class="question"><p><strong>Check:</strong> {safe_html_inline(question.prompt)}</p>'
         f"<ul>{choices}</ul>"
-        f"<details><summary>Answer</summary><p><strong>{_inline(question.answer)}</strong></p>"
-        f"{markdown_html(question.explanation)}</details></div>"
+        f"<details><summary>Answer</summary><p><strong>{_text(question.answer)}</strong></p>"
+        f"{safe_html(question.explanation)}</details></div>"
     )
 
 
@@ -150,60 +140,6 @@ def _legend_html() -> str:
     return f'<div id="legend">{"".join(entries)}</div>'
 
 
-def markdown_html(text: str) -> str:
-    """HTML for the Markdown a note uses: fenced code, paragraphs, lists, code
-    spans, strong and emphasis, http(s) links. Everything else shows as text:
-    the input is escaped before any tag is made."""
-    out: list[str] = []
-    position = 0
-    for fence in _FENCE.finditer(text):
-        out.append(_blocks(text[position : fence.start()]))
-        out.append(f"<pre><code>{html.escape(fence[2])}</code></pre>")
-        position = fence.end()
-    out.append(_blocks(text[position:]))
-    return "".join(out)
-
-
-def _blocks(text: str) -> str:
-    out = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.splitlines()
-        if not lines:
-            continue
-        if all(_LIST_ITEM.match(line) or line.startswith((" ", "\t")) for line in lines) and (
-            _LIST_ITEM.match(lines[0])
-        ):
-            tag = "ol" if re.match(r"\s*\d", lines[0]) else "ul"
-            items = _list_items(lines)
-            out.append(f"<{tag}>{''.join(f'<li>{_inline(i)}</li>' for i in items)}</{tag}>")
-        else:
-            out.append(f"<p>{_inline(block)}</p>")
-    return "".join(out)
-
-
-def _list_items(lines: list[str]) -> list[str]:
-    items: list[str] = []
-    for line in lines:
-        if _LIST_ITEM.match(line):
-            items.append(_LIST_ITEM.sub("", line, count=1))
-        else:
-            items[-1] += " " + line.strip()
-    return items
-
-
-def _inline(text: str) -> str:
-    """One run of text: escaped, then code spans, links, strong, emphasis."""
-    spans: list[str] = []
-
-    def keep(markup: str) -> str:
-        spans.append(markup)
-        return _PLACEHOLDER.format(len(spans) - 1)
-
-    escaped = html.escape(" ".join(text.replace("\x00", "").split()), quote=True)
-    escaped = _CODE_SPAN.sub(lambda m: keep(f"<code>{m[1]}</code>"), escaped)
-    escaped = _LINK.sub(lambda m: keep(f'<a href="{m[2]}" rel="noopener">{m[1]}</a>'), escaped)
-    escaped = _STRONG.sub(lambda m: f"<strong>{m[1] or m[2]}</strong>", escaped)
-    escaped = _EMPHASIS.sub(lambda m: f"<em>{m[1] or m[2]}</em>", escaped)
-    while "\x00" in escaped:
-        escaped = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m[1])], escaped)
-    return escaped
+def _text(text: str) -> str:
+    """A one-line string from a page or tour, as HTML text."""
+    return html.escape(visible_bidi(text))

@@ -3,14 +3,15 @@ overview, the presenter's note and the check question with its answer.
 
 Tour and page text is untrusted. Titles and other one-line strings are
 escaped so they show as typed; notes, overviews and explanations stay
-Markdown (their emphasis and code matter), with links to script URLs
-pointed away (``graph.markdown.safe_markdown``) and raw HTML tags shown as text.
+Markdown (their emphasis and code matter), rewritten by
+``graph.markdown.safe_markdown`` under the same rules as the app's panel: only
+web links, images as links, bounded math, raw HTML as text.
 """
 
 from __future__ import annotations
 
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import code_segments, escape_markdown, safe_markdown
+from heuristica.graph.markdown import escape_markdown, safe_markdown
 from heuristica.graph.model import Question, Tour
 
 __all__ = ["tour_markdown"]
@@ -21,7 +22,7 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
     lines = [
         f"# {escape_markdown(tour.title)}",
         "",
-        f"**Audience:** {_prose(tour.audience)}  ",
+        f"**Audience:** {safe_markdown(tour.audience)}  ",
         f"**Time:** about {tour.estimated_minutes} minutes · **Steps:** {len(tour.steps)}",
         "",
     ]
@@ -32,9 +33,9 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
             "",
             f"*{page.page_type.label}* · `{page.id}`",
             "",
-            f"> {_prose(page.overview)}".replace("\n", "\n> "),
+            "\n".join(f"> {line}".rstrip() for line in safe_markdown(page.overview).split("\n")),
             "",
-            _prose(step.note),
+            safe_markdown(step.note),
             "",
         ]
         if step.question is not None:
@@ -44,19 +45,10 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
 
 def _question(question: Question) -> list[str]:
     return [
-        f"**Check:** {_prose(question.prompt)}",
+        f"**Check:** {safe_markdown(question.prompt)}",
         "",
         *(f"- {escape_markdown(choice)}" for choice in question.choices),
         "",
-        f"**Answer:** {escape_markdown(question.answer)}. {_prose(question.explanation)}",
+        f"**Answer:** {escape_markdown(question.answer)}. {safe_markdown(question.explanation)}",
         "",
     ]
-
-
-def _prose(text: str) -> str:
-    """Markdown ``text`` with unsafe links pointed away and HTML tags outside
-    code shown as text."""
-    return "".join(
-        part if is_code else part.replace("<", "&lt;")
-        for part, is_code in code_segments(safe_markdown(text.strip()))
-    )

@@ -1,31 +1,43 @@
 """The knowledge base the app shows: loaded once per server process, shared by
 every browser session, and loaded again when a YAML file changes.
 
+A change is noticed by scanning the folder (at most once a second; the same
+scan the loader uses, so it never raises and never opens anything but page
+files). A reload parses only the files that changed: each file's parse result
+is kept in a ``ParseCache`` per folder, and saved in the background to the
+user's cache folder, so that the first load after a server start parses only
+what changed while the server was down.
+
 ``HEURISTICA_KNOWLEDGE=PATH`` points the app at another knowledge base; the
 default is the repository's ``knowledge/`` folder.
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from heuristica import demos
-from heuristica.graph.checks.record import RECORD_FILE, verification_problems
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
+from heuristica.graph.checks.record import with_verification_problems
+from heuristica.graph.files import Scan, scan_folder
+from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.parsecache import ParseCache, cache_path
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 
-ENV_VAR = "HEURISTICA_KNOWLEDGE"
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "knowledge"
+ENV_VAR = KNOWLEDGE_ENV
+DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
 _RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,45 +54,63 @@ def knowledge_root() -> Path:
     return Path(configured).expanduser().resolve() if configured else DEFAULT_ROOT
 
 
-def _fingerprint(root: Path) -> str:
-    """Changes whenever a page file is added, removed, renamed or edited."""
-    digest = hashlib.blake2b(digest_size=16)
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")) or entry.name == RECORD_FILE:
-                stat = entry.stat()
-                digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    return digest.hexdigest()
+_last_scan: dict[Path, tuple[float, Scan]] = {}
 
 
-_last_scan: dict[Path, tuple[float, str]] = {}
-
-
-def _recent_fingerprint(root: Path) -> str:
+def _recent_scan(root: Path) -> Scan:
     now = time.monotonic()
     seen = _last_scan.get(root)
     if seen is None or now - seen[0] > _RESCAN_SECONDS:
-        seen = (now, _fingerprint(root))
+        seen = (now, scan_folder(root))
         _last_scan[root] = seen
     return seen[1]
 
 
+_parse_caches: dict[Path, ParseCache] = {}
+_saving = threading.Lock()
+
+
+def _parse_cache(root: Path) -> ParseCache:
+    """This folder's parse results: kept in memory, first read from disk."""
+    cache = _parse_caches.get(root)
+    if cache is None:
+        path = cache_path(root)
+        cache = ParseCache.load(path) if path is not None else ParseCache()
+        _parse_caches[root] = cache
+    return cache
+
+
+def _save_in_background(cache: ParseCache, root: Path) -> None:
+    """Write the parse results to disk without holding up the page; skipped
+    while another write runs (the next reload that parses writes again)."""
+    path = cache_path(root)
+    if path is None or not _saving.acquire(blocking=False):
+        return
+    snapshot = cache.copy()
+
+    def save() -> None:
+        try:
+            snapshot.save(path)
+        except OSError as error:
+            _log.warning("could not save the parse cache %s: %s", path, error)
+        finally:
+            _saving.release()
+
+    threading.Thread(target=save, name="heuristica-parse-cache", daemon=True).start()
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
-def _load(root: Path, fingerprint: str) -> KnowledgeBase:
-    result = load_knowledge(root, demos=demos.available())
-    result.problems = sorted([*result.problems, *verification_problems(result)])
+def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
+    cache = _parse_cache(root)
+    result = load_knowledge(root, demos=demos.available(), cache=cache, scan=_scan)
+    if cache.parsed:
+        _save_in_background(cache, root)
+    result = with_verification_problems(result)
     return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
 
 
 def current() -> KnowledgeBase:
     """The knowledge base as it is on disk now (at most a second old)."""
     root = knowledge_root()
-    return _load(root, _recent_fingerprint(root))
+    scan = _recent_scan(root)
+    return _load(root, folder_fingerprint(root, scan), scan)

@@ -2,9 +2,11 @@
 then the pages it is linked with, each a link that opens it in the explorer.
 
 ``render_page`` draws into the current Streamlit container. Page content is
-untrusted: Markdown fields go to ``st.markdown`` (which escapes raw HTML),
-short strings are escaped (``graph.markdown``), code goes to ``st.code`` and
-table cells to ``st.table``; no page text is ever passed as HTML.
+untrusted: Markdown fields are rewritten by ``graph.markdown.safe_markdown``
+(one CommonMark parse: web links only, no images loaded, bounded math,
+bidirectional controls shown) before ``st.markdown`` sees them, short strings
+are escaped, code goes to ``st.code`` and table cells to ``st.table``; no page
+text is ever passed as HTML.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from heuristica.graph.checks.record import (
 )
 from heuristica.graph.checks.run import Status
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown
+from heuristica.graph.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.graph.model import (
     CODE_REFERENCE_CHECK,
     SECTIONS,
@@ -133,7 +135,7 @@ def _section_heading(heading: str) -> None:
 
 
 def _markdown(text: str) -> None:
-    """Page text as Markdown (raw HTML shows as text; script links point nowhere)."""
+    """Page text as Markdown (raw HTML shows as text; only web links are links)."""
     st.markdown(safe_markdown(text))
 
 
@@ -208,9 +210,9 @@ def _code_reference(ref: CodeReference) -> None:
     url = source_url(ref)
     st.markdown(f"**File** [{file}](<{url}>){lines}" if url else f"**File** {file}{lines}")
     st.markdown("**Signature**")
-    st.code(ref.signature, language="python", wrap_lines=True)
+    st.code(visible_bidi(ref.signature), language="python", wrap_lines=True)
     st.markdown("**Import**")
-    st.code(ref.import_, language="python", wrap_lines=True)
+    st.code(visible_bidi(ref.import_), language="python", wrap_lines=True)
 
 
 def _io_contract(contract: IOContract) -> None:
@@ -222,7 +224,7 @@ def _io_contract(contract: IOContract) -> None:
 def _usage_examples(examples: Sequence[UsageExample]) -> None:
     for example in examples:
         st.markdown(f"**{escape_markdown(example.title)}**")
-        st.code(example.code, language=example.language)
+        st.code(visible_bidi(example.code), language=example.language)
         if example.explanation:
             _markdown(example.explanation)
 
@@ -240,7 +242,7 @@ def _insight(insight: Insight) -> None:
 
 
 def _bash(text: str) -> None:
-    st.code(text, language="bash")
+    st.code(visible_bidi(text), language="bash")
 
 
 def _rows(columns: Collection[str]) -> Callable[[Sequence[BaseModel]], None]:
@@ -352,7 +354,7 @@ def checks_section(page: Page) -> None:
             if result is not None:
                 _check_result(result, stale=state is not None and state.state is BadgeState.STALE)
             st.markdown("**Code**")
-            st.code(code, language="python")
+            st.code(visible_bidi(code), language="python")
 
 
 def _page_checks(page: Page) -> list[tuple[str, str, str]]:
@@ -374,4 +376,4 @@ def _check_result(result: RecordedCheck, *, stale: bool) -> None:
     for heading, text in (("Expected", result.expected), ("Seen", result.seen)):
         if text and result.status is not Status.HOLDS:
             st.markdown(f"**{heading}**")
-            st.code(text, language=None)
+            st.code(visible_bidi(text), language=None)

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +44,7 @@ __all__ = [
     "page_verification",
     "read_record",
     "verification_problems",
+    "with_verification_problems",
     "write_record",
 ]
 
@@ -267,6 +268,13 @@ def _date(run: PageRun) -> str:
     return run.verified_at.date().isoformat()
 
 
+def with_verification_problems(result: LoadResult) -> LoadResult:
+    """``result`` with the warnings of ``verification_problems`` among its problems,
+    sorted: what ``check``, the app and the MCP server all report."""
+    result.problems = sorted([*result.problems, *verification_problems(result)])
+    return result
+
+
 def verification_problems(result: LoadResult) -> list[Problem]:
     """Warnings for the loaded pages whose verification fails or is stale, for
     Code References that cannot be checked, and for a record that cannot be read."""
@@ -275,12 +283,13 @@ def verification_problems(result: LoadResult) -> list[Problem]:
     try:
         record = read_record(root / RECORD_FILE)
     except RecordError as error:
-        return [*problems, error.problem]
+        # named like the loader's Problems: relative to the knowledge folder
+        return [*problems, replace(error.problem, file=RECORD_FILE)]
     for page_id, page in pages.items():
         state = page_verification(page, record)
         if state is None or state.run is None:
             continue
-        file = files.get(page_id, str(root / RECORD_FILE))
+        file = files.get(page_id, RECORD_FILE)
         if state.state is BadgeState.STALE:
             message = (
                 f"page '{page_id}' was edited after its last verification "
@@ -290,7 +299,7 @@ def verification_problems(result: LoadResult) -> list[Problem]:
             continue
         for name in state.run.failing:
             check = state.run.checks[name]
-            line = _check_line(file, name)
+            line = _check_line(root / file, name)
             message = (
                 f"check '{name}' {'fails' if check.status is Status.FAILS else 'errs'} on "
                 f"{state.run.environment.label()} ({_date(state.run)}): {check.reason}"
@@ -310,7 +319,7 @@ def _unparsable_references(result: LoadResult) -> list[Problem]:
         if found:
             field, why = found
             file = result.files.get(page_id, "")
-            line = _line_of(file, re.compile(rf"^\s*{field}\s*:"))
+            line = _line_of(result.root / file, re.compile(rf"^\s*{field}\s*:"))
             message = f"'code_reference.{field}' cannot be checked: {why}"
             problems.append(
                 Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)
@@ -318,7 +327,7 @@ def _unparsable_references(result: LoadResult) -> list[Problem]:
     return problems
 
 
-def _check_line(file: str, name: str) -> int:
+def _check_line(file: Path, name: str) -> int:
     """The line of ``- name: <name>`` in the page's file, or 0 (the Code Reference check:
     the ``code_reference:`` line)."""
     pattern = (
@@ -329,10 +338,10 @@ def _check_line(file: str, name: str) -> int:
     return _line_of(file, pattern)
 
 
-def _line_of(file: str, pattern: re.Pattern[str]) -> int:
+def _line_of(file: Path, pattern: re.Pattern[str]) -> int:
     """The first line of ``file`` that ``pattern`` matches, or 0."""
     try:
-        text = Path(file).read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return 0
     return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)

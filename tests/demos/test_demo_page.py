@@ -74,7 +74,7 @@ def test_an_unknown_demo_in_the_address_gets_a_warning_and_the_default() -> None
     app = open_page(demo="fork_bomb")
 
     (warning,) = app.warning
-    assert "There is no live demo called 'fork_bomb'" in warning.value
+    assert "There is no live demo called `fork_bomb`" in warning.value
     assert "Available demos: spawn_vs_fork" in warning.value
     assert app.selectbox(key="demo_method").value == "fork"
 
@@ -83,7 +83,7 @@ def test_an_unknown_scenario_in_the_address_gets_a_warning_and_the_default() -> 
     app = open_page(demo="spawn_vs_fork", scenario="vfork")
 
     (warning,) = app.warning
-    assert "Unknown scenario 'vfork'" in warning.value
+    assert "Unknown scenario `vfork`" in warning.value
     assert app.radio(key="demo_scenario").value == "parent-uses-polars"
 
 

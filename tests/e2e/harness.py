@@ -54,39 +54,43 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_app(knowledge: Path, script: Path = REPO / "app.py") -> Iterator[str]:
-    """``streamlit run script`` over ``knowledge`` on a free port; yields its URL."""
+def running_app(
+    knowledge: Path, script: Path = REPO / "app.py", log: Path | None = None
+) -> Iterator[str]:
+    """``streamlit run script`` over ``knowledge`` on a free port; yields its
+    URL. ``log`` receives the server's output (by default it is dropped)."""
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
-        yield url
-    finally:
-        server.terminate()
+    with open(log or os.devnull, "wb") as output:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO,
+            env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            _wait_healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -131,7 +131,7 @@ def test_a_malformed_check_is_a_problem_at_its_line(
     result = load_knowledge(tmp_path)
 
     (problem,) = result.errors
-    assert problem.file == str(bad)
+    assert problem.file == bad.name
     assert message in problem.message
     marked_line = next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
     assert problem.line == marked_line

@@ -130,7 +130,7 @@ def test_a_broken_record_is_one_warning_not_a_crash(
     (problem,) = verification_problems(load_knowledge(tmp_path))
 
     assert (problem.file, problem.line, problem.code) == (
-        str(tmp_path / RECORD_FILE),
+        RECORD_FILE,
         line,
         "bad-verification-record",
     )

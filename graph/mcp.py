@@ -1,0 +1,402 @@
+"""``heuristica mcp``: a knowledge base for coding agents, over the Model
+Context Protocol (stdio), read-only.
+
+Tools: ``search``, ``get_page``, ``neighbours``, ``find_path``,
+``list_problems`` and ``verification``; every page is also a resource,
+``heuristica://page/<type>/<slug>``, as Markdown. Before each call the
+folder is looked at (a stat of each page file, nothing read) and loaded
+again if a file changed, so an agent sees an edit on its next call.
+
+Built on the official SDK's ``MCPServer``: it turns each tool's signature
+into the input schema, validates arguments against it and reports a
+malformed argument to the agent as a tool error; this module adds only what
+the knowledge base answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import Resource, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from heuristica import __version__, demos
+from heuristica.graph import search as full_text
+from heuristica.graph.checks.record import (
+    RECORD_FILE,
+    PageRun,
+    RecordError,
+    page_verification,
+    read_record,
+    with_verification_problems,
+)
+from heuristica.graph.fingerprint import folder_fingerprint
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.markdown import one_line, safe_markdown
+from heuristica.graph.model import Page
+from heuristica.graph.page_markdown import page_markdown
+from heuristica.graph.problems import closest
+from heuristica.graph.relations import RELATIONS, PageType
+
+__all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
+
+PAGE_URI = "heuristica://page/{type}/{slug}"
+MAX_RESULTS = 100
+MAX_DEPTH = 4
+_SUGGESTIONS = 3
+_OVERVIEW_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Loaded:
+    result: LoadResult
+    graph: KnowledgeGraph
+    fingerprint: str
+
+
+class LiveKnowledge:
+    """The knowledge folder as it is on disk now: loaded again when a page
+    file is added, removed or edited, checked on every ``current()``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._loaded: Loaded | None = None
+
+    def current(self) -> Loaded:
+        fingerprint = folder_fingerprint(self.root)
+        if self._loaded is None or self._loaded.fingerprint != fingerprint:
+            result = with_verification_problems(load_knowledge(self.root, demos=demos.available()))
+            self._loaded = Loaded(result, KnowledgeGraph(result.pages), fingerprint)
+        return self._loaded
+
+
+class PageRef(BaseModel):
+    id: str
+    title: str
+    type: PageType
+
+
+class SearchHit(PageRef):
+    score: float = Field(description="higher is a better match; compare within one query")
+    matched_in: str = Field(description="where the query matched")
+    snippet: str = Field(description="text of the page around the match, on one line")
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class Link(BaseModel):
+    """A link as written on its source page."""
+
+    source: str
+    relation: str
+    target: str
+
+
+class Neighbour(PageRef):
+    distance: int = Field(description="how many links away from the page asked about")
+
+
+class Neighbourhood(BaseModel):
+    id: str
+    depth: int
+    relation: str | None
+    pages: list[Neighbour] = Field(description="the page itself first, then by distance")
+    links: list[Link] = Field(description="every link among these pages")
+
+
+class PathResult(BaseModel):
+    source: str
+    target: str
+    found: bool
+    pages: list[PageRef] = Field(description="from source to target; empty if not found")
+    links: list[Link] = Field(description="the link joining each step, as written")
+
+
+class ProblemEntry(BaseModel):
+    file: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    message: str
+
+
+class ProblemList(BaseModel):
+    errors: int
+    warnings: int
+    problems: list[ProblemEntry]
+
+
+class CheckOutcome(BaseModel):
+    name: str
+    claim: str = Field(description="the sentence on the page the check backs")
+    status: str = Field(description="holds, fails, error or skipped")
+    reason: str
+    expected: str
+    seen: str
+
+
+class VerificationRun(BaseModel):
+    environment: str = Field(description="interpreter and package versions it ran on")
+    verified_at: str
+    checks: list[CheckOutcome]
+
+
+class VerificationState(BaseModel):
+    id: str
+    state: str = Field(
+        description="verified, failing, stale (edited since), not_verified, or "
+        "nothing_to_verify (the page has no checks)"
+    )
+    text: str = Field(description="the badge the explorer shows")
+    run: VerificationRun | None = Field(description="the run the state is about")
+    other_runs: list[VerificationRun] = Field(
+        description="this version of the page verified on other environments"
+    )
+
+
+def _verification_run(page: Page, run: PageRun) -> VerificationRun:
+    claims = {check.name: check.claim for check in page.checks}
+    return VerificationRun(
+        environment=run.environment.label(),
+        verified_at=run.verified_at.isoformat(),
+        checks=[
+            CheckOutcome(
+                name=name,
+                claim=claims.get(name, ""),
+                status=check.status.value,
+                reason=check.reason,
+                expected=check.expected,
+                seen=check.seen,
+            )
+            for name, check in run.checks.items()
+        ],
+    )
+
+
+def page_verification_state(root: Path, page: Page) -> VerificationState:
+    """What ``verify --record`` last recorded about ``page``, judged against the page now."""
+    try:
+        record = read_record(root / RECORD_FILE)
+    except RecordError as error:
+        raise ToolError(str(error.problem)) from None
+    state = page_verification(page, record)
+    if state is None:
+        text = "Nothing to verify: the page has no checks"
+        return VerificationState(
+            id=page.id, state="nothing_to_verify", text=text, run=None, other_runs=[]
+        )
+    return VerificationState(
+        id=page.id,
+        state=state.state.value,
+        text=state.text,
+        run=_verification_run(page, state.run) if state.run else None,
+        other_runs=[_verification_run(page, run) for run in state.other_runs],
+    )
+
+
+def _ref(page: Page) -> PageRef:
+    return PageRef(id=page.id, title=page.title, type=page.page_type)
+
+
+def _known(graph: KnowledgeGraph, page_id: str, role: str = "id") -> Page:
+    """The page ``page_id``, or a tool error that names the closest ids."""
+    if page_id in graph:
+        return graph.page(page_id)
+    near = closest(page_id, (p.id for p in graph.pages), limit=_SUGGESTIONS, cutoff=0)
+    hint = f"; the closest ids: {', '.join(near)}" if near else "; the knowledge base is empty"
+    raise ToolError(f"{role} {page_id!r} is not a page{hint}")
+
+
+def _relation(name: str | None) -> str | None:
+    if name is not None and name not in RELATIONS:
+        raise ToolError(f"relation {name!r} is not one of: {', '.join(RELATIONS)}")
+    return name
+
+
+def _links(graph: KnowledgeGraph, pages: set[str], relation: str | None) -> list[Link]:
+    return sorted(
+        (
+            Link(source=source, relation=key, target=target)
+            for source, target, key in graph.nx.subgraph(pages).edges(keys=True)
+            if relation in (None, key)
+        ),
+        key=lambda link: (link.source, link.relation, link.target),
+    )
+
+
+def _joining(graph: KnowledgeGraph, a: str, b: str) -> Link:
+    """The link between two adjacent pages, in the direction it is written."""
+    source, target = (a, b) if graph.nx.has_edge(a, b) else (b, a)
+    return Link(source=source, relation=min(graph.nx[source][target]), target=target)
+
+
+def _matched_in(hit: full_text.SearchHit) -> str:
+    """Where the query matched: the section of the sentence shown, as the panel
+    heads it, else the title, else the domains (the only text not in sentences)."""
+    if hit.snippet and hit.snippet.marks:
+        return hit.snippet.section
+    return "Title" if hit.title_marks else "Domains"
+
+
+def _snippet_text(hit: full_text.SearchHit) -> str:
+    return hit.snippet.text if hit.snippet else hit.page.overview
+
+
+def search_pages(
+    graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
+) -> list[SearchHit]:
+    """The one place the MCP server searches: pages matching ``query``, best
+    first, each with the sentence that matched as inert Markdown on one line."""
+    types = (page_type,) if page_type else ()
+    hits = full_text.search(graph, query, limit=limit, types=types)
+    return [
+        SearchHit(
+            **_ref(hit.page).model_dump(),
+            score=round(hit.score, 4),
+            matched_in=_matched_in(hit),
+            snippet=one_line(safe_markdown(_snippet_text(hit)))[:_OVERVIEW_CHARS],
+        )
+        for hit in hits
+    ]
+
+
+class _KnowledgeServer(MCPServer[Any]):
+    """The SDK's server, listing the pages on disk now as its resources."""
+
+    def __init__(self, live: LiveKnowledge, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.live = live
+
+    async def list_resources(self) -> list[Resource]:
+        graph = self.live.current().graph
+        return [
+            Resource(
+                uri=PAGE_URI.format(type=page.page_type.value, slug=page.id.split("/", 1)[1]),
+                name=page.id,
+                title=page.title,
+                description=one_line(safe_markdown(page.overview))[:_OVERVIEW_CHARS],
+                mime_type="text/markdown",
+            )
+            for page in sorted(graph.pages, key=lambda p: p.id)
+        ]
+
+
+_READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+
+PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuristic/use-spawn")]
+
+
+def build_server(root: Path) -> MCPServer[Any]:
+    """The MCP server over the knowledge folder ``root``."""
+    live = LiveKnowledge(root)
+    server = _KnowledgeServer(
+        live,
+        name="heuristica",
+        version=__version__,
+        instructions=(
+            "A team's engineering knowledge as linked pages (principles, implementations, "
+            "heuristics, environments). Search for pages, read one whole with get_page, "
+            "follow its links with neighbours, and ask how two pages relate with find_path."
+        ),
+    )
+
+    @server.tool(annotations=_READ_ONLY)
+    def search(
+        query: Annotated[str, Field(min_length=1, description="words to look for")],
+        type: Annotated[PageType | None, Field(description="only pages of this type")] = None,
+        limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10,
+    ) -> SearchResults:
+        """Pages whose title, domains or text match the query (small typos
+        allowed), best first."""
+        hits = search_pages(live.current().graph, query, type, limit)
+        return SearchResults(query=query, hits=hits)
+
+    @server.tool(annotations=_READ_ONLY)
+    def get_page(id: PageId) -> str:
+        """The whole page as Markdown: every section, its sources, the pages it
+        links to and the pages linking to it, each named by id and relation."""
+        graph = live.current().graph
+        return page_markdown(_known(graph, id), graph)
+
+    @server.tool(annotations=_READ_ONLY)
+    def neighbours(
+        id: PageId,
+        depth: Annotated[int, Field(ge=1, le=MAX_DEPTH, description="links away")] = 1,
+        relation: Annotated[
+            str | None,
+            Field(description="follow only this relation: " + ", ".join(RELATIONS)),
+        ] = None,
+    ) -> Neighbourhood:
+        """Pages within ``depth`` links of a page, following links either way,
+        and the links among them."""
+        graph = live.current().graph
+        _known(graph, id)
+        distances = graph.distances(id, depth, _relation(relation))
+        pages = [
+            Neighbour(**_ref(graph.page(page_id)).model_dump(), distance=distance)
+            for page_id, distance in sorted(distances.items(), key=lambda item: item[::-1])
+        ]
+        links = _links(graph, set(distances), relation)
+        return Neighbourhood(id=id, depth=depth, relation=relation, pages=pages, links=links)
+
+    @server.tool(annotations=_READ_ONLY)
+    def find_path(source: PageId, target: PageId) -> PathResult:
+        """How two pages are related: a shortest chain of links between them
+        (followed either way), with each link as written."""
+        graph = live.current().graph
+        _known(graph, source, "source")
+        _known(graph, target, "target")
+        path = graph.shortest_path(source, target) or []
+        return PathResult(
+            source=source,
+            target=target,
+            found=bool(path),
+            pages=[_ref(graph.page(page_id)) for page_id in path],
+            links=[_joining(graph, a, b) for a, b in pairwise(path)],
+        )
+
+    @server.tool(annotations=_READ_ONLY)
+    def list_problems() -> ProblemList:
+        """Everything wrong with the knowledge base, with file, line and column."""
+        result = live.current().result
+        return ProblemList(
+            errors=len(result.errors),
+            warnings=len(result.warnings),
+            problems=[ProblemEntry.model_validate(p.to_dict()) for p in result.problems],
+        )
+
+    @server.tool(annotations=_READ_ONLY)
+    def verification(id: PageId) -> VerificationState:
+        """Whether the page's runnable checks hold, as last recorded by
+        ``heuristica verify --record`` (the folder's verification.json): the state,
+        each check's status with what it expected and saw, and on which versions."""
+        graph = live.current().graph
+        return page_verification_state(live.root, _known(graph, id))
+
+    @server.resource(PAGE_URI, mime_type="text/markdown")
+    def page_resource(type: str, slug: str) -> str:
+        """A page as Markdown, the same text as get_page."""
+        graph = live.current().graph
+        page_id = f"{type}/{slug}"
+        try:
+            page = _known(graph, page_id)
+        except ToolError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return page_markdown(page, graph)
+
+    return server
+
+
+def serve_stdio(root: Path) -> None:
+    """Serve the knowledge folder ``root`` on stdin/stdout until the client leaves."""
+    build_server(root).run("stdio")

@@ -1,0 +1,43 @@
+"""Fixtures shared by tests in several folders: the installed wheel (built once
+per session, used by tests/test_packaging.py and the browser test of
+``heuristica serve`` in tests/e2e), and a parse cache folder of this session,
+so that no test (nor any app a browser test starts) writes to the user's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from heuristica.graph.parsecache import CACHE_ENV_VAR
+from tests.installed import build_wheel, install, team
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    before = os.environ.get(CACHE_ENV_VAR)
+    os.environ[CACHE_ENV_VAR] = str(tmp_path_factory.mktemp("parse-cache"))
+    yield
+    if before is None:
+        del os.environ[CACHE_ENV_VAR]
+    else:
+        os.environ[CACHE_ENV_VAR] = before
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed."""
+    return install(wheel, tmp_path_factory.mktemp("venv") / "env")
+
+
+@pytest.fixture
+def team_folder(tmp_path: Path) -> Path:
+    """A team's repository outside this one: the shipped pages and one of its own."""
+    return team(tmp_path)
