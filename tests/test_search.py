@@ -14,6 +14,7 @@ import streamlit as st
 
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
+from heuristica.graph.model import PAGE_ADAPTER, Page
 from heuristica.graph.relations import PageType
 from heuristica.graph.search import SearchHit, SearchIndex, index_for, search
 from heuristica.graph.search.snippets import SNIPPET_CHARS
@@ -409,6 +410,23 @@ def test_an_index_made_from_an_older_one_is_complete(tmp_path: Path) -> None:
     assert ids(third.search("wibble")) == ["principle/c"]
     assert third.search("quuxle") == []
     assert ids(second.search("quuxle")) == ["principle/b"]
+
+
+def test_a_word_only_a_replaced_page_had_is_not_taken_for_a_known_word() -> None:
+    """tantivy still counts a replaced page's words until its segment is merged
+    away; the words it no longer has must still be read as a prefix or a typo."""
+    others = [validated(f"principle/o{n}", f"Other {n}") for n in range(60)]
+    first = SearchIndex(
+        [*others, validated("principle/a", "Zorblax"), validated("principle/b", "Quuxle")]
+    )
+    edited = [validated("principle/a", "Zorblaxerror"), validated("principle/b", "Quuxel")]
+    second = first.updated([*others, *edited])
+    assert ids(second.search("zorblax")) == ["principle/a"], "the word being typed"
+    assert ids(second.search("quuxle ")) == ["principle/b"], "a typo"
+
+
+def validated(page_id: str, title: str) -> Page:
+    return PAGE_ADAPTER.validate_python(page(page_id, title=title))
 
 
 def page_of(root: Path, page_id: str, title: str) -> Any:

@@ -285,17 +285,35 @@ class SearchIndex:
         pages = max(self._searcher.doc_freq(column, term) for column in COLUMNS)
         return math.log(1 + (len(self._entries) - pages + 0.5) / (pages + 0.5))
 
+    @property
+    def _live_only(self) -> Query | None:
+        """A filter that leaves out the pages removed or replaced in this
+        index's store, None when there are none. tantivy counts their
+        words until their segment is merged away: a word only they had would
+        pass for known, and no longer be read as a prefix or a typo."""
+        return None if self._store.rows == len(self._entries) else Query.all_query()
+
     def _known(self, term: str) -> bool:
-        return any(self._searcher.doc_freq(column, term) for column in COLUMNS)
+        if not any(self._searcher.doc_freq(column, term) for column in COLUMNS):
+            return False
+        if self._live_only is None:
+            return True
+        # A search never finds a removed page.
+        schema = self._store.schema
+        has_term = Query.boolean_query(
+            [(Occur.Should, Query.term_query(schema, column, term)) for column in COLUMNS]
+        )
+        return bool(self._searcher.search(has_term, 1, count=False).hits)
 
     def _starting(self, prefix: str) -> list[str]:
         counts: dict[str, int] = {}
         for column in COLUMNS:
             for term, count in self._searcher.terms_with_prefix(
-                column, prefix, limit=_PREFIX_CHOICES
+                column, prefix, filter_query=self._live_only, limit=_PREFIX_CHOICES
             ):
                 counts[term] = counts.get(term, 0) + count
-        return sorted(counts, key=lambda term: -counts[term])[:_PREFIX_CHOICES]
+        live = [term for term, count in counts.items() if count]
+        return sorted(live, key=lambda term: -counts[term])[:_PREFIX_CHOICES]
 
     def _similar(self, term: str) -> list[str]:
         if self._vocabulary is None:
@@ -303,8 +321,10 @@ class SearchIndex:
                 {
                     found
                     for column in COLUMNS
-                    for found, _ in self._searcher.terms_with_prefix(column, "")
-                    if found.isalpha()
+                    for found, count in self._searcher.terms_with_prefix(
+                        column, "", filter_query=self._live_only
+                    )
+                    if count and found.isalpha()
                 }
             )
         return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -95,9 +96,16 @@ def _collect(value: object, name: str, section: str, found: list[Passage]) -> No
         for item in value:
             _collect(item, name, section, found)
     elif isinstance(value, BaseModel):
-        for field_name in type(value).model_fields:
-            if field_name not in _SKIPPED_FIELDS:
-                _collect(getattr(value, field_name), field_name, section, found)
+        for field_name in _text_fields(type(value)):
+            _collect(getattr(value, field_name), field_name, section, found)
+
+
+@cache
+def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """``model``'s fields that may hold text: looked up once per class, since
+    pydantic's ``model_fields`` is a computed property (10,000 pages ask it
+    tens of thousands of times)."""
+    return tuple(name for name in model.model_fields if name not in _SKIPPED_FIELDS)
 
 
 def columns(page: Page) -> tuple[str, ...]:
