@@ -131,7 +131,7 @@ def bench_queries(kg: KnowledgeGraph, index: SearchIndex, asked: list[str]) -> N
     print(f"  {'previous: KnowledgeGraph.search':56s} {_percentiles(before)}")
 
 
-def bench_edit(kg: KnowledgeGraph, index: SearchIndex) -> None:
+def bench_edit(kg: KnowledgeGraph, index: SearchIndex, asked: list[str]) -> None:
     pages = list(kg.pages)
     edited = pages[len(pages) // 2]
     changed = [
@@ -142,6 +142,9 @@ def bench_edit(kg: KnowledgeGraph, index: SearchIndex) -> None:
     assert [hit.page.id for hit in newer.search("zorblax")] == [edited.id]
     print("\none page edited (the app loads the base again and asks for its index)")
     print(_line("ours: SearchIndex.updated, other pages the same objects", [wall], [cpu]))
+    # A page replaced: known words, prefixes and typos are now checked against live pages.
+    after = _latencies(lambda q: newer.search(q, limit=10), asked)
+    print(f"  {'ours: queries after the edit, with snippets':56s} {_percentiles(after)}")
     copies = [page.model_copy() for page in changed]
     _, wall, cpu = _timed(lambda: newer.updated(copies))
     print(_line("ours: SearchIndex.updated, every page a new object", [wall], [cpu]))
@@ -171,8 +174,9 @@ def main() -> None:
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"{len(kg)} pages in {root}; {os.cpu_count()} cores, load average {load}\n")
     index = bench_build(kg, args.runs)
-    bench_queries(kg, index, queries(args.queries, random.Random(11)))
-    bench_edit(kg, index)
+    asked = queries(args.queries, random.Random(11))
+    bench_queries(kg, index, asked)
+    bench_edit(kg, index, asked)
     bench_questions()
 
 
