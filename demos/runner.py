@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -63,22 +63,36 @@ def run_module(
     on_event: Callable[[Event], None] = lambda event: None,
     cancelled: Callable[[], bool] = lambda: False,
     on_started: Callable[[int], None] = lambda pid: None,
+    *,
+    progress_events: Collection[str] = (),
 ) -> RunOutcome:
     """Run ``python -m module args``, relaying its JSON-line events to ``on_event``.
 
     The process is stopped at ``time_limit`` plus a start-up allowance, or soon
     after ``cancelled()`` turns true; then every process of its session is
-    killed and the run checks that none is left.
+    killed and the run checks that none is left. With ``progress_events``,
+    the limit is on a stall instead: it counts from the latest event of those
+    kinds, so a module that keeps reporting progress is never stopped for
+    being slow.
     """
     started = time.monotonic()
     hard_deadline = started + time_limit + STARTUP_ALLOWANCE_SECONDS
+
+    def relay(event: Event) -> None:
+        nonlocal hard_deadline
+        if event["event"] in progress_events:
+            hard_deadline = time.monotonic() + time_limit + STARTUP_ALLOWANCE_SECONDS
+        on_event(event)
+
     process = _start([sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args])
     on_started(process.pid)
     events: list[Event] = []
-    stop_reason = _relay(process, hard_deadline, events, on_event, cancelled, _read_events)
+    stop_reason = _relay(process, lambda: hard_deadline, events, relay, cancelled, _read_events)
     killed, leftovers = _finish(process)
     result = next((event for event in reversed(events) if event["event"] == "result"), {})
-    status, message = _status(result, stop_reason, events, process.returncode, time_limit)
+    status, message = _status(
+        result, stop_reason, events, process.returncode, time_limit, stall=bool(progress_events)
+    )
     return RunOutcome(
         status=status,
         message=message,
@@ -103,8 +117,9 @@ def run_file(
     started = time.monotonic()
     process = _start([interpreter, str(path), *args], cwd=cwd)
     events: list[Event] = []
+    deadline = started + time_limit
     stop_reason = _relay(
-        process, started + time_limit, events, lambda event: None, lambda: False, _read_lines
+        process, lambda: deadline, events, lambda event: None, lambda: False, _read_lines
     )
     killed, leftovers = _finish(process)
     return RunOutcome(
@@ -145,7 +160,7 @@ def _finish(process: subprocess.Popen[str]) -> tuple[list[int], list[int]]:
 
 def _relay(
     process: subprocess.Popen[str],
-    hard_deadline: float,
+    hard_deadline: Callable[[], float],
     events: list[Event],
     on_event: Callable[[Event], None],
     cancelled: Callable[[], bool],
@@ -165,7 +180,7 @@ def _relay(
         if not stop_reason and cancelled():
             stop_reason = "cancelled"
             _terminate(process)
-        if not stop_reason and time.monotonic() >= hard_deadline:
+        if not stop_reason and time.monotonic() >= hard_deadline():
             stop_reason = "deadline"
             kill_session(process.pid)
         try:
@@ -226,14 +241,17 @@ def _status(
     events: list[Event],
     returncode: int | None,
     time_limit: float,
+    *,
+    stall: bool,
 ) -> tuple[str, str]:
     if result:
         return str(result.get("status", "error")), str(result.get("message", ""))
     if stop_reason == "cancelled":
         return "cancelled", "stopped on request before the demo reported"
     if stop_reason == "deadline":
+        waited = "made no progress for" if stall else "did not report within"
         return "deadlock", (
-            f"the demo process did not report within {time_limit:g} s "
+            f"the demo process {waited} {time_limit:g} s "
             f"+ {STARTUP_ALLOWANCE_SECONDS:g} s allowance and was killed"
         )
     errors = [event["line"] for event in events if event["event"] in ("stderr", "output")]

@@ -15,13 +15,15 @@ from typing import Any
 
 from heuristica.demos.processes import kill_session
 from heuristica.demos.runner import RunOutcome, run_module
-from heuristica.demos.slots import RunSlots, Ticket
+from heuristica.demos.slots import RunLimit, RunSlots, Ticket, run_limit_from_environment
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "Batch", "RunBoard", "RunView", "limit_from_environment"]
+__all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
+PROGRESS_EVENTS = frozenset({"workers_started", "workers_starting", "worker_ready", "task_done"})
+"""What counts as progress: the time limit is on a stall between two of these."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class RunView:
     queue_position: int = 0
     events: tuple[dict[str, Any], ...] = ()
     outcome: RunOutcome | None = None
+    started_at: float | None = None
+    """``time.monotonic()`` when the run's process started."""
+    progress_at: float | None = None
+    """``time.monotonic()`` of its latest progress (PROGRESS_EVENTS)."""
+
+    def stall(self, now: float) -> tuple[float, float] | None:
+        """While running: (seconds since it started, seconds since its latest progress)."""
+        if self.state != "running" or self.started_at is None:
+            return None
+        return now - self.started_at, now - (self.progress_at or self.started_at)
 
 
 @dataclass
@@ -63,7 +75,7 @@ class Batch:
 class RunBoard:
     """Starts, tracks and cancels batches; shared by every session of the server."""
 
-    def __init__(self, slots: RunSlots) -> None:
+    def __init__(self, slots: RunLimit) -> None:
         self.slots = slots
         self._batches: dict[str, Batch] = {}
         self._lock = threading.Lock()
@@ -135,12 +147,17 @@ class RunBoard:
 
     def _run_one(self, batch: Batch, index: int) -> None:
         settings = batch.runs[index].settings
-        self._update(batch, index, state="running", queue_position=0)
+        self._update(batch, index, state="running", queue_position=0, started_at=time.monotonic())
 
         def record(event: dict[str, Any]) -> None:
             with batch.lock:
                 run = batch.runs[index]
-                batch.runs[index] = replace(run, events=(*run.events, event))
+                progress = time.monotonic() if event["event"] in PROGRESS_EVENTS else None
+                batch.runs[index] = replace(
+                    run,
+                    events=(*run.events, event),
+                    progress_at=progress or run.progress_at,
+                )
 
         def remember_pid(pid: int) -> None:
             batch.pid = pid
@@ -152,6 +169,7 @@ class RunBoard:
             on_event=record,
             cancelled=batch.cancel_requested.is_set,
             on_started=remember_pid,
+            progress_events=PROGRESS_EVENTS,
         )
         batch.pid = None
         self._update(batch, index, state="finished", outcome=outcome)
@@ -168,18 +186,14 @@ class RunBoard:
                     del self._batches[batch_id]
 
 
-def limit_from_environment(name: str, default: int) -> int:
-    """A positive whole number from the environment variable ``name``, or ``default``."""
-    raw = os.environ.get(name, str(default))
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ValueError(f"environment variable {name} must be a whole number >= 1, got {raw!r}")
-    return int(raw)
+def _board_from_environment() -> tuple[RunBoard, str | None]:
+    """The board, and what is wrong with the environment's settings if it cannot
+    be the configured one (then the page turns the demo off and says why)."""
+    try:
+        return RunBoard(run_limit_from_environment()), None
+    except ValueError as problem:
+        return RunBoard(RunSlots(limit=1, max_waiting=0)), str(problem)
 
 
-BOARD = RunBoard(
-    RunSlots(
-        limit=limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2),
-        max_waiting=limit_from_environment("HEURISTICA_DEMO_MAX_WAITING", 30),
-    )
-)
+BOARD, BOARD_PROBLEM = _board_from_environment()
 atexit.register(BOARD.kill_all)

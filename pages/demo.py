@@ -7,6 +7,7 @@ the same run and a closed tab cannot keep one alive past its time limit.
 
 import importlib.util
 import shlex
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,17 +16,19 @@ import streamlit as st
 
 from heuristica.demos import REGISTRY, available
 from heuristica.demos.runner import RunOutcome
-from heuristica.demos.runs import BOARD, RunView
+from heuristica.demos.runs import BOARD, BOARD_PROBLEM, RunView
 from heuristica.demos.slots import RunnerBusy
 from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
     SCENARIOS,
+    STATUS_COLOURS,
     comparison_rows,
     explanation,
     fork_warning_note,
     fork_warnings,
     progress,
     scenario_label,
+    stall_note,
     verdict,
 )
 from heuristica.demos.spawn_vs_fork.settings import (
@@ -36,6 +39,7 @@ from heuristica.demos.spawn_vs_fork.settings import (
     SettingsError,
 )
 from heuristica.graph.markdown import quoted
+from heuristica.shared_store import StoreUnavailable
 from heuristica.ui.shell import inside_app
 
 inside_app()
@@ -45,6 +49,16 @@ DEFAULT_SCENARIO = "fork-after-polars"
 PARENT_LABELS = {
     Scenario.PARENT_USES_POLARS: "The parent runs a Polars query first",
     Scenario.PARENT_IDLE: "The parent never touches Polars",
+}
+LABELS = {
+    "workers": "Workers",
+    "tasks": "Tasks",
+    "rows": "Rows per group_by",
+    "time_limit": "Time limit (s)",
+}
+HELP = {
+    "time_limit": "1 to 60: seconds without progress (a worker ready, a task done) "
+    "before the run is called stuck"
 }
 POLL_SECONDS = 0.5
 BATCH_KEY = "demo_batch_id"
@@ -88,21 +102,17 @@ def choose_settings(scenario: str) -> None:
         key="demo_scenario",
     )
     columns = st.columns(4)
-    labels = {
-        "workers": "Workers",
-        "tasks": "Tasks",
-        "rows": "Rows per group_by",
-        "time_limit": "Time limit (s)",
-    }
-    for column, (name, label) in zip(columns, labels.items(), strict=True):
+    for column, (name, label) in zip(columns, LABELS.items(), strict=True):
         low, high = LIMITS[name]
         value = getattr(defaults, name)
+        # No min/max here: the browser would silently keep the old value of an
+        # out-of-range entry; the server checks it and says what is wrong.
         column.number_input(
             label,
-            min_value=type(value)(low),
-            max_value=type(value)(high),
             value=value,
+            step=type(value)(1),
             format="%.1f" if name == "time_limit" else None,
+            help=HELP.get(name, f"{low} to {high:,}"),
             key=f"demo_{name}",
         )
 
@@ -124,6 +134,10 @@ def start(compare_all: bool) -> None:
         st.session_state.pop(START_ERROR_KEY, None)
     except (SettingsError, RunnerBusy) as problem:
         st.session_state[START_ERROR_KEY] = f"Not started: {problem}."
+    except StoreUnavailable as problem:
+        st.session_state[START_ERROR_KEY] = (
+            f"Not started: the demo's shared run limit is kept in Redis, and {problem.message}."
+        )
 
 
 def cancel() -> None:
@@ -146,6 +160,10 @@ def show_run(run: RunView) -> None:
         return
     step = progress(run.settings, run.events)
     st.progress(step.fraction, text=step.text)
+    stall = run.stall(time.monotonic())
+    note = stall and stall_note(*stall, run.settings.time_limit)
+    if note:
+        st.warning(note, icon=":material/hourglass_top:")
     started = [event for event in run.events if event["event"] == "workers_started"]
     if started:
         st.caption(
@@ -208,22 +226,34 @@ def show_comparison(runs: list[RunView]) -> None:
     st.dataframe(rows, hide_index=True)
     for column, title in (
         ("start-up (s)", "Start-up: from starting the workers until all are ready"),
-        ("workers + tasks (s)", "Workers + tasks: until every task is done, or the time limit"),
+        ("workers + tasks (s)", "Workers + tasks: until every task is done, or stuck"),
     ):
         measured = [row for row in rows if row[column] is not None]
         if measured:
             st.caption(title)
-            st.bar_chart(
-                {
-                    "run": [row["run"] for row in measured],
-                    column: [row[column] for row in measured],
-                },
-                x="run",
-                y=column,
-                horizontal=True,
-                sort=False,
-                height=180,
-            )
+            st.vega_lite_chart(comparison_chart(measured, column), use_container_width=True)
+
+
+def comparison_chart(rows: list[dict[str, Any]], column: str) -> dict[str, Any]:
+    """Horizontal bars of ``column`` per run, coloured by how the run ended."""
+    statuses = list(STATUS_COLOURS)
+    return {
+        "data": {
+            "values": [{"run": r["run"], "status": r["status"], "s": r[column]} for r in rows]
+        },
+        "mark": {"type": "bar"},
+        "height": 150,
+        "encoding": {
+            "y": {"field": "run", "type": "nominal", "sort": None, "title": None},
+            "x": {"field": "s", "type": "quantitative", "title": column},
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "scale": {"domain": statuses, "range": [STATUS_COLOURS[s] for s in statuses]},
+                "legend": {"title": "ended"},
+            },
+        },
+    }
 
 
 def show_batch(batch_id: str) -> None:
@@ -255,7 +285,12 @@ choose_settings(requested_scenario())
 try:
     settings: DemoSettings | None = settings_from_widgets()
 except SettingsError as problem:
-    st.error(f"These settings cannot run: {problem}.")
+    field = LABELS.get(problem.setting, problem.setting)
+    st.error(f"**{field}:** {problem}. Run is off until this is fixed.")
+    settings = None
+
+if BOARD_PROBLEM:
+    st.error(f"The live demo is off on this server: {BOARD_PROBLEM}.")
     settings = None
 
 batch_id: str | None = st.session_state.get(BATCH_KEY)
@@ -277,14 +312,29 @@ compare_column.button(
     on_click=start,
     args=(True,),
 )
-cancel_column.button("Cancel", key="demo_cancel", disabled=not watching, on_click=cancel)
+cancel_column.button(
+    "Cancel run",
+    key="demo_cancel",
+    disabled=not watching,
+    on_click=cancel,
+    help="Stop the run now and kill its processes",
+)
 if START_ERROR_KEY in st.session_state:
     st.error(st.session_state[START_ERROR_KEY])
 if settings is not None:
     command = ["python", "-m", "heuristica.demos.spawn_vs_fork", *settings.command_args()]
     st.caption(f"Runs `{shlex.join(command)}` in its own process session.")
-running, waiting = BOARD.slots.counts()
-st.caption(f"Server: {running} of {BOARD.slots.limit} demo slots in use, {waiting} runs waiting.")
+try:
+    running, waiting = BOARD.slots.counts()
+    st.caption(
+        f"Servers: {running} of {BOARD.slots.limit} demo slots in use, {waiting} runs waiting."
+    )
+except StoreUnavailable as problem:
+    st.warning(
+        f"The demo's shared run limit is kept in Redis, and {problem.message}: "
+        "runs start once it answers.",
+        icon=":material/cloud_off:",
+    )
 
 
 @st.fragment(run_every=POLL_SECONDS if watching else None)

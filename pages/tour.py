@@ -1,28 +1,33 @@
 """Tours: a guided walk through the knowledge base, one step at a time.
 
-Where the reader is lives in the URL (``?tour=<id>&step=<n>``), so a step can
-be shared and Back works. A presenter's browser publishes its position to a
-live session under a short code; a follower's browser takes the presenter's
-position every half second until it detaches (``ui.tour_live``).
+Where the reader is lives in the session state and shows in the URL
+(``?tour=<id>&step=<n>``, ui.tour_position), so a step can be shared and
+Back works. A presenter's browser publishes its position to a live session
+under a short code, shown with a join link and its QR code
+(``?follow=<code>``); a follower's browser is woken to redraw when the
+presenter moves (ui.tour_live).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.markdown import escape_markdown, safe_markdown
+from heuristica.graph.markdown import escape_markdown
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
-from heuristica.tours.navigation import Position, resolve_position
+from heuristica.tours.navigation import Position
 from heuristica.tours.path import for_projector, tour_network
+from heuristica.tours.room import GONE, MISSING
 from heuristica.tours.sessions import Following, Session
+from heuristica.ui import tour_live
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.knowledge_base import current
-from heuristica.ui.panel import explore_link, render_page
+from heuristica.ui.panel import explore_link
 from heuristica.ui.shell import inside_app
 from heuristica.ui.tour_keys import Move, arrow_keys
-from heuristica.ui.tour_live import follow_poll, presenter_heartbeat, session_store
+from heuristica.ui.tour_position import requested_position, show, url_is_news
+from heuristica.ui.tour_step import check_question, note, whole_page
 
 inside_app()
 
@@ -44,7 +49,6 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
 </style>
 """
 
-st.session_state.setdefault("tour_position", None)
 st.session_state.setdefault("tour_visited", {})
 st.session_state.setdefault("tour_presenting", None)
 st.session_state.setdefault("tour_following", None)
@@ -53,7 +57,8 @@ st.session_state.setdefault("tour_session_message", None)
 kb = current()
 kg = kb.graph
 tours = kb.result.tours
-store = session_store()
+live = tour_live.live_sessions()
+store = live.store
 
 if not tours:
     st.info(
@@ -63,74 +68,64 @@ if not tours:
     st.stop()
 
 
-def show(position: Position) -> None:
-    st.query_params["tour"] = position.tour_id
-    st.query_params["step"] = str(position.step + 1)
-    st.session_state.tour_position = position
+def clamp(tour_id: str, step: int) -> Position:
+    return Position(tour_id, min(max(step, 0), len(tours[tour_id].steps) - 1))
 
 
-def own_move() -> None:
-    """The reader moves on their own: a follower detaches."""
-    following: Following | None = st.session_state.tour_following
-    if following is not None and following.attached:
-        st.session_state.tour_following = following.detach()
-
-
-def go_to(tour_id: str, step: int) -> None:
-    own_move()
-    st.session_state.tour_session_message = None
-    show(Position(tour_id, step))
-
-
-def follow_session(session: Session) -> None:
-    show(Position(session.tour_id, session.step))
-
+# Where this browser is: its own position, a join link, or the presenter it follows.
+request = requested_position(tours)
+position = request.position
+joined_by_link = url_is_news() and tour_live.FOLLOW_PARAM in st.query_params
+if joined_by_link and store is not None:
+    joined = tour_live.join(store, st.query_params[tour_live.FOLLOW_PARAM])
+    if joined is not None and joined.tour_id in tours:
+        position = clamp(joined.tour_id, joined.step)
+if tour_live.FOLLOW_PARAM in st.query_params:
+    del st.query_params[tour_live.FOLLOW_PARAM]
 
 following: Following | None = st.session_state.tour_following
-if following is not None and following.attached:
-    try:
-        session = store.look_up(following.code)
-        if session.tour_id in tours:
-            follow_session(session)
-    except LookupError as gone:  # SessionGone; see ui.tour_live.session_store
-        st.session_state.tour_following = following = None
-        st.session_state.tour_session_message = str(gone)
-
-if "tour" in st.query_params or "step" in st.query_params:
-    request = resolve_position(
-        st.query_params.get_all("tour"), st.query_params.get_all("step"), tours
-    )
-    for problem in request.problems:
-        st.warning(problem, icon=":material/link_off:")
-    position = request.position
-else:
-    # where this browser last was; the knowledge base may have changed since
-    remembered = st.session_state.tour_position
-    asked = ([remembered.tour_id], [str(remembered.step + 1)]) if remembered else ([], [])
-    position = resolve_position(*asked, tours).position
+drawn_version = GONE
+if following is not None and store is not None:
+    followed = tour_live.followed_session(live, following)
+    following = st.session_state.tour_following
+    drawn_version = MISSING
+    if followed is not None:
+        drawn_version = followed.version
+        if following is not None and following.attached and followed.tour_id in tours:
+            position = clamp(followed.tour_id, followed.step)
 show(position)
 
 tour = tours[position.tour_id]
 step = tour.steps[position.step]
 visited = st.session_state.tour_visited.setdefault(tour.id, set())
 visited.add(position.step)
-presenting: str | None = st.session_state.tour_presenting
 last = len(tour.steps) - 1
+presenting: Session | None = st.session_state.tour_presenting
+if presenting is not None and store is not None:
+    presenting = tour_live.moved(store, tour.id, position.step)
 
-if presenting:
+for problem in request.problems:
+    st.warning(problem, icon=":material/link_off:")
+if presenting is not None:
     st.html(PRESENTER_CSS)
-    try:
-        store.move(presenting, tour.id, position.step)
-    except LookupError as gone:
-        st.session_state.tour_presenting = presenting = None
-        st.session_state.tour_session_message = str(gone)
+if live.problem:
+    st.warning(live.problem, icon=":material/cloud_off:")
 if st.session_state.tour_session_message:
-    # stays until the reader moves, presents or joins: a poll may redraw the page first
+    # stays until the reader acts: a wake-up may redraw the page first
     st.error(st.session_state.tour_session_message, icon=":material/cast:")
 
 
+def go_to(tour_id: str, step: int) -> None:
+    """The reader moves on their own: a follower detaches."""
+    following = st.session_state.tour_following
+    if following is not None and following.attached:
+        st.session_state.tour_following = following.detach()
+    tour_live.session_message(None)
+    show(clamp(tour_id, step))
+
+
 def move(offset: int) -> None:
-    go_to(tour.id, min(max(position.step + offset, 0), last))
+    go_to(tour.id, position.step + offset)
 
 
 def on_key(pressed: Move) -> None:
@@ -149,61 +144,69 @@ def pick_tour() -> None:
 
 
 def start_presenting() -> None:
-    st.session_state.tour_following = st.session_state.tour_session_message = None
-    st.session_state.tour_presenting = store.start(tour.id, position.step).code
+    assert store is not None
+    tour_live.start_presenting(store, tour.id, position.step)
 
 
-def stop_presenting() -> None:
-    store.end(st.session_state.tour_presenting)
-    st.session_state.tour_presenting = None
+def join_typed() -> None:
+    assert store is not None
+    session = tour_live.join(store, st.session_state.tour_join_code)
+    if session is not None and session.tour_id in tours:
+        show(clamp(session.tour_id, session.step))
 
 
-def join() -> None:
-    try:
-        session = store.look_up(st.session_state.tour_join_code)
-    except LookupError as gone:
-        st.session_state.tour_session_message = str(gone)
-        return
-    st.session_state.tour_presenting = st.session_state.tour_session_message = None
-    st.session_state.tour_following = Following(session.code)
-    follow_session(session)
-
-
-def detach() -> None:
-    st.session_state.tour_following = st.session_state.tour_following.detach()
-
-
-def rejoin() -> None:
-    st.session_state.tour_following = st.session_state.tour_following.rejoin()
-
-
-def leave() -> None:
-    st.session_state.tour_following = None
+def set_following(value: Following | None) -> None:
+    st.session_state.tour_following = value
 
 
 arrow_keys("tour_keys", on_key)
-
 st.title(escape_markdown(tour.title), anchor=False)
-if presenting:
-    code_column, how_column, stop_column = st.columns([1.2, 3, 1], vertical_alignment="center")
-    code_column.metric("Session code", presenting)
-    how_column.markdown("#### To follow along: open **Tours**, choose **Follow**, type the code.")
-    stop_column.button(
-        "Stop presenting", on_click=stop_presenting, icon=":material/cancel_presentation:"
+
+
+def presenter_header(session: Session) -> None:
+    link = tour_live.join_link(session.code)
+    code_column, qr_column, how_column = st.columns([1.3, 1, 3], vertical_alignment="center")
+    code_column.metric("Session code", session.code)
+    code_column.button(
+        "Stop presenting",
+        on_click=tour_live.stop_presenting,
+        args=(live,),
+        icon=":material/cancel_presentation:",
     )
-elif following is not None:
+    qr_column.image(
+        tour_live.qr_png(link), caption="Scan to follow", width=170, output_format="PNG"
+    )
+    how_column.markdown("#### To follow along: scan the code, or open this link")
+    how_column.code(link, language=None, wrap_lines=True)
+    how_column.markdown("or open **Tours**, choose **Follow** and type the session code.")
+
+
+def follower_header(following: Following) -> None:
     status, buttons = st.columns([3, 2], vertical_alignment="center")
     if following.attached:
         status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
-        buttons.button("Detach", on_click=detach, icon=":material/call_split:")
+        buttons.button(
+            "Detach",
+            on_click=set_following,
+            args=(following.detach(),),
+            icon=":material/call_split:",
+        )
     else:
         status.info(
             f"Detached from session `{following.code}`: you are on your own.",
             icon=":material/call_split:",
         )
-        buttons.button("Re-join", on_click=rejoin, icon=":material/call_merge:", type="primary")
-    buttons.button("Stop following", on_click=leave, icon=":material/logout:")
-else:
+        buttons.button(
+            "Re-join",
+            on_click=set_following,
+            args=(following.rejoin(),),
+            icon=":material/call_merge:",
+            type="primary",
+        )
+    buttons.button("Stop following", on_click=set_following, args=(None,), icon=":material/logout:")
+
+
+def reader_header() -> None:
     st.caption(
         f"**Audience:** {escape_markdown(tour.audience)} · about {tour.estimated_minutes} minutes"
     )
@@ -216,13 +219,24 @@ else:
     present.button(
         "Present",
         on_click=start_presenting,
+        disabled=store is None,
         icon=":material/present_to_all:",
-        help="Start a live session others can follow with a code",
+        help="Start a live session others can follow with a code, a link or a QR code",
         use_container_width=True,
     )
-    with follow.popover("Follow", icon=":material/cast:", use_container_width=True):
+    with follow.popover(
+        "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
+    ):
         st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM")
-        st.button("Join", on_click=join, icon=":material/login:")
+        st.button("Join", on_click=join_typed, icon=":material/login:")
+
+
+if presenting is not None:
+    presenter_header(presenting)
+elif following is not None:
+    follower_header(following)
+else:
+    reader_header()
 
 st.progress(
     (position.step + 1) / len(tour.steps), text=f"Step {position.step + 1} of {len(tour.steps)}"
@@ -231,7 +245,7 @@ st.progress(
 graph_column, step_column = st.columns([3, 2], gap="medium")
 with graph_column:
     net = tour_network(tour, kg, position.step, visited)
-    if presenting:
+    if presenting is not None:
         for_projector(net, PRESENTER_SCALE)
     graph_explorer(
         net,
@@ -239,8 +253,8 @@ with graph_column:
         focus=step.page,
         selected=None,
         computed_layout=False,
-        reset=2 * sorted(tours).index(tour.id) + bool(presenting),
-        height=PRESENTER_GRAPH_HEIGHT if presenting else GRAPH_HEIGHT,
+        reset=2 * sorted(tours).index(tour.id) + (presenting is not None),
+        height=PRESENTER_GRAPH_HEIGHT if presenting is not None else GRAPH_HEIGHT,
         key="tour_graph",
         on_event=on_graph_event,
     )
@@ -270,32 +284,14 @@ with step_column:
     )
     page = kg.page(step.page)
     st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
-    with st.container(border=True):
-        st.markdown(safe_markdown(step.note))
-    question = step.question
-    if question is not None:
-        answer = st.radio(
-            safe_markdown(question.prompt),
-            question.choices,
-            index=None,
-            format_func=escape_markdown,
-            key=f"tour_answer_{tour.id}_{position.step}",
-        )
-        if answer is not None:
-            verdict = (
-                "Right."
-                if answer == question.answer
-                else (f"Not quite: the answer is “{escape_markdown(question.answer)}”.")
-            )
-            (st.success if answer == question.answer else st.error)(
-                f"**{verdict}** {safe_markdown(question.explanation)}"
-            )
-    if not presenting:
+    note(step.note)
+    if step.question is not None:
+        check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
+    if presenting is None:
         explore_link(page, label="Open this page in the explorer", icon=":material/hub:")
 
-if not presenting:
-    with st.expander(escape_markdown(page.title) + ": the whole page"):
-        render_page(page, kg)
+if presenting is None:
+    whole_page(page, kg)
     st.subheader("Hand-outs and downloads", anchor=False)
     columns = st.columns(4)
     columns[0].download_button(
@@ -316,9 +312,9 @@ if not presenting:
     )
     knowledge_base_downloads(kg, columns[2], columns[3])
 
-if presenting:
-    presenter_heartbeat(presenting)
-elif following is not None:
-    follow_poll(
-        following, (tour.id, position.step), lambda tour_id, step: show(Position(tour_id, step))
-    )
+if presenting is not None:
+    tour_live.present_point(live, presenting)
+elif following is not None and store is not None:
+    tour_live.follow_point(live, following, drawn_version)
+else:
+    tour_live.leave_room(live)

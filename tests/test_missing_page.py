@@ -54,9 +54,11 @@ def test_the_tours_page_shows_every_step_of_both_tours(
     monkeypatch.setenv(ENV_VAR, str(without_seed))
     for tour_id, tour in shipped.tours.items():
         steps = [step for step in tour.steps if step.page != SEED]
-        app = AppTest.from_file(str(APP), default_timeout=30)
-        app.switch_page("pages/tour.py")
         for number in range(1, len(steps) + 1):
+            # a new session per step, as a browser opening each step's link gets
+            # (within one session the tour's position, not the URL, owns the step)
+            app = AppTest.from_file(str(APP), default_timeout=30)
+            app.switch_page("pages/tour.py")
             app.query_params["tour"] = tour_id
             app.query_params["step"] = str(number)
             app.run()

@@ -3,10 +3,15 @@ the explorer's test knowledge base and its tour ``first-steps``."""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from heuristica.tours.sessions import ended_message, not_live_message
+from heuristica.ui.tour_live import live_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
@@ -72,22 +77,70 @@ def test_next_and_previous_move_one_step_and_update_the_url(monkeypatch):
     assert step_heading(at) == "1. Polars\\: use spawn, not fork"
 
 
-def test_a_check_question_is_answered_in_place_with_its_explanation(monkeypatch):
+def test_a_wrong_answer_can_be_tried_again_before_the_answer_is_revealed(monkeypatch):
     at = open_tour(monkeypatch, tour="first-steps", step="1")
     at.radio[0].set_value("fork").run()
-    assert at.error[0].value.startswith("**Not quite: the answer is “spawn”.** Spawn starts")
+    assert [e.value for e in at.error] == ["**Not quite:** “fork” is not it. Try another answer."]
+    assert "spawn" not in " ".join(e.value for e in at.error), "the answer is not given away"
+    assert [t.value for t in at.toast] == ["Not quite: try another answer."]
     at.radio[0].set_value("spawn").run()
+    assert not at.error
     assert at.success[0].value.startswith("**Right.** Spawn starts a fresh interpreter")
 
 
-def test_presenting_shows_a_session_code_and_hides_the_downloads(monkeypatch):
+def test_a_reader_may_ask_for_the_answer_after_a_wrong_one(monkeypatch):
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    at.radio[0].set_value("fork").run()
+    next(b for b in at.button if b.label == "Show the answer").click().run()
+    assert at.info[0].value.startswith("**The answer is “spawn”.** Spawn starts")
+
+
+def test_presenting_shows_a_code_a_join_link_and_its_qr_code_and_hides_the_downloads(
+    monkeypatch,
+):
     at = open_tour(monkeypatch, tour="first-steps", step="2")
     assert any(b.label == "Tour as Markdown" for b in at.get("download_button"))
     next(b for b in at.button if b.label == "Present").click().run()
     (code,) = [m.value for m in at.metric]
     assert len(code) == 5 and code.isalnum() and code.isupper()
+    (link,) = [block.value for block in at.get("code")]
+    assert link.endswith(f"/tour?follow={code}")
+    (qr,) = at.get("image")
+    assert qr.proto.imgs[0].caption == "Scan to follow"
+    assert qr.proto.imgs[0].url.endswith(".png"), "lossless, so phones can scan it"
     assert not any(b.label == "Tour as Markdown" for b in at.get("download_button"))
     assert any(b.label == "Stop presenting" for b in at.button)
+
+
+def test_the_join_link_follows_the_session_at_the_presenters_step(monkeypatch):
+    presenter = open_tour(monkeypatch, tour="first-steps", step="3")
+    next(b for b in presenter.button if b.label == "Present").click().run()
+    (code,) = [m.value for m in presenter.metric]
+    follower = open_tour(monkeypatch, follow=code.lower())
+    assert [s.value for s in follower.success] == [f"Following session `{code}` live."]
+    assert step_heading(follower) == "3. multiprocessing\\.get\\_context"
+    assert "follow" not in follower.query_params
+    assert follower.query_params["step"] == "3"
+
+
+def test_a_join_link_with_an_unknown_code_says_so_and_shows_the_tour(monkeypatch):
+    at = open_tour(monkeypatch, follow="ZZZZZ")
+    assert not at.exception
+    assert [e.value for e in at.error] == [not_live_message("ZZZZZ")]
+    assert step_heading(at) == "1. Polars\\: use spawn, not fork"
+
+
+def test_after_five_wrong_codes_a_browser_must_wait_even_for_a_right_one(monkeypatch):
+    presenter = open_tour(monkeypatch, tour="first-steps", step="1")
+    next(b for b in presenter.button if b.label == "Present").click().run()
+    (code,) = [m.value for m in presenter.metric]
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    for guess in ("AAAAA", "BBBBB", "CCCCC", "DDDDD", "EEEEE", code):
+        at.text_input(key="tour_join_code").input(guess)
+        next(b for b in at.button if b.label == "Join").click().run()
+    (error,) = at.error
+    assert error.value.startswith("Too many codes that lead to no session: wait")
+    assert not at.success
 
 
 @pytest.mark.parametrize(
@@ -100,7 +153,7 @@ def test_presenting_shows_a_session_code_and_hides_the_downloads(monkeypatch):
             "`K7QX0` is not a session code: codes use letters and digits without "
             "0, O, 1, I or L (found '0').",
         ),
-        ("ZZZZZ", "There is no session `ZZZZZ`: check the code the presenter shows."),
+        ("ZZZZZ", not_live_message("ZZZZZ")),
     ],
 )
 def test_following_a_wrong_code_says_what_is_wrong(monkeypatch, typed: str, message: str):
@@ -115,3 +168,55 @@ def test_a_knowledge_base_without_tours_says_how_to_add_one(monkeypatch, tmp_pat
     at = open_tour(monkeypatch, kb=tmp_path)
     assert not at.exception
     assert "has no tours yet" in at.info[0].value
+
+
+def test_a_follower_whose_session_ended_is_told_so_plainly(monkeypatch):
+    presenter = open_tour(monkeypatch, tour="first-steps", step="1")
+    next(b for b in presenter.button if b.label == "Present").click().run()
+    (code,) = [m.value for m in presenter.metric]
+    follower = open_tour(monkeypatch, follow=code)
+    next(b for b in presenter.button if b.label == "Stop presenting").click().run()
+    follower.run()
+    assert [e.value for e in follower.error] == [ended_message(code)]
+    assert any(b.label == "Present" for b in follower.button)
+
+
+@pytest.fixture
+def fresh_live_sessions() -> Iterator[None]:
+    """This server's store and room are made again from the environment, and after."""
+    live_sessions.clear()
+    yield
+    live_sessions.clear()
+
+
+def test_a_redis_that_does_not_answer_at_start_is_named_and_the_tour_still_reads(
+    monkeypatch, fresh_live_sessions
+):
+    url = f"redis://127.0.0.1:{unused_port()}/0"
+    monkeypatch.setenv("HEURISTICA_REDIS_URL", url)
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    next(b for b in at.button if b.label == "Present").click().run()
+    (error,) = at.error
+    assert error.value.startswith(f"Cannot start a live session: Redis at {url} does not answer")
+    assert error.value.endswith("Reading the tour works meanwhile.")
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert step_heading(at) == "2. Process start methods"
+    assert not at.exception
+
+
+def test_a_malformed_redis_url_turns_live_sessions_off_saying_why(monkeypatch, fresh_live_sessions):
+    monkeypatch.setenv("HEURISTICA_REDIS_URL", "htp://:secret@cache:6379")
+    at = open_tour(monkeypatch, tour="first-steps", step="1")
+    (warning,) = at.warning
+    assert warning.value.startswith(
+        "Live sessions are off: HEURISTICA_REDIS_URL='htp://:***@cache:6379' is not a Redis URL"
+    )
+    assert "secret" not in warning.value
+    assert next(b for b in at.button if b.label == "Present").disabled
+    assert step_heading(at) == "1. Polars\\: use spawn, not fork"
+
+
+def unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

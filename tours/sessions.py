@@ -1,17 +1,22 @@
 """Live onboarding sessions: a presenter walks a tour, followers see where she is.
 
-A session is found by a short code (``K7QXM``) that people type, so codes use
-letters and digits that cannot be mistaken for one another. Its state is a
-few fields: which tour, which step, when the presenter was last heard from,
-when she last moved. ``SessionStore`` is the whole interface the app uses;
-``MemorySessionStore`` keeps it in this server process (thread-safe: every
-browser session runs in its own thread). docs/tours.md says how a shared
-store (e.g. Redis) would implement the same interface.
+A session is found by a short code (``K7QXM``) that people type or scan, so
+codes use letters and digits that cannot be mistaken for one another. Its
+state is which tour, which step, and a version number that grows with every
+step change, so a follower can tell "moved" from "same" by comparing one
+integer. ``SessionStore`` is the whole interface the app uses; two stores
+implement it: ``MemorySessionStore`` keeps sessions in this server process
+(the default), ``tours.redis_store.RedisSessionStore`` keeps them in Redis,
+shared by every app server.
 
-A session ends when its presenter ends it, when her page stops sending
-heartbeats for ``presenter_timeout`` seconds (she closed the tab), or when
-nobody has moved for ``idle_timeout`` seconds. The clock is injectable, so
-tests expire sessions without waiting.
+A session ends when its presenter ends it, when nobody has said she is still
+there for ``presenter_timeout`` seconds (her server stops sending heartbeats
+when her tab closes), or when nobody has moved for ``idle_timeout`` seconds.
+A code is never handed out twice within ``CODE_RESERVED_S``.
+
+To someone joining, an ended code and a code that was never used read the
+same ("no live session"): the difference would tell a guesser which codes
+were real. Only a browser that was in the session is told it has ended.
 """
 
 from __future__ import annotations
@@ -20,21 +25,31 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
+
+from heuristica.shared_store import StoreUnavailable
 
 __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
+    "CODE_RESERVED_S",
     "IDLE_TIMEOUT_S",
     "PRESENTER_TIMEOUT_S",
     "Following",
+    "JoinLimiter",
     "MemorySessionStore",
     "Session",
     "SessionGone",
     "SessionStore",
+    "StoreUnavailable",
+    "Unsubscribe",
     "code_problem",
+    "draw_code",
+    "ended_message",
+    "gone",
     "normalise_code",
+    "not_live_message",
 ]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -45,10 +60,12 @@ PRESENTER_TIMEOUT_S = 20.0
 """A session whose presenter has not been heard from for this long has ended."""
 IDLE_TIMEOUT_S = 3 * 3600.0
 """A session nobody has moved for this long has ended (a forgotten tab)."""
-_ENDED_MEMORY_S = 24 * 3600.0
-"""How long an ended code is remembered, to say "ended" rather than "unknown"."""
+CODE_RESERVED_S = 24 * 3600.0
+"""How long a code stays taken after it was handed out, so an old code never
+leads someone into a newer, unrelated session."""
 
 Clock = Callable[[], float]
+Unsubscribe = Callable[[], None]
 
 
 @dataclass(frozen=True)
@@ -59,23 +76,31 @@ class Session:
     tour_id: str
     step: int
     """0-based index of the step the presenter shows."""
-    heartbeat: float
-    """Clock time the presenter was last heard from."""
-    moved: float
-    """Clock time of the last start or step change."""
+    version: int
+    """Grows by one with every start, move or restore: followers compare it."""
 
 
 class SessionGone(LookupError):
-    """No live session has this code; ``message`` says why, for the reader."""
+    """No live session has this code; ``message`` says why, for the reader.
 
-    def __init__(self, code: str, message: str) -> None:
+    ``ended``: the store knows it ended (stopped, or timed out). False when it
+    is simply not there, which is also what a shared store that lost its data
+    looks like until the presenter's server restores the session.
+    """
+
+    def __init__(self, code: str, message: str, *, ended: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.ended = ended
 
 
 class SessionStore(Protocol):
-    """Where live sessions are kept; every method is safe to call from any thread."""
+    """Where live sessions are kept; every method is safe to call from any thread.
+
+    A shared store raises ``StoreUnavailable`` from any method when it cannot
+    be reached; the in-process store never does.
+    """
 
     def start(self, tour_id: str, step: int = 0) -> Session:
         """A new session at ``step`` of ``tour_id``, under a fresh code."""
@@ -90,11 +115,24 @@ class SessionStore(Protocol):
         ...
 
     def heartbeat(self, code: str) -> Session:
-        """The presenter is still there."""
+        """The presenter is still there; SessionGone if the session has ended."""
+        ...
+
+    def restore(self, session: Session) -> Session:
+        """Bring back a session the store lost (a restarted Redis) where its
+        presenter still stands, under the same code, with a newer version; a
+        session that is still there is returned as it is."""
         ...
 
     def end(self, code: str) -> None:
         """The presenter ends the session; followers are told it has ended."""
+        ...
+
+    def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
+        """Call ``on_change(code)`` soon after a session moves or ends, from any
+        thread. A nudge only: it may be late or lost, so whoever listens also
+        re-reads on a timer; ``on_change(None)`` means "anything may have
+        changed" (the store reconnected)."""
         ...
 
 
@@ -103,22 +141,51 @@ def normalise_code(text: str) -> str:
     return "".join(text.split()).replace("-", "").upper()
 
 
+def _shown(code: str) -> str:
+    return "`" + code[:20].replace("`", "'") + "`"
+
+
 def code_problem(text: str) -> str | None:
     """Why ``text`` cannot be a session code, in words for the reader; None if it can."""
     code = normalise_code(text)
     if not code:
         return "Type the session code the presenter shows, e.g. `K7QXM`."
-    shown = "`" + code[:20].replace("`", "'") + "`"
     if len(code) != CODE_LENGTH:
-        return f"A session code has {CODE_LENGTH} characters; {shown} has {len(code)}."
+        return f"A session code has {CODE_LENGTH} characters; {_shown(code)} has {len(code)}."
     wrong = sorted({c for c in code if c not in CODE_ALPHABET})
     if wrong:
         listed = ", ".join(f"'{c}'" for c in wrong)
         return (
-            f"{shown} is not a session code: codes use letters and digits without "
+            f"{_shown(code)} is not a session code: codes use letters and digits without "
             f"0, O, 1, I or L (found {listed})."
         )
     return None
+
+
+def not_live_message(code: str) -> str:
+    """What someone joining is told about a well-formed code with no live session."""
+    return (
+        f"There is no live session {_shown(code)}: check the code the presenter shows "
+        "(a session ends when its presenter stops presenting or leaves)."
+    )
+
+
+def ended_message(code: str) -> str:
+    """What a browser that was in the session is told once it has gone."""
+    return f"The session {_shown(code)} has ended: the presenter left or stopped presenting."
+
+
+def gone(code: str, *, ended: bool = False) -> SessionGone:
+    """The SessionGone for ``code``: what is wrong with it, or that it is not live
+    (the same words whether or not it ``ended``: see the module docstring)."""
+    return SessionGone(code, code_problem(code) or not_live_message(code), ended=ended)
+
+
+@dataclass
+class _Live:
+    session: Session
+    heartbeat: float
+    moved: float
 
 
 class MemorySessionStore:
@@ -137,43 +204,70 @@ class MemorySessionStore:
         self._idle_timeout = idle_timeout
         self._rng = rng or random.SystemRandom()
         self._lock = threading.Lock()
-        self._live: dict[str, Session] = {}
-        self._ended: dict[str, float] = {}
-        """Code -> when it ended."""
+        self._live: dict[str, _Live] = {}
+        self._issued: dict[str, float] = {}
+        """Code -> when it was handed out (an ended session's code stays here)."""
+        self._listeners: list[Callable[[str | None], None]] = []
 
     def start(self, tour_id: str, step: int = 0) -> Session:
         with self._lock:
             now = self._clock()
             self._expire_all(now)
-            code = self._fresh_code()
-            session = Session(code, tour_id, step, heartbeat=now, moved=now)
-            self._live[code] = session
-            return session
+            code = self._fresh_code(now)
+            session = Session(code, tour_id, step, version=1)
+            self._live[code] = _Live(session, heartbeat=now, moved=now)
+        return session
 
     def look_up(self, code: str) -> Session:
         with self._lock:
-            return self._live_session(normalise_code(code), self._clock())
+            return self._live_entry(normalise_code(code), self._clock()).session
 
     def move(self, code: str, tour_id: str, step: int) -> Session:
         with self._lock:
             now = self._clock()
-            session = self._live_session(normalise_code(code), now)
-            moved = replace(session, tour_id=tour_id, step=step, heartbeat=now, moved=now)
-            self._live[session.code] = moved
-            return moved
+            entry = self._live_entry(normalise_code(code), now)
+            old = entry.session
+            entry.session = replace(old, tour_id=tour_id, step=step, version=old.version + 1)
+            entry.heartbeat = entry.moved = now
+            moved = entry.session
+        self._nudge(moved.code)
+        return moved
 
     def heartbeat(self, code: str) -> Session:
         with self._lock:
             now = self._clock()
-            session = replace(self._live_session(normalise_code(code), now), heartbeat=now)
-            self._live[session.code] = session
-            return session
+            entry = self._live_entry(normalise_code(code), now)
+            entry.heartbeat = now
+            return entry.session
+
+    def restore(self, session: Session) -> Session:
+        with self._lock:
+            now = self._clock()
+            entry = self._live.get(session.code)
+            if entry is not None and not self._expired(entry, now):
+                return entry.session
+            restored = replace(session, version=session.version + 1)
+            self._live[session.code] = _Live(restored, heartbeat=now, moved=now)
+            self._issued[session.code] = now
+        self._nudge(session.code)
+        return restored
 
     def end(self, code: str) -> None:
+        code = normalise_code(code)
         with self._lock:
-            code = normalise_code(code)
-            if self._live.pop(code, None) is not None:
-                self._ended[code] = self._clock()
+            ended = self._live.pop(code, None) is not None
+        if ended:
+            self._nudge(code)
+
+    def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
+        with self._lock:
+            self._listeners.append(on_change)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners.remove(on_change)
+
+        return unsubscribe
 
     def __len__(self) -> int:
         """Live sessions (expired ones are dropped first)."""
@@ -181,43 +275,45 @@ class MemorySessionStore:
             self._expire_all(self._clock())
             return len(self._live)
 
-    def _live_session(self, code: str, now: float) -> Session:
-        session = self._live.get(code)
-        if session is not None and self._expired(session, now):
-            del self._live[code]
-            self._ended[code] = now
-            session = None
-        if session is not None:
-            return session
-        problem = code_problem(code)
-        if problem:
-            raise SessionGone(code, problem)
-        if code in self._ended:
-            raise SessionGone(
-                code, f"The session `{code}` has ended: the presenter left or stopped presenting."
-            )
-        raise SessionGone(
-            code, f"There is no session `{code}`: check the code the presenter shows."
-        )
+    def _nudge(self, code: str) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(code)
 
-    def _expired(self, session: Session, now: float) -> bool:
+    def _live_entry(self, code: str, now: float) -> _Live:
+        entry = self._live.get(code)
+        if entry is not None and self._expired(entry, now):
+            del self._live[code]
+            entry = None
+        if entry is None:
+            # nothing in this process is ever lost: a code handed out and gone has ended
+            raise gone(code, ended=code in self._issued)
+        return entry
+
+    def _expired(self, entry: _Live, now: float) -> bool:
         return (
-            now - session.heartbeat > self._presenter_timeout
-            or now - session.moved > self._idle_timeout
+            now - entry.heartbeat > self._presenter_timeout
+            or now - entry.moved > self._idle_timeout
         )
 
     def _expire_all(self, now: float) -> None:
-        for code in [c for c, s in self._live.items() if self._expired(s, now)]:
+        for code in [c for c, e in self._live.items() if self._expired(e, now)]:
             del self._live[code]
-            self._ended[code] = now
-        for code in [c for c, t in self._ended.items() if now - t > _ENDED_MEMORY_S]:
-            del self._ended[code]
+        for code in [c for c, t in self._issued.items() if now - t > CODE_RESERVED_S]:
+            del self._issued[code]
 
-    def _fresh_code(self) -> str:
+    def _fresh_code(self, now: float) -> str:
         while True:
-            code = "".join(self._rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self._live and code not in self._ended:
+            code = draw_code(self._rng)
+            if code not in self._issued:
+                self._issued[code] = now
                 return code
+
+
+def draw_code(rng: random.Random) -> str:
+    """A random code (not yet checked against the codes already handed out)."""
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -237,3 +333,41 @@ class Following:
     def target(self, session: Session, own: tuple[str, int]) -> tuple[str, int]:
         """The (tour id, step) this browser should show, given its own position."""
         return (session.tour_id, session.step) if self.attached else own
+
+
+JOIN_ATTEMPTS = 5
+"""Wrong codes a browser may try within JOIN_WINDOW_S before it has to wait."""
+JOIN_WINDOW_S = 60.0
+
+
+@dataclass
+class JoinLimiter:
+    """Failed join attempts of one browser session: a few per minute, then a
+    wait, so codes cannot be guessed by trying them (one per browser session,
+    kept in its state)."""
+
+    clock: Clock = time.monotonic
+    attempts: int = JOIN_ATTEMPTS
+    window: float = JOIN_WINDOW_S
+    _failures: list[float] = field(default_factory=list)
+
+    def wait_seconds(self) -> float:
+        """0 if this browser may try a code now, else how long until it may."""
+        now = self.clock()
+        self._failures = [t for t in self._failures if now - t < self.window]
+        if len(self._failures) < self.attempts:
+            return 0.0
+        return self.window - (now - self._failures[0])
+
+    def failed(self) -> None:
+        self._failures.append(self.clock())
+
+    def refusal(self) -> str | None:
+        """The message for a browser that must wait, or None if it may try."""
+        wait = self.wait_seconds()
+        if not wait:
+            return None
+        return (
+            f"Too many codes that lead to no session: wait {wait:.0f} s before trying "
+            "another, and check the code the presenter shows."
+        )

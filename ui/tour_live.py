@@ -1,102 +1,298 @@
-"""Streamlit glue for live sessions: the one store per server process, and
-the once-a-second fragments that keep a presenter's session alive and a
-follower's browser on the presenter's step.
+"""Streamlit glue for live sessions: this server's store and room, what a
+presenter's and a follower's browser keep in their state, and the buttons
+that change it.
 
-State in ``st.session_state``: ``tour_presenting`` (the code this browser
-presents, or None), ``tour_following`` (a ``Following``, or None) and
-``tour_session_message`` (why a session this browser took part in ended,
-shown once).
+Followers never poll. Each presenter's and follower's page ends with a tiny
+fragment, its "live point", that registers the browser with this server's
+``Room``. When the room learns that the session moved or ended, it asks that
+browser's page to run its live point, which redraws the whole page
+(``st.rerun(scope="app")``). The request is the one Streamlit makes itself
+when a script file changes (``AppSession.request_rerun`` with the session's
+last client state), aimed at the fragment; a fragment run queues behind a
+run in progress instead of replacing it, so a reader's own click is never
+dropped for it.
+
+State in ``st.session_state``: ``tour_presenting`` (the Session this browser
+presents, or None), ``tour_following`` (a ``Following``, or None),
+``tour_session_message`` (why a session this browser took part in ended, or
+why an action failed; shown until the reader acts) and ``tour_join_limiter``.
 """
 
 from __future__ import annotations
 
+import io
+import logging
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import segno
 import streamlit as st
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import (
+    ThreadState,
+    get_script_run_ctx,
+)
 
-from heuristica.tours.sessions import Following, MemorySessionStore, SessionStore
+from heuristica.shared_store import (
+    SharedStoreError,
+    StoreUnavailable,
+    shared_store_from_environment,
+)
+from heuristica.tours.redis_store import RedisSessionStore
+from heuristica.tours.room import Room
+from heuristica.tours.sessions import (
+    Following,
+    JoinLimiter,
+    MemorySessionStore,
+    Session,
+    SessionGone,
+    SessionStore,
+    code_problem,
+    ended_message,
+    normalise_code,
+)
 
 __all__ = [
-    "DETACHED_POLL_SECONDS",
-    "HEARTBEAT_SECONDS",
-    "POLL_SECONDS",
-    "follow_poll",
-    "presenter_heartbeat",
-    "session_store",
+    "FOLLOW_PARAM",
+    "Live",
+    "follow_point",
+    "followed_session",
+    "join",
+    "join_link",
+    "leave_room",
+    "limiter",
+    "live_point",
+    "live_sessions",
+    "moved",
+    "present_point",
+    "qr_png",
+    "session_message",
+    "start_presenting",
+    "stop_presenting",
+    "unavailable",
 ]
 
-POLL_SECONDS = 0.5
-"""How often a follower looks for a new step. A fragment's next run waits for
-the page's previous run, so gaps reach about twice this: 0.5 s keeps a
-follower within the 2 s a room expects."""
-DETACHED_POLL_SECONDS = 5.0
-"""A detached follower only needs to learn that the session ended; rare polls
-leave their own clicks alone (a click that lands during a fragment run can be
-lost)."""
-HEARTBEAT_SECONDS = 3.0
-"""How often a presenter's page says she is still there (well inside
-PRESENTER_TIMEOUT_S); rarer than polls, so her clicks rarely meet a fragment run."""
+FOLLOW_PARAM = "follow"
+"""``/tour?follow=K7QXM`` joins session K7QXM (the link and QR code a presenter shows)."""
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Live:
+    """This server's live sessions: the store (None if it cannot be configured),
+    the room, and what is wrong with the configuration, for the reader."""
+
+    store: SessionStore | None
+    room: Room | None
+    problem: str | None = None
 
 
 @st.cache_resource
-def session_store() -> SessionStore:
-    """The live sessions of this server process, shared by every browser session.
-
-    The store outlives a reload of ``tours.sessions`` (Streamlit re-imports
-    edited modules; this cache keeps the old object), so callers catch its
-    ``SessionGone`` as the built-in ``LookupError`` it derives from.
-    """
-    return MemorySessionStore()
-
-
-def _ended(message: str) -> None:
-    st.session_state.tour_presenting = None
-    st.session_state.tour_following = None
-    st.session_state.tour_session_message = message
-    st.rerun(scope="app")
-
-
-@st.fragment(run_every=HEARTBEAT_SECONDS)
-def presenter_heartbeat(code: str) -> None:
-    """Tell the store the presenter is still here."""
+def live_sessions() -> Live:
+    """The store and room of this server process, started once and shared by
+    every browser session. ``HEURISTICA_REDIS_URL`` set: sessions live in
+    Redis; unset: in this process."""
     try:
-        session_store().heartbeat(code)
-    except LookupError as gone:
-        _ended(str(gone))
+        shared = shared_store_from_environment()
+    except SharedStoreError as error:
+        _log.error("%s: live sessions are off", error)
+        return Live(None, None, f"Live sessions are off: {error}.")
+    store: SessionStore = MemorySessionStore() if shared is None else RedisSessionStore(shared)
+    if shared is not None:
+        problem = shared.ping()
+        if problem:
+            _log.warning("%s: live sessions wait for it; reading and exploring work", problem)
+    room = Room(store, wake=_wake, connected=_connected)
+    threading.Thread(target=room.run_forever, name="tour-room", daemon=True).start()
+    return Live(store, room)
 
 
-def follow_poll(
-    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
-) -> None:
-    """Keep checking the followed session: attached, every POLL_SECONDS, and if
-    the presenter has moved away from ``shown`` (tour id, step), ``go`` there
-    and redraw the page; detached, every DETACHED_POLL_SECONDS, only to learn
-    that the session has ended. Either way, say so when it has."""
-    poll = _attached_poll if following.attached else _detached_poll
-    poll(following, shown, go)
+def _browser() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
 
 
-def _poll(following: Following, shown: tuple[str, int], go: Callable[[str, int], None]) -> None:
-    try:
-        session = session_store().look_up(following.code)
-    except LookupError as gone:
-        _ended(str(gone))
+def _connected(browser: str) -> bool:
+    return Runtime.exists() and Runtime.instance().is_active_session(browser)
+
+
+def _wake(browser: str, point: str) -> bool:
+    """Run the live point of ``browser``'s page (``point``: "<page hash> <fragment id>",
+    as registered), the way Streamlit reruns a page whose script changed."""
+    if not Runtime.exists():
+        return False
+    app_session = Runtime.instance().get_app_session(browser)
+    if app_session is None:
+        return False
+    page, fragment = point.split(" ", 1)
+    request = ClientState()
+    request.CopyFrom(app_session._client_state)  # the URL and context its last run left
+    # A run stopped before st.navigation chose the page leaves the app's own
+    # hash here, which would take the page to the default one.
+    request.page_script_hash = page
+    request.fragment_id = fragment
+    app_session.request_rerun(request)
+    return True
+
+
+def live_point(register: Callable[[str, str], None]) -> None:
+    """End of a presenter's or follower's page: ``register(browser, point)`` with
+    the room (``point`` is what ``_wake`` needs to reach this page's fragment);
+    woken by the room, redraw the whole page."""
+    _point(register)
+
+
+@st.fragment
+def _point(register: Callable[[str, str], None]) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is None:
         return
-    target = following.target(session, own=shown)
-    if target != shown:
-        go(*target)
+    if ctx.fragment_ids_this_run:
         st.rerun(scope="app")
+    register(ctx.session_id, f"{ctx.page_script_hash} {ThreadState.get().fragment_id or ''}")
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _attached_poll(
-    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
-) -> None:
-    _poll(following, shown, go)
+def session_message(message: str | None) -> None:
+    st.session_state.tour_session_message = message
 
 
-@st.fragment(run_every=DETACHED_POLL_SECONDS)
-def _detached_poll(
-    following: Following, shown: tuple[str, int], go: Callable[[str, int], None]
-) -> None:
-    _poll(following, shown, go)
+def unavailable(action: str, error: StoreUnavailable) -> None:
+    session_message(f"{action}: {error.message}. Reading the tour works meanwhile.")
+
+
+def start_presenting(store: SessionStore, tour_id: str, step: int) -> None:
+    st.session_state.tour_following = None
+    session_message(None)
+    try:
+        st.session_state.tour_presenting = store.start(tour_id, step)
+    except StoreUnavailable as error:
+        unavailable("Cannot start a live session", error)
+
+
+def stop_presenting(live: Live) -> None:
+    session: Session | None = st.session_state.tour_presenting
+    st.session_state.tour_presenting = None
+    if session is None or live.store is None or live.room is None:
+        return
+    live.room.stop_presenting(_browser())
+    try:
+        live.store.end(session.code)
+    except StoreUnavailable as error:
+        unavailable("The session could not be ended", error)
+
+
+def moved(store: SessionStore, tour_id: str, step: int) -> Session:
+    """Publish the presenter's position (bringing back a session the store lost
+    while she was still presenting); her session as it now stands."""
+    session: Session = st.session_state.tour_presenting
+    if (session.tour_id, session.step) == (tour_id, step):
+        return session
+    try:
+        try:
+            session = store.move(session.code, tour_id, step)
+        except SessionGone:
+            session = store.restore(Session(session.code, tour_id, step, session.version))
+    except StoreUnavailable as error:
+        unavailable("Followers cannot see this step yet", error)
+        return session
+    st.session_state.tour_presenting = session
+    return session
+
+
+def present_point(live: Live, session: Session) -> None:
+    assert live.room is not None
+    room = live.room
+    live_point(lambda browser, fragment: room.present(browser, session, fragment))
+
+
+def leave_room(live: Live) -> None:
+    """This browser neither presents nor follows (any more): the room forgets it."""
+    if live.room is not None:
+        live.room.unfollow(_browser())
+        live.room.stop_presenting(_browser())
+
+
+def limiter() -> JoinLimiter:
+    return st.session_state.setdefault("tour_join_limiter", JoinLimiter())
+
+
+def join(store: SessionStore, typed: str) -> Session | None:
+    """Follow the session ``typed`` names; None (with the reason in the
+    session message) if there is none or this browser must wait."""
+    refusal = limiter().refusal()
+    if refusal:
+        session_message(refusal)
+        return None
+    try:
+        session = store.look_up(typed)
+    except SessionGone as gone:
+        if code_problem(typed) is None:
+            limiter().failed()
+        session_message(gone.message)
+        return None
+    except StoreUnavailable as error:
+        unavailable("Cannot join now", error)
+        return None
+    st.session_state.tour_presenting = None
+    session_message(None)
+    st.session_state.tour_following = Following(session.code)
+    return session
+
+
+def followed_session(live: Live, following: Following) -> Session | None:
+    """The followed session now; None once it has ended (the reader is told)
+    or while it cannot be seen (the reader is told it may come back)."""
+    assert live.store is not None and live.room is not None
+    missing = (
+        f"The session `{following.code}` cannot be found just now; it comes back here "
+        "if its presenter is still there."
+    )
+    try:
+        session = live.store.look_up(following.code)
+    except SessionGone as gone:
+        if gone.ended or live.room.has_ended(following.code):
+            st.session_state.tour_following = None
+            session_message(ended_message(following.code))
+        else:
+            session_message(missing)
+        return None
+    except StoreUnavailable as error:
+        unavailable("The live session cannot be reached", error)
+        return None
+    if st.session_state.tour_session_message == missing:
+        session_message(None)
+    return session
+
+
+def follow_point(live: Live, following: Following, drawn_version: int) -> None:
+    assert live.room is not None
+    room = live.room
+
+    def register(browser: str, fragment: str) -> None:
+        room.follow(
+            browser,
+            following.code,
+            attached=following.attached,
+            drawn_version=drawn_version,
+            fragment=fragment,
+        )
+
+    live_point(register)
+
+
+def join_link(code: str) -> str:
+    """The address that follows ``code``, on the host this browser used."""
+    base = st.context.url or ""
+    origin = base.split("?", 1)[0].rsplit("/", 1)[0] if base else ""
+    return f"{origin}/tour?{FOLLOW_PARAM}={normalise_code(code)}"
+
+
+@st.cache_data(max_entries=256)
+def qr_png(text: str) -> bytes:
+    """A QR code of ``text`` as a PNG, drawn here (segno), so it loads from this server."""
+    image = io.BytesIO()
+    segno.make(text, error="m").save(image, kind="png", scale=8, border=2)
+    return image.getvalue()

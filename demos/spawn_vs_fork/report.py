@@ -14,6 +14,7 @@ __all__ = [
     "COMPARE_ALL",
     "LINKED_PAGES",
     "SCENARIOS",
+    "STATUS_COLOURS",
     "Progress",
     "comparison_rows",
     "explanation",
@@ -22,6 +23,7 @@ __all__ = [
     "progress",
     "scenario_label",
     "scenario_name",
+    "stall_note",
     "verdict",
 ]
 
@@ -53,6 +55,17 @@ SCENARIOS: dict[str, tuple[Method, Scenario]] = {
     "forkserver": (Method.FORKSERVER, Scenario.PARENT_USES_POLARS),
 }
 COMPARE_ALL = tuple(SCENARIOS.values())
+
+# One colour per outcome in "Compare all", so a deadlock never reads as "slow".
+STATUS_COLOURS: dict[str, str] = {
+    "ok": "#2E7D32",
+    "deadlock": "#D32F2F",
+    "timeout": "#EF6C00",
+    "cancelled": "#757575",
+    "error": "#6A1B9A",
+    "not run": "#BDBDBD",
+}
+STALL_SHOWN_AFTER_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -99,16 +112,21 @@ def verdict(settings: DemoSettings, outcome: RunOutcome) -> str:
             f"{result['total_seconds']:.2f} s; the workers took {startup:.2f} s to start"
         )
     elif outcome.status == "deadlock" and result:
-        text = f"deadlocked: no task finished in {limit}; {_processes(killed, 'stuck ')} killed"
+        text = (
+            f"deadlocked: {result.get('workers_ready', 0)} of {settings.workers} workers were "
+            f"ready and no task finished, then nothing moved for {limit}; "
+            f"{_processes(killed, 'stuck ')} killed"
+        )
     elif outcome.status == "deadlock":
         text = f"deadlocked: {outcome.message}"
     elif outcome.status == "timeout":
         text = (
-            f"too slow: {result['tasks_done']} of {settings.tasks} tasks finished in {limit}; "
-            f"{_processes(killed, 'unfinished ')} killed (raise the time limit or lower the rows)"
+            f"stalled: {result['tasks_done']} of {settings.tasks} tasks finished, then nothing "
+            f"moved for {limit}; {_processes(killed, 'unfinished ')} killed (raise the time "
+            "limit or lower the rows)"
         )
     elif outcome.status == "cancelled":
-        text = f"cancelled after {outcome.seconds:.1f} s; {_processes(killed, '')} killed"
+        text = f"cancelled by you after {outcome.seconds:.1f} s; {_processes(killed, '')} killed"
     else:
         text = f"error: {outcome.message}"
     if outcome.leftovers:
@@ -119,6 +137,12 @@ def verdict(settings: DemoSettings, outcome: RunOutcome) -> str:
 def explanation(settings: DemoSettings, status: str) -> str:
     """Two sentences on why this result happened, linking to the knowledge base."""
     heuristic = _link("use spawn, not fork", HEURISTIC)
+    if status == "cancelled":
+        return (
+            "You stopped this run before it could finish or be called stuck, so it shows "
+            "neither the hang nor the cost of starting workers. Run it again and let it "
+            f"reach its verdict; the rule it tests is {heuristic}."
+        )
     if settings.method is Method.FORK and settings.scenario is Scenario.PARENT_USES_POLARS:
         if status == "deadlock":
             return (
@@ -159,6 +183,19 @@ def explanation(settings: DemoSettings, status: str) -> str:
         f"({_link('set_forkserver_preload', FORKSERVER_PRELOAD)}), its workers start much "
         f"faster than spawn's; CPython 3.14 made it the default on Linux "
         f"({_link('start method defaults', START_METHOD_DEFAULTS)})."
+    )
+
+
+def stall_note(elapsed: float, stalled: float, time_limit: float) -> str | None:
+    """While a run has made no progress for a while: how long it has run, and
+    how long until it is called stuck (None while it is making progress)."""
+    if stalled < STALL_SHOWN_AFTER_S:
+        return None
+    left = max(0.0, time_limit - stalled)
+    return (
+        f"Running for {elapsed:.1f} s. No worker has reported for {stalled:.1f} s: "
+        f"if none does within {left:.1f} s more ({time_limit:g} s without progress), "
+        "the run is called stuck and its processes are killed."
     )
 
 

@@ -30,6 +30,10 @@ Event = dict[str, Any]
 
 POLL_SECONDS = 0.1
 EXIT_GRACE_SECONDS = 2.0
+STARTING_CHECK_SECONDS = 0.5
+"""How often workers not ready yet are checked for using the CPU (starting up)."""
+STARTING_CPU_SECONDS = 0.01
+"""CPU time a starting worker must have used since the last check to count as progress."""
 
 
 def group_by_sum(rows: int) -> pl.DataFrame:
@@ -76,8 +80,10 @@ def run(
 ) -> Event:
     """Run the demo, emitting events as they happen; return the result event.
 
-    The workers get ``settings.time_limit`` seconds to finish every task. A
-    worker still busy after that is stuck: it is killed, so nothing is left.
+    ``settings.time_limit`` is how long the workers may go without progress
+    (a worker ready, a task done): a slow start that keeps making progress is
+    never called stuck. Workers still busy after a stall that long are stuck:
+    they are killed, so nothing is left.
     """
     if settings.scenario is Scenario.PARENT_USES_POLARS:
         started = time.monotonic()
@@ -111,18 +117,34 @@ def _collect(
     emit: Callable[[Event], None],
     should_stop: Callable[[], bool],
 ) -> Event:
-    """Relay the workers' events until every task is done, the time limit, or a stop."""
-    deadline = pool_started + settings.time_limit
+    """Relay the workers' events until every task is done, a stall of the time
+    limit, or a stop.
+
+    Progress is a worker ready, a task done, or, while workers are still
+    starting, those workers using the CPU (a spawned interpreter importing
+    Polars on a slow machine); a forked worker hung on a copied lock uses none.
+    The clock starts once the workers are started: starting forkserver's
+    server (which imports Polars) can take seconds and is not a stall.
+    """
+    deadline = time.monotonic() + settings.time_limit
     ready_at: list[float] = []
+    ready_pids: set[int] = set()
+    starting = _StartingWorkers(processes)
     done = 0
     status, message = "ok", ""
     while done < settings.tasks:
+        if len(ready_at) < settings.workers and starting.used_cpu(ready_pids):
+            deadline = time.monotonic() + settings.time_limit
+            emit({"event": "workers_starting", "t": time.monotonic() - pool_started})
         if should_stop():
             status, message = "cancelled", "stopped on request"
             break
         if time.monotonic() >= deadline:
             status = "deadlock" if done == 0 else "timeout"
-            message = f"{done} of {settings.tasks} tasks finished within {settings.time_limit:g} s"
+            message = (
+                f"no progress for {settings.time_limit:g} s: {len(ready_at)} of "
+                f"{settings.workers} workers ready, {done} of {settings.tasks} tasks done"
+            )
             break
         try:
             kind, *payload = events.get(timeout=POLL_SECONDS)
@@ -133,9 +155,12 @@ def _collect(
                 message = f"worker pid {crashed[0].pid} exited with code {crashed[0].exitcode}"
                 break
             continue
+        if kind in ("worker_ready", "task_done"):
+            deadline = time.monotonic() + settings.time_limit
         if kind == "worker_ready":
             index, pid, at = payload
             ready_at.append(at - pool_started)
+            ready_pids.add(pid)
             emit({"event": "worker_ready", "worker": index, "pid": pid, "t": at - pool_started})
         elif kind == "task_done":
             task, pid, seconds = payload
@@ -154,6 +179,32 @@ def _collect(
         "startup_seconds": max(ready_at) if len(ready_at) == settings.workers else None,
         "total_seconds": time.monotonic() - pool_started,
     }
+
+
+class _StartingWorkers:
+    """Whether workers that are not ready yet have used the CPU since the last look."""
+
+    def __init__(self, processes: list[BaseProcess]) -> None:
+        self._processes = processes
+        self._cpu: dict[int, float] = {}
+        self._looked = time.monotonic()
+
+    def used_cpu(self, ready: set[int]) -> bool:
+        if time.monotonic() - self._looked < STARTING_CHECK_SECONDS:
+            return False
+        self._looked = time.monotonic()
+        used = False
+        for process in self._processes:
+            if process.pid is None or process.pid in ready:
+                continue
+            try:
+                times = psutil.Process(process.pid).cpu_times()
+            except psutil.Error:
+                continue
+            cpu = times.user + times.system
+            used |= cpu - self._cpu.get(process.pid, 0.0) >= STARTING_CPU_SECONDS
+            self._cpu[process.pid] = cpu
+        return used
 
 
 def _stop_workers(processes: list[BaseProcess], grace: float) -> int:

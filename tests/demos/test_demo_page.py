@@ -1,5 +1,6 @@
 """The Live demo page, run by Streamlit's AppTest against real demo processes."""
 
+import json
 import time
 from pathlib import Path
 
@@ -65,9 +66,39 @@ def test_cancel_on_a_hung_fork_run_shows_it_was_cancelled() -> None:
     app.button(key="demo_cancel").click().run()
     shown = rerun_until_verdict(app)
 
-    assert shown.startswith("cancelled after ")
+    assert shown.startswith("cancelled by you after ")
     assert "1 process was killed" in shown
     assert BOARD.slots.counts() == (0, 0)
+
+
+def test_an_out_of_range_setting_turns_run_off_and_says_why() -> None:
+    app = open_page()
+    app.number_input(key="demo_workers").set_value(99).run()
+
+    assert [e.value for e in app.error] == [
+        "**Workers:** workers must be from 1 to 8, got 99. Run is off until this is fixed."
+    ]
+    assert app.button(key="demo_run").disabled
+    assert app.button(key="demo_compare").disabled
+
+
+def test_a_stalled_run_shows_how_long_it_has_run_and_how_long_until_it_is_called_stuck() -> None:
+    app = tiny(open_page(), "fork", time_limit=30)
+    app.button(key="demo_run").click().run()
+    batch = BOARD.get(app.session_state["demo_batch_id"])
+    deadline = time.monotonic() + 20
+    while not any(event["event"] == "worker_ready" for event in batch.views()[0].events):
+        assert time.monotonic() < deadline, "the worker never became ready"
+        time.sleep(0.1)
+    time.sleep(2)  # a stall the page is told about after 1 s without progress
+
+    app.run()
+    (note,) = [w.value for w in app.warning]
+    assert note.startswith("Running for ")
+    assert "No worker has reported for " in note
+    assert "(30 s without progress), the run is called stuck" in note
+    app.button(key="demo_cancel").click().run()
+    assert BOARD.wait(batch.batch_id, timeout=20)
 
 
 def test_an_unknown_demo_in_the_address_gets_a_warning_and_the_default() -> None:
@@ -106,7 +137,12 @@ def test_compare_all_shows_every_method_side_by_side() -> None:
     table = app.dataframe[0].value
     assert list(table["run"]) == ["fork-after-polars", "fork-idle-parent", "spawn", "forkserver"]
     assert list(table["status"]) == ["deadlock", "ok", "ok", "ok"]
-    assert len(app.get("vega_lite_chart")) == 2
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 2
+    spec = json.loads(charts[1].proto.spec)
+    assert spec["encoding"]["color"]["field"] == "status"
+    colours = dict(zip(*spec["encoding"]["color"]["scale"].values(), strict=True))
+    assert colours["deadlock"] == "#D32F2F" != colours["ok"]
 
 
 def test_a_full_server_says_to_retry_instead_of_starting(monkeypatch) -> None:

@@ -9,11 +9,13 @@ from heuristica.demos.runner import RunOutcome
 from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
     LINKED_PAGES,
+    STATUS_COLOURS,
     comparison_rows,
     explanation,
     fork_warning_note,
     fork_warnings,
     progress,
+    stall_note,
     verdict,
 )
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method
@@ -25,14 +27,37 @@ HUNG = DemoSettings(workers=4, tasks=8, time_limit=5)
 def test_a_deadlock_verdict_says_how_long_and_how_many_processes_were_killed() -> None:
     outcome = RunOutcome(
         status="deadlock",
-        message="0 of 8 tasks finished within 5 s",
-        result={"status": "deadlock", "tasks_done": 0, "stuck_killed": 4},
+        message="no progress for 5 s: 4 of 4 workers ready, 0 of 8 tasks done",
+        result={"status": "deadlock", "tasks_done": 0, "workers_ready": 4, "stuck_killed": 4},
     )
 
     assert verdict(HUNG, outcome) == (
-        "deadlocked: no task finished in 5 s; 4 stuck processes were killed. "
-        "No process of this run is left."
+        "deadlocked: 4 of 4 workers were ready and no task finished, then nothing moved "
+        "for 5 s; 4 stuck processes were killed. No process of this run is left."
     )
+
+
+def test_a_cancelled_run_reads_as_cancelled_by_the_reader_whatever_its_method() -> None:
+    outcome = RunOutcome(status="cancelled", message="stopped on request", result={}, seconds=3.2)
+
+    assert verdict(HUNG, outcome).startswith("cancelled by you after 3.2 s")
+    for method, scenario in COMPARE_ALL:
+        said = explanation(DemoSettings(method=method, scenario=scenario), "cancelled")
+        assert said.startswith("You stopped this run before it could finish or be called stuck")
+        assert "not guaranteed" not in said
+
+
+def test_a_stall_says_how_long_it_has_run_and_how_long_until_it_is_called_stuck() -> None:
+    assert stall_note(elapsed=4.0, stalled=0.5, time_limit=5) is None, "still making progress"
+    assert stall_note(elapsed=6.25, stalled=2.0, time_limit=5) == (
+        "Running for 6.2 s. No worker has reported for 2.0 s: if none does within 3.0 s "
+        "more (5 s without progress), the run is called stuck and its processes are killed."
+    )
+
+
+def test_every_outcome_has_its_own_colour_and_a_deadlock_is_red() -> None:
+    assert len(set(STATUS_COLOURS.values())) == len(STATUS_COLOURS)
+    assert STATUS_COLOURS["deadlock"] == "#D32F2F"
 
 
 def test_a_verdict_says_so_when_cleanup_failed() -> None:

@@ -1,22 +1,53 @@
-"""The first-come, first-served limit on concurrent runs."""
+"""The first-come, first-served limit on concurrent runs: one suite, run
+against the in-process limit and against a real redis-server, plus what only
+a shared limit must do (several servers, a crashed one, Redis away)."""
 
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from heuristica.demos.runs import limit_from_environment
-from heuristica.demos.slots import RunnerBusy, RunSlots
+from heuristica import child_env
+from heuristica.demos import runs
+from heuristica.demos.slots import (
+    RedisRunSlots,
+    RunLimit,
+    RunnerBusy,
+    RunSlots,
+    limit_from_environment,
+)
+from heuristica.shared_store import StoreUnavailable, shared_store
+from tests.redis_server import RedisServer, redis_server
+
+__all__ = ["redis_server"]
+
+Make = Callable[[int, int], RunLimit]
 
 
-def test_tickets_get_their_slot_in_the_order_they_joined() -> None:
-    slots = RunSlots(limit=1, max_waiting=3)
+@pytest.fixture(params=["memory", "redis"])
+def make_slots(request: pytest.FixtureRequest) -> Iterator[Make]:
+    if request.param == "memory":
+        yield lambda limit, max_waiting: RunSlots(limit, max_waiting)
+        return
+    server: RedisServer = request.getfixturevalue("redis_server")
+    yield lambda limit, max_waiting: RedisRunSlots(shared_store(server.url), limit, max_waiting)
+
+
+def test_tickets_get_their_slot_in_the_order_they_joined(make_slots: Make) -> None:
+    slots = make_slots(1, 3)
     first = slots.enqueue()
     assert slots.wait_turn(first, cancelled=lambda: False)
     waiting = [slots.enqueue() for _ in range(3)]
     served: list[int] = []
 
     def take(index: int) -> None:
-        slots.wait_turn(waiting[index], cancelled=lambda: False)
+        slots.wait_turn(waiting[index], cancelled=lambda: False, poll_seconds=0.02)
         served.append(index)
         slots.release(waiting[index])
 
@@ -26,14 +57,14 @@ def test_tickets_get_their_slot_in_the_order_they_joined() -> None:
     assert [slots.position(ticket) for ticket in waiting] == [1, 2, 3]
     slots.release(first)
     for thread in threads:
-        thread.join(timeout=5)
+        thread.join(timeout=10)
 
     assert served == [0, 1, 2]
     assert slots.counts() == (0, 0)
 
 
-def test_a_cancelled_ticket_leaves_the_line() -> None:
-    slots = RunSlots(limit=1, max_waiting=1)
+def test_a_cancelled_ticket_leaves_the_line(make_slots: Make) -> None:
+    slots = make_slots(1, 1)
     holder = slots.enqueue()
     slots.wait_turn(holder, cancelled=lambda: False)
     waiting = slots.enqueue()
@@ -42,17 +73,67 @@ def test_a_cancelled_ticket_leaves_the_line() -> None:
     assert slots.counts() == (1, 0)
 
 
-def test_a_full_line_is_refused_with_a_message_to_retry() -> None:
-    slots = RunSlots(limit=1, max_waiting=0)
+def test_a_full_line_is_refused_with_a_message_to_retry(make_slots: Make) -> None:
+    slots = make_slots(1, 0)
     slots.wait_turn(slots.enqueue(), cancelled=lambda: False)
 
     with pytest.raises(RunnerBusy, match="please try again in a minute"):
         slots.enqueue()
 
 
-def test_a_limit_below_one_is_refused() -> None:
+def test_a_limit_below_one_is_refused(make_slots: Make) -> None:
     with pytest.raises(ValueError, match="limit must be >= 1"):
-        RunSlots(limit=0, max_waiting=0)
+        make_slots(0, 0)
+
+
+def test_two_servers_on_one_redis_share_one_limit(redis_server: RedisServer) -> None:
+    first, second = (RedisRunSlots(shared_store(redis_server.url), 2, 5) for _ in range(2))
+    one, two, three = first.enqueue(), second.enqueue(), first.enqueue()
+    assert first.wait_turn(one, cancelled=lambda: False)
+    assert second.wait_turn(two, cancelled=lambda: False)
+    assert first.counts() == second.counts() == (2, 1)
+    assert second.position(three) == 1, "the third run waits, whichever server it asked"
+    second.release(two)
+    assert first.wait_turn(three, cancelled=_after(10.0))
+
+
+def test_the_slot_of_a_crashed_server_comes_back_when_its_lease_runs_out(
+    redis_server: RedisServer,
+) -> None:
+    crashed = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_SLOT, redis_server.url],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+    assert crashed.stdout is not None
+    assert crashed.stdout.readline().strip() == "holding"
+    slots = RedisRunSlots(shared_store(redis_server.url), 1, 5, lease=1.0)
+    ticket = slots.enqueue()
+    assert slots.position(ticket) == 1, "the other server's run holds the only slot"
+    crashed.send_signal(signal.SIGKILL)
+    crashed.wait()
+    assert slots.wait_turn(ticket, cancelled=_after(10.0), poll_seconds=0.05)
+
+
+_HOLD_A_SLOT = """
+import sys, time
+from heuristica.shared_store import shared_store
+from heuristica.demos.slots import RedisRunSlots
+slots = RedisRunSlots(shared_store(sys.argv[1]), 1, 5, lease=1.0)
+slots.wait_turn(slots.enqueue(), cancelled=lambda: False)
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_redis_that_does_not_answer_is_named_when_a_run_is_asked_for(
+    redis_server: RedisServer,
+) -> None:
+    slots = RedisRunSlots(shared_store(redis_server.url), 1, 1)
+    redis_server.stop()
+    with pytest.raises(StoreUnavailable, match=rf"Redis at {redis_server.url} does not answer"):
+        slots.enqueue()
 
 
 @pytest.mark.parametrize("raw", ["two", "0", "-1", ""])
@@ -68,3 +149,27 @@ def test_the_run_limit_comes_from_the_environment_or_the_default(monkeypatch) ->
     assert limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2) == 2
     monkeypatch.setenv("HEURISTICA_DEMO_MAX_RUNS", "3")
     assert limit_from_environment("HEURISTICA_DEMO_MAX_RUNS", 2) == 3
+
+
+def _after(seconds: float) -> Callable[[], bool]:
+    """A ``cancelled`` that gives up after ``seconds`` (a deadline, not a speed claim)."""
+    deadline = time.monotonic() + seconds
+    return lambda: time.monotonic() > deadline
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("HEURISTICA_DEMO_MAX_RUNS", "lots", "HEURISTICA_DEMO_MAX_RUNS must be a whole number"),
+        ("HEURISTICA_REDIS_URL", "htp://:pw@cache", "HEURISTICA_REDIS_URL='htp://:***@cache'"),
+    ],
+)
+def test_a_bad_setting_turns_the_demo_off_with_a_message_naming_it(
+    monkeypatch, name: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    _, problem = runs._board_from_environment()
+
+    assert problem is not None and says in problem
+    assert "pw" not in problem

@@ -57,17 +57,15 @@ def test_events_start_with_the_settings_and_name_the_environment(run_cli) -> Non
     assert all(event["seconds"] >= 0 for event in run.of_kind("task_done"))
 
 
-def test_a_deadlocked_run_ends_at_the_time_limit_and_kills_its_stuck_workers(run_cli) -> None:
-    started = time.monotonic()
+def test_a_deadlocked_run_is_called_stuck_and_its_stuck_workers_are_killed(run_cli) -> None:
+    # How soon after the stall the verdict comes is measured by bench/bench_demo.py.
     run = run_cli("--method", "fork", "--parent-uses-polars", *QUICK)
-    wall = time.monotonic() - started
 
     assert run.result["status"] == "deadlock"
     assert run.result["tasks_done"] == 0
+    assert run.result["workers_ready"] == 2
+    assert run.result["message"] == "no progress for 2 s: 2 of 2 workers ready, 0 of 4 tasks done"
     assert run.result["stuck_killed"] == 2
-    # Ends at the limit, not later: the margins allow for a busy 2-core CI machine.
-    assert 2.0 <= run.result["total_seconds"] < 2.0 + 2.0
-    assert wall < 2.0 + 6.0  # interpreter start, imports and cleanup on top of the limit
     assert alive_in_session(run.session_id) == []
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,10 +55,14 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_app(
-    knowledge: Path, script: Path = REPO / "app.py", log: Path | None = None
+    knowledge: Path,
+    script: Path = REPO / "app.py",
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """``streamlit run script`` over ``knowledge`` on a free port; yields its
-    URL. ``log`` receives the server's output (by default it is dropped)."""
+    URL. ``log`` receives the server's output (by default it is dropped);
+    ``env`` adds to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL."""
     port = _free_port()
     with open(log or os.devnull, "wb") as output:
         server = subprocess.Popen(
@@ -78,7 +82,7 @@ def running_app(
                 "false",
             ],
             cwd=REPO,
-            env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge)},
+            env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge), **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -16,6 +16,6 @@ def test_first_request_to_a_deep_link_runs_inside_the_app(browser: Browser) -> N
         expect(nav.get_by_text("Explore")).to_be_visible(timeout=30_000)
         expect(nav.get_by_text("Live demo")).to_be_visible()
         expect(nav.get_by_text("explore", exact=True)).to_have_count(0)
-        expect(page.get_by_text("Search pages")).to_be_visible()
+        expect(page.get_by_text("Search pages")).to_be_visible(timeout=60_000)
         assert page.url.endswith("/demo?demo=spawn_vs_fork&scenario=spawn")
         page.close()

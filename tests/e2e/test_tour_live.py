@@ -1,15 +1,19 @@
 """Live sessions in the real app: one browser context presents, others follow
-by code (each context is a separate browser session of the same server)."""
+by code or by link (each context is a separate browser session).
+
+Waits here have deadlines because a shared CI machine is slow at times; how
+fast a room follows is measured by bench/bench_room.py, not asserted here.
+"""
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from heuristica.tours.sessions import ended_message, not_live_message
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import graph_frame, wait_for_focus
 
@@ -19,13 +23,18 @@ PAGES = [
     "heuristic/polars-use-spawn-not-fork",
     "principle/process-start-methods",
     "implementation/multiprocessing-get-context",
+    "principle/malicious-markup",
 ]
-FOLLOW_WITHIN_MS = 2_500
-"""The promise is "within about 2 s". Measured on an idle 2-core machine: 0.05-1.4 s
-(a poll every 0.5 s, but the first poll after a page rerun can wait ~1.5 s);
-the margin is for a loaded CI machine."""
-QUIET_MS = 2_500
-"""Longer than two polls: how long a detached follower is watched for not moving."""
+DEADLINE_MS = 60_000
+"""How long a page may take to show what it must: a wait, not a speed claim (on a
+2-core machine shared with other test runs, chromium alone can take 20 s)."""
+QUIET_MS = 3_000
+"""How long a detached follower is watched for not moving."""
+
+
+def plain(markdown: str) -> str:
+    """A message as the reader sees it: Markdown code spans drawn as text."""
+    return markdown.replace("`", "")
 
 
 @pytest.fixture
@@ -38,7 +47,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         context.route("**/*", RequestLog().route)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(DEADLINE_MS)
         return page
 
     yield make
@@ -46,140 +55,151 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         context.close()
 
 
+def expect_step(page: Page, step: int) -> None:
+    expect(page.get_by_text(f"Step {step} of {STEPS}", exact=True)).to_be_visible(
+        timeout=DEADLINE_MS
+    )
+
+
 def open_tour(page: Page, app_url: str, step: int = 1) -> None:
     page.goto(f"{app_url}/tour?tour={TOUR}&step={step}")
     expect_step(page, step)
-
-
-def expect_step(page: Page, step: int, timeout: float | None = None) -> None:
-    expect(page.get_by_text(f"Step {step} of {STEPS}", exact=True)).to_be_visible(timeout=timeout)
 
 
 def present(page: Page, app_url: str) -> str:
     open_tour(page, app_url)
     page.get_by_role("button", name="Present").click()
     code = page.get_by_test_id("stMetricValue")
-    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
+    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=DEADLINE_MS)
     return code.inner_text()
 
 
 def join(page: Page, app_url: str, code: str) -> None:
     page.goto(f"{app_url}/tour")
-    expect(page.get_by_role("button", name="Follow")).to_be_visible()
     page.get_by_role("button", name="Follow").click()
     field = page.get_by_label("Session code")
     field.fill(code)
     field.press("Enter")
-    click_button(page, "Join")
+    click(page, "Join")
 
 
 def wait_until_idle(page: Page) -> None:
-    """Until the app has finished its run (as Streamlit's own e2e helpers do):
-    a click that lands while the page is still being redrawn can be lost."""
+    """Until the app has finished its run (as Streamlit's own e2e helpers do)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
 
 
-def click_button(page: Page, name: str) -> None:
+def click(page: Page, name: str) -> None:
     wait_until_idle(page)
     page.get_by_role("button", name=name, exact=True).click()
 
 
-def click_to_step(page: Page, name: str, step: int) -> None:
-    """Click ``name`` and see ``step``. On a busy machine the rerun can take
-    seconds, and a click that lands while a poll fragment runs can be lost (a
-    known issue, docs/tours.md): if the page has not moved at all after 10 s,
-    one more click is allowed; a wrong step still fails."""
-    before = re.search(r"Step (\d+) of", page.get_by_text(re.compile(r"^Step \d+ of")).inner_text())
-    click_button(page, name)
-    try:
-        expect_step(page, step, timeout=10_000)
-    except AssertionError:
-        assert before is not None
-        expect_step(page, int(before[1]), timeout=0)
-        click_button(page, name)
-        expect_step(page, step)
+def expect_following(page: Page, code: str) -> None:
+    expect(page.get_by_text(f"Following session {code} live.")).to_be_visible(timeout=DEADLINE_MS)
 
 
-def expect_followers_at(step: int, presenter: Page, followers: list[Page]) -> None:
-    """Once the presenter shows ``step``, every follower shows it within FOLLOW_WITHIN_MS."""
-    expect_step(presenter, step)
-    shown = time.monotonic()
+def expect_followers_at(step: int, followers: list[Page]) -> None:
     for follower in followers:
-        expect_step(follower, step, timeout=FOLLOW_WITHIN_MS)
-    assert time.monotonic() - shown < FOLLOW_WITHIN_MS / 1000
-    for follower in followers:
+        expect_step(follower, step)
         wait_for_focus(graph_frame(follower), PAGES[step - 1])
-        expect(follower).to_have_url(re.compile(rf"tour={TOUR}&step={step}$"))
+        expect(follower).to_have_url(re.compile(rf"tour={TOUR}&step={step}$"), timeout=DEADLINE_MS)
 
 
-def test_two_followers_see_each_step_change_within_two_seconds(app_url, new_page):
+def test_two_followers_follow_every_step_the_presenter_takes(app_url, new_page):
     presenter, *followers = new_page(), new_page(), new_page()
     code = present(presenter, app_url)
     for follower in followers:
         join(follower, app_url, code.lower())
-        expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
+        expect_following(follower, code)
         expect_step(follower, 1)
-    click_to_step(presenter, "Next", 2)
-    expect_followers_at(2, presenter, followers)
+    click(presenter, "Next")
+    expect_step(presenter, 2)
+    expect_followers_at(2, followers)
     presenter.keyboard.press("ArrowRight")
-    expect_followers_at(3, presenter, followers)
+    expect_step(presenter, 3)
+    expect_followers_at(3, followers)
+    click(presenter, "Previous")
+    expect_step(presenter, 2)
+    expect_followers_at(2, followers)
+
+
+def test_the_join_link_follows_the_session_at_the_presenters_step(app_url, new_page):
+    presenter, follower = new_page(), new_page()
+    code = present(presenter, app_url)
+    click(presenter, "Next")
+    expect_step(presenter, 2)
+    link = presenter.get_by_test_id("stCode").inner_text().strip()
+    assert link == f"{app_url}/tour?follow={code}"
+    follower.goto(link)
+    expect_following(follower, code)
+    expect_step(follower, 2)
+    click(presenter, "Next")
+    expect_step(follower, 3)
 
 
 def test_a_follower_detaches_wanders_and_rejoins_at_the_presenters_step(app_url, new_page):
     presenter, follower = new_page(), new_page()
     code = present(presenter, app_url)
     join(follower, app_url, code)
-    expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
-    click_button(follower, "Detach")
-    expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible()
-    click_to_step(follower, "Next", 2)
-    click_to_step(follower, "Next", 3)
-    click_to_step(presenter, "Next", 2)
+    expect_following(follower, code)
+    click(follower, "Detach")
+    expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible(timeout=DEADLINE_MS)
+    click(follower, "Next")
+    expect_step(follower, 2)
+    click(follower, "Next")
+    expect_step(follower, 3)
+    click(presenter, "Next")
+    expect_step(presenter, 2)
     follower.wait_for_timeout(QUIET_MS)
-    expect_step(follower, 3, timeout=0)
-    click_button(follower, "Re-join")
-    expect_step(follower, 2, timeout=FOLLOW_WITHIN_MS)
-    click_to_step(presenter, "Next", 3)
+    expect(follower.get_by_text(f"Step 3 of {STEPS}", exact=True)).to_be_visible(timeout=0)
+    click(follower, "Re-join")
+    expect_step(follower, 2)
+    click(presenter, "Next")
+    expect_step(presenter, 3)
     presenter.keyboard.press("ArrowRight")
     expect_step(presenter, 4)
-    expect_step(follower, 4, timeout=FOLLOW_WITHIN_MS)
+    expect_step(follower, 4)
 
 
 def test_an_attached_follower_who_steps_on_their_own_is_detached(app_url, new_page):
     presenter, follower = new_page(), new_page()
     code = present(presenter, app_url)
     join(follower, app_url, code)
-    expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
-    click_to_step(follower, "Next", 2)
-    expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible()
+    expect_following(follower, code)
+    click(follower, "Next")
+    expect_step(follower, 2)
+    expect(follower.get_by_text(f"Detached from session {code}")).to_be_visible(timeout=DEADLINE_MS)
 
 
-def test_an_ended_session_is_refused_clearly(app_url, new_page):
+def test_a_follower_is_told_plainly_the_session_ended_and_a_late_joiner_sees_no_session(
+    app_url, new_page
+):
     presenter, follower, late = new_page(), new_page(), new_page()
     code = present(presenter, app_url)
     join(follower, app_url, code)
-    expect(follower.get_by_text(f"Following session {code} live.")).to_be_visible()
-    click_button(presenter, "Stop presenting")
-    ended = f"The session {code} has ended: the presenter left or stopped presenting."
-    expect(follower.get_by_text(ended)).to_be_visible(timeout=FOLLOW_WITHIN_MS + 1_000)
+    expect_following(follower, code)
+    click(presenter, "Stop presenting")
+    ended = follower.get_by_text(plain(ended_message(code)))
+    expect(ended).to_be_visible(timeout=DEADLINE_MS)
     follower.wait_for_timeout(QUIET_MS)
-    expect(follower.get_by_text(ended)).to_be_visible(timeout=0)
+    expect(ended).to_be_visible(timeout=0)
     join(late, app_url, code)
-    expect(late.get_by_text(ended)).to_be_visible()
-    expect(late.get_by_role("button", name="Present")).to_be_visible()
+    expect(late.get_by_text(plain(not_live_message(code)))).to_be_visible(timeout=DEADLINE_MS)
+    expect(late.get_by_role("button", name="Present")).to_be_visible(timeout=DEADLINE_MS)
 
 
 def test_an_unknown_or_malformed_code_is_refused_clearly(app_url, new_page):
     follower = new_page()
     join(follower, app_url, "ZZZZZ")
-    expect(
-        follower.get_by_text("There is no session ZZZZZ: check the code the presenter shows.")
-    ).to_be_visible()
+    expect(follower.get_by_text(plain(not_live_message("ZZZZZ")))).to_be_visible(
+        timeout=DEADLINE_MS
+    )
     join(follower, app_url, "K0")
-    expect(follower.get_by_text("A session code has 5 characters; K0 has 2.")).to_be_visible()
+    malformed = follower.get_by_text("A session code has 5 characters; K0 has 2.")
+    expect(malformed).to_be_visible(timeout=DEADLINE_MS)
 
 
 def test_arrow_keys_step_through_the_tour_even_from_inside_the_graph(app_url, page: Page):
+    page.set_default_timeout(DEADLINE_MS)
     open_tour(page, app_url)
     page.keyboard.press("ArrowRight")
     expect_step(page, 2)
@@ -192,6 +212,7 @@ def test_arrow_keys_step_through_the_tour_even_from_inside_the_graph(app_url, pa
 
 
 def test_arrow_keys_in_a_text_field_do_not_step(app_url, page: Page):
+    page.set_default_timeout(DEADLINE_MS)
     open_tour(page, app_url, step=2)
     page.get_by_role("button", name="Follow").click()
     field = page.get_by_label("Session code")
@@ -199,4 +220,4 @@ def test_arrow_keys_in_a_text_field_do_not_step(app_url, page: Page):
     field.press("ArrowLeft")
     field.press("ArrowRight")
     page.wait_for_timeout(1_000)
-    expect_step(page, 2, timeout=0)
+    expect(page.get_by_text(f"Step 2 of {STEPS}", exact=True)).to_be_visible(timeout=0)

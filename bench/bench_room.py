@@ -1,0 +1,252 @@
+"""A room on real app servers: how long each follower takes to reach each step.
+
+    python -m bench.bench_room [--steps 4] [--followers 30] [--crowd 100]
+
+One presenter presses Next; N followers, each its own Streamlit session,
+must show the new step. The followers are lightweight clients that speak
+Streamlit's websocket protocol (tests/e2e/streamlit_client.py): they ask for
+the tour page as a browser does, apply the URL the page writes, and re-send
+a fragment's run every time the server's ``auto_rerun`` timer says so, as
+the browser's own timer does; they only skip drawing. A follower has
+"reached" step k when the server has sent it the progress bar "Step k of n".
+
+Three rooms, in the same run:
+1. today's way (the polling design this branch replaced, taken from git):
+   one server, N followers joined by code, each polling every 0.5 s;
+2. ours: one server, N followers joined by link, woken when the step moves;
+3. ours: C followers spread over two servers sharing one Redis (a real
+   redis-server on a free port), the presenter on the first.
+Printed per room: time from the presenter's click to each follower showing
+the step (median, 90th percentile, worst over every follower and step),
+server CPU seconds per step and while idle, and server memory per browser
+session. Bounded: every wait has a deadline, every process is stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from tests.e2e.harness import REPO, running_app
+from tests.e2e.streamlit_client import StreamlitClient
+from tests.redis_server import RedisServer
+
+KB = REPO / "tests" / "fixtures" / "explorer_kb"
+TOUR = "first-steps"
+STEPS_IN_TOUR = 5
+STEP_DEADLINE_S = 60.0
+"""A follower that has not shown a step after this long counts as this long."""
+IDLE_SECONDS = 4.0
+POLLING_MARKER = "_attached_poll"
+"""Found in ui/tour_live.py while followers polled; the benchmark's "today"."""
+
+
+@dataclass
+class RoomResult:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    missed: int = 0
+    cpu_per_step: float = 0.0
+    cpu_idle_per_s: float = 0.0
+    rss_per_session_mb: float = 0.0
+
+    def report(self) -> str:
+        if not self.latencies:
+            return f"{self.name:<44} no measurement"
+        ordered = sorted(self.latencies)
+        p90 = ordered[int(0.9 * (len(ordered) - 1))]
+        missed = f", {self.missed} missed" if self.missed else ""
+        return (
+            f"{self.name:<44} median {statistics.median(ordered):5.2f} s  p90 {p90:5.2f} s  "
+            f"worst {ordered[-1]:5.2f} s{missed}\n"
+            f"{'':<44} server CPU {self.cpu_per_step:5.2f} s per step, "
+            f"{self.cpu_idle_per_s:5.3f} s/s idle, "
+            f"{self.rss_per_session_mb:5.2f} MB per session"
+        )
+
+
+def polling_baseline(folder: Path) -> Path:
+    """The app as it was in the last commit whose followers polled, exported from git."""
+    commits = subprocess.run(
+        ["git", "log", "--format=%H", "--", "ui/tour_live.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    polling = next((c for c in commits if POLLING_MARKER in _file_at(c, "ui/tour_live.py")), None)
+    if polling is None:
+        raise SystemExit("no commit with the polling design found in this repository's history")
+    archive = subprocess.run(
+        ["git", "archive", polling], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    folder.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "app.py"
+
+
+def _file_at(commit: str, path: str) -> str:
+    shown = subprocess.run(
+        ["git", "show", f"{commit}:{path}"], cwd=REPO, capture_output=True, text=True
+    )
+    return shown.stdout
+
+
+def server_process(url: str) -> psutil.Process:
+    port = url.rsplit(":", 1)[1]
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "streamlit" in " ".join(child.cmdline()) and port in child.cmdline():
+                return child
+        except psutil.NoSuchProcess:
+            continue
+    raise RuntimeError(f"no server process for {url}")
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+
+
+def rss_mb(processes: list[psutil.Process]) -> float:
+    return sum(p.memory_info().rss for p in processes) / 2**20
+
+
+def step_text(step: int) -> str:
+    return f"^Step {step} of {STEPS_IN_TOUR}$"
+
+
+async def start_presenter(url: str) -> tuple[StreamlitClient, str]:
+    presenter = StreamlitClient(url, page="tour", query_string=f"tour={TOUR}&step=1")
+    await presenter.connect()
+    await presenter.run()
+    await presenter.wait_for_text(step_text(1), STEP_DEADLINE_S)
+    await presenter.click("Present")
+    code = await presenter.wait_for_text(r"^[A-HJ-NP-Z2-9]{5}$", STEP_DEADLINE_S)
+    return presenter, code
+
+
+async def join_by_code(url: str, code: str) -> StreamlitClient:
+    """Today's way in: open Tours, type the code, press Join."""
+    follower = StreamlitClient(url, page="tour")
+    await follower.connect()
+    await follower.run()
+    await follower.wait_for_text(step_text(1), STEP_DEADLINE_S)
+    field_id = follower.widgets["Session code"].id
+    join_id = follower.widgets["Join"].id
+    await follower.run(
+        widget_states=[
+            WidgetState(id=field_id, string_value=code),
+            WidgetState(id=join_id, trigger_value=True),
+        ]
+    )
+    await follower.wait_for_text(f"Following session `{code}` live", STEP_DEADLINE_S)
+    return follower
+
+
+async def join_by_link(url: str, code: str) -> StreamlitClient:
+    follower = StreamlitClient(url, page="tour", query_string=f"follow={code}")
+    await follower.connect()
+    await follower.run()
+    await follower.wait_for_text(f"Following session `{code}` live", STEP_DEADLINE_S)
+    return follower
+
+
+async def measure_room(
+    name: str, urls: list[str], followers: int, by_link: bool, steps: int
+) -> RoomResult:
+    result = RoomResult(name)
+    servers = [server_process(url) for url in urls]
+    rss_before = rss_mb(servers)
+    presenter, code = await start_presenter(urls[0])
+    join = join_by_link if by_link else join_by_code
+    crowd: list[StreamlitClient] = []
+    for index in range(followers):
+        crowd.append(await join(urls[index % len(urls)], code))
+    await asyncio.sleep(IDLE_SECONDS / 2)
+    result.rss_per_session_mb = (rss_mb(servers) - rss_before) / (followers + 1)
+    idle_cpu = cpu_seconds(servers)
+    await asyncio.sleep(IDLE_SECONDS)
+    result.cpu_idle_per_s = (cpu_seconds(servers) - idle_cpu) / IDLE_SECONDS
+    step_cpu = cpu_seconds(servers)
+    for step in range(2, 2 + steps):
+        reached: dict[int, float] = {}
+        for index, follower in enumerate(crowd):
+            follower.on_text = _recorder(reached, index, step)
+        clicked = time.monotonic()
+        await presenter.click("Next")
+        deadline = clicked + STEP_DEADLINE_S
+        while len(reached) < len(crowd) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        result.latencies += [reached.get(i, deadline) - clicked for i in range(len(crowd))]
+        result.missed += len(crowd) - len(reached)
+        await asyncio.sleep(1.0)
+    result.cpu_per_step = (cpu_seconds(servers) - step_cpu) / steps
+    for client in [presenter, *crowd]:
+        await client.close()
+    return result
+
+
+def _recorder(reached: dict[int, float], index: int, step: int) -> Callable[[str], None]:
+    pattern = re.compile(step_text(step))
+
+    def seen(text: str) -> None:
+        if index not in reached and pattern.match(text):
+            reached[index] = time.monotonic()
+
+    return seen
+
+
+@contextmanager
+def servers(script: Path, count: int, env: dict[str, str] | None = None) -> Iterator[list[str]]:
+    with ExitStack() as stack:
+        yield [stack.enter_context(running_app(KB, script=script, env=env)) for _ in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=3, help="Next presses per room (<= 4)")
+    parser.add_argument("--followers", type=int, default=30)
+    parser.add_argument("--crowd", type=int, default=100, help="followers over two servers")
+    arguments = parser.parse_args()
+    steps = min(arguments.steps, STEPS_IN_TOUR - 1)
+    results: list[RoomResult] = []
+    with tempfile.TemporaryDirectory() as folder:
+        baseline = polling_baseline(Path(folder) / "today")
+        rooms = [
+            (f"today: 1 server, {arguments.followers} polling", baseline, 1, False),
+            (f"ours: 1 server, {arguments.followers} woken", REPO / "app.py", 1, True),
+        ]
+        for name, script, count, by_link in rooms:
+            with servers(script, count) as urls:
+                results.append(
+                    asyncio.run(measure_room(name, urls, arguments.followers, by_link, steps))
+                )
+            print(results[-1].report(), flush=True)
+        redis_folder = Path(folder) / "redis"
+        redis_folder.mkdir()
+        redis = RedisServer(redis_folder)
+        redis.start()
+        try:
+            env = {"HEURISTICA_REDIS_URL": redis.url}
+            with servers(REPO / "app.py", 2, env) as urls:
+                name = f"ours: 2 servers + Redis, {arguments.crowd} woken"
+                results.append(asyncio.run(measure_room(name, urls, arguments.crowd, True, steps)))
+            print(results[-1].report(), flush=True)
+        finally:
+            redis.stop()
+
+
+if __name__ == "__main__":
+    main()
