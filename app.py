@@ -21,6 +21,9 @@ navigation = st.navigation(
     [
         st.Page("pages/explore.py", title="Explore", icon=":material/hub:", default=True),
         st.Page("pages/browse.py", title="Browse", icon=":material/list:", url_path="browse"),
+        st.Page(
+            "pages/related.py", title="How related?", icon=":material/route:", url_path="related"
+        ),
         st.Page("pages/demo.py", title="Live demo", icon=":material/science:", url_path="demo"),
         st.Page("pages/tour.py", title="Tours", icon=":material/tour:", url_path="tour"),
         st.Page(

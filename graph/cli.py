@@ -1,14 +1,17 @@
 """``heuristica`` (``python -m graph`` in a checkout): check, export, start and
-verify pages, serve the explorer, and serve the knowledge base to agents over MCP.
+verify pages, search them and find how two are related, serve the explorer, and
+serve the knowledge base to agents over MCP.
 
-Exit codes: 0 sound (warnings allowed, unless ``check --strict``), 1 the
-knowledge base has errors, 2 bad usage (for example a path that does not exist).
+Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
+the knowledge base has errors or nothing was found, 2 bad usage (for example a
+path that does not exist, an unknown type or page id).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import re
 import sys
@@ -20,8 +23,11 @@ from heuristica.graph.checks.record import RECORD_FILE, with_verification_proble
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.paths import RelationPath, relation_paths, step_text, unknown_page
 from heuristica.graph.relations import PageType
 from heuristica.graph.reports import FORMATS, Report, Summary
+from heuristica.graph.search import SearchHit, Span, search
+from heuristica.graph.search.text import printable
 from heuristica.graph.skeleton import skeleton
 
 __all__ = ["main"]
@@ -98,6 +104,103 @@ def _new(args: argparse.Namespace) -> int:
     path.write_text(skeleton(page_type, f"{page_type.value}/{slug}", args.title), "utf-8")
     print(f"wrote {path}: fill in every section, then run '{args.prog} check'")
     return 0
+
+
+def _marked(text: str, marks: Sequence[Span]) -> str:
+    """``text`` safe for a terminal, its marked words in bold when printing to one."""
+    if not sys.stdout.isatty():
+        return printable(text)
+    pieces, at = [], 0
+    for start, end in marks:
+        pieces += [printable(text[at:start]), "\x1b[1m", printable(text[start:end]), "\x1b[0m"]
+        at = end
+    return "".join([*pieces, printable(text[at:])])
+
+
+def _print_hits(hits: Sequence[SearchHit]) -> None:
+    for rank, hit in enumerate(hits, 1):
+        page = hit.page
+        print(
+            f"{rank}. {_marked(page.title, hit.title_marks)}  ({page.id}, {page.page_type.value})"
+        )
+        if hit.snippet and hit.snippet.text:
+            print(f"   {hit.snippet.section}: {_marked(hit.snippet.text, hit.snippet.marks)}")
+
+
+def _search(args: argparse.Namespace) -> int:
+    graph = KnowledgeGraph(_load(args.path).pages)
+    types = [PageType(name) for name in args.type or ()]
+    hits = search(graph, args.query, limit=args.limit, types=types)
+    if args.format == "json":
+        print(json.dumps([hit.to_dict() for hit in hits], indent=2))
+    elif hits:
+        _print_hits(hits)
+    else:
+        print(f"No page matches {printable(args.query)!r}.")
+    return 0 if hits else 1
+
+
+def _path_json(graph: KnowledgeGraph, path: RelationPath) -> list[dict[str, str]]:
+    return [
+        {
+            "from": step.source,
+            "from_title": graph.page(step.source).title,
+            "relation": step.relation,
+            "label": step.label,
+            "direction": "forward" if step.forward else "backward",
+            "to": step.target,
+            "to_title": graph.page(step.target).title,
+        }
+        for step in path
+    ]
+
+
+def _path(args: argparse.Namespace) -> int:
+    graph = KnowledgeGraph(_load(args.path).pages)
+    unknown = [
+        printable(unknown_page(graph, page_id, where))
+        for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))
+        if page_id not in graph
+    ]
+    if unknown:
+        raise UsageError("\n".join(unknown))
+    paths = relation_paths(graph, args.source, args.target)
+    if args.format == "json":
+        out = {
+            "source": args.source,
+            "target": args.target,
+            "paths": [_path_json(graph, path) for path in paths],
+        }
+        print(json.dumps(out, indent=2))
+        return 0 if paths else 1
+    source, target = (printable(graph.page(i).title) for i in (args.source, args.target))
+    if paths == [()]:
+        print(f"{source} and {target} are one page.")
+        return 0
+    if not paths:
+        print(f"No path: {source} and {target} are not linked, not even through other pages.")
+        return 1
+    steps = len(paths[0])
+    print(
+        f"{source} → {target}: {len(paths)} shortest path{'s' * (len(paths) != 1)} "
+        f"of {steps} step{'s' * (steps != 1)}"
+    )
+    for number, path in enumerate(paths, 1):
+        if len(paths) > 1:
+            print(f"Path {number}:")
+        for step in path:
+            print(f"  {printable(step_text(graph, step))}")
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 def _knowledge(given: Path | None) -> Path:
@@ -185,6 +288,26 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
     new.set_defaults(run=_new)
+
+    search = commands.add_parser("search", help="find pages by words, a question or an error")
+    search.add_argument("query", help="what to look for (quote it in the shell)")
+    search.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    search.add_argument(
+        "--type",
+        choices=[t.value for t in PageType],
+        action="append",
+        help="only pages of this type (repeat for several)",
+    )
+    search.add_argument("--limit", type=_positive, default=10, help="at most this many (10)")
+    search.add_argument("--format", choices=["text", "json"], default="text")
+    search.set_defaults(run=_search)
+
+    path = commands.add_parser("path", help="how two pages are related: the shortest paths")
+    path.add_argument("source", help="a page id, e.g. heuristic/polars-use-spawn-not-fork")
+    path.add_argument("target", help="another page id")
+    path.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    path.add_argument("--format", choices=["text", "json"], default="text")
+    path.set_defaults(run=_path)
 
     verify = commands.add_parser(
         "verify", help="run the checks on pages: which claims hold on this interpreter"

@@ -26,6 +26,7 @@ from mcp.types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from heuristica import __version__, demos
+from heuristica.graph import search as full_text
 from heuristica.graph.checks.record import (
     RECORD_FILE,
     PageRun,
@@ -239,21 +240,34 @@ def _joining(graph: KnowledgeGraph, a: str, b: str) -> Link:
     return Link(source=source, relation=min(graph.nx[source][target]), target=target)
 
 
+def _matched_in(hit: full_text.SearchHit) -> str:
+    """Where the query matched: the section of the sentence shown, as the panel
+    heads it, else the title, else the domains (the only text not in sentences)."""
+    if hit.snippet and hit.snippet.marks:
+        return hit.snippet.section
+    return "Title" if hit.title_marks else "Domains"
+
+
+def _snippet_text(hit: full_text.SearchHit) -> str:
+    return hit.snippet.text if hit.snippet else hit.page.overview
+
+
 def search_pages(
     graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
 ) -> list[SearchHit]:
-    """The one place the MCP server searches: pages matching ``query``, best first."""
-    hits = graph.search(query, limit=len(graph) if page_type else limit)
+    """The one place the MCP server searches: pages matching ``query``, best
+    first, each with the sentence that matched as inert Markdown on one line."""
+    types = (page_type,) if page_type else ()
+    hits = full_text.search(graph, query, limit=limit, types=types)
     return [
         SearchHit(
             **_ref(hit.page).model_dump(),
-            score=round(hit.score, 1),
-            matched_in=hit.matched,
-            snippet=one_line(safe_markdown(hit.page.overview))[:_OVERVIEW_CHARS],
+            score=round(hit.score, 4),
+            matched_in=_matched_in(hit),
+            snippet=one_line(safe_markdown(_snippet_text(hit)))[:_OVERVIEW_CHARS],
         )
         for hit in hits
-        if page_type in (None, hit.page.page_type)
-    ][:limit]
+    ]
 
 
 class _KnowledgeServer(MCPServer[Any]):

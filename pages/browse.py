@@ -29,7 +29,7 @@ words, types, domains = st.columns([2, 2, 2])
 query = words.text_input(
     "Filter by words",
     key="browse_query",
-    placeholder="Title, domain or text; Enter to apply",
+    placeholder="Words, a question or an error; Enter to apply",
 )
 chosen_types = types.multiselect(
     "Types",
@@ -45,9 +45,14 @@ chosen_domains = domains.multiselect(
     placeholder="All domains",
 )
 
-pages = browse_pages(kg, query, chosen_types, chosen_domains)
+listed = browse_pages(kg, query, chosen_types, chosen_domains)
+pages = listed.pages
 shown = st.session_state.setdefault("browse_shown", PAGE_SIZE)
-st.caption(f"{len(pages)} of {len(kg)} pages" + (", best match first" if query.strip() else ""))
+st.caption(
+    f"{len(pages)} of {len(kg)} pages"
+    + (", best match first" if query.strip() else "")
+    + ("" if listed.every_word else "; no page has every word, these have some")
+)
 if not pages:
     st.info("No page matches these filters.", icon=":material/search_off:")
 

@@ -69,8 +69,30 @@ def test_words_with_a_typo_filter_the_list_best_match_first(
 ) -> None:
     app = browse(small, monkeypatch)
     app.text_input(key="browse_query").input("polrs").run()
-    assert set(listed(app)) == {"implementation/polars-thread-pool", "heuristic/use-spawn"}
-    assert count_caption(app) == "2 of 4 pages, best match first"
+    found = listed(app)
+    # Both titled "Polars" first; the Linux page only lists polars among its dependencies.
+    assert set(found[:2]) == {"implementation/polars-thread-pool", "heuristic/use-spawn"}
+    assert found[2:] == ["environment/linux"]
+    assert count_caption(app) == "3 of 4 pages, best match first"
+
+
+def test_words_no_page_has_together_list_pages_with_some_and_say_so(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    app.text_input(key="browse_query").input("glibc pool").run()
+    assert set(listed(app)) == {"environment/linux", "implementation/polars-thread-pool"}
+    assert count_caption(app) == (
+        "2 of 4 pages, best match first; no page has every word, these have some"
+    )
+
+
+def test_a_word_filter_keeps_only_pages_with_every_word(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    app.text_input(key="browse_query").input("polars pool").run()
+    assert listed(app) == ["implementation/polars-thread-pool"]
 
 
 def test_type_filter_keeps_only_that_type(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -83,25 +83,6 @@ def test_backlinks_are_grouped_by_inverse_label(kg: KnowledgeGraph) -> None:
     assert kg.backlinks(P) == {}
 
 
-def test_search_finds_by_title_despite_a_typo(kg: KnowledgeGraph) -> None:
-    hits = kg.search("spwn")
-    assert hits[0].page.id == H
-    assert hits[0].matched == "title"
-
-
-def test_search_finds_by_domain(kg: KnowledgeGraph) -> None:
-    assert [h.page.id for h in kg.search("operating_systems")][:1] == [P]
-
-
-def test_search_finds_by_text(kg: KnowledgeGraph) -> None:
-    hits = kg.search("forkserver")
-    assert [(h.page.id, h.matched) for h in hits] == [(IMPL, "text")]
-
-
-def test_search_with_blank_query_finds_nothing(kg: KnowledgeGraph) -> None:
-    assert kg.search("   ") == []
-
-
 def test_shortest_path_ignores_direction(kg: KnowledgeGraph) -> None:
     assert kg.shortest_path(LAZY, E) in ([LAZY, P, IMPL, E], [LAZY, P, H, E])
     assert kg.shortest_path(ISLAND, E) is None

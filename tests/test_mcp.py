@@ -99,6 +99,16 @@ def test_search_finds_pages_best_first(client: Agent) -> None:
     assert found["hits"][0]["snippet"] and found["hits"][0]["matched_in"]
 
 
+def test_search_answers_with_the_sentence_that_matched_and_where(client: Agent) -> None:
+    found = structured(client, "search", query="RuntimeError: context has already been set")
+    hits = {hit["id"]: hit for hit in found["hits"]}
+    claimed = hits["heuristic/set-start-method-once-or-pass-a-context"]
+    assert claimed["matched_in"] == "Checks"
+    assert "raises RuntimeError: context has already been set." in rendered(claimed["snippet"])
+    [lonely] = structured(client, "search", query="lonely")["hits"]
+    assert (lonely["id"], lonely["matched_in"]) == (LONELY, "Title")
+
+
 def test_search_by_type_returns_only_that_type(client: Agent) -> None:
     found = structured(client, "search", query="fork", type="environment", limit=50)
     assert found["hits"], "the shipped base has environment pages about fork"

@@ -70,11 +70,15 @@ def test_check_runs_from_a_folder_outside_the_repository(venv: Path, team_folder
 
 
 def test_search_runs_from_a_folder_outside_the_repository(venv: Path, team_folder: Path) -> None:
-    if "search" not in run([heuristica(venv), "--help"], cwd=team_folder).stdout:
-        pytest.skip("no search subcommand on this branch yet (the search helper adds it)")
     done = run([heuristica(venv), "search", "spawn not fork"], cwd=team_folder)
     assert done.returncode == 0, done.stdout + done.stderr
     assert SPAWN in done.stdout
+
+
+def test_path_runs_from_a_folder_outside_the_repository(venv: Path, team_folder: Path) -> None:
+    done = run([heuristica(venv), "path", "principle/ours", SPAWN], cwd=team_folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Ours → ")
 
 
 def test_verify_runs_a_pages_check_from_a_folder_outside_the_repository(

@@ -1,16 +1,17 @@
-"""The sidebar search box: finds pages as you type and opens the one chosen
-in the explorer.
+"""The sidebar search box and Browse's word filter, both asking graph.search.
 
-A small two-way Streamlit component (``ui/search_box/``): the browser sends
-the query as it is typed (debounced), ``KnowledgeGraph.search`` ranks the pages
-here, and the component shows them; choosing one comes back as a trigger and
-switches to the explorer with ``?node=<id>``. It runs as a fragment, so typing
-reruns only the box, not the page around it.
+The box is a small two-way Streamlit component (``ui/search_box/``): the
+browser sends the query as it is typed (debounced), ``graph.search`` ranks the
+pages here, and the component shows each with the sentence that matched, its
+matched words marked; choosing one (Enter takes the first) comes back as a
+trigger and switches to the explorer with ``?node=<id>``. It runs as a
+fragment, so typing reruns only the box, not the page around it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,18 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.model import Page
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
+from heuristica.graph.search import search
 from heuristica.ui.panel import EXPLORE_PAGE
 
-__all__ = ["RESULT_LIMIT", "SEARCH_KEY", "browse_pages", "search_box", "search_results"]
+__all__ = [
+    "RESULT_LIMIT",
+    "SEARCH_KEY",
+    "BrowseList",
+    "browse_pages",
+    "current_query",
+    "search_box",
+    "search_results",
+]
 
 RESULT_LIMIT = 8
 SEARCH_KEY = "sidebar_search"
@@ -36,18 +46,31 @@ _component = st.components.v2.component(
 )
 
 
-def search_results(kg: KnowledgeGraph, query: str) -> list[dict[str, str]]:
-    """What the box shows for ``query``: the best pages, as plain JSON data."""
-    return [
-        {
-            "id": hit.page.id,
-            "title": hit.page.title,
-            "type": hit.page.page_type.label,
-            "colour": TYPE_COLOURS[hit.page.page_type],
-            "matched": hit.matched,
-        }
-        for hit in kg.search(query, limit=RESULT_LIMIT)
-    ]
+def search_results(kg: KnowledgeGraph, query: str) -> list[dict[str, object]]:
+    """What the box shows for ``query``: the best pages, as plain JSON data.
+
+    Titles and snippets are page text: the box sets them as text and marks the
+    ``[start, end)`` spans it is given, never reading any of it as HTML."""
+    results: list[dict[str, object]] = []
+    for hit in search(kg, query, limit=RESULT_LIMIT):
+        page_type = hit.page.page_type
+        results.append(
+            {
+                **hit.to_dict(),
+                "type": page_type.label,
+                "colour": TYPE_COLOURS[page_type],
+            }
+        )
+    return results
+
+
+@dataclass(frozen=True)
+class BrowseList:
+    """What the Browse list shows."""
+
+    pages: list[Page]
+    every_word: bool
+    """False when no page has every word of the query, so pages with some are shown."""
 
 
 def browse_pages(
@@ -55,24 +78,31 @@ def browse_pages(
     query: str = "",
     types: Collection[PageType] = (),
     domains: Collection[str] = (),
-) -> list[Page]:
-    """The pages the Browse list shows: best match first when there is a
-    query, else by title; only these types and pages with one of these domains
-    when given."""
+) -> BrowseList:
+    """The pages Browse lists: with a query, those with every word of it, best
+    match first (those with some of the words when no page has them all);
+    without one, every page by title. Only these types, and pages with one of
+    these domains, when given."""
     if query.strip():
-        pages = [hit.page for hit in kg.search(query, limit=len(kg))]
+        hits = search(kg, query, limit=None, types=types, every_word=True, snippets=False)
+        every_word = bool(hits)
+        if not hits:
+            hits = search(kg, query, limit=None, types=types, snippets=False)
+        pages = [hit.page for hit in hits]
     else:
-        pages = sorted(kg.pages, key=lambda page: page.title.lower())
+        every_word = True
+        pages = sorted(
+            (page for page in kg.pages if not types or page.page_type in types),
+            key=lambda page: page.title.lower(),
+        )
     wanted = frozenset(domains)
-    return [
-        page
-        for page in pages
-        if (not types or page.page_type in types)
-        and (not wanted or not wanted.isdisjoint(page.domains))
-    ]
+    return BrowseList(
+        [page for page in pages if not wanted or not wanted.isdisjoint(page.domains)], every_word
+    )
 
 
-def _query() -> str:
+def current_query() -> str:
+    """What is typed in the sidebar box now ("" when nothing)."""
     state: Any = st.session_state.get(SEARCH_KEY)
     query = state.get("query") if state is not None else None
     return query if isinstance(query, str) else ""
@@ -81,7 +111,7 @@ def _query() -> str:
 @st.fragment
 def search_box(kg: KnowledgeGraph) -> None:
     """The box, in the current container (the sidebar)."""
-    query = _query()
+    query = current_query()
     result = _component(
         key=SEARCH_KEY,
         data={"query": query, "results": search_results(kg, query)},

@@ -2,8 +2,10 @@
 //
 // Typing sends the query to Python (state "query", debounced); Python ranks the
 // pages and mounts the component again with the results as data; choosing one
-// (click, or arrow keys and Enter) sends its id (trigger "chosen"). Page text
-// is only ever set as textContent, never as HTML.
+// (click, or arrow keys and Enter; Enter alone takes the best) sends its id
+// (trigger "chosen"). Each result shows its title and the sentence that
+// matched, the matched words marked from offsets Python sends: page text is
+// only ever set as text nodes, never as HTML.
 const DEBOUNCE_MS = 150;
 
 export default function (component) {
@@ -108,13 +110,33 @@ function option(hit, index) {
   dot.setAttribute("aria-hidden", "true");
   const text = document.createElement("span");
   text.className = "text";
-  const title = document.createElement("span");
-  title.className = "title";
-  title.textContent = hit.title;
+  const title = marked("title", hit.title, hit.title_marks);
   const meta = document.createElement("span");
   meta.className = "meta";
-  meta.textContent = `${hit.type} · matched ${hit.matched}`;
+  meta.textContent = hit.section ? `${hit.type} · ${hit.section}` : hit.type;
   text.append(title, meta);
+  if (hit.snippet) text.append(marked("snippet", hit.snippet, hit.snippet_marks));
   item.append(dot, text);
   return item;
+}
+
+// Page text with its matched words in <mark>: every piece is a text node, so
+// nothing in a title or a snippet is ever read as HTML. Offsets count code
+// points, as Python does (a JS string index counts UTF-16 units).
+function marked(className, text, marks) {
+  const span = document.createElement("span");
+  span.className = className;
+  const chars = Array.from(text);
+  const piece = (from, to) => document.createTextNode(chars.slice(from, to).join(""));
+  let at = 0;
+  for (const [start, end] of marks || []) {
+    if (start < at || end > chars.length || end <= start) continue;
+    span.append(piece(at, start));
+    const mark = document.createElement("mark");
+    mark.append(piece(start, end));
+    span.append(mark);
+    at = end;
+  }
+  span.append(piece(at, chars.length));
+  return span;
 }
