@@ -3,7 +3,9 @@
 The page in focus lives in the URL (``?node=<page id>``) so it can be shared
 and Back returns to the previous one; depth, filters and expansions live in
 ``st.session_state`` under ``explore_*``. Clicking a node previews it inside
-the graph, with no round trip; the graph stays in view while the page scrolls.
+the graph, with no round trip; the graph stays in view while the page
+scrolls. Words typed above the graph light up the pages that match
+(``graph.search``) and dim the rest.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import streamlit as st
 
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import standalone_html
+from heuristica.graph.search import search
 from heuristica.graph.view import MAX_DEPTH, default_focus, resolve_node_param
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.graph_component.drawing import (
@@ -138,6 +141,18 @@ with graph_column.container(key="explore_graph_column"):
         "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
     )
     toolbar.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
+    query = st.text_input(
+        "Light up the pages that match",
+        key="explore_search",
+        placeholder="Light up the pages that match… e.g. deadlock",
+        icon=":material/search:",
+        label_visibility="collapsed",
+    )
+    hits = (
+        frozenset(hit.page.id for hit in search(kg, query, limit=None, snippets=False))
+        if query.strip()
+        else None
+    )
     expanded = frozenset(st.session_state.explore_expanded)
     view = cached_view(
         kg,
@@ -163,6 +178,9 @@ with graph_column.container(key="explore_graph_column"):
         help="One self-contained file that works offline.",
     )
     drawing, revision = drawn_view(kg, kb.fingerprint, view, expanded)
+    if hits is not None:
+        drawing = drawing.lit(hits)
+        revision += f"-lit-{hash(hits) & 0xFFFFFFFF:08x}"
     graph_explorer(
         drawing,
         revision=revision,
@@ -171,8 +189,14 @@ with graph_column.container(key="explore_graph_column"):
         key="explore_graph",
         on_event=on_graph_event,
     )
+    matches = (
+        ""
+        if hits is None
+        else f" · {len(hits & view.nodes):,} of {len(hits):,} matching pages shown, lit"
+    )
     st.caption(
         f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
+        + matches
         + ("" if type_labels else " · pick at least one type")
     )
 

@@ -1,5 +1,6 @@
 """How are these two related? Two pages, and the shortest chains of links
-between them, each link read in the direction it is walked.
+between them, each link read in the direction it is walked, drawn on the graph
+with each link's relation written on it (the two ends lit).
 
 The two pages live in the URL (``?from=<id>&to=<id>``), so an answer can be
 shared and Back returns to the previous one; the pickers write it, and show
@@ -10,9 +11,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from heuristica.graph.drawing import draw
 from heuristica.graph.markdown import escape_markdown
 from heuristica.graph.paths import RelationPath, relation_paths, resolve_path_params
+from heuristica.graph.view import Edge, view_of
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
+from heuristica.ui.graph_component.drawing import EXPLORER_OPTIONS
 from heuristica.ui.knowledge_base import current
+from heuristica.ui.page_links import EXPLORE_PAGE
 from heuristica.ui.panel import explore_link
 from heuristica.ui.shell import inside_app
 
@@ -89,6 +95,37 @@ target = pickers.selectbox(
 )
 
 
+def on_graph_event(event: GraphEvent) -> None:
+    if event.kind == "open" and event.node in kg:
+        st.session_state.related_open = event.node
+
+
+def draw_paths(source: str, target: str, paths: list[RelationPath]) -> None:
+    """Every page on ``paths`` and the links between them; the paths' links
+    emphasised and named, the two ends lit. Double-click opens a page."""
+    steps = [step for path in paths for step in path]
+    pages = {page_id for step in steps for page_id in step.ends}
+    links = [
+        Edge(step.source, step.target, step.relation)
+        if step.forward
+        else Edge(step.target, step.source, step.relation)
+        for step in steps
+    ]
+    view = view_of(kg, source, pages)
+    drawing = draw(view, kg, options=EXPLORER_OPTIONS).with_path(links).lit({source, target})
+    graph_explorer(
+        drawing,
+        revision=f"{kb.fingerprint[:8]}-{source}-{target}",
+        reset=0,
+        height=420,
+        key="related_graph",
+        on_event=on_graph_event,
+    )
+    opened = st.session_state.pop("related_open", None)
+    if opened is not None:
+        st.switch_page(EXPLORE_PAGE, query_params={"node": opened})
+
+
 def show_path(number: int, path: RelationPath) -> None:
     with st.container(border=True, gap="small"):
         st.markdown(f"**Path {number}**")
@@ -116,6 +153,7 @@ if source and target:
             f"{steps} link{'s' * (steps != 1)} each",
             anchor=False,
         )
+        draw_paths(source, target, paths)
         for number, path in enumerate(paths, 1):
             show_path(number, path)
 else:

@@ -1,4 +1,5 @@
-"""Read the links into the explorer (``ui.page_links``) that an AppTest run drew."""
+"""Read what an AppTest run drew: the links into the explorer (``ui.page_links``)
+and the drawings sent to the graph component."""
 
 from __future__ import annotations
 
@@ -20,3 +21,16 @@ def explorer_links(app: AppTest) -> list[tuple[str | None, dict[str, Any]]]:
         for group in json.loads(element.proto.json)["groups"]
         for link in group["links"]
     ]
+
+
+def drawn_graph(app: AppTest, key: str) -> dict[str, Any]:
+    """The drawing data (``graph.render.drawing_data``) the graph component
+    with ``key`` was sent on this run."""
+    for element in app.main:
+        if element.type == "component_instance" and element.proto.component_name.endswith(
+            "heuristica_graph"
+        ):
+            args = json.loads(element.proto.json_args)
+            if args["key"] == key and args["drawing"] is not None:
+                return dict(args["drawing"])
+    raise AssertionError(f"no drawing sent to the graph {key!r}")

@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.graph.loader import load_knowledge
+from heuristica.graph.search import search
+from tests.explorer_links import drawn_graph
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
 
@@ -65,3 +70,25 @@ def test_a_malformed_node_warns_and_shows_the_default_view(explore: AppTest):
     assert not at.exception
     assert "is not a page id" in at.warning[0].value
     assert headers(at) == ["Polars\\: use spawn, not fork"]
+
+
+def test_search_words_light_the_matching_pages_and_dim_the_rest(explore: AppTest):
+    at = explore.run()
+    at.text_input(key="explore_search").input("linux").run()
+    graph = drawn_graph(at, "explore_graph")
+    ids = graph["nodes"]["id"]
+    kg = KnowledgeGraph(load_knowledge(FIXTURE_KB).pages)
+    hits = {hit.page.id for hit in search(kg, "linux", limit=None)}
+    lit = {ids[i] for i in graph["nodes"]["lit"]}
+    assert lit and lit == hits & set(ids)
+    assert {ids[i] for i in graph["nodes"]["dimmed"]} == set(ids) - lit
+    shown = f"{len(lit)} of {len(hits)} matching pages shown, lit"
+    assert any(shown in caption.value for caption in at.main.caption)
+
+
+def test_clearing_the_words_lights_nothing(explore: AppTest):
+    at = explore.run()
+    at.text_input(key="explore_search").input("linux").run()
+    at.text_input(key="explore_search").input("").run()
+    graph = drawn_graph(at, "explore_graph")
+    assert graph["nodes"]["lit"] == [] and graph["nodes"]["dimmed"] == []

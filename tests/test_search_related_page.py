@@ -4,13 +4,14 @@ steps, "no path" and links that name no page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from heuristica.ui.knowledge_base import ENV_VAR
+from tests.explorer_links import COMPONENT, drawn_graph
 from tests.kb import page, write
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -46,8 +47,9 @@ def chain(app: AppTest) -> list[str]:
     """The path as shown: page ids (from the links) and relation captions, in order."""
     shown: list[str] = []
     for element in app.main:
-        if element.type == "page_link":
-            shown.append(parse_qs(element.proto.query_string)["node"][0])  # type: ignore[attr-defined]
+        if element.type == "bidi_component" and element.proto.component_name == COMPONENT:
+            groups = json.loads(element.proto.json)["groups"]
+            shown.extend(link["id"] for group in groups for link in group["links"])
         elif element.type == "caption" and element.value.startswith("↓"):
             shown.append(element.value)
     return shown
@@ -61,6 +63,19 @@ def test_the_url_names_both_pages_and_the_steps_are_listed(small: Path) -> None:
     assert chain(app) == [P, "↓ uses heuristic", H, "↓ requires", E]
     # Nothing else is written on the screen (a stray string in the script would be).
     assert [m.value for m in app.main.markdown] == ["**Path 1**"]
+
+
+def test_the_path_is_drawn_with_each_relation_named_and_both_ends_lit(small: Path) -> None:
+    graph = drawn_graph(related(**{"from": E, "to": P}), "related_graph")
+    ids = graph["nodes"]["id"]
+    assert sorted(ids) == sorted([P, H, E])
+    assert sorted(ids[i] for i in graph["nodes"]["lit"]) == sorted([P, E])
+    named = {
+        (ids[graph["edges"]["from"][i]], ids[graph["edges"]["to"][i]], label)
+        for i, style, label in graph["edges"]["special"]
+        if style == "path"
+    }
+    assert named == {(P, H, "Uses heuristic"), (H, E, "Requires")}
 
 
 def test_walking_links_backwards_reads_their_inverse(small: Path) -> None:
