@@ -141,10 +141,10 @@ with graph_column.container(key="explore_graph_column"):
         "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
     )
     toolbar.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
-    query = st.text_input(
+    query = toolbar.text_input(
         "Light up the pages that match",
         key="explore_search",
-        placeholder="Light up the pages that match… e.g. deadlock",
+        placeholder="Light up pages… e.g. deadlock",
         icon=":material/search:",
         label_visibility="collapsed",
     )

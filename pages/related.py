@@ -1,6 +1,6 @@
 """How are these two related? Two pages, and the shortest chains of links
 between them, each link read in the direction it is walked, drawn on the graph
-with each link's relation written on it (the two ends lit).
+with each link's relation written on it (the first page drawn as the one in focus).
 
 The two pages live in the URL (``?from=<id>&to=<id>``), so an answer can be
 shared and Back returns to the previous one; the pickers write it, and show
@@ -101,8 +101,9 @@ def on_graph_event(event: GraphEvent) -> None:
 
 
 def draw_paths(source: str, target: str, paths: list[RelationPath]) -> None:
-    """Every page on ``paths`` and the links between them; the paths' links
-    emphasised and named, the two ends lit. Double-click opens a page."""
+    """Every page on ``paths`` and the links between them, the paths' links
+    emphasised and named, ``source`` in focus (every page is on a path, so
+    none is dimmed). Double-click opens a page in the explorer."""
     steps = [step for path in paths for step in path]
     pages = {page_id for step in steps for page_id in step.ends}
     links = [
@@ -112,7 +113,7 @@ def draw_paths(source: str, target: str, paths: list[RelationPath]) -> None:
         for step in steps
     ]
     view = view_of(kg, source, pages)
-    drawing = draw(view, kg, options=EXPLORER_OPTIONS).with_path(links).lit({source, target})
+    drawing = draw(view, kg, options=EXPLORER_OPTIONS).with_path(links)
     graph_explorer(
         drawing,
         revision=f"{kb.fingerprint[:8]}-{source}-{target}",
