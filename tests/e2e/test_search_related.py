@@ -1,6 +1,6 @@
 """The "How are these two related?" screen in the real app and chromium: a
-shared link lists the steps, a step opens its page, and a link naming no
-page says so."""
+shared link lists the steps and draws them on the graph with each relation
+named, a step opens its page, and a link naming no page says so."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RequestLog
+from tests.e2e.locators import graph_frame
 
 FIRST_LOAD_MS = 60_000
 CPYTHON, POLARS = "environment/cpython-3-11", "environment/polars-2"
@@ -25,7 +26,12 @@ def test_a_shared_link_lists_each_step_and_a_step_opens_its_page(
     expect(page).to_have_url(
         re.compile(r"/related\?from=environment(/|%2F)cpython-3-11&to=environment(/|%2F)polars-2$")
     )
-    main.locator("[data-testid=stPageLink] a", has_text="Polars 2").click()
+    frame = graph_frame(page)
+    named = frame.evaluate(
+        "network.body.data.edges.get().filter(e => e.label).map(e => e.label.trim())"
+    )
+    assert sorted(named) == ["Requires", "Requires", "Uses heuristic"]
+    main.locator("nav.links a", has_text="Polars 2").click()
     expect(page).to_have_url(re.compile(r"\?node=environment%2Fpolars-2$"))
     assert requests_made.remote == []
 
