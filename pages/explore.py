@@ -140,7 +140,6 @@ with graph_column.container(key="explore_graph_column"):
     show_all = toolbar.toggle(
         "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
     )
-    toolbar.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
     query = toolbar.text_input(
         "Light up the pages that match",
         key="explore_search",
@@ -168,6 +167,7 @@ with graph_column.container(key="explore_graph_column"):
         with st.spinner("Laying out the whole graph (once per knowledge base)…"):
             whole_graph_layout(kg, kb.fingerprint)
     layout = whole_graph_layout(kg, kb.fingerprint) if view.show_all else None
+    options.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
     options.download_button(
         "Download this view as HTML",
         data=lambda: standalone_html(view, kg, layout),

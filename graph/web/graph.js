@@ -125,6 +125,7 @@
       this.cursor = null; // the node the keyboard (or the last click) is on
       this.handMoved = false; // the reader zoomed or panned since the focus changed
       this.layoutRun = 0;
+      this.settled = false; // a layout has been tidied and shown
       this.hoverTimer = null;
       this.waiting = null; // a drawing that came while the frame had no size yet
       this.bindCard();
@@ -221,8 +222,15 @@
       this.edges.update(drawing.edges.map((edge) => visEdge(edge, drawing)));
       // The focus moved: everything may move to make room, the new focus stays
       // put. The focus stayed: only nodes not yet on screen move.
-      const pinned = focusChanged && !relayout && kept.has(drawing.focus) ? new Set([drawing.focus]) : kept;
-      this.layout(drawing, pinned, focusChanged ? "all" : "new");
+      // A drawing that came before the first layout finished (a fresh server
+      // reruns the page at once) finds nothing settled: all of it is laid out.
+      const unsettled = !this.settled;
+      const pinned = unsettled
+        ? new Set()
+        : focusChanged && !relayout && kept.has(drawing.focus)
+          ? new Set([drawing.focus])
+          : kept;
+      this.layout(drawing, pinned, focusChanged || unsettled ? "all" : "new");
     }
 
     // New nodes start next to a neighbour already placed (the held or opened
@@ -395,6 +403,7 @@
     }
 
     finish() {
+      this.settled = true;
       if (!this.handMoved) this.fit();
       this.markCursor();
       document.body.dataset.ready = "1";
