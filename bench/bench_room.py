@@ -58,6 +58,8 @@ class RoomResult:
     name: str
     latencies: list[float] = field(default_factory=list)
     missed: int = 0
+    not_joined: int = 0
+    """Followers that could not join within STEP_DEADLINE_S (the room was too busy)."""
     cpu_per_step: float = 0.0
     cpu_idle_per_s: float = 0.0
     rss_per_session_mb: float = 0.0
@@ -68,6 +70,8 @@ class RoomResult:
         ordered = sorted(self.latencies)
         p90 = ordered[int(0.9 * (len(ordered) - 1))]
         missed = f", {self.missed} missed" if self.missed else ""
+        if self.not_joined:
+            missed += f", {self.not_joined} could not join within {STEP_DEADLINE_S:.0f} s"
         return (
             f"{self.name:<44} median {statistics.median(ordered):5.2f} s  p90 {p90:5.2f} s  "
             f"worst {ordered[-1]:5.2f} s{missed}\n"
@@ -173,7 +177,10 @@ async def measure_room(
     join = join_by_link if by_link else join_by_code
     crowd: list[StreamlitClient] = []
     for index in range(followers):
-        crowd.append(await join(urls[index % len(urls)], code))
+        try:
+            crowd.append(await join(urls[index % len(urls)], code))
+        except TimeoutError:
+            result.not_joined += 1
     await asyncio.sleep(IDLE_SECONDS / 2)
     result.rss_per_session_mb = (rss_mb(servers) - rss_before) / (followers + 1)
     idle_cpu = cpu_seconds(servers)
