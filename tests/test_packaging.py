@@ -36,7 +36,9 @@ def test_wheel_holds_the_app_its_pages_frontends_settings_and_example(wheel: Pat
         wheel.name.split("-py3")[0] + ".dist-info",
     }, "nothing but heuristica is installed at the top level"
     expected = {"heuristica/app.py", "heuristica/streamlit.toml"}
-    for folder in ("pages", "ui/graph_component/frontend", "ui/search_box", "knowledge"):
+    # every file of every folder the package links to (a frontend folder missing
+    # from package-data fails here, not in a team's browser)
+    for folder in ("graph", "ui", "pages", "demos", "tours", "knowledge"):
         expected |= {
             f"heuristica/{path.relative_to(REPO).as_posix()}"
             for path in (REPO / folder).rglob("*")
