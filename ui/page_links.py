@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 import streamlit as st
@@ -23,18 +22,13 @@ import streamlit as st
 from heuristica.graph.markdown import visible_bidi
 from heuristica.graph.model import Page
 from heuristica.graph.render import TYPE_COLOURS
+from heuristica.ui.frontend_files import component_from_files
 
 __all__ = ["EXPLORE_PAGE", "LinkGroup", "PageLink", "explore_url", "page_links"]
 
 EXPLORE_PAGE = "pages/explore.py"
 
-_FILES = Path(__file__).parent / "link_list"
-_component = st.components.v2.component(
-    "heuristica_page_links",
-    html=(_FILES / "links.html").read_text(encoding="utf-8"),
-    css=(_FILES / "links.css").read_text(encoding="utf-8"),
-    js=(_FILES / "links.js").read_text(encoding="utf-8"),
-)
+_component = component_from_files("heuristica_page_links", "link_list", "links")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -22,6 +21,7 @@ from heuristica.graph.model import Page
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
 from heuristica.graph.search import search
+from heuristica.ui.frontend_files import component_from_files
 from heuristica.ui.panel import EXPLORE_PAGE
 
 __all__ = [
@@ -37,13 +37,7 @@ __all__ = [
 RESULT_LIMIT = 8
 SEARCH_KEY = "sidebar_search"
 
-_FILES = Path(__file__).parent / "search_box"
-_component = st.components.v2.component(
-    "heuristica_search",
-    html=(_FILES / "search.html").read_text(encoding="utf-8"),
-    css=(_FILES / "search.css").read_text(encoding="utf-8"),
-    js=(_FILES / "search.js").read_text(encoding="utf-8"),
-)
+_component = component_from_files("heuristica_search", "search_box", "search")
 
 
 def search_results(kg: KnowledgeGraph, query: str) -> list[dict[str, object]]:
