@@ -1,6 +1,7 @@
 """A room on real app servers: how long each follower takes to reach each step.
 
     python -m bench.bench_room [--steps 4] [--followers 30] [--crowd 100]
+                               [--no-baseline] [--no-crowd] [--profile FOLDER]
 
 One presenter presses Next; N followers, each its own Streamlit session,
 must show the new step. The followers are lightweight clients that speak
@@ -16,6 +17,10 @@ Three rooms, in the same run:
 2. ours: one server, N followers joined by link, woken when the step moves;
 3. ours: C followers spread over two servers sharing one Redis (a real
    redis-server on a free port), the presenter on the first.
+``--no-baseline`` leaves out room 1 (each follower that cannot join there
+costs a 60 s deadline), ``--no-crowd`` room 3 (``--crowd 0`` does too);
+``--profile FOLDER`` records each of our servers with py-spy (if installed)
+while the presenter steps, as FOLDER/<room>-<server>.txt (collapsed stacks).
 Printed per room: time from the presenter's click to each follower showing
 the step (median, 90th percentile, worst over every follower and step),
 server CPU seconds per step and while idle, and server memory per browser
@@ -26,7 +31,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
+import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -63,6 +71,7 @@ class RoomResult:
     cpu_per_step: float = 0.0
     cpu_idle_per_s: float = 0.0
     rss_per_session_mb: float = 0.0
+    load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def report(self) -> str:
         if not self.latencies:
@@ -77,7 +86,8 @@ class RoomResult:
             f"worst {ordered[-1]:5.2f} s{missed}\n"
             f"{'':<44} server CPU {self.cpu_per_step:5.2f} s per step, "
             f"{self.cpu_idle_per_s:5.3f} s/s idle, "
-            f"{self.rss_per_session_mb:5.2f} MB per session"
+            f"{self.rss_per_session_mb:5.2f} MB per session, "
+            f"load average {' '.join(f'{x:.2f}' for x in self.load_average)}"
         )
 
 
@@ -167,8 +177,55 @@ async def join_by_link(url: str, code: str) -> StreamlitClient:
     return follower
 
 
+@contextmanager
+def profiled(servers: list[psutil.Process], folder: Path | None, room: str) -> Iterator[None]:
+    """py-spy records each server (collapsed stacks) while the block runs, if asked."""
+    if folder is None or shutil.which("py-spy") is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", room.lower()).strip("-")
+    spies = [
+        subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--pid",
+                str(server.pid),
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--nonblocking",
+                "--gil",
+                "--output",
+                str(folder / f"{slug}-{index}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for index, server in enumerate(servers)
+    ]
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+        for spy in spies:
+            try:
+                spy.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                spy.kill()
+                spy.wait()
+
+
 async def measure_room(
-    name: str, urls: list[str], followers: int, by_link: bool, steps: int
+    name: str,
+    urls: list[str],
+    followers: int,
+    by_link: bool,
+    steps: int,
+    profile: Path | None = None,
 ) -> RoomResult:
     result = RoomResult(name)
     servers = [server_process(url) for url in urls]
@@ -187,6 +244,18 @@ async def measure_room(
     await asyncio.sleep(IDLE_SECONDS)
     result.cpu_idle_per_s = (cpu_seconds(servers) - idle_cpu) / IDLE_SECONDS
     step_cpu = cpu_seconds(servers)
+    with profiled(servers, profile, name):
+        await _step_through(result, presenter, crowd, steps)
+    result.cpu_per_step = (cpu_seconds(servers) - step_cpu) / steps
+    result.load_average = os.getloadavg()
+    for client in [presenter, *crowd]:
+        await client.close()
+    return result
+
+
+async def _step_through(
+    result: RoomResult, presenter: StreamlitClient, crowd: list[StreamlitClient], steps: int
+) -> None:
     for step in range(2, 2 + steps):
         reached: dict[int, float] = {}
         for index, follower in enumerate(crowd):
@@ -199,10 +268,6 @@ async def measure_room(
         result.latencies += [reached.get(i, deadline) - clicked for i in range(len(crowd))]
         result.missed += len(crowd) - len(reached)
         await asyncio.sleep(1.0)
-    result.cpu_per_step = (cpu_seconds(servers) - step_cpu) / steps
-    for client in [presenter, *crowd]:
-        await client.close()
-    return result
 
 
 def _recorder(reached: dict[int, float], index: int, step: int) -> Callable[[str], None]:
@@ -226,21 +291,32 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3, help="Next presses per room (<= 4)")
     parser.add_argument("--followers", type=int, default=30)
     parser.add_argument("--crowd", type=int, default=100, help="followers over two servers")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out today's polling room")
+    parser.add_argument("--no-crowd", action="store_true", help="leave out the two-server room")
+    parser.add_argument(
+        "--profile", type=Path, help="record our servers with py-spy into this folder"
+    )
     arguments = parser.parse_args()
     steps = min(arguments.steps, STEPS_IN_TOUR - 1)
     results: list[RoomResult] = []
     with tempfile.TemporaryDirectory() as folder:
-        baseline = polling_baseline(Path(folder) / "today")
-        rooms = [
-            (f"today: 1 server, {arguments.followers} polling", baseline, 1, False),
-            (f"ours: 1 server, {arguments.followers} woken", REPO / "app.py", 1, True),
-        ]
+        rooms = []
+        if not arguments.no_baseline:
+            baseline = polling_baseline(Path(folder) / "today")
+            rooms.append((f"today: 1 server, {arguments.followers} polling", baseline, 1, False))
+        if arguments.followers > 0:
+            rooms.append((f"ours: 1 server, {arguments.followers} woken", REPO / "app.py", 1, True))
         for name, script, count, by_link in rooms:
             with servers(script, count) as urls:
+                profile = arguments.profile if script == REPO / "app.py" else None
                 results.append(
-                    asyncio.run(measure_room(name, urls, arguments.followers, by_link, steps))
+                    asyncio.run(
+                        measure_room(name, urls, arguments.followers, by_link, steps, profile)
+                    )
                 )
-            print(results[-1].report(), flush=True)
+                print(results[-1].report(), flush=True)
+        if arguments.no_crowd or arguments.crowd <= 0:
+            return
         redis_folder = Path(folder) / "redis"
         redis_folder.mkdir()
         redis = RedisServer(redis_folder)
@@ -249,7 +325,8 @@ def main() -> None:
             env = {"HEURISTICA_REDIS_URL": redis.url}
             with servers(REPO / "app.py", 2, env) as urls:
                 name = f"ours: 2 servers + Redis, {arguments.crowd} woken"
-                results.append(asyncio.run(measure_room(name, urls, arguments.crowd, True, steps)))
+                room = measure_room(name, urls, arguments.crowd, True, steps, arguments.profile)
+                results.append(asyncio.run(room))
             print(results[-1].report(), flush=True)
         finally:
             redis.stop()
