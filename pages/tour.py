@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
@@ -72,6 +73,22 @@ def clamp(tour_id: str, step: int) -> Position:
     return Position(tour_id, min(max(step, 0), len(tours[tour_id].steps) - 1))
 
 
+def live_position(base: Position) -> tuple[Position, Following | None, int]:
+    """Where a follower is (the presenter's step while attached, else ``base``),
+    whom it follows now, and the session version that position stands for
+    (GONE when it follows nobody, MISSING while its session cannot be seen)."""
+    following: Following | None = st.session_state.tour_following
+    if following is None or store is None:
+        return base, following, GONE
+    followed = tour_live.followed_session(live, following)
+    following = st.session_state.tour_following
+    if followed is None:
+        return base, following, MISSING
+    if following is not None and following.attached and followed.tour_id in tours:
+        return clamp(followed.tour_id, followed.step), following, followed.version
+    return base, following, followed.version
+
+
 # Where this browser is: its own position, a join link, or the presenter it follows.
 request = requested_position(tours)
 position = request.position
@@ -83,26 +100,12 @@ if joined_by_link and store is not None:
 if tour_live.FOLLOW_PARAM in st.query_params:
     del st.query_params[tour_live.FOLLOW_PARAM]
 
-following: Following | None = st.session_state.tour_following
-drawn_version = GONE
-if following is not None and store is not None:
-    followed = tour_live.followed_session(live, following)
-    following = st.session_state.tour_following
-    drawn_version = MISSING
-    if followed is not None:
-        drawn_version = followed.version
-        if following is not None and following.attached and followed.tour_id in tours:
-            position = clamp(followed.tour_id, followed.step)
+position, following, drawn_version = live_position(position)
 show(position)
 
-tour = tours[position.tour_id]
-step = tour.steps[position.step]
-visited = st.session_state.tour_visited.setdefault(tour.id, set())
-visited.add(position.step)
-last = len(tour.steps) - 1
 presenting: Session | None = st.session_state.tour_presenting
 if presenting is not None and store is not None:
-    presenting = tour_live.moved(store, tour.id, position.step)
+    presenting = tour_live.moved(store, position.tour_id, position.step)
 
 for problem in request.problems:
     st.warning(problem, icon=":material/link_off:")
@@ -110,9 +113,6 @@ if presenting is not None:
     st.html(PRESENTER_CSS)
 if live.problem:
     st.warning(live.problem, icon=":material/cloud_off:")
-if st.session_state.tour_session_message:
-    # stays until the reader acts: a wake-up may redraw the page first
-    st.error(st.session_state.tour_session_message, icon=":material/cast:")
 
 
 def go_to(tour_id: str, step: int) -> None:
@@ -124,28 +124,13 @@ def go_to(tour_id: str, step: int) -> None:
     show(clamp(tour_id, step))
 
 
-def move(offset: int) -> None:
-    go_to(tour.id, position.step + offset)
-
-
-def on_key(pressed: Move) -> None:
-    move(1 if pressed == "next" else -1)
-
-
-def on_graph_event(event: GraphEvent) -> None:
-    if event.kind == "open":
-        index = next((i for i, s in enumerate(tour.steps) if s.page == event.node), None)
-        if index is not None:
-            go_to(tour.id, index)
-
-
 def pick_tour() -> None:
     go_to(st.session_state.tour_pick, 0)
 
 
-def start_presenting() -> None:
+def start_presenting(tour_id: str, step: int) -> None:
     assert store is not None
-    tour_live.start_presenting(store, tour.id, position.step)
+    tour_live.start_presenting(store, tour_id, step)
 
 
 def join_typed() -> None:
@@ -157,10 +142,6 @@ def join_typed() -> None:
 
 def set_following(value: Following | None) -> None:
     st.session_state.tour_following = value
-
-
-arrow_keys("tour_keys", on_key)
-st.title(escape_markdown(tour.title), anchor=False)
 
 
 def presenter_header(session: Session) -> None:
@@ -206,7 +187,7 @@ def follower_header(following: Following) -> None:
     buttons.button("Stop following", on_click=set_following, args=(None,), icon=":material/logout:")
 
 
-def reader_header() -> None:
+def reader_header(tour: Tour, position: Position) -> None:
     st.caption(
         f"**Audience:** {escape_markdown(tour.audience)} · about {tour.estimated_minutes} minutes"
     )
@@ -219,6 +200,7 @@ def reader_header() -> None:
     present.button(
         "Present",
         on_click=start_presenting,
+        args=(tour.id, position.step),
         disabled=store is None,
         icon=":material/present_to_all:",
         help="Start a live session others can follow with a code, a link or a QR code",
@@ -231,87 +213,135 @@ def reader_header() -> None:
         st.button("Join", on_click=join_typed, icon=":material/login:")
 
 
-if presenting is not None:
-    presenter_header(presenting)
-elif following is not None:
-    follower_header(following)
-else:
-    reader_header()
+def draw(position: Position, presenting: Session | None, following: Following | None) -> None:
+    """The page below its warnings, at ``position``: the session message, the
+    title, the header of a presenter, a follower or a reader, the graph, the
+    step and (but for a presenter) the whole page and the downloads."""
+    tour = tours[position.tour_id]
+    step = tour.steps[position.step]
+    visited = st.session_state.tour_visited.setdefault(tour.id, set())
+    visited.add(position.step)
+    last = len(tour.steps) - 1
 
-st.progress(
-    (position.step + 1) / len(tour.steps), text=f"Step {position.step + 1} of {len(tour.steps)}"
-)
+    if st.session_state.tour_session_message:
+        # stays until the reader acts: a wake-up may redraw the page first
+        st.error(st.session_state.tour_session_message, icon=":material/cast:")
 
-graph_column, step_column = st.columns([3, 2], gap="medium")
-with graph_column:
-    drawing = tour_drawing(tour, kg, position.step, visited)
+    def move(offset: int) -> None:
+        go_to(tour.id, position.step + offset)
+
+    def on_key(pressed: Move) -> None:
+        move(1 if pressed == "next" else -1)
+
+    def on_graph_event(event: GraphEvent) -> None:
+        if event.kind == "open":
+            index = next((i for i, s in enumerate(tour.steps) if s.page == event.node), None)
+            if index is not None:
+                go_to(tour.id, index)
+
+    arrow_keys("tour_keys", on_key)
+    st.title(escape_markdown(tour.title), anchor=False)
+
     if presenting is not None:
-        drawing = for_projector(drawing, PRESENTER_SCALE)
-    graph_explorer(
-        drawing,
-        revision=f"{tour.id}-{position.step}-{sorted(visited)}",
-        reset=2 * sorted(tours).index(tour.id) + (presenting is not None),
-        height=PRESENTER_GRAPH_HEIGHT if presenting is not None else GRAPH_HEIGHT,
-        key="tour_graph",
-        on_event=on_graph_event,
-    )
-    st.caption(
-        "Purple arrows: the tour's path · ✓ visited · faded: not visited yet · "
-        "double-click a page to jump to its step · ← / → keys step through the tour"
+        presenter_header(presenting)
+    elif following is not None:
+        follower_header(following)
+    else:
+        reader_header(tour, position)
+
+    st.progress(
+        (position.step + 1) / len(tour.steps), text=f"Step {position.step + 1} of {len(tour.steps)}"
     )
 
-with step_column:
-    back, forward = st.columns(2)
-    back.button(
-        "Previous",
-        on_click=move,
-        args=(-1,),
-        disabled=position.step == 0,
-        icon=":material/arrow_back:",
-        use_container_width=True,
-    )
-    forward.button(
-        "Next",
-        on_click=move,
-        args=(1,),
-        disabled=position.step == last,
-        icon=":material/arrow_forward:",
-        use_container_width=True,
-        type="primary",
-    )
-    page = kg.page(step.page)
-    st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
-    note(step.note)
-    if step.question is not None:
-        check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
+    graph_column, step_column = st.columns([3, 2], gap="medium")
+    with graph_column:
+        drawing = tour_drawing(tour, kg, position.step, visited)
+        if presenting is not None:
+            drawing = for_projector(drawing, PRESENTER_SCALE)
+        graph_explorer(
+            drawing,
+            revision=f"{tour.id}-{position.step}-{sorted(visited)}",
+            reset=2 * sorted(tours).index(tour.id) + (presenting is not None),
+            height=PRESENTER_GRAPH_HEIGHT if presenting is not None else GRAPH_HEIGHT,
+            key="tour_graph",
+            on_event=on_graph_event,
+        )
+        st.caption(
+            "Purple arrows: the tour's path · ✓ visited · faded: not visited yet · "
+            "double-click a page to jump to its step · ← / → keys step through the tour"
+        )
+
+    with step_column:
+        back, forward = st.columns(2)
+        back.button(
+            "Previous",
+            on_click=move,
+            args=(-1,),
+            disabled=position.step == 0,
+            icon=":material/arrow_back:",
+            use_container_width=True,
+        )
+        forward.button(
+            "Next",
+            on_click=move,
+            args=(1,),
+            disabled=position.step == last,
+            icon=":material/arrow_forward:",
+            use_container_width=True,
+            type="primary",
+        )
+        page = kg.page(step.page)
+        st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
+        note(step.note)
+        if step.question is not None:
+            check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
+        if presenting is None:
+            explore_link(page, label="Open this page in the explorer")
+
     if presenting is None:
-        explore_link(page, label="Open this page in the explorer")
+        whole_page(page, kg)
+        st.subheader("Hand-outs and downloads", anchor=False)
+        columns = st.columns(4)
+        columns[0].download_button(
+            "Tour as HTML (offline)",
+            data=lambda: tour_html(tour, kg),
+            file_name=f"{tour.id}.html",
+            mime="text/html",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        columns[1].download_button(
+            "Tour as Markdown",
+            data=lambda: tour_markdown(tour, kg),
+            file_name=f"{tour.id}.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        knowledge_base_downloads(kg, columns[2], columns[3])
 
-if presenting is None:
-    whole_page(page, kg)
-    st.subheader("Hand-outs and downloads", anchor=False)
-    columns = st.columns(4)
-    columns[0].download_button(
-        "Tour as HTML (offline)",
-        data=lambda: tour_html(tour, kg),
-        file_name=f"{tour.id}.html",
-        mime="text/html",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    columns[1].download_button(
-        "Tour as Markdown",
-        data=lambda: tour_markdown(tour, kg),
-        file_name=f"{tour.id}.md",
-        mime="text/markdown",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    knowledge_base_downloads(kg, columns[2], columns[3])
+
+@st.fragment
+def follower_view(position: Position, following: Following, drawn_version: int) -> None:
+    """A follower's page below its warnings. When the session moves, the room
+    runs this fragment alone (not the app, its sidebar or this page's top):
+    it reads the session again and redraws the step. A follower who stops
+    following, or whose session ended, gets the whole page again."""
+    if tour_live.fragment_run():
+        position, now_following, drawn_version = live_position(requested_position(tours).position)
+        if now_following is None or st.session_state.tour_presenting is not None:
+            st.rerun(scope="app")
+        following = now_following
+        show(position)
+    draw(position, None, following)
+    tour_live.follow_here(live, following, drawn_version)
+
 
 if presenting is not None:
+    draw(position, presenting, None)
     tour_live.present_point(live, presenting)
 elif following is not None and store is not None:
-    tour_live.follow_point(live, following, drawn_version)
+    follower_view(position, following, drawn_version)
 else:
+    draw(position, None, None)
     tour_live.leave_room(live)

@@ -2,15 +2,21 @@
 presenter's and a follower's browser keep in their state, and the buttons
 that change it.
 
-Followers never poll. Each presenter's and follower's page ends with a tiny
-fragment, its "live point", that registers the browser with this server's
-``Room``. When the room learns that the session moved or ended, it asks that
-browser's page to run its live point, which redraws the whole page
-(``st.rerun(scope="app")``). The request is the one Streamlit makes itself
-when a script file changes (``AppSession.request_rerun`` with the session's
-last client state), aimed at the fragment; a fragment run queues behind a
-run in progress instead of replacing it, so a reader's own click is never
-dropped for it.
+Followers never poll. A follower's page draws everything that changes with
+the step (the message, title, header, progress, graph, step and page) in
+one fragment, which registers the browser with this server's ``Room``
+(``follow_here``). When the room learns that the session moved or ended, it
+asks that browser's page to run that fragment alone: it re-reads the
+session and redraws the step, without running the app's navigation, its
+sidebar or the top of the page (a session that ended, or a reader who
+stopped following, gets a whole-page run). A presenter's page ends with a
+tiny fragment, its "live point", that registers her browser; the room wakes
+it only when her session was lost, and it redraws the whole page
+(``st.rerun(scope="app")``). A wake-up is the request Streamlit makes
+itself when a script file changes (``AppSession.request_rerun`` with the
+session's last client state), aimed at the fragment; a fragment run queues
+behind a run in progress instead of replacing it, so a reader's own click
+is never dropped for it.
 
 State in ``st.session_state``: ``tour_presenting`` (the Session this browser
 presents, or None), ``tour_following`` (a ``Following``, or None),
@@ -57,8 +63,9 @@ from heuristica.tours.sessions import (
 __all__ = [
     "FOLLOW_PARAM",
     "Live",
-    "follow_point",
+    "follow_here",
     "followed_session",
+    "fragment_run",
     "join",
     "join_link",
     "leave_room",
@@ -139,9 +146,9 @@ def _wake(browser: str, point: str) -> bool:
 
 
 def live_point(register: Callable[[str, str], None]) -> None:
-    """End of a presenter's or follower's page: ``register(browser, point)`` with
-    the room (``point`` is what ``_wake`` needs to reach this page's fragment);
-    woken by the room, redraw the whole page."""
+    """End of a presenter's page: ``register(browser, point)`` with the room
+    (``point`` is what ``_wake`` needs to reach this page's fragment); woken
+    by the room, redraw the whole page."""
     _point(register)
 
 
@@ -267,20 +274,27 @@ def followed_session(live: Live, following: Following) -> Session | None:
     return session
 
 
-def follow_point(live: Live, following: Following, drawn_version: int) -> None:
+def fragment_run() -> bool:
+    """Whether this run runs fragments alone (a wake-up, or a widget inside one)."""
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
+
+
+def follow_here(live: Live, following: Following, drawn_version: int) -> None:
+    """Inside a follower's step fragment, once it has drawn ``drawn_version``
+    of the session: the room wakes this fragment alone when the session moves."""
     assert live.room is not None
-    room = live.room
-
-    def register(browser: str, fragment: str) -> None:
-        room.follow(
-            browser,
-            following.code,
-            attached=following.attached,
-            drawn_version=drawn_version,
-            fragment=fragment,
-        )
-
-    live_point(register)
+    ctx = get_script_run_ctx()
+    fragment = ThreadState.get().fragment_id
+    if ctx is None or not fragment:
+        return
+    live.room.follow(
+        ctx.session_id,
+        following.code,
+        attached=following.attached,
+        drawn_version=drawn_version,
+        fragment=f"{ctx.page_script_hash} {fragment}",
+    )
 
 
 def join_link(code: str) -> str:

@@ -29,11 +29,13 @@ __all__ = ["StreamlitClient", "Widget"]
 
 @dataclass(frozen=True)
 class Widget:
-    """A widget the server drew: its id, what kind it is and its label."""
+    """A widget the server drew: its id, what kind it is, its label and the
+    fragment it was drawn in ("" outside any)."""
 
     id: str
     kind: str
     label: str
+    fragment_id: str = ""
 
 
 @dataclass
@@ -48,6 +50,10 @@ class StreamlitClient:
     widgets: dict[str, Widget] = field(default_factory=dict)
     """By label, the widgets of the latest full run."""
     runs_finished: int = 0
+    full_runs_started: int = 0
+    """Runs of the whole page (the app script, then the page) the server started."""
+    fragment_runs_started: int = 0
+    """Runs of fragments alone the server started (its own wake-ups included)."""
     fragment_runs_requested: int = 0
     on_text: Callable[[str], None] = lambda text: None
     _page_script_hash: str = ""
@@ -78,9 +84,15 @@ class StreamlitClient:
         await self._send(widget_states or [], fragment_id="")
 
     async def click(self, label: str) -> None:
-        """Press the button labelled ``label`` (its trigger goes with the current URL)."""
+        """Press the button labelled ``label`` (its trigger goes with the current
+        URL; a button drawn in a fragment asks for a run of that fragment, as
+        the browser does)."""
         widget = self.widgets[label]
-        await self.run(widget_states=[WidgetState(id=widget.id, trigger_value=True)])
+        await self._send(
+            [WidgetState(id=widget.id, trigger_value=True)],
+            fragment_id=widget.fragment_id,
+            auto=False,
+        )
 
     async def wait_for_runs(self, count: int, timeout: float) -> None:
         """Until ``count`` runs (full or fragment) have finished since connecting."""
@@ -107,7 +119,9 @@ class StreamlitClient:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._finished.wait(), remaining)
 
-    async def _send(self, widget_states: list[WidgetState], fragment_id: str) -> None:
+    async def _send(
+        self, widget_states: list[WidgetState], fragment_id: str, auto: bool = True
+    ) -> None:
         assert self._websocket is not None, "connect() first"
         message = BackMsg()
         rerun = message.rerun_script
@@ -117,7 +131,7 @@ class StreamlitClient:
         rerun.widget_states.widgets.extend(widget_states)
         if fragment_id:
             rerun.fragment_id = fragment_id
-            rerun.is_auto_rerun = True
+            rerun.is_auto_rerun = auto
         await self._websocket.send(message.SerializeToString())
 
     async def _read(self) -> None:
@@ -131,7 +145,10 @@ class StreamlitClient:
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            if not message.metadata.run.fragment_ids:
+            if message.metadata.run.fragment_ids:
+                self.fragment_runs_started += 1
+            else:
+                self.full_runs_started += 1
                 self.texts = []
         elif kind == "delta":
             self._remember(message)
@@ -164,7 +181,7 @@ class StreamlitClient:
             self.texts.append(text)
             self.on_text(text)
         if hasattr(body, "id") and body.id and hasattr(body, "label"):
-            self.widgets[body.label] = Widget(body.id, kind, body.label)
+            self.widgets[body.label] = Widget(body.id, kind, body.label, message.delta.fragment_id)
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
         if fragment_id in self._timers:
