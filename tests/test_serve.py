@@ -59,6 +59,12 @@ def test_streamlit_gets_the_installed_app_the_settings_and_the_folder(elsewhere:
     assert env["PYTHONPATH"].split(":")[0] == str(APP.parent.parent)
 
 
+def test_the_served_app_skips_streamlits_full_collection_after_every_run(elsewhere: Path) -> None:
+    # gc.collect(2) after each run was ~90 % of a woken tour follower's cost (docs/tours.md)
+    argv, _ = streamlit_command(elsewhere, None, [])
+    assert "--runner.postScriptGC=false" in argv
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
