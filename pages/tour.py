@@ -300,36 +300,47 @@ def draw(position: Position, presenting: Session | None, following: Following | 
 
     if presenting is None:
         whole_page(page, kg)
-        st.subheader("Hand-outs and downloads", anchor=False)
-        columns = st.columns(4)
-        columns[0].download_button(
-            "Tour as HTML (offline)",
-            data=lambda: tour_html(tour, kg),
-            file_name=f"{tour.id}.html",
-            mime="text/html",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        columns[1].download_button(
-            "Tour as Markdown",
-            data=lambda: tour_markdown(tour, kg),
-            file_name=f"{tour.id}.md",
-            mime="text/markdown",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        knowledge_base_downloads(kg, columns[2], columns[3])
+
+
+def downloads(tour: Tour) -> None:
+    """The tour's hand-outs and the knowledge base, for readers and followers
+    (outside a follower's step fragment: they do not change with the step)."""
+    st.subheader("Hand-outs and downloads", anchor=False)
+    columns = st.columns(4)
+    columns[0].download_button(
+        "Tour as HTML (offline)",
+        data=lambda: tour_html(tour, kg),
+        file_name=f"{tour.id}.html",
+        mime="text/html",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    columns[1].download_button(
+        "Tour as Markdown",
+        data=lambda: tour_markdown(tour, kg),
+        file_name=f"{tour.id}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    knowledge_base_downloads(kg, columns[2], columns[3])
 
 
 @st.fragment
 def follower_view(position: Position, following: Following, drawn_version: int) -> None:
-    """A follower's page below its warnings. When the session moves, the room
-    runs this fragment alone (not the app, its sidebar or this page's top):
-    it reads the session again and redraws the step. A follower who stops
-    following, or whose session ended, gets the whole page again."""
+    """A follower's page below its warnings and above its downloads. When the
+    session moves, the room runs this fragment alone (not the app, its
+    sidebar or the rest of this page): it reads the session again and
+    redraws the step. A follower who stops following, whose session ended or
+    whose presenter changed tours gets the whole page again."""
     if tour_live.fragment_run():
+        drawn_tour = position.tour_id  # the downloads below are this tour's
         position, now_following, drawn_version = live_position(requested_position(tours).position)
-        if now_following is None or st.session_state.tour_presenting is not None:
+        if (
+            now_following is None
+            or st.session_state.tour_presenting is not None
+            or position.tour_id != drawn_tour
+        ):
             st.rerun(scope="app")
         following = now_following
         show(position)
@@ -342,6 +353,8 @@ if presenting is not None:
     tour_live.present_point(live, presenting)
 elif following is not None and store is not None:
     follower_view(position, following, drawn_version)
+    downloads(tours[position.tour_id])
 else:
     draw(position, None, None)
+    downloads(tours[position.tour_id])
     tour_live.leave_room(live)
