@@ -23,8 +23,10 @@ costs a 60 s deadline), ``--no-crowd`` room 3 (``--crowd 0`` does too);
 while the presenter steps, as FOLDER/<room>-<server>.txt (collapsed stacks).
 Printed per room: time from the presenter's click to each follower showing
 the step (median, 90th percentile, worst over every follower and step),
-server CPU seconds per step and while idle, and server memory per browser
-session. Bounded: every wait has a deadline, every process is stopped.
+server CPU seconds per step and while idle, server memory per browser
+session, how many whole-page and fragment runs each follower's page had per
+step, and the machine's load average at the end. Bounded: every wait has a
+deadline, every process is stopped.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class RoomResult:
     cpu_per_step: float = 0.0
     cpu_idle_per_s: float = 0.0
     rss_per_session_mb: float = 0.0
+    page_runs_per_step: float = 0.0
+    """Whole-page runs per follower per step (the app script and the page)."""
+    fragment_runs_per_step: float = 0.0
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def report(self) -> str:
@@ -86,7 +91,9 @@ class RoomResult:
             f"worst {ordered[-1]:5.2f} s{missed}\n"
             f"{'':<44} server CPU {self.cpu_per_step:5.2f} s per step, "
             f"{self.cpu_idle_per_s:5.3f} s/s idle, "
-            f"{self.rss_per_session_mb:5.2f} MB per session, "
+            f"{self.rss_per_session_mb:5.2f} MB per session\n"
+            f"{'':<44} per follower per step {self.page_runs_per_step:.2f} page runs, "
+            f"{self.fragment_runs_per_step:.2f} fragment runs; "
             f"load average {' '.join(f'{x:.2f}' for x in self.load_average)}"
         )
 
@@ -244,9 +251,16 @@ async def measure_room(
     await asyncio.sleep(IDLE_SECONDS)
     result.cpu_idle_per_s = (cpu_seconds(servers) - idle_cpu) / IDLE_SECONDS
     step_cpu = cpu_seconds(servers)
+    page_runs = sum(c.full_runs_started for c in crowd)
+    fragment_runs = sum(c.fragment_runs_started for c in crowd)
     with profiled(servers, profile, name):
         await _step_through(result, presenter, crowd, steps)
     result.cpu_per_step = (cpu_seconds(servers) - step_cpu) / steps
+    seats = max(len(crowd), 1) * steps
+    result.page_runs_per_step = (sum(c.full_runs_started for c in crowd) - page_runs) / seats
+    result.fragment_runs_per_step = (
+        sum(c.fragment_runs_started for c in crowd) - fragment_runs
+    ) / seats
     result.load_average = os.getloadavg()
     for client in [presenter, *crowd]:
         await client.close()
