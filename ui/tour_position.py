@@ -51,5 +51,6 @@ def requested_position(tours: Mapping[str, Tour]) -> TourRequest:
 def show(position: Position) -> None:
     """Make ``position`` where this browser is, and what its URL says."""
     st.session_state.tour_position = position
-    st.query_params["tour"] = position.tour_id
-    st.query_params["step"] = str(position.step + 1)
+    wanted = {"tour": position.tour_id, "step": str(position.step + 1)}
+    if any(st.query_params.get_all(key) != [value] for key, value in wanted.items()):
+        st.query_params.update(wanted)  # one message to the browser, not one per key
