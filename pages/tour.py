@@ -17,7 +17,7 @@ from heuristica.graph.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
-from heuristica.tours.path import for_projector, tour_drawing
+from heuristica.tours.path import for_projector, shared_tour_drawing
 from heuristica.tours.room import GONE, MISSING
 from heuristica.tours.sessions import Following, Session
 from heuristica.ui import tour_live
@@ -255,7 +255,7 @@ def draw(position: Position, presenting: Session | None, following: Following | 
 
     graph_column, step_column = st.columns([3, 2], gap="medium")
     with graph_column:
-        drawing = tour_drawing(tour, kg, position.step, visited)
+        drawing = shared_tour_drawing(tour, kg, position.step, visited)
         if presenting is not None:
             drawing = for_projector(drawing, PRESENTER_SCALE)
         graph_explorer(

@@ -18,7 +18,7 @@ from heuristica.graph.model import Tour
 from heuristica.graph.render import TOUR_COLOUR, TOUR_STEP, drawing_data
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
-from heuristica.tours.path import for_projector, tour_drawing
+from heuristica.tours.path import for_projector, shared_tour_drawing, tour_drawing
 from tests.markup import SCRIPT_LINKS, html_targets, is_web, markdown_targets
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
@@ -55,6 +55,17 @@ def test_the_current_step_is_the_focus_and_steps_not_reached_are_dimmed(base):
     assert states["heuristic/polars-use-spawn-not-fork"] is Highlight.PLAIN
     notes = {node.id: node.note for node in drawing.nodes}
     assert notes["principle/process-start-methods"] == "Step 2"
+
+
+def test_a_room_at_one_step_shares_one_drawing_and_a_change_draws_anew(base):
+    tour, kg = base
+    first = shared_tour_drawing(tour, kg, 2, {0, 1, 2})
+    assert first == tour_drawing(tour, kg, 2, {0, 1, 2})
+    assert shared_tour_drawing(tour, kg, 2, [2, 1, 0]) is first  # every follower at step 3
+    assert shared_tour_drawing(tour, kg, 2, {1, 2}) is not first  # another browser's ticks
+    assert shared_tour_drawing(tour, kg, 3, {0, 1, 2, 3}) is not first
+    reloaded = KnowledgeGraph(load_knowledge(FIXTURE_KB).pages)  # a knowledge base reload
+    assert shared_tour_drawing(tour, reloaded, 2, {0, 1, 2}) is not first
 
 
 def test_without_progress_no_step_is_ticked_or_dimmed(base):

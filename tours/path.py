@@ -9,10 +9,11 @@ live graph and the HTML hand-out both draw this one drawing.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection
 from dataclasses import replace
 from itertools import pairwise
+from threading import Lock
 
 from heuristica.graph.drawing import (
     Drawing,
@@ -28,7 +29,7 @@ from heuristica.graph.model import Tour
 from heuristica.graph.render import TOUR_STEP
 from heuristica.graph.view import View, view_of
 
-__all__ = ["TOUR_OPTIONS", "for_projector", "tour_drawing", "tour_view"]
+__all__ = ["TOUR_OPTIONS", "for_projector", "shared_tour_drawing", "tour_drawing", "tour_view"]
 
 TOUR_OPTIONS = Options(open_label="Go to this step")
 _VISITED_MARK = "✓ "
@@ -74,6 +75,35 @@ def tour_drawing(
             )
         )
     return replace(drawing, nodes=tuple(nodes), edges=drawing.edges + _path_edges(tour))
+
+
+_SHARED = 64
+_shared: OrderedDict[tuple[int, int, int, frozenset[int]], tuple[object, object, Drawing]] = (
+    OrderedDict()
+)
+_shared_lock = Lock()
+
+
+def shared_tour_drawing(
+    tour: Tour, kg: KnowledgeGraph, current: int, visited: Collection[int]
+) -> Drawing:
+    """``tour_drawing(tour, kg, current, visited)``, the same object for every
+    browser at that step with those steps visited (a room woken by its
+    presenter): drawn once, and its data for the browser built once
+    (ui.graph_component keeps it per drawing). Kept for the last few
+    (tour, step, visited) of this very ``kg`` and ``tour``."""
+    key = (id(kg), id(tour), current, frozenset(visited))
+    with _shared_lock:
+        kept = _shared.get(key)
+        if kept is not None and kept[0] is kg and kept[1] is tour:
+            _shared.move_to_end(key)
+            return kept[2]
+    drawing = tour_drawing(tour, kg, current, visited)
+    with _shared_lock:
+        _shared[key] = (kg, tour, drawing)
+        while len(_shared) > _SHARED:
+            _shared.popitem(last=False)
+    return drawing
 
 
 def for_projector(drawing: Drawing, scale: float) -> Drawing:
