@@ -2,14 +2,14 @@
 session moves or ends, and keeps its own presenters' sessions alive.
 
 Followers do not poll. Each browser that follows a session registers here on
-every run of its page, with the session version it drew. When the store
+every run of its step view, with the session version it drew. When the store
 nudges (a move or an end, from this server or, through Redis, from another)
 and on a timer in case a nudge was lost, the room reads each followed
 session once per code, however many followers it has, and wakes only the
 browsers whose page is behind: ``wake(browser, fragment)`` asks that
-browser's page to run the small fragment that redraws it. A room of thirty
-costs nothing while the presenter talks, and one page run per follower per
-step.
+browser's page to run the fragment that redraws its step. A room of thirty
+costs nothing while the presenter talks, and one fragment run per follower
+per step.
 
 A presenter's page says where she is on every run (``present``); while her
 browser stays connected, the room renews her session every
