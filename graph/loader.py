@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from heuristica.graph.crosspage import check_across
+from heuristica.graph.crosspage import AcrossMemo, check_across
 from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_MODELS, Page, Tour
@@ -468,12 +468,15 @@ def load_knowledge(
     *,
     cache: ParseCache | None = None,
     scan: Scan | None = None,
+    across: AcrossMemo | None = None,
 ) -> LoadResult:
     """Load every page and tour below ``root``.
 
     ``demos`` names the live demos a page may refer to; None skips that check.
     ``cache`` keeps each file's result between loads, so that only changed
-    files are parsed again; ``scan`` is a listing of ``root`` just made.
+    files are parsed again; ``scan`` is a listing of ``root`` just made;
+    ``across`` keeps the checks across pages between loads, so that only the
+    pages a change can affect are checked again.
     Returns the pages that are sound and every Problem found, sorted by file.
     """
     with paused_gc():
@@ -490,7 +493,7 @@ def load_knowledge(
                     cache.put(found.relative, key, parsed)
             files.append(parsed)
         cache.retain(found.relative for found in scan.files)
-        checked = check_across(files, demos)
+        checked = check_across(files, demos, across)
         problems = sorted([*checked.problems, *scan.problems])
         sources = sorted(found.relative for found in scan.files)
         return LoadResult(

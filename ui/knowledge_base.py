@@ -24,12 +24,12 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
-from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.files import Scan, scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
+from heuristica.graph.reload import Reloader
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 
@@ -66,18 +66,21 @@ def _recent_scan(root: Path) -> Scan:
     return seen[1]
 
 
-_parse_caches: dict[Path, ParseCache] = {}
+_reloaders: dict[Path, Reloader] = {}
+_reloaders_lock = threading.Lock()
 _saving = threading.Lock()
 
 
-def _parse_cache(root: Path) -> ParseCache:
-    """This folder's parse results: kept in memory, first read from disk."""
-    cache = _parse_caches.get(root)
-    if cache is None:
-        path = cache_path(root)
-        cache = ParseCache.load(path) if path is not None else ParseCache()
-        _parse_caches[root] = cache
-    return cache
+def _reloader(root: Path) -> Reloader:
+    """This folder's loader, which keeps what the last load found (its parse
+    results first read from disk)."""
+    with _reloaders_lock:
+        reloader = _reloaders.get(root)
+        if reloader is None:
+            path = cache_path(root)
+            cache = ParseCache.load(path) if path is not None else ParseCache()
+            reloader = _reloaders[root] = Reloader(root, cache)
+        return reloader
 
 
 def _save_in_background(cache: ParseCache, root: Path) -> None:
@@ -101,12 +104,11 @@ def _save_in_background(cache: ParseCache, root: Path) -> None:
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
 def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
-    cache = _parse_cache(root)
-    result = load_knowledge(root, demos=demos.available(), cache=cache, scan=_scan)
-    if cache.parsed:
-        _save_in_background(cache, root)
-    result = with_verification_problems(result)
-    return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
+    reloader = _reloader(root)
+    result, graph = reloader.load(_scan, demos=demos.available())
+    if reloader.cache.parsed:
+        _save_in_background(reloader.cache, root)
+    return KnowledgeBase(root, result, graph, fingerprint)
 
 
 def current() -> KnowledgeBase:

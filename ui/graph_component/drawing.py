@@ -5,7 +5,6 @@ memory and in a file so a restarted server does not compute it again)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -124,13 +123,12 @@ def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> Path:
     restarted server, or an edit that moves no link, reuses them."""
     if fingerprint in _files:
         return _files[fingerprint]
+    stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{kg.shape}.json"
+    if stored.exists():
+        return stored
     nodes = sorted(kg.nx)
     edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
     shape = json.dumps({"nodes": nodes, "edges": edges})
-    digest = hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
-    stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{digest}.json"
-    if stored.exists():
-        return stored
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     _graph_file(stored).write_text(shape, encoding="utf-8")
     _workers[fingerprint] = subprocess.Popen(
