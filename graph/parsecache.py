@@ -72,8 +72,15 @@ class ParsedFile:
 class ParseCache:
     """Per-file results by relative path, each valid for one version of the file."""
 
-    def __init__(self, entries: dict[str, tuple[FileKey, ParsedFile]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: dict[str, tuple[FileKey, ParsedFile]] | None = None,
+        rows: dict[str, tuple[FileKey, ParsedFile, str | list[Any]]] | None = None,
+    ) -> None:
         self._entries = entries or {}
+        self._rows = rows if rows is not None else {}
+        """Relative path -> its entry as last saved (JSON), shared with copies:
+        a save makes the text of only the entries that changed since."""
         self.parsed = 0
         """How many files the last load had to parse (not found here)."""
 
@@ -81,7 +88,7 @@ class ParseCache:
         return len(self._entries)
 
     def copy(self) -> ParseCache:
-        return ParseCache(dict(self._entries))
+        return ParseCache(dict(self._entries), self._rows)
 
     def get(self, found: PageFile) -> ParsedFile | None:
         entry = self._entries.get(found.relative)
@@ -93,19 +100,29 @@ class ParseCache:
     def retain(self, relatives: Iterable[str]) -> None:
         """Forget files that are gone."""
         keep = set(relatives)
-        self._entries = {r: e for r, e in self._entries.items() if r in keep}
+        if len(keep) != len(self._entries) or not keep.issuperset(self._entries):
+            self._entries = {r: e for r, e in self._entries.items() if r in keep}
 
     def save(self, path: Path) -> None:
         """Write every result to ``path`` (atomically: a reader sees the old
-        file or the new one)."""
-        entries = self._entries.items()
-        files = {relative: [list(key), *_dump(parsed)] for relative, (key, parsed) in entries}
-        text = json.dumps({"format": _FORMAT, "version": _VERSION, "files": files})
+        file or the new one). One save at a time per cache and its copies."""
+        rows = self._rows
+        parts = []
+        for relative, (key, parsed) in list(self._entries.items()):
+            row = rows.get(relative)
+            if row is None or row[0] != key or row[1] is not parsed:
+                row = rows[relative] = (key, parsed, json.dumps([list(key), *_dump(parsed)]))
+            text = row[2] if isinstance(row[2], str) else json.dumps(row[2])
+            parts.append(f"{json.dumps(relative)}: {text}")
+        for relative in [relative for relative in rows if relative not in self._entries]:
+            del rows[relative]
+        header = json.dumps({"format": _FORMAT, "version": _VERSION})
+        whole = f'{header[:-1]}, "files": {{{", ".join(parts)}}}}}'
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write(whole)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
@@ -119,7 +136,12 @@ class ParseCache:
             data = json.loads(path.read_bytes())
             if data.get("format") != _FORMAT or data.get("version") != _VERSION:
                 return cls()
-            return cls({relative: _entry(relative, row) for relative, row in data["files"].items()})
+            entries = {relative: _entry(relative, row) for relative, row in data["files"].items()}
+            rows = {
+                relative: (key, parsed, data["files"][relative])
+                for relative, (key, parsed) in entries.items()
+            }
+            return cls(entries, rows)
         except FileNotFoundError:
             return cls()
         except _UNUSABLE as error:

@@ -219,3 +219,24 @@ def test_every_field_of_the_shipped_base_survives_the_saved_cache(tmp_path: Path
     again = load_knowledge(shipped, cache=restarted)
     assert restarted.parsed == 0
     assert (again.pages, again.tours, again.problems) == (first.pages, first.tours, first.problems)
+
+
+def test_a_save_after_an_edit_holds_the_edit(root: Path, tmp_path: Path) -> None:
+    """A save makes the text of the changed entries only; what it writes is
+    still every file's latest result, and a removed file's is gone."""
+    saved = tmp_path.parent / f"{tmp_path.name}-cache.json"
+    cache = warm(root)
+    cache.save(saved)
+    write(root, "e.yaml", page(E, title="Edited after a save"))
+    (root / "p.yaml").unlink()
+    load_knowledge(root, cache=cache)
+    cache.save(saved)
+    restarted = ParseCache.load(saved)
+    assert len(restarted) == 4
+    result = load_knowledge(root, cache=restarted)
+    assert restarted.parsed == 0
+    assert result.pages[E].title == "Edited after a save"
+    same(result, root)
+    again = tmp_path.parent / f"{tmp_path.name}-again.json"
+    restarted.save(again)
+    assert again.read_bytes() == saved.read_bytes()
