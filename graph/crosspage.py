@@ -49,6 +49,8 @@ class Checked:
     tours: dict[str, Tour]
     problems: list[Problem]
     """Every file's own Problems and those found across pages, unsorted."""
+    unverifiable: dict[str, tuple[str, str]]
+    """Page id -> why its Code Reference cannot be checked (``ParsedFile.unverifiable``)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,12 @@ def _check_across(
     problems += _orphans(pages, sources, memo.inbound)
     tours = _tours(files, pages, problems)
     page_files = {page_id: item.file for page_id, (item, _) in sources.items()}
-    return Checked(pages, page_files, tours, problems)
+    unverifiable = {
+        page_id: item.unverifiable
+        for page_id, (item, _) in sources.items()
+        if item.unverifiable is not None
+    }
+    return Checked(pages, page_files, tours, problems, unverifiable)
 
 
 def _sound(

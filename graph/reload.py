@@ -22,6 +22,7 @@ from pathlib import Path
 from heuristica.graph.checks.record import VerificationMemo, with_verification_problems
 from heuristica.graph.crosspage import AcrossMemo
 from heuristica.graph.files import Scan
+from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.parsecache import ParseCache
@@ -47,7 +48,7 @@ class Reloader:
         """The folder as it is now (``scan``: a listing of it just made), with
         its verification warnings, and its graph. ``demos`` as for
         ``load_knowledge``."""
-        with self._lock:
+        with self._lock, paused_gc():
             result = load_knowledge(
                 self.root, demos, cache=self.cache, scan=scan, across=self._across
             )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
 from tests.kb import page, write
@@ -240,3 +241,25 @@ def test_a_save_after_an_edit_holds_the_edit(root: Path, tmp_path: Path) -> None
     again = tmp_path.parent / f"{tmp_path.name}-again.json"
     restarted.save(again)
     assert again.read_bytes() == saved.read_bytes()
+
+
+def test_a_code_reference_that_cannot_be_checked_is_known_after_a_restart(
+    root: Path, tmp_path: Path
+) -> None:
+    """Whether a Code Reference parses is found with the page and kept in the
+    cache: the warning is the same after a restart, without parsing again."""
+    bad = page(IMPL, ("requires_env", E))
+    bad["code_reference"]["signature"] = "def get_context(method=None"
+    write(root, "i.yaml", bad)
+    saved = tmp_path.parent / f"{tmp_path.name}-cache.json"
+    cache = ParseCache()
+    first = with_verification_problems(load_knowledge(root, cache=cache))
+    cache.save(saved)
+    restarted = ParseCache.load(saved)
+    again = with_verification_problems(load_knowledge(root, cache=restarted))
+    assert restarted.parsed == 0
+    assert [p.code for p in again.problems] == ["unverifiable"]
+    assert again.problems == first.problems
+    assert again.unverifiable is not None and list(again.unverifiable) == [IMPL]
+    field, why = again.unverifiable[IMPL]
+    assert again.problems[0].message == f"'code_reference.{field}' cannot be checked: {why}"

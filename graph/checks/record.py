@@ -328,7 +328,7 @@ def verification_problems(
         if seen is not None and seen[0] is page and seen[1] == file:
             found = seen[2]
         else:
-            found = _page_problems(result.root, page_id, page, file, record)
+            found = _page_problems(result, page_id, page, file, record)
         kept[page_id] = (page, file, found)
         problems += found
     memo.pages = kept
@@ -339,10 +339,11 @@ def verification_problems(
 
 
 def _page_problems(
-    root: Path, page_id: str, page: Page, file: str, record: Record | RecordError
+    result: LoadResult, page_id: str, page: Page, file: str, record: Record | RecordError
 ) -> list[Problem]:
     """One page's verification warnings (``file``: the page's, "" if unknown)."""
-    problems = _unparsable_reference(root, page, file)
+    root = result.root
+    problems = _unparsable_reference(result, page_id, page, file)
     if isinstance(record, RecordError):
         return problems
     state = page_verification(page, record)
@@ -369,14 +370,17 @@ def _page_problems(
     return problems
 
 
-def _unparsable_reference(root: Path, page: Page, file: str) -> list[Problem]:
+def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: str) -> list[Problem]:
     if not isinstance(page, Implementation):
         return []
-    found = unparsable(page.code_reference.import_, page.code_reference.signature)
+    if result.unverifiable is not None:  # found when the page was parsed
+        found = result.unverifiable.get(page_id)
+    else:
+        found = unparsable(page.code_reference.import_, page.code_reference.signature)
     if not found:
         return []
     field, why = found
-    line = _line_of(root / file, re.compile(rf"^\s*{field}\s*:"))
+    line = _line_of(result.root / file, re.compile(rf"^\s*{field}\s*:"))
     message = f"'code_reference.{field}' cannot be checked: {why}"
     return [Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)]
 
