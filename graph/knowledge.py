@@ -78,7 +78,7 @@ class KnowledgeGraph:
         self._dangling = dangling
         """Target id -> pages with a link to it that is left out (no such page)."""
         self.nx: nx.MultiDiGraph = nx.freeze(graph)
-        self._undirected = graph.to_undirected(as_view=True)
+        self._undirected_view: nx.MultiGraph | None = None
         self._link_count: int | None = None
         self._shape: _Hash | None = None
         self._most_linked: tuple[str | None] | None = None
@@ -193,6 +193,13 @@ class KnowledgeGraph:
             return None
         candidates = {best, *touched}
         return (min(candidates, key=lambda page_id: (-self.degree(page_id), page_id)),)
+
+    @property
+    def _undirected(self) -> nx.MultiGraph:
+        """The graph with links in either direction (a view, made when first needed)."""
+        if self._undirected_view is None:
+            self._undirected_view = self.nx.to_undirected(as_view=True)
+        return self._undirected_view
 
     def __len__(self) -> int:
         return self.nx.number_of_nodes()

@@ -57,3 +57,9 @@ class Reloader:
             graph = KnowledgeGraph(result.pages) if last is None else last.updated(result.pages)
             self._graph = graph
             return result, graph
+
+    def snapshot(self) -> ParseCache:
+        """A copy of the parse results as the last load left them (to save
+        while the next load goes on)."""
+        with self._lock:
+            return self.cache.copy()

@@ -69,6 +69,12 @@ def _recent_scan(root: Path) -> Scan:
 _reloaders: dict[Path, Reloader] = {}
 _reloaders_lock = threading.Lock()
 _saving = threading.Lock()
+"""Held while the parse cache is written."""
+_saving_lock = threading.Lock()
+_saves_waiting: set[Path] = set()
+_SAVE_AFTER_SECONDS = 2.0
+"""How long after a reload that parsed the parse cache is written: a write
+takes the GIL for a while, and the reruns right after an edit come first."""
 
 
 def _reloader(root: Path) -> Reloader:
@@ -83,23 +89,30 @@ def _reloader(root: Path) -> Reloader:
         return reloader
 
 
-def _save_in_background(cache: ParseCache, root: Path) -> None:
-    """Write the parse results to disk without holding up the page; skipped
-    while another write runs (the next reload that parses writes again)."""
+def _save_in_background(reloader: Reloader, root: Path) -> None:
+    """Write the parse results to disk a little later, in another thread, so
+    as not to hold up this rerun and the next; one write waits for the one
+    before, and a write already waiting to start takes every change up to then."""
     path = cache_path(root)
-    if path is None or not _saving.acquire(blocking=False):
+    if path is None:
         return
-    snapshot = cache.copy()
+    with _saving_lock:
+        if root in _saves_waiting:
+            return
+        _saves_waiting.add(root)
 
     def save() -> None:
-        try:
-            snapshot.save(path)
-        except OSError as error:
-            _log.warning("could not save the parse cache %s: %s", path, error)
-        finally:
-            _saving.release()
+        with _saving_lock:
+            _saves_waiting.discard(root)
+        with _saving:
+            try:
+                reloader.snapshot().save(path)
+            except OSError as error:
+                _log.warning("could not save the parse cache %s: %s", path, error)
 
-    threading.Thread(target=save, name="heuristica-parse-cache", daemon=True).start()
+    timer = threading.Timer(_SAVE_AFTER_SECONDS, save)
+    timer.name, timer.daemon = "heuristica-parse-cache", True
+    timer.start()
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
@@ -107,7 +120,7 @@ def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
     reloader = _reloader(root)
     result, graph = reloader.load(_scan, demos=demos.available())
     if reloader.cache.parsed:
-        _save_in_background(reloader.cache, root)
+        _save_in_background(reloader, root)
     return KnowledgeBase(root, result, graph, fingerprint)
 
 
