@@ -77,7 +77,9 @@ def drawn_view(
 
 
 _layouts: dict[str, dict[str, Position]] = {}
-_workers: dict[str, subprocess.Popen[bytes]] = {}
+_workers: dict[str, threading.Thread] = {}
+"""Per knowledge base: the thread that writes its graph's shape, then runs
+the layout process and waits for it."""
 _files: dict[str, Path] = {}
 _layout_lock = threading.Lock()
 
@@ -91,7 +93,7 @@ def whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> dict[str, Positi
         stored = _start_layout(kg, fingerprint)
         worker = _workers.get(fingerprint)
     if worker is not None:
-        worker.wait()
+        worker.join()
     if not stored.exists():
         layout.main([str(_graph_file(stored)), str(stored)])
     positions = {k: tuple(v) for k, v in json.loads(stored.read_text("utf-8")).items()}
@@ -112,9 +114,6 @@ def prepare_whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> None:
     with _layout_lock:
         if fingerprint not in _layouts:
             _start_layout(kg, fingerprint)
-        worker = _workers.get(fingerprint)
-        if worker is not None:
-            worker.poll()  # reaps it once it has finished
 
 
 def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> Path:
@@ -126,18 +125,28 @@ def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> Path:
     stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{kg.shape}.json"
     if stored.exists():
         return stored
+    # Listing 10,000 pages' links takes a while: not in the rerun that asked.
+    worker = _workers[fingerprint] = threading.Thread(
+        target=_lay_out, args=(kg, stored), name="heuristica-layout", daemon=True
+    )
+    worker.start()
+    return stored
+
+
+def _lay_out(kg: KnowledgeGraph, stored: Path) -> None:
+    """Write ``kg``'s shape beside ``stored`` and run the layout process on it."""
     nodes = sorted(kg.nx)
     edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
     shape = json.dumps({"nodes": nodes, "edges": edges})
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     _graph_file(stored).write_text(shape, encoding="utf-8")
-    _workers[fingerprint] = subprocess.Popen(
+    subprocess.run(
         [sys.executable, "-m", "heuristica.graph.layout", str(_graph_file(stored)), str(stored)],
         env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        check=False,
     )
-    return stored
 
 
 def _graph_file(stored: Path) -> Path:
