@@ -130,6 +130,10 @@ class KnowledgeGraph:
         for targets in rebuilt.values():
             touched.update(targets)
         touched &= pages.keys()
+        linking: dict[str, list[str]] = {}
+        for source, targets in rebuilt.items():
+            for target in targets:
+                linking.setdefault(target, []).append(source)
         order = {page_id: index for index, page_id in enumerate(pages)}
         pred_of: _Adjacency = {}
         for target in touched:
@@ -138,7 +142,7 @@ class KnowledgeGraph:
                 for source in old_pred.get(target, ())
                 if source in pages and source not in changed
             ]
-            sources += [source for source in changed if target in rebuilt[source]]
+            sources += linking.get(target, ())
             sources.sort(key=order.__getitem__)
             pred_of[target] = {
                 source: rebuilt[source][target] if source in rebuilt else old_succ[source][target]
