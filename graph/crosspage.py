@@ -8,13 +8,18 @@ loads without that step. Only a page or tour whose id is already taken is left
 out whole. So one missing page never takes the pages that link to it along,
 and no tour ever points at a page that is not in the graph.
 
-These checks are cheap (a dictionary lookup per link); they run in full on
-every load, so that deleting, adding or renaming any page is always seen by
-every other page.
+These checks are cheap (a dictionary lookup per link), but at 10,000 pages
+running them all again costs more than an edit may: given an ``AcrossMemo``
+from the last load, only the pages whose result can have changed are checked
+again (their file changed; a page they link to was added, removed or changed
+type; for a broken link's "did you mean", the ids changed), so that deleting,
+adding or renaming any page is still seen by every other page, and the result
+is the one a full check gives (tests/test_incremental.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +28,7 @@ from heuristica.graph.parsecache import ParsedFile
 from heuristica.graph.problems import Problem, Severity, did_you_mean
 from heuristica.graph.relations import RELATIONS, allowed_targets
 
-__all__ = ["Checked", "check_across"]
+__all__ = ["AcrossMemo", "Checked", "check_across"]
 
 _Sources = dict[str, tuple[ParsedFile, Page]]
 """Page id -> the file it is written in, and the page as parsed."""
@@ -48,13 +53,87 @@ class Checked:
     tours: dict[str, Tour]
     problems: list[Problem]
     """Every file's own Problems and those found across pages, unsorted."""
+    unverifiable: dict[str, tuple[str, str]]
+    """Page id -> why its Code Reference cannot be checked (``ParsedFile.unverifiable``)."""
 
 
-def check_across(files: Sequence[ParsedFile], demos: Collection[str] | None) -> Checked:
+@dataclass(frozen=True)
+class _Found:
+    """One page's checks, as the last load found them."""
+
+    item: ParsedFile
+    type: str
+    """The page's type: all a link to it depends on, besides its being there."""
+    sound: Page
+    problems: list[Problem]
+    targets: tuple[str, ...]
+    """Every page id it links to, found or not."""
+    broken: bool
+    """A link to a page that is not there: its "did you mean" depends on every id."""
+
+
+class AcrossMemo:
+    """What ``check_across`` found last time, kept for checking the same
+    folder again: only the pages whose file changed, the pages that link to a
+    page added, removed or of another type, and (when a page is added or
+    removed, or the order of the files changes) the pages with a broken link
+    are checked again. Everything else keeps its result, page object included."""
+
+    def __init__(self) -> None:
+        self.demos: frozenset[str] | None = None
+        self.ids: list[str] = []
+        """Every page id, in the order of the files."""
+        self.found: dict[str, _Found] = {}
+        self.linking: dict[str, set[str]] = {}
+        """Page id -> the pages that link to it (whether it is there or not)."""
+        self.inbound: Counter[str] = Counter()
+        """Page id -> links kept to it."""
+
+    def clear(self) -> None:
+        self.ids = []
+        self.found.clear()
+        self.linking.clear()
+        self.inbound.clear()
+
+    def forget(self, page_id: str) -> None:
+        found = self.found.pop(page_id)
+        for target in found.targets:
+            linking = self.linking.get(target)
+            if linking is not None:
+                linking.discard(page_id)
+                if not linking:
+                    del self.linking[target]
+        self.inbound.subtract(link.to for link in found.sound.links)
+
+    def remember(self, page_id: str, found: _Found) -> None:
+        self.found[page_id] = found
+        for target in found.targets:
+            self.linking.setdefault(target, set()).add(page_id)
+        self.inbound.update(link.to for link in found.sound.links)
+
+
+def check_across(
+    files: Sequence[ParsedFile],
+    demos: Collection[str] | None,
+    memo: AcrossMemo | None = None,
+) -> Checked:
     """The pages and tours that load, from each file's parse result, and what is wrong.
 
     ``demos`` names the live demos a page may refer to; None skips that check.
+    ``memo``, kept between loads of the same folder, spares checking again
+    the pages whose result cannot have changed; the result is the same.
     """
+    memo = memo if memo is not None else AcrossMemo()
+    try:
+        return _check_across(files, demos, memo)
+    except BaseException:
+        memo.clear()  # half updated: of no use
+        raise
+
+
+def _check_across(
+    files: Sequence[ParsedFile], demos: Collection[str] | None, memo: AcrossMemo
+) -> Checked:
     problems = [problem for item in files for problem in item.problems]
     sources: _Sources = {}
     for item in files:
@@ -66,14 +145,56 @@ def check_across(files: Sequence[ParsedFile], demos: Collection[str] | None) -> 
         else:
             message = f"id '{item.page.id}' is already used by {first[0].file}"
             problems.append(_at(item, ("id",), "duplicate-id", message))
-    pages = {
-        page_id: _sound(item, page, sources, demos, problems)
+    wanted_demos = None if demos is None else frozenset(demos)
+    if wanted_demos != memo.demos:
+        memo.clear()
+        memo.demos = wanted_demos
+    found = memo.found
+    gone = [page_id for page_id in found if page_id not in sources]
+    again = {
+        page_id
         for page_id, (item, page) in sources.items()
+        if (seen := found.get(page_id)) is None or seen.item is not item
     }
-    problems += _orphans(pages, sources)
+    seen_differently = [
+        page_id
+        for page_id in (*gone, *again)
+        if (seen := found.get(page_id)) is None
+        or page_id not in sources
+        or seen.type != sources[page_id][1].type
+    ]
+    for page_id in seen_differently:
+        again.update(memo.linking.get(page_id, ()))
+    ids = list(sources)
+    if ids != memo.ids:  # a broken link's "did you mean" picks among them, in this order
+        again.update(page_id for page_id, seen in found.items() if seen.broken)
+    memo.ids = ids
+    again &= sources.keys()
+    for page_id in gone:
+        memo.forget(page_id)
+    for page_id in again:
+        if page_id in found:
+            memo.forget(page_id)
+        item, page = sources[page_id]
+        own: list[Problem] = []
+        sound = _sound(item, page, sources, demos, own)
+        targets = tuple(link.to for link in page.links)
+        broken = any(target not in sources for target in targets)
+        memo.remember(page_id, _Found(item, page.type, sound, own, targets, broken))
+    pages = {}
+    for page_id in sources:
+        seen = found[page_id]
+        pages[page_id] = seen.sound
+        problems += seen.problems
+    problems += _orphans(pages, sources, memo.inbound)
     tours = _tours(files, pages, problems)
     page_files = {page_id: item.file for page_id, (item, _) in sources.items()}
-    return Checked(pages, page_files, tours, problems)
+    unverifiable = {
+        page_id: item.unverifiable
+        for page_id, (item, _) in sources.items()
+        if item.unverifiable is not None
+    }
+    return Checked(pages, page_files, tours, problems, unverifiable)
 
 
 def _sound(
@@ -136,10 +257,9 @@ def _link_problem(
     return _at(item, ("links", index, "relation"), "relation-not-allowed", message)
 
 
-def _orphans(pages: dict[str, Page], sources: _Sources) -> list[Problem]:
+def _orphans(pages: dict[str, Page], sources: _Sources, inbound: Counter[str]) -> list[Problem]:
     if len(pages) < 2:
         return []
-    linked = {link.to for page in pages.values() for link in page.links}
     return [
         _at(
             sources[page_id][0],
@@ -149,7 +269,7 @@ def _orphans(pages: dict[str, Page], sources: _Sources) -> list[Problem]:
             Severity.WARNING,
         )
         for page_id, page in pages.items()
-        if not page.links and page_id not in linked
+        if not page.links and not inbound[page_id]
     ]
 
 

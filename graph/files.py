@@ -31,6 +31,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -130,7 +131,7 @@ def scan_folder(root: Path | str) -> Scan:
         folder = pending.pop()
         try:
             with os.scandir(os.path.join(real_root, folder)) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=_name)
         except (FileNotFoundError, NotADirectoryError):
             if not folder:
                 report(".", "missing-folder", "the knowledge folder does not exist")
@@ -147,6 +148,14 @@ def scan_folder(root: Path | str) -> Scan:
                 continue
             relative = prefix + name
             try:
+                if entry.is_file(follow_symlinks=False):  # most entries: told without a stat
+                    if name.endswith(_PAGE_SUFFIXES):
+                        status = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(status.st_mode):
+                            files.append(PageFile(relative, entry.path, _key(status)))
+                        else:  # replaced since it was listed
+                            report(relative, "not-a-file", _not_a_file(status.st_mode))
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(relative)
                     continue
@@ -163,6 +172,7 @@ def scan_folder(root: Path | str) -> Scan:
 
 
 _Report = Callable[[str, str, str], None]
+_name = attrgetter("name")
 
 
 def _page_file(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from hashlib import blake2b
+from typing import Any
 
 import networkx as nx
 
@@ -21,30 +23,187 @@ from heuristica.graph.relations import RELATIONS, PageType
 __all__ = ["KnowledgeGraph"]
 
 
+_Keys = dict[str, dict[str, str]]
+"""The links from one page to another, by relation: ``{relation: {"relation": relation}}``
+(networkx's key dictionary of a multigraph edge)."""
+_Adjacency = dict[str, dict[str, _Keys]]
+_Hash = int
+_MASK = (1 << 128) - 1
+_REBUILD_SHARE = 4
+"""``updated`` builds from scratch when more than 1/this of the pages changed."""
+
+
+def _hash(*parts: str) -> _Hash:
+    return int.from_bytes(blake2b("\0".join(parts).encode(), digest_size=16).digest(), "big")
+
+
 class KnowledgeGraph:
-    """A read-only graph of pages joined by typed links."""
+    """A read-only graph of pages joined by typed links.
+
+    ``updated`` makes the graph of a changed set of pages from this one,
+    touching only the pages that changed and those they link to or from: the
+    result is equal, to the order of every node and edge, to a graph built
+    from scratch (tests/test_incremental.py).
+    """
 
     def __init__(self, pages: Mapping[str, Page]) -> None:
         with paused_gc():
-            self._build(pages)
+            node = {page_id: {"page": page} for page_id, page in pages.items()}
+            dangling: dict[str, set[str]] = {}
+            succ = {
+                page_id: _out_edges(page_id, page, pages, dangling)
+                for page_id, page in pages.items()
+            }
+            pred: _Adjacency = {page_id: {} for page_id in pages}
+            for source, targets in succ.items():
+                for target, keys in targets.items():
+                    pred[target][source] = keys
+            self._install(dict(pages), node, succ, pred, dangling)
 
-    def _build(self, pages: Mapping[str, Page]) -> None:
+    def _install(
+        self,
+        pages: dict[str, Page],
+        node: dict[str, dict[str, Page]],
+        succ: _Adjacency,
+        pred: _Adjacency,
+        dangling: dict[str, set[str]],
+    ) -> None:
+        """Wrap the adjacency as networkx's own (what ``add_edges_from`` makes,
+        built directly: several times faster, and shareable between graphs)."""
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        graph.add_nodes_from((page_id, {"page": page}) for page_id, page in pages.items())
-        # (u, v, key, data) tuples are valid for a multigraph; the stubs know only 2 and 3.
-        graph.add_edges_from(
-            (  # type: ignore[misc]
-                page_id,
-                link.to,
-                link.relation,
-                {"relation": link.relation},
-            )
-            for page_id, page in pages.items()
-            for link in page.links
-            if link.to in pages and link.relation in RELATIONS
-        )
+        inside: Any = graph
+        inside._node, inside._adj, inside._pred = node, succ, pred
+        self._pages = pages
+        self._node, self._succ, self._pred = node, succ, pred
+        self._dangling = dangling
+        """Target id -> pages with a link to it that is left out (no such page)."""
         self.nx: nx.MultiDiGraph = nx.freeze(graph)
-        self._undirected = graph.to_undirected(as_view=True)
+        self._undirected_view: nx.MultiGraph | None = None
+        self._link_count: int | None = None
+        self._shape: _Hash | None = None
+        self._most_linked: tuple[str | None] | None = None
+        self._stats: dict[PageType, int] | None = None
+
+    def updated(self, pages: Mapping[str, Page]) -> KnowledgeGraph:
+        """The graph of ``pages``, made from this one: the pages added, removed
+        or changed (another object than here) get their nodes and links
+        anew, every other page keeps its own (shared: a graph never changes).
+        This graph stays as it is."""
+        with paused_gc():
+            return self._updated(pages)
+
+    def _updated(self, pages: Mapping[str, Page]) -> KnowledgeGraph:
+        old_pages = self._pages
+        old_node, old_succ, old_pred = self._node, self._succ, self._pred
+        removed = [page_id for page_id in old_pages if page_id not in pages]
+        added = [page_id for page_id in pages if page_id not in old_pages]
+        changed = {page_id for page_id, page in pages.items() if old_pages.get(page_id) is not page}
+        # A link kept before to a page now gone, or left out before for want
+        # of a page now here, changes the page it is written on.
+        for page_id in removed:
+            changed.update(source for source in old_pred[page_id] if source in pages)
+        for page_id in added:
+            changed.update(source for source in self._dangling.get(page_id, ()) if source in pages)
+        if (len(changed) + len(removed)) * _REBUILD_SHARE > max(len(pages), 1):
+            return KnowledgeGraph(pages)
+        kept = [page_id for page_id in pages if page_id not in changed]
+        if kept != [
+            page_id for page_id in old_pages if page_id in pages and page_id not in changed
+        ]:
+            return KnowledgeGraph(pages)  # the pages come in another order
+        new = KnowledgeGraph.__new__(KnowledgeGraph)
+        dangling = {
+            target: still
+            for target, sources in self._dangling.items()
+            if target not in pages
+            and (
+                still := {source for source in sources if source in pages and source not in changed}
+            )
+        }
+        rebuilt = {
+            page_id: _out_edges(page_id, pages[page_id], pages, dangling) for page_id in changed
+        }
+        touched = set(changed)
+        """Pages whose links in or out may differ."""
+        for page_id in (*changed, *removed):
+            touched.update(old_succ.get(page_id, ()))
+        for targets in rebuilt.values():
+            touched.update(targets)
+        touched &= pages.keys()
+        linking: dict[str, list[str]] = {}
+        for source, targets in rebuilt.items():
+            for target in targets:
+                linking.setdefault(target, []).append(source)
+        order = {page_id: index for index, page_id in enumerate(pages)}
+        pred_of: _Adjacency = {}
+        for target in touched:
+            sources = [
+                source
+                for source in old_pred.get(target, ())
+                if source in pages and source not in changed
+            ]
+            sources += linking.get(target, ())
+            sources.sort(key=order.__getitem__)
+            pred_of[target] = {
+                source: rebuilt[source][target] if source in rebuilt else old_succ[source][target]
+                for source in sources
+            }
+        node = {
+            page_id: {"page": page} if page_id in changed else old_node[page_id]
+            for page_id, page in pages.items()
+        }
+        succ = {
+            page_id: rebuilt[page_id] if page_id in changed else old_succ[page_id]
+            for page_id in pages
+        }
+        pred = {
+            page_id: pred_of[page_id] if page_id in touched else old_pred[page_id]
+            for page_id in pages
+        }
+        new._install(dict(pages), node, succ, pred, dangling)
+        if self._link_count is not None:
+            gone = sum(
+                _count(old_succ[page_id]) for page_id in (*changed, *removed) if page_id in old_succ
+            )
+            new._link_count = (
+                self._link_count - gone + sum(_count(targets) for targets in rebuilt.values())
+            )
+        if self._shape is not None:
+            shape = self._shape
+            for page_id in (*changed, *removed):
+                if page_id in old_succ:
+                    shape -= _edges_hash(page_id, old_succ[page_id])
+            for page_id in removed:
+                shape -= _hash("n", page_id)
+            for page_id in added:
+                shape += _hash("n", page_id)
+            for page_id, targets in rebuilt.items():
+                shape += _edges_hash(page_id, targets)
+            new._shape = shape & _MASK
+        if self._most_linked is not None:
+            new._most_linked = new._most_linked_after(self, touched)
+        return new
+
+    def _most_linked_after(
+        self, before: KnowledgeGraph, touched: set[str]
+    ) -> tuple[str | None] | None:
+        """The most linked page, from ``before``'s: only the pages whose links
+        changed can have overtaken it, unless it lost links itself (then None:
+        count again)."""
+        (best,) = before._most_linked or (None,)
+        if best is None or best not in self._pages:
+            return None
+        if best in touched and self.degree(best) < before.degree(best):
+            return None
+        candidates = {best, *touched}
+        return (min(candidates, key=lambda page_id: (-self.degree(page_id), page_id)),)
+
+    @property
+    def _undirected(self) -> nx.MultiGraph:
+        """The graph with links in either direction (a view, made when first needed)."""
+        if self._undirected_view is None:
+            self._undirected_view = self.nx.to_undirected(as_view=True)
+        return self._undirected_view
 
     def __len__(self) -> int:
         return self.nx.number_of_nodes()
@@ -102,7 +261,29 @@ class KnowledgeGraph:
         }
 
     def degree(self, page_id: str) -> int:
-        return self.nx.degree(page_id)
+        """Links from and to the page (a link to itself counts twice)."""
+        return _count(self._succ[page_id]) + _count(self._pred[page_id])
+
+    @property
+    def most_linked(self) -> str | None:
+        """The page with the most links (ties: the smallest id); None when there are no pages."""
+        if self._most_linked is None:
+            self._most_linked = (
+                min(
+                    self._pages, key=lambda page_id: (-self.degree(page_id), page_id), default=None
+                ),
+            )
+        return self._most_linked[0]
+
+    @property
+    def shape(self) -> str:
+        """Changes whenever a page or a link between pages is added or removed
+        (not when a page's text changes): the same in every process."""
+        if self._shape is None:
+            shape: int = sum(_hash("n", page_id) for page_id in self._pages)
+            shape += sum(_edges_hash(page_id, targets) for page_id, targets in self._succ.items())
+            self._shape = shape & _MASK
+        return f"{self._shape:032x}"
 
     def shortest_path(self, source: str, target: str) -> list[str] | None:
         """Ids along a shortest path between two pages, ignoring direction; None if none."""
@@ -113,9 +294,38 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[PageType, int]:
         """Number of pages per type (every type present, zero included)."""
-        counts = Counter(page.page_type for page in self.pages)
-        return {page_type: counts.get(page_type, 0) for page_type in PageType}
+        if self._stats is None:
+            counts = Counter(page.type for page in self._pages.values())
+            self._stats = {page_type: counts.get(page_type.value, 0) for page_type in PageType}
+        return dict(self._stats)
 
     @property
     def link_count(self) -> int:
-        return self.nx.number_of_edges()
+        if self._link_count is None:
+            self._link_count = sum(_count(targets) for targets in self._succ.values())
+        return self._link_count
+
+
+def _out_edges(
+    page_id: str, page: Page, pages: Mapping[str, Page], dangling: dict[str, set[str]]
+) -> dict[str, _Keys]:
+    """The page's links to pages in ``pages``, as networkx keeps them; a link
+    to a page that is not there is noted in ``dangling``."""
+    out: dict[str, _Keys] = {}
+    for link in page.links:
+        relation = link.relation
+        if relation not in RELATIONS:
+            continue
+        if link.to not in pages:
+            dangling.setdefault(link.to, set()).add(page_id)
+            continue
+        out.setdefault(link.to, {})[relation] = {"relation": relation}
+    return out
+
+
+def _count(adjacent: dict[str, _Keys]) -> int:
+    return sum(len(keys) for keys in adjacent.values())
+
+
+def _edges_hash(source: str, targets: dict[str, _Keys]) -> _Hash:
+    return sum(_hash("e", source, target) * len(keys) for target, keys in targets.items())

@@ -27,10 +27,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from heuristica.graph.crosspage import check_across
+from heuristica.graph.checks.signature import unparsable
+from heuristica.graph.crosspage import AcrossMemo, check_across
 from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.model import PAGE_MODELS, Page, Tour
+from heuristica.graph.model import PAGE_MODELS, Implementation, Page, Tour
 from heuristica.graph.parsecache import ParseCache, ParsedFile, Place
 from heuristica.graph.problems import Problem, Severity, did_you_mean
 from heuristica.graph.relations import PageType
@@ -120,6 +121,9 @@ class LoadResult:
     """Page id -> its file, as problems name it."""
     sources: list[str] = field(default_factory=list)
     """Every page and tour file read, named as in Problems, sorted."""
+    unverifiable: dict[str, tuple[str, str]] | None = None
+    """Page id -> (field, why) for each page whose Code Reference cannot be
+    checked, found with the parse; None: not known (found when needed)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -400,7 +404,12 @@ def _page(text: str, file: str) -> ParsedFile:
     locs: list[tuple[str | int, ...]] = [("id",), ("demo",)]
     for index in range(len(page.links)):
         locs += [("links", index, "to"), ("links", index, "relation")]
-    return ParsedFile(file, page=page, places=_places(root, locs))
+    unverifiable = (
+        unparsable(page.code_reference.import_, page.code_reference.signature)
+        if isinstance(page, Implementation)
+        else None
+    )
+    return ParsedFile(file, page=page, places=_places(root, locs), unverifiable=unverifiable)
 
 
 def _tour(text: str, file: str) -> ParsedFile:
@@ -468,12 +477,15 @@ def load_knowledge(
     *,
     cache: ParseCache | None = None,
     scan: Scan | None = None,
+    across: AcrossMemo | None = None,
 ) -> LoadResult:
     """Load every page and tour below ``root``.
 
     ``demos`` names the live demos a page may refer to; None skips that check.
     ``cache`` keeps each file's result between loads, so that only changed
-    files are parsed again; ``scan`` is a listing of ``root`` just made.
+    files are parsed again; ``scan`` is a listing of ``root`` just made;
+    ``across`` keeps the checks across pages between loads, so that only the
+    pages a change can affect are checked again.
     Returns the pages that are sound and every Problem found, sorted by file.
     """
     with paused_gc():
@@ -490,9 +502,15 @@ def load_knowledge(
                     cache.put(found.relative, key, parsed)
             files.append(parsed)
         cache.retain(found.relative for found in scan.files)
-        checked = check_across(files, demos)
+        checked = check_across(files, demos, across)
         problems = sorted([*checked.problems, *scan.problems])
         sources = sorted(found.relative for found in scan.files)
         return LoadResult(
-            Path(root), checked.pages, problems, checked.tours, checked.files, sources
+            Path(root),
+            checked.pages,
+            problems,
+            checked.tours,
+            checked.files,
+            sources,
+            checked.unverifiable,
         )

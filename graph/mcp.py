@@ -33,16 +33,17 @@ from heuristica.graph.checks.record import (
     RecordError,
     page_verification,
     read_record,
-    with_verification_problems,
 )
+from heuristica.graph.files import scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.loader import LoadResult
 from heuristica.graph.markdown import one_line, safe_markdown
 from heuristica.graph.model import Page
 from heuristica.graph.page_markdown import page_markdown
 from heuristica.graph.problems import closest
 from heuristica.graph.relations import RELATIONS, PageType
+from heuristica.graph.reload import Reloader
 
 __all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
 
@@ -67,12 +68,14 @@ class LiveKnowledge:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._loaded: Loaded | None = None
+        self._reloader = Reloader(root)
 
     def current(self) -> Loaded:
-        fingerprint = folder_fingerprint(self.root)
+        scan = scan_folder(self.root)
+        fingerprint = folder_fingerprint(self.root, scan)
         if self._loaded is None or self._loaded.fingerprint != fingerprint:
-            result = with_verification_problems(load_knowledge(self.root, demos=demos.available()))
-            self._loaded = Loaded(result, KnowledgeGraph(result.pages), fingerprint)
+            result, graph = self._reloader.load(scan, demos=demos.available())
+            self._loaded = Loaded(result, graph, fingerprint)
         return self._loaded
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import pydantic
 
 from heuristica.graph.files import FileKey, PageFile
+from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_ADAPTER, Page, Tour
 from heuristica.graph.problems import Problem, Severity
 
@@ -37,7 +38,15 @@ __all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
 
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
-_SOURCES = ("files.py", "loader.py", "model.py", "parsecache.py", "problems.py", "relations.py")
+_SOURCES = (
+    "files.py",
+    "loader.py",
+    "model.py",
+    "parsecache.py",
+    "problems.py",
+    "relations.py",
+    "checks/signature.py",
+)
 _log = logging.getLogger(__name__)
 
 
@@ -64,6 +73,9 @@ class ParsedFile:
     problems: tuple[Problem, ...] = ()
     places: Mapping[str, Place] = field(default_factory=dict)
     """``"links.0.to"`` -> (line, column): where a cross-page Problem points."""
+    unverifiable: tuple[str, str] | None = None
+    """(field, why) when the page's Code Reference cannot be checked
+    (``graph.checks.signature.unparsable``), found once with the parse."""
 
     def place(self, *loc: str | int) -> Place:
         return self.places.get(".".join(map(str, loc)), (0, 0))
@@ -72,8 +84,15 @@ class ParsedFile:
 class ParseCache:
     """Per-file results by relative path, each valid for one version of the file."""
 
-    def __init__(self, entries: dict[str, tuple[FileKey, ParsedFile]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: dict[str, tuple[FileKey, ParsedFile]] | None = None,
+        rows: dict[str, tuple[FileKey, ParsedFile, str | list[Any]]] | None = None,
+    ) -> None:
         self._entries = entries or {}
+        self._rows = rows if rows is not None else {}
+        """Relative path -> its entry as last saved (JSON), shared with copies:
+        a save makes the text of only the entries that changed since."""
         self.parsed = 0
         """How many files the last load had to parse (not found here)."""
 
@@ -81,7 +100,7 @@ class ParseCache:
         return len(self._entries)
 
     def copy(self) -> ParseCache:
-        return ParseCache(dict(self._entries))
+        return ParseCache(dict(self._entries), self._rows)
 
     def get(self, found: PageFile) -> ParsedFile | None:
         entry = self._entries.get(found.relative)
@@ -93,19 +112,29 @@ class ParseCache:
     def retain(self, relatives: Iterable[str]) -> None:
         """Forget files that are gone."""
         keep = set(relatives)
-        self._entries = {r: e for r, e in self._entries.items() if r in keep}
+        if len(keep) != len(self._entries) or not keep.issuperset(self._entries):
+            self._entries = {r: e for r, e in self._entries.items() if r in keep}
 
     def save(self, path: Path) -> None:
         """Write every result to ``path`` (atomically: a reader sees the old
-        file or the new one)."""
-        entries = self._entries.items()
-        files = {relative: [list(key), *_dump(parsed)] for relative, (key, parsed) in entries}
-        text = json.dumps({"format": _FORMAT, "version": _VERSION, "files": files})
+        file or the new one). One save at a time per cache and its copies."""
+        rows = self._rows
+        parts = []
+        for relative, (key, parsed) in list(self._entries.items()):
+            row = rows.get(relative)
+            if row is None or row[0] != key or row[1] is not parsed:
+                row = rows[relative] = (key, parsed, json.dumps([list(key), *_dump(parsed)]))
+            text = row[2] if isinstance(row[2], str) else json.dumps(row[2])
+            parts.append(f"{json.dumps(relative)}: {text}")
+        for relative in [relative for relative in rows if relative not in self._entries]:
+            del rows[relative]
+        header = json.dumps({"format": _FORMAT, "version": _VERSION})
+        whole = f'{header[:-1]}, "files": {{{", ".join(parts)}}}}}'
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write(whole)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
@@ -116,15 +145,25 @@ class ParseCache:
         """The results saved at ``path``, or an empty cache if there are none
         this loader can use."""
         try:
-            data = json.loads(path.read_bytes())
-            if data.get("format") != _FORMAT or data.get("version") != _VERSION:
-                return cls()
-            return cls({relative: _entry(relative, row) for relative, row in data["files"].items()})
+            with paused_gc():  # thousands of lasting objects, no cycles
+                return cls._read(path)
         except FileNotFoundError:
             return cls()
         except _UNUSABLE as error:
             _log.warning("ignoring the parse cache %s: %s", path, error)
             return cls()
+
+    @classmethod
+    def _read(cls, path: Path) -> ParseCache:
+        data = json.loads(path.read_bytes())
+        if data.get("format") != _FORMAT or data.get("version") != _VERSION:
+            return cls()
+        entries = {relative: _entry(relative, row) for relative, row in data["files"].items()}
+        rows = {
+            relative: (key, parsed, data["files"][relative])
+            for relative, (key, parsed) in entries.items()
+        }
+        return cls(entries, rows)
 
 
 _UNUSABLE = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
@@ -138,11 +177,12 @@ def _dump(parsed: ParsedFile) -> list[Any]:
         None if value is None else value.model_dump_json(by_alias=True),
         [[p.line, p.col, p.severity.value, p.code, p.message] for p in parsed.problems],
         {loc: list(place) for loc, place in parsed.places.items()},
+        None if parsed.unverifiable is None else list(parsed.unverifiable),
     ]
 
 
 def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
-    key, kind, value, problems, places = row
+    key, kind, value, problems, places, unverifiable = row
     page = PAGE_ADAPTER.validate_json(value) if value is not None and kind == "page" else None
     tour = Tour.model_validate_json(value) if value is not None and kind == "tour" else None
     parsed = ParsedFile(
@@ -154,6 +194,7 @@ def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
             for line, col, severity, code, message in problems
         ),
         {str(loc): (int(line), int(col)) for loc, (line, col) in places.items()},
+        None if unverifiable is None else (str(unverifiable[0]), str(unverifiable[1])),
     )
     return (int(key[0]), int(key[1]), int(key[2]), int(key[3]), int(key[4])), parsed
 

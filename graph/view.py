@@ -160,8 +160,7 @@ def default_focus(kg: KnowledgeGraph) -> str | None:
     (ties: the smallest id); None for an empty knowledge base."""
     if DEFAULT_FOCUS in kg:
         return DEFAULT_FOCUS
-    degrees = kg.nx.degree()
-    return min(kg.nx, key=lambda page_id: (-degrees[page_id], page_id), default=None)
+    return kg.most_linked
 
 
 @dataclass(frozen=True)

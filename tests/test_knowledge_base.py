@@ -15,7 +15,7 @@ from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,
     ENV_VAR,
-    _parse_caches,
+    _reloaders,
     knowledge_root,
 )
 from tests.explorer_links import explorer_links
@@ -74,7 +74,7 @@ def test_an_edit_is_reloaded_by_parsing_that_file_alone(kb: Path) -> None:
     write(kb, "e.yaml", page(E, title="Linux, edited"))
     time.sleep(_RESCAN_SECONDS + 0.2)
     app.run()
-    assert _parse_caches[knowledge_root()].parsed == 1
+    assert _reloaders[knowledge_root()].cache.parsed == 1
     assert any(link["title"] == "Linux, edited" for _, link in explorer_links(app))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
 from tests.kb import page, write
@@ -219,3 +220,46 @@ def test_every_field_of_the_shipped_base_survives_the_saved_cache(tmp_path: Path
     again = load_knowledge(shipped, cache=restarted)
     assert restarted.parsed == 0
     assert (again.pages, again.tours, again.problems) == (first.pages, first.tours, first.problems)
+
+
+def test_a_save_after_an_edit_holds_the_edit(root: Path, tmp_path: Path) -> None:
+    """A save makes the text of the changed entries only; what it writes is
+    still every file's latest result, and a removed file's is gone."""
+    saved = tmp_path.parent / f"{tmp_path.name}-cache.json"
+    cache = warm(root)
+    cache.save(saved)
+    write(root, "e.yaml", page(E, title="Edited after a save"))
+    (root / "p.yaml").unlink()
+    load_knowledge(root, cache=cache)
+    cache.save(saved)
+    restarted = ParseCache.load(saved)
+    assert len(restarted) == 4
+    result = load_knowledge(root, cache=restarted)
+    assert restarted.parsed == 0
+    assert result.pages[E].title == "Edited after a save"
+    same(result, root)
+    again = tmp_path.parent / f"{tmp_path.name}-again.json"
+    restarted.save(again)
+    assert again.read_bytes() == saved.read_bytes()
+
+
+def test_a_code_reference_that_cannot_be_checked_is_known_after_a_restart(
+    root: Path, tmp_path: Path
+) -> None:
+    """Whether a Code Reference parses is found with the page and kept in the
+    cache: the warning is the same after a restart, without parsing again."""
+    bad = page(IMPL, ("requires_env", E))
+    bad["code_reference"]["signature"] = "def get_context(method=None"
+    write(root, "i.yaml", bad)
+    saved = tmp_path.parent / f"{tmp_path.name}-cache.json"
+    cache = ParseCache()
+    first = with_verification_problems(load_knowledge(root, cache=cache))
+    cache.save(saved)
+    restarted = ParseCache.load(saved)
+    again = with_verification_problems(load_knowledge(root, cache=restarted))
+    assert restarted.parsed == 0
+    assert [p.code for p in again.problems] == ["unverifiable"]
+    assert again.problems == first.problems
+    assert again.unverifiable is not None and list(again.unverifiable) == [IMPL]
+    field, why = again.unverifiable[IMPL]
+    assert again.problems[0].message == f"'code_reference.{field}' cannot be checked: {why}"

@@ -22,7 +22,7 @@ from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,
     ENV_VAR,
-    _parse_caches,
+    _reloaders,
     current,
 )
 from heuristica.ui.search import RESULT_LIMIT, search_results
@@ -390,7 +390,7 @@ def test_the_apps_index_follows_an_edit_reloaded_from_the_parse_cache(
     time.sleep(_RESCAN_SECONDS + 0.2)
     after = current()
     assert after.graph is not before.graph
-    assert _parse_caches[tmp_path.resolve()].parsed == 1, "only the edited file was read"
+    assert _reloaders[tmp_path.resolve()].cache.parsed == 1, "only the edited file was read"
     assert ids(search(after.graph, "frobnicate")) == ["principle/a"]
     assert ids(search(after.graph, "quuxle")) == ["principle/b"]
     assert search(after.graph, "zorblax") == []

@@ -24,12 +24,12 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
-from heuristica.graph.checks.record import with_verification_problems
 from heuristica.graph.files import Scan, scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
+from heuristica.graph.reload import Reloader
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
 
@@ -66,47 +66,64 @@ def _recent_scan(root: Path) -> Scan:
     return seen[1]
 
 
-_parse_caches: dict[Path, ParseCache] = {}
+_reloaders: dict[Path, Reloader] = {}
+_reloaders_lock = threading.Lock()
 _saving = threading.Lock()
+"""Held while the parse cache is written."""
+_saving_lock = threading.Lock()
+_saves_waiting: set[Path] = set()
+_SAVE_AFTER_SECONDS = 10.0
+"""How long after a reload that parsed the parse cache is written: a write
+(10,000 pages: 25 MB) takes the GIL for a while, and the reruns right after
+an edit come first; one write covers every reload until it starts, so while
+someone edits and saves page after page it runs at most this often."""
 
 
-def _parse_cache(root: Path) -> ParseCache:
-    """This folder's parse results: kept in memory, first read from disk."""
-    cache = _parse_caches.get(root)
-    if cache is None:
-        path = cache_path(root)
-        cache = ParseCache.load(path) if path is not None else ParseCache()
-        _parse_caches[root] = cache
-    return cache
+def _reloader(root: Path) -> Reloader:
+    """This folder's loader, which keeps what the last load found (its parse
+    results first read from disk)."""
+    with _reloaders_lock:
+        reloader = _reloaders.get(root)
+        if reloader is None:
+            path = cache_path(root)
+            cache = ParseCache.load(path) if path is not None else ParseCache()
+            reloader = _reloaders[root] = Reloader(root, cache)
+        return reloader
 
 
-def _save_in_background(cache: ParseCache, root: Path) -> None:
-    """Write the parse results to disk without holding up the page; skipped
-    while another write runs (the next reload that parses writes again)."""
+def _save_in_background(reloader: Reloader, root: Path) -> None:
+    """Write the parse results to disk a little later, in another thread, so
+    as not to hold up this rerun and the next; one write waits for the one
+    before, and a write already waiting to start takes every change up to then."""
     path = cache_path(root)
-    if path is None or not _saving.acquire(blocking=False):
+    if path is None:
         return
-    snapshot = cache.copy()
+    with _saving_lock:
+        if root in _saves_waiting:
+            return
+        _saves_waiting.add(root)
 
     def save() -> None:
-        try:
-            snapshot.save(path)
-        except OSError as error:
-            _log.warning("could not save the parse cache %s: %s", path, error)
-        finally:
-            _saving.release()
+        with _saving_lock:
+            _saves_waiting.discard(root)
+        with _saving:
+            try:
+                reloader.snapshot().save(path)
+            except OSError as error:
+                _log.warning("could not save the parse cache %s: %s", path, error)
 
-    threading.Thread(target=save, name="heuristica-parse-cache", daemon=True).start()
+    timer = threading.Timer(_SAVE_AFTER_SECONDS, save)
+    timer.name, timer.daemon = "heuristica-parse-cache", True
+    timer.start()
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the knowledge base…")
 def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
-    cache = _parse_cache(root)
-    result = load_knowledge(root, demos=demos.available(), cache=cache, scan=_scan)
-    if cache.parsed:
-        _save_in_background(cache, root)
-    result = with_verification_problems(result)
-    return KnowledgeBase(root, result, KnowledgeGraph(result.pages), fingerprint)
+    reloader = _reloader(root)
+    result, graph = reloader.load(_scan, demos=demos.available())
+    if reloader.cache.parsed:
+        _save_in_background(reloader, root)
+    return KnowledgeBase(root, result, graph, fingerprint)
 
 
 def current() -> KnowledgeBase:

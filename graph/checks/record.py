@@ -40,6 +40,7 @@ __all__ = [
     "PageRun",
     "PageVerification",
     "Record",
+    "VerificationMemo",
     "page_hash",
     "page_verification",
     "read_record",
@@ -268,63 +269,120 @@ def _date(run: PageRun) -> str:
     return run.verified_at.date().isoformat()
 
 
-def with_verification_problems(result: LoadResult) -> LoadResult:
+def with_verification_problems(
+    result: LoadResult, memo: VerificationMemo | None = None
+) -> LoadResult:
     """``result`` with the warnings of ``verification_problems`` among its problems,
     sorted: what ``check``, the app and the MCP server all report."""
-    result.problems = sorted([*result.problems, *verification_problems(result)])
+    result.problems = sorted([*result.problems, *verification_problems(result, memo)])
     return result
 
 
-def verification_problems(result: LoadResult) -> list[Problem]:
-    """Warnings for the loaded pages whose verification fails or is stale, for
-    Code References that cannot be checked, and for a record that cannot be read."""
-    root, pages, files = result.root, result.pages, result.files
-    problems = _unparsable_references(result)
+class VerificationMemo:
+    """Each page's verification warnings from the last time, kept for loading
+    the same folder again: a page that is the same object (so the same version
+    of the same file) and a record file that did not change give the same
+    warnings, without parsing its Code Reference or hashing it again."""
+
+    def __init__(self) -> None:
+        self.record_version: tuple[int, ...] | None = None
+        self.record: Record | RecordError = Record()
+        self.pages: dict[str, tuple[Page, str, list[Problem]]] = {}
+
+
+def _record_version(path: Path) -> tuple[int, ...] | None:
+    """What identifies one version of the record file ((0,) when there is
+    none); None when it cannot be told (then it is read every time)."""
     try:
-        record = read_record(root / RECORD_FILE)
-    except RecordError as error:
-        # named like the loader's Problems: relative to the knowledge folder
-        return [*problems, replace(error.problem, file=RECORD_FILE)]
-    for page_id, page in pages.items():
-        state = page_verification(page, record)
-        if state is None or state.run is None:
-            continue
-        file = files.get(page_id, RECORD_FILE)
-        if state.state is BadgeState.STALE:
-            message = (
-                f"page '{page_id}' was edited after its last verification "
-                f"({_date(state.run)}): run 'python -m graph verify --record --page {page_id}'"
-            )
-            problems.append(Problem(file, 0, 0, Severity.WARNING, "stale-verification", message))
-            continue
-        for name in state.run.failing:
-            check = state.run.checks[name]
-            line = _check_line(root / file, name)
-            message = (
-                f"check '{name}' {'fails' if check.status is Status.FAILS else 'errs'} on "
-                f"{state.run.environment.label()} ({_date(state.run)}): {check.reason}"
-            )
-            problems.append(
-                Problem(file, line, 1 if line else 0, Severity.WARNING, "failing-check", message)
-            )
-    return problems
+        status = os.stat(path)
+    except FileNotFoundError:
+        return (0,)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino, status.st_dev)
 
 
-def _unparsable_references(result: LoadResult) -> list[Problem]:
-    problems = []
+def verification_problems(
+    result: LoadResult, memo: VerificationMemo | None = None
+) -> list[Problem]:
+    """Warnings for the loaded pages whose verification fails or is stale, for
+    Code References that cannot be checked, and for a record that cannot be read.
+    ``memo`` (kept between loads of the same folder) spares the work for the
+    pages that did not change."""
+    memo = memo if memo is not None else VerificationMemo()
+    path = result.root / RECORD_FILE
+    version = _record_version(path)
+    if version is None or version != memo.record_version:
+        memo.pages.clear()
+        try:
+            memo.record = read_record(path)
+        except RecordError as error:
+            memo.record = error
+        memo.record_version = version
+    record = memo.record
+    problems: list[Problem] = []
+    kept: dict[str, tuple[Page, str, list[Problem]]] = {}
     for page_id, page in result.pages.items():
-        if not isinstance(page, Implementation):
-            continue
-        found = unparsable(page.code_reference.import_, page.code_reference.signature)
-        if found:
-            field, why = found
-            file = result.files.get(page_id, "")
-            line = _line_of(result.root / file, re.compile(rf"^\s*{field}\s*:"))
-            message = f"'code_reference.{field}' cannot be checked: {why}"
-            problems.append(
-                Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)
-            )
+        file = result.files.get(page_id, "")
+        seen = memo.pages.get(page_id)
+        if seen is not None and seen[0] is page and seen[1] == file:
+            found = seen[2]
+        else:
+            found = _page_problems(result, page_id, page, file, record)
+        kept[page_id] = (page, file, found)
+        problems += found
+    memo.pages = kept
+    if isinstance(record, RecordError):
+        # named like the loader's Problems: relative to the knowledge folder
+        problems.append(replace(record.problem, file=RECORD_FILE))
     return problems
+
+
+def _page_problems(
+    result: LoadResult, page_id: str, page: Page, file: str, record: Record | RecordError
+) -> list[Problem]:
+    """One page's verification warnings (``file``: the page's, "" if unknown)."""
+    root = result.root
+    problems = _unparsable_reference(result, page_id, page, file)
+    if isinstance(record, RecordError):
+        return problems
+    state = page_verification(page, record)
+    if state is None or state.run is None:
+        return problems
+    file = file or RECORD_FILE
+    if state.state is BadgeState.STALE:
+        message = (
+            f"page '{page_id}' was edited after its last verification "
+            f"({_date(state.run)}): run 'python -m graph verify --record --page {page_id}'"
+        )
+        problems.append(Problem(file, 0, 0, Severity.WARNING, "stale-verification", message))
+        return problems
+    for name in state.run.failing:
+        check = state.run.checks[name]
+        line = _check_line(root / file, name)
+        message = (
+            f"check '{name}' {'fails' if check.status is Status.FAILS else 'errs'} on "
+            f"{state.run.environment.label()} ({_date(state.run)}): {check.reason}"
+        )
+        problems.append(
+            Problem(file, line, 1 if line else 0, Severity.WARNING, "failing-check", message)
+        )
+    return problems
+
+
+def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: str) -> list[Problem]:
+    if not isinstance(page, Implementation):
+        return []
+    if result.unverifiable is not None:  # found when the page was parsed
+        found = result.unverifiable.get(page_id)
+    else:
+        found = unparsable(page.code_reference.import_, page.code_reference.signature)
+    if not found:
+        return []
+    field, why = found
+    line = _line_of(result.root / file, re.compile(rf"^\s*{field}\s*:"))
+    message = f"'code_reference.{field}' cannot be checked: {why}"
+    return [Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)]
 
 
 def _check_line(file: Path, name: str) -> int:
