@@ -224,6 +224,7 @@
       // the node has one): groups hold nothing else.
       const plain = Object.values(drawing.styles.nodes.plain);
       const { color: _ownColours, font, ...shared } = plain[0];
+      const { mod, ...face } = font; // a plain label has no "mod", which the network's options refuse
       const groups = {};
       for (const [type, group] of Object.entries(drawing.options.groups)) {
         groups[type] = { ...group, color: drawing.styles.nodes.plain[type].color };
@@ -231,12 +232,31 @@
       const options = {
         ...drawing.options,
         groups,
-        nodes: { ...drawing.options.nodes, ...shared, font: { ...drawing.options.nodes.font, ...font } },
+        nodes: { ...drawing.options.nodes, ...shared, font: { ...drawing.options.nodes.font, ...face } },
         edges: { ...drawing.options.edges, ...drawing.styles.edges.link },
         physics: { ...drawing.options.physics, enabled: false },
       };
       this.network = new vis.Network(this.container, { nodes: this.nodes, edges: this.edges }, options);
       window.network = this.network;
+      // Zoomed out on a sketched graph, the dots drawn for the nodes cover
+      // vis-network's circles (each under a pixel): it draws none then, which
+      // halves a redraw, and only places each circle where the pointer finds
+      // it (drawing would). (vis-network 9.1.13, vendored: renderer and shape
+      // internals.)
+      const renderer = this.network.renderer;
+      const drawNodes = renderer._drawNodes.bind(renderer);
+      renderer._drawNodes = (ctx, ...rest) => {
+        if (!this.dotted()) return drawNodes(ctx, ...rest);
+        const body = this.network.body;
+        for (const id of body.nodeIndices) {
+          const node = body.nodes[id];
+          const shape = node.shape;
+          if (shape.width === undefined) shape.resize(ctx, node.selected, node.hover);
+          shape.left = node.x - shape.width / 2;
+          shape.top = node.y - shape.height / 2;
+        }
+        return { drawExternalLabels: null };
+      };
       const canvas = this.container.querySelector("canvas");
       if (canvas) canvas.setAttribute("role", "img");
       this.bindNetwork();
@@ -601,7 +621,7 @@
       const scale = this.network.getScale();
       const bodyNodes = this.network.body.nodes;
       const radius = DOT_PIXELS / 2 / scale;
-      if (drawing.styles.nodes.plain[drawing.types[0].id].size < radius) {
+      if (this.dotted()) {
         const view = this.inView(radius);
         ctx.save();
         for (const type of drawing.types) {
@@ -618,6 +638,14 @@
           }
         }
         const focus = drawing.focus && bodyNodes[drawing.focus];
+        const selected = bodyNodes[this.network.getSelectedNodes()[0]];
+        if (selected) {
+          ctx.beginPath();
+          ctx.arc(selected.x, selected.y, 1.6 * radius, 0, 2 * Math.PI);
+          ctx.lineWidth = 2 / scale;
+          ctx.strokeStyle = drawing.styles.focus.plain[drawing.types[0].id].color.border;
+          ctx.stroke();
+        }
         if (focus) {
           const style = drawing.styles.focus.plain[drawing.byId.get(drawing.focus).type.id];
           ctx.beginPath();
@@ -660,6 +688,13 @@
         });
       }
       ctx.restore();
+    }
+
+    // A sketched graph zoomed out so far that its nodes are drawn as dots.
+    dotted() {
+      if (!this.sketch) return false;
+      const size = this.drawing.styles.nodes.plain[this.drawing.types[0].id].size;
+      return size * this.network.getScale() < DOT_PIXELS / 2;
     }
 
     // Whether a point (canvas coordinates) is in view, with `margin` to spare.
