@@ -22,11 +22,13 @@ ALL_DRAWN = "n => document.body.dataset.ready === '1' && network.body.data.nodes
 CLICKABLE = """() => {
     // Nodes away from the frame's edges, with no other node within 12 pixels.
     const box = network.body.container.getBoundingClientRect();
-    const onScreen = Object.entries(network.getPositions()).map(([id, p]) => [id, network.canvasToDOM(p)]);
+    const onScreen = Object.entries(network.getPositions())
+        .map(([id, p]) => [id, network.canvasToDOM(p)]);
     const found = [];
     for (const [id, at] of onScreen) {
         if (at.x < 60 || at.y < 60 || at.x > box.width - 60 || at.y > box.height - 60) continue;
-        const alone = onScreen.every(([other, p]) => other === id || Math.hypot(p.x - at.x, p.y - at.y) > 12);
+        const alone = onScreen.every(
+            ([other, p]) => other === id || Math.hypot(p.x - at.x, p.y - at.y) > 12);
         if (alone && network.getNodeAt(at) === id) found.push(id);
         if (found.length === 2) return found;
     }
