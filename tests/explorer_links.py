@@ -31,6 +31,7 @@ def drawn_graph(app: AppTest, key: str) -> dict[str, Any]:
             "heuristica_graph"
         ):
             args = json.loads(element.proto.json_args)
-            if args["key"] == key and args["drawing"] is not None:
-                return dict(args["drawing"])
+            sent = {arg.key: arg.bytes for arg in element.proto.special_args}
+            if args["key"] == key and "drawing" in sent:
+                return dict(json.loads(sent["drawing"]))
     raise AssertionError(f"no drawing sent to the graph {key!r}")

@@ -9,12 +9,17 @@
 // node (or any change that keeps the focus) lays out only the new nodes:
 // nodes on screen keep their place. The view re-fits after every change
 // unless the reader zoomed or panned by hand since the focus last changed.
+// The whole graph of a large base comes with computed positions and is
+// sketched (see `sketched`): drawn in about a second for 10,000 pages.
 //
 // Page text is only ever drawn on the canvas or set as textContent: never HTML.
 "use strict";
 
 (function () {
-  const LARGE = 1500; // from this many nodes on, overlaps are not tidied
+  const LARGE = 1500; // above this many nodes, overlaps are not tidied and the whole graph is sketched
+  const ARROW_SCALE = 0.3; // a sketched graph shows arrowheads from this zoom on
+  const LABEL_PIXELS = 5; // ... and labels once their text would be this tall on screen
+  const DOT_PIXELS = 4; // a sketched graph's nodes are drawn at least this wide
   const GAP = 10; // pixels kept free between two nodes' boxes
   const TIDY_ROUNDS = 300;
   const HOVER_DELAY_MS = 150;
@@ -69,26 +74,59 @@
     };
   }
 
-  function visNode(node, drawing) {
-    const v = { id: node.id, label: node.label, group: node.type.id };
+  // A node as vis-network takes it. Every style is set in full, so an update
+  // replaces the previous one; `short`: a plain node is added with no style
+  // of its own (the network's and its group's make the plain style of its
+  // type, see create), which vis-network creates faster. `sketch`: without
+  // its label (see sketched).
+  function visNode(node, drawing, short, sketch) {
+    const v = { id: node.id, group: node.type.id };
+    if (!sketch) v.label = node.label;
     if (node.x !== null && node.y !== null) {
       v.x = node.x;
       v.y = node.y;
     }
-    // Every style is set in full, so an update replaces the previous one.
-    const styles = node.id === drawing.focus ? drawing.styles.focus : drawing.styles.nodes;
+    const focus = node.id === drawing.focus;
+    if (short && !focus && node.highlight === "plain") return v;
+    const styles = focus ? drawing.styles.focus : drawing.styles.nodes;
     Object.assign(v, styles[node.highlight][node.type.id]);
     return v;
   }
 
-  function visEdge(edge, drawing) {
+  // How an edge is drawn: its style, "dimmed" for a link to a dimmed node.
+  function edgeLook(edge, drawing) {
+    if (edge.style !== "link") return edge.style;
+    const dimmed = [edge.from, edge.to].some((id) => drawing.byId.get(id).highlight === "dimmed");
+    return dimmed ? "dimmed" : "link";
+  }
+
+  // An edge as vis-network takes it, its style in full (`short`: a plain
+  // link is added with none: the network's default edge style is a link's).
+  function visEdge(edge, drawing, short) {
     const styles = drawing.styles.edges;
+    const look = edgeLook(edge, drawing);
+    if (short && look === "link" && !edge.label) return { id: edge.id, from: edge.from, to: edge.to };
     const v = { id: edge.id, from: edge.from, to: edge.to, label: edge.label, ...styles[edge.style] };
-    const ends = [drawing.byId.get(edge.from), drawing.byId.get(edge.to)];
-    if (edge.style === "link" && ends.some((node) => node.highlight === "dimmed")) {
-      Object.assign(v, styles.dimmed);
-    }
+    if (look === "dimmed") Object.assign(v, styles.dimmed);
     return v;
+  }
+
+  // A large drawing with computed positions (the whole graph of a big base)
+  // is sketched: vis-network draws its nodes (and handles the pointer on
+  // them), this script draws its links, arrowheads and labels on the same
+  // canvas, links as one path per look, labels only for nodes in view and
+  // only once zoomed in far enough to read them (and arrowheads far enough to
+  // see them). vis-network would make an object of every link and label,
+  // measure every label and stroke every link on its own: seconds for a
+  // base of 10,000 pages, and again at each redraw. (A sketched graph's
+  // links show no tooltip and are not highlighted with a selected node.)
+  function sketched(drawing) {
+    return drawing.layout === "computed" && drawing.nodes.length > LARGE;
+  }
+
+  // What decides how a node is drawn, to tell whether it changed.
+  function nodeLook(node, drawing) {
+    return `${node.highlight} ${node.id === drawing.focus} ${node.x} ${node.y} ${node.label}`;
   }
 
   // Two boxes of tidy(), each relative to its node's position, overlap.
@@ -175,14 +213,50 @@
     }
 
     create(drawing) {
-      this.nodes = new vis.DataSet(drawing.nodes.map((node) => visNode(node, drawing)));
-      this.edges = new vis.DataSet(drawing.edges.map((edge) => visEdge(edge, drawing)));
+      const short = drawing.layout === "computed";
+      this.sketch = sketched(drawing);
+      this.nodes = new vis.DataSet(drawing.nodes.map((node) => visNode(node, drawing, short, this.sketch)));
+      this.edges = new vis.DataSet(this.sketch ? [] : drawing.edges.map((edge) => visEdge(edge, drawing, short)));
+      // What nodes and links added in short form are drawn with: a plain
+      // node's style (the same for every type but its colours) for all nodes,
+      // each type's colours in its group, a link's style for all edges. A
+      // group's settings override a node's own (but for font, and colour if
+      // the node has one): groups hold nothing else.
+      const plain = Object.values(drawing.styles.nodes.plain);
+      const { color: _ownColours, font, ...shared } = plain[0];
+      const { mod, ...face } = font; // a plain label has no "mod", which the network's options refuse
+      const groups = {};
+      for (const [type, group] of Object.entries(drawing.options.groups)) {
+        groups[type] = { ...group, color: drawing.styles.nodes.plain[type].color };
+      }
       const options = {
         ...drawing.options,
+        groups,
+        nodes: { ...drawing.options.nodes, ...shared, font: { ...drawing.options.nodes.font, ...face } },
+        edges: { ...drawing.options.edges, ...drawing.styles.edges.link },
         physics: { ...drawing.options.physics, enabled: false },
       };
       this.network = new vis.Network(this.container, { nodes: this.nodes, edges: this.edges }, options);
       window.network = this.network;
+      // Zoomed out on a sketched graph, the dots drawn for the nodes cover
+      // vis-network's circles (each under a pixel): it draws none then, which
+      // halves a redraw, and only places each circle where the pointer finds
+      // it (drawing would). (vis-network 9.1.13, vendored: renderer and shape
+      // internals.)
+      const renderer = this.network.renderer;
+      const drawNodes = renderer._drawNodes.bind(renderer);
+      renderer._drawNodes = (ctx, ...rest) => {
+        if (!this.dotted()) return drawNodes(ctx, ...rest);
+        const body = this.network.body;
+        for (const id of body.nodeIndices) {
+          const node = body.nodes[id];
+          const shape = node.shape;
+          if (shape.width === undefined) shape.resize(ctx, node.selected, node.hover);
+          shape.left = node.x - shape.width / 2;
+          shape.top = node.y - shape.height / 2;
+        }
+        return { drawExternalLabels: null };
+      };
       const canvas = this.container.querySelector("canvas");
       if (canvas) canvas.setAttribute("role", "img");
       this.bindNetwork();
@@ -203,9 +277,21 @@
       const relayout = computed || previous.layout === "computed" || this.host.resetAsked;
       this.host.resetAsked = false;
       if (focusChanged || relayout) this.handMoved = false;
+      if (computed) {
+        this.putComputed(previous, drawing);
+        this.layout(drawing, new Set(), "all");
+        return;
+      }
+      if (this.sketch) {
+        // vis-network's nodes have no labels and there are no links: start afresh.
+        this.sketch = false;
+        this.unredrawn(() => {
+          this.nodes.clear();
+          this.edges.clear();
+        });
+      }
       const positions = this.network.getPositions();
       const incoming = new Set(drawing.nodes.map((node) => node.id));
-      this.nodes.remove(this.nodes.getIds().filter((id) => !incoming.has(id)));
       const kept = new Set();
       const visNodes = drawing.nodes.map((node) => {
         const v = visNode(node, drawing);
@@ -216,10 +302,13 @@
         return v;
       });
       if (!computed) this.placeNear(visNodes, kept, drawing);
-      this.nodes.update(visNodes);
       const edgeIds = new Set(drawing.edges.map((edge) => edge.id));
-      this.edges.remove(this.edges.getIds().filter((id) => !edgeIds.has(id)));
-      this.edges.update(drawing.edges.map((edge) => visEdge(edge, drawing)));
+      this.unredrawn(() => {
+        this.nodes.remove(this.nodes.getIds().filter((id) => !incoming.has(id)));
+        this.nodes.update(visNodes);
+        this.edges.remove(this.edges.getIds().filter((id) => !edgeIds.has(id)));
+        this.edges.update(drawing.edges.map((edge) => visEdge(edge, drawing)));
+      });
       // The focus moved: everything may move to make room, the new focus stays
       // put. The focus stayed: only nodes not yet on screen move.
       // A drawing that came before the first layout finished (a fresh server
@@ -231,6 +320,50 @@
           ? new Set([drawing.focus])
           : kept;
       this.layout(drawing, pinned, focusChanged || unsettled ? "all" : "new");
+    }
+
+    // A drawing with computed positions (the whole graph) replaces what is
+    // drawn with no layout: new nodes and links are added in short form,
+    // and only those whose look changed since `previous` are updated, so
+    // lighting search hits in the whole graph touches the hits, not every page.
+    putComputed(previous, drawing) {
+      const sketch = sketched(drawing);
+      const again = previous.layout === "computed" && sketch === this.sketch;
+      if (!again) {
+        this.sketch = sketch;
+        this.unredrawn(() => {
+          this.nodes.clear();
+          this.edges.clear();
+        });
+      }
+      const nodeIds = new Set(drawing.nodes.map((node) => node.id));
+      const edgeIds = new Set(drawing.edges.map((edge) => edge.id));
+      const addNodes = [];
+      const changedNodes = [];
+      for (const node of drawing.nodes) {
+        const before = previous.byId.get(node.id);
+        if (!again || !before || !this.nodes.get(node.id)) addNodes.push(visNode(node, drawing, true, sketch));
+        else if (nodeLook(before, previous) !== nodeLook(node, drawing)) {
+          changedNodes.push(visNode(node, drawing, false, sketch));
+        }
+      }
+      const addEdges = [];
+      const changedEdges = [];
+      for (const edge of sketch ? [] : drawing.edges) {
+        const before = previous.edgeById.get(edge.id);
+        if (!again || !before || !this.edges.get(edge.id)) addEdges.push(visEdge(edge, drawing, true));
+        else if (edgeLook(before, previous) !== edgeLook(edge, drawing) || before.label !== edge.label) {
+          changedEdges.push(visEdge(edge, drawing, false));
+        }
+      }
+      this.unredrawn(() => {
+        this.edges.remove(this.edges.getIds().filter((id) => !edgeIds.has(id)));
+        this.nodes.remove(this.nodes.getIds().filter((id) => !nodeIds.has(id)));
+        this.nodes.update(changedNodes);
+        this.nodes.add(addNodes);
+        this.edges.update(changedEdges);
+        this.edges.add(addEdges);
+      });
     }
 
     // New nodes start next to a neighbour already placed (the held or opened
@@ -267,7 +400,7 @@
       const network = this.network;
       this.pending = null;
       if (drawing.layout === "computed") {
-        network.setOptions({ physics: { enabled: false } });
+        if (network.physics.options.enabled) this.unredrawn(() => network.setOptions({ physics: { enabled: false } }));
         this.tidyAndFinish(new Set(), run);
         return;
       }
@@ -404,11 +537,185 @@
 
     finish() {
       this.settled = true;
-      if (!this.handMoved) this.fit();
-      this.markCursor();
+      this.unredrawn(() => {
+        if (!this.handMoved) this.fit();
+        this.markCursor();
+      });
+      this.network.redraw();
       document.body.dataset.ready = "1";
       document.body.dataset.revision = this.revision || "";
       this.save();
+    }
+
+    // The links of a sketched drawing (see sketched), under the nodes: one
+    // path per look, then arrowheads at the nodes in view once large enough.
+    sketchLinks(ctx) {
+      if (!this.sketch) return;
+      const drawing = this.drawing;
+      const bodyNodes = this.network.body.nodes;
+      const styles = drawing.styles.edges;
+      const scale = this.network.getScale();
+      const view = this.inView(40 / scale);
+      if (!this.looks || this.looks.drawing !== drawing) {
+        const byLook = new Map();
+        for (const edge of drawing.edges) {
+          const look = edgeLook(edge, drawing);
+          if (!byLook.has(look)) byLook.set(look, []);
+          byLook.get(look).push(edge);
+        }
+        this.looks = { drawing, byLook };
+      }
+      const byLook = this.looks.byLook;
+      ctx.save();
+      ctx.lineCap = "round";
+      for (const [look, edges] of byLook) {
+        const style = look === "dimmed" ? { ...styles.link, ...styles.dimmed } : styles[look];
+        ctx.strokeStyle = style.color.color;
+        ctx.fillStyle = style.color.color;
+        const width = style.width || styles.link.width;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        for (const edge of edges) {
+          const from = bodyNodes[edge.from];
+          const to = bodyNodes[edge.to];
+          if (!from || !to) continue;
+          ctx.moveTo(from.x, from.y);
+          ctx.lineTo(to.x, to.y);
+        }
+        ctx.stroke();
+        if (scale < ARROW_SCALE) continue;
+        ctx.beginPath();
+        const length = 15 * 0.6 + 3 * width;
+        for (const edge of edges) {
+          const from = bodyNodes[edge.from];
+          const to = bodyNodes[edge.to];
+          if (!from || !to || !view(to)) continue;
+          const dx = to.x - from.x;
+          const dy = to.y - from.y;
+          const distance = Math.hypot(dx, dy);
+          const reach = (to.options.size || 0) + (to.options.borderWidth || 0);
+          if (distance <= reach + length) continue;
+          const ux = dx / distance;
+          const uy = dy / distance;
+          const tipX = to.x - ux * reach;
+          const tipY = to.y - uy * reach;
+          const baseX = tipX - ux * length;
+          const baseY = tipY - uy * length;
+          ctx.moveTo(tipX, tipY);
+          ctx.lineTo(baseX - uy * length * 0.4, baseY + ux * length * 0.4);
+          ctx.lineTo(baseX + uy * length * 0.4, baseY - ux * length * 0.4);
+          ctx.closePath();
+        }
+        ctx.fill();
+      }
+      ctx.restore();
+    }
+
+    // Over a sketched drawing's nodes: each node at least DOT_PIXELS across
+    // (zoomed out, vis-network's circles are smaller than a pixel), then the
+    // labels of the nodes in view once readable, as vis-network draws them
+    // (wrapped lines under the circle, white halo).
+    sketchNodes(ctx) {
+      if (!this.sketch) return;
+      const drawing = this.drawing;
+      const scale = this.network.getScale();
+      const bodyNodes = this.network.body.nodes;
+      const radius = DOT_PIXELS / 2 / scale;
+      if (this.dotted()) {
+        const view = this.inView(radius);
+        ctx.save();
+        for (const type of drawing.types) {
+          for (const highlight of ["plain", "lit", "dimmed"]) {
+            ctx.beginPath();
+            for (const node of drawing.nodes) {
+              const drawn = bodyNodes[node.id];
+              if (node.type !== type || node.highlight !== highlight || !drawn || !view(drawn)) continue;
+              ctx.moveTo(drawn.x + radius, drawn.y);
+              ctx.arc(drawn.x, drawn.y, radius, 0, 2 * Math.PI);
+            }
+            ctx.fillStyle = drawing.styles.nodes[highlight][type.id].color.background;
+            ctx.fill();
+          }
+        }
+        const focus = drawing.focus && bodyNodes[drawing.focus];
+        const selected = bodyNodes[this.network.getSelectedNodes()[0]];
+        if (selected) {
+          ctx.beginPath();
+          ctx.arc(selected.x, selected.y, 1.6 * radius, 0, 2 * Math.PI);
+          ctx.lineWidth = 2 / scale;
+          ctx.strokeStyle = drawing.styles.focus.plain[drawing.types[0].id].color.border;
+          ctx.stroke();
+        }
+        if (focus) {
+          const style = drawing.styles.focus.plain[drawing.byId.get(drawing.focus).type.id];
+          ctx.beginPath();
+          ctx.arc(focus.x, focus.y, 1.5 * radius, 0, 2 * Math.PI);
+          ctx.fillStyle = style.color.background;
+          ctx.fill();
+          ctx.lineWidth = 2 / scale;
+          ctx.strokeStyle = style.color.border;
+          ctx.stroke();
+        }
+        ctx.restore();
+      }
+      this.sketchLabels(ctx, scale);
+    }
+
+    sketchLabels(ctx, scale) {
+      const drawing = this.drawing;
+      const font = drawing.options.nodes.font;
+      const styles = drawing.styles;
+      if (styles.nodes.plain[drawing.types[0].id].font.size * scale < LABEL_PIXELS) return;
+      const view = this.inView(200 / scale);
+      const bodyNodes = this.network.body.nodes;
+      ctx.save();
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.lineJoin = "round";
+      ctx.strokeStyle = font.strokeColor;
+      ctx.lineWidth = font.strokeWidth;
+      for (const node of drawing.nodes) {
+        const drawn = bodyNodes[node.id];
+        if (!drawn || !view(drawn)) continue;
+        const style = (node.id === drawing.focus ? styles.focus : styles.nodes)[node.highlight][node.type.id];
+        const size = style.font.size;
+        ctx.font = `${style.font.mod} ${size}px ${font.face}`.trim();
+        ctx.fillStyle = style.font.color;
+        const top = drawn.y + (drawn.options.size || style.size) + style.borderWidth / 2 + 2;
+        node.label.split("\n").forEach((line, i) => {
+          ctx.strokeText(line, drawn.x, top + i * size * 1.1);
+          ctx.fillText(line, drawn.x, top + i * size * 1.1);
+        });
+      }
+      ctx.restore();
+    }
+
+    // A sketched graph zoomed out so far that its nodes are drawn as dots.
+    dotted() {
+      if (!this.sketch) return false;
+      const size = this.drawing.styles.nodes.plain[this.drawing.types[0].id].size;
+      return size * this.network.getScale() < DOT_PIXELS / 2;
+    }
+
+    // Whether a point (canvas coordinates) is in view, with `margin` to spare.
+    inView(margin) {
+      const a = this.network.DOMtoCanvas({ x: 0, y: 0 });
+      const b = this.network.DOMtoCanvas({ x: this.container.clientWidth, y: this.container.clientHeight });
+      return (p) => p.x >= a.x - margin && p.x <= b.x + margin && p.y >= a.y - margin && p.y <= b.y + margin;
+    }
+
+    // Runs `work` (changes to the data, the view or the selection) without
+    // vis-network redrawing after each part of it: every redraw draws every
+    // node and link, seconds for the whole graph of a large base. The caller
+    // redraws once afterwards (or a layout that follows does).
+    unredrawn(work) {
+      const emitter = this.network.body.emitter;
+      emitter.emit("_blockRedraw");
+      try {
+        work();
+      } finally {
+        emitter.emit("_allowRedraw");
+      }
     }
 
     fit() {
@@ -422,28 +729,33 @@
       network.on("stabilizationIterationsDone", () => this.afterPhysics());
       network.on("click", (params) => {
         this.hideTooltip();
-        if (params.nodes.length) {
-          this.cursor = params.nodes[0];
-          this.preview(params.nodes[0], false);
+        const id = this.picked(params);
+        if (id) {
+          this.cursor = id;
+          this.preview(id, false);
         } else if (!params.edges.length) {
           this.closeCard();
         }
       });
       network.on("doubleClick", (params) => {
         this.hideTooltip();
-        if (params.nodes.length) this.open(params.nodes[0]);
+        const id = this.picked(params);
+        if (id) this.open(id);
       });
       network.on("hold", (params) => {
         // vis-network reports a click just before the hold: its card goes.
         this.hideTooltip();
         this.closeCard();
-        if (params.nodes.length && this.drawing.actions.can_expand) this.expand(params.nodes[0], true);
+        const id = this.picked(params);
+        if (id && this.drawing.actions.can_expand) this.expand(id, true);
       });
       network.on("hoverNode", (params) => this.scheduleTooltip(this.nodeTip(params.node), params));
       network.on("hoverEdge", (params) => this.scheduleTooltip(this.edgeTip(params.edge), params));
       for (const name of ["blurNode", "blurEdge", "dragStart", "zoom"]) {
         network.on(name, () => this.hideTooltip());
       }
+      network.on("beforeDrawing", (ctx) => this.sketchLinks(ctx));
+      network.on("afterDrawing", (ctx) => this.sketchNodes(ctx));
       network.on("zoom", () => {
         this.handMoved = true;
         this.save();
@@ -458,6 +770,26 @@
         this.save();
       });
       this.container.addEventListener("pointerleave", () => this.hideTooltip());
+    }
+
+    // The node under the pointer; in a sketched drawing, else the nearest
+    // one whose dot (DOT_PIXELS) the pointer is on.
+    picked(params) {
+      if (params.nodes.length) return params.nodes[0];
+      if (!this.sketch || !params.pointer) return null;
+      const at = params.pointer.canvas;
+      const reach = (DOT_PIXELS / 2 + 1) / this.network.getScale();
+      let best = null;
+      let bestDistance = reach * reach;
+      for (const [id, drawn] of Object.entries(this.network.body.nodes)) {
+        const distance = (drawn.x - at.x) ** 2 + (drawn.y - at.y) ** 2;
+        if (distance <= bestDistance) {
+          best = id;
+          bestDistance = distance;
+        }
+      }
+      if (best) this.network.selectNodes([best]);
+      return best;
     }
 
     bindKeys() {
@@ -831,7 +1163,7 @@
       sendHeight();
       if (reset !== null && args.reset !== reset) host.resetAsked = true;
       reset = args.reset;
-      if (args.drawing === null) {
+      if (!args.drawing) {
         // Python sends the drawing only when it changed; ask again if this
         // frame does not have it (it was mounted afresh).
         if (args.revision !== explorer.revision && askedFor !== args.revision) {
@@ -840,7 +1172,10 @@
         }
         return;
       }
-      if (args.revision !== explorer.revision) explorer.show(args.drawing, args.revision);
+      // The drawing comes as the bytes of its JSON (see ui.graph_component).
+      if (args.revision !== explorer.revision) {
+        explorer.show(JSON.parse(new TextDecoder().decode(args.drawing)), args.revision);
+      }
     });
     post({ type: "streamlit:componentReady", apiVersion: 1 });
   }

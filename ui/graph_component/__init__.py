@@ -11,11 +11,12 @@ with vis-network beside it: nothing comes from the internet.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, Literal, cast, get_args
+from typing import Literal, cast, get_args
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -32,8 +33,8 @@ EventKind = Literal["open", "expand", "collapse", "resend"]
 mounted afresh), so the next run sends it whole."""
 
 _DATA_CACHE = 16
-_data_by_drawing: OrderedDict[int, tuple[Drawing, dict[str, Any]]] = OrderedDict()
-"""id(drawing) -> (drawing, its data); holding the drawing keeps its id unique."""
+_data_by_drawing: OrderedDict[int, tuple[Drawing, bytes]] = OrderedDict()
+"""id(drawing) -> (drawing, its data as JSON); holding the drawing keeps its id unique."""
 _data_lock = Lock()
 
 
@@ -87,7 +88,10 @@ def graph_explorer(
             on_event(event)
 
     # The drawing (up to a few MB for 10,000 pages) goes to the browser only
-    # when it changed; the iframe keeps it between runs.
+    # when it changed; the iframe keeps it between runs. It goes as bytes (JSON
+    # the iframe parses): Streamlit passes bytes through as they are, where a
+    # JSON argument is parsed in the page on every render and then copied
+    # into the iframe object by object, about a second for 10,000 pages.
     sending = st.session_state.get(sent) != full_revision
     st.session_state[sent] = full_revision
     _component(
@@ -101,15 +105,16 @@ def graph_explorer(
     )
 
 
-def _data(drawing: Drawing) -> dict[str, Any]:
-    """``drawing_data``, remembered for drawings the caller keeps (a cached
-    whole graph): every browser that opens it gets the same few MB, built once."""
+def _data(drawing: Drawing) -> bytes:
+    """``drawing_data`` as UTF-8 JSON, remembered for drawings the caller keeps
+    (a cached whole graph): every browser that opens it gets the same few MB,
+    built once."""
     with _data_lock:
         kept = _data_by_drawing.get(id(drawing))
         if kept is not None and kept[0] is drawing:
             _data_by_drawing.move_to_end(id(drawing))
             return kept[1]
-    data = drawing_data(drawing)
+    data = json.dumps(drawing_data(drawing), ensure_ascii=False, separators=(",", ":")).encode()
     with _data_lock:
         _data_by_drawing[id(drawing)] = (drawing, data)
         while len(_data_by_drawing) > _DATA_CACHE:
