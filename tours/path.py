@@ -9,11 +9,10 @@ live graph and the HTML hand-out both draw this one drawing.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import replace
 from itertools import pairwise
-from threading import Lock
 
 from heuristica.graph.drawing import (
     Drawing,
@@ -24,6 +23,7 @@ from heuristica.graph.drawing import (
     draw,
     wrap_label,
 )
+from heuristica.graph.identity_cache import IdentityCache
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.model import Tour
 from heuristica.graph.render import TOUR_STEP
@@ -77,11 +77,7 @@ def tour_drawing(
     return replace(drawing, nodes=tuple(nodes), edges=drawing.edges + _path_edges(tour))
 
 
-_SHARED = 64
-_shared: OrderedDict[tuple[int, int, int, frozenset[int]], tuple[object, object, Drawing]] = (
-    OrderedDict()
-)
-_shared_lock = Lock()
+_shared: IdentityCache[Drawing] = IdentityCache(64)
 
 
 def shared_tour_drawing(
@@ -92,18 +88,11 @@ def shared_tour_drawing(
     presenter): drawn once, and its data for the browser built once
     (ui.graph_component keeps it per drawing). Kept for the last few
     (tour, step, visited) of this very ``kg`` and ``tour``."""
-    key = (id(kg), id(tour), current, frozenset(visited))
-    with _shared_lock:
-        kept = _shared.get(key)
-        if kept is not None and kept[0] is kg and kept[1] is tour:
-            _shared.move_to_end(key)
-            return kept[2]
-    drawing = tour_drawing(tour, kg, current, visited)
-    with _shared_lock:
-        _shared[key] = (kg, tour, drawing)
-        while len(_shared) > _SHARED:
-            _shared.popitem(last=False)
-    return drawing
+    return _shared.get(
+        (kg, tour),
+        (current, frozenset(visited)),
+        lambda: tour_drawing(tour, kg, current, visited),
+    )
 
 
 def for_projector(drawing: Drawing, scale: float) -> Drawing:

@@ -12,16 +12,15 @@ with vis-network beside it: nothing comes from the internet.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Lock
 from typing import Literal, cast, get_args
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 from heuristica.graph.drawing import Drawing
+from heuristica.graph.identity_cache import IdentityCache
 from heuristica.graph.render import WEB_DIR, drawing_data
 
 __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
@@ -32,10 +31,8 @@ EventKind = Literal["open", "expand", "collapse", "resend"]
 """``resend``: the iframe lacks the drawing for the current revision (it was
 mounted afresh), so the next run sends it whole."""
 
-_DATA_CACHE = 16
-_data_by_drawing: OrderedDict[int, tuple[Drawing, bytes]] = OrderedDict()
-"""id(drawing) -> (drawing, its data as JSON); holding the drawing keeps its id unique."""
-_data_lock = Lock()
+_data_by_drawing: IdentityCache[bytes] = IdentityCache(16)
+"""Each drawing's data as JSON."""
 
 
 @dataclass(frozen=True)
@@ -109,14 +106,10 @@ def _data(drawing: Drawing) -> bytes:
     """``drawing_data`` as UTF-8 JSON, remembered for drawings the caller keeps
     (a cached whole graph): every browser that opens it gets the same few MB,
     built once."""
-    with _data_lock:
-        kept = _data_by_drawing.get(id(drawing))
-        if kept is not None and kept[0] is drawing:
-            _data_by_drawing.move_to_end(id(drawing))
-            return kept[1]
-    data = json.dumps(drawing_data(drawing), ensure_ascii=False, separators=(",", ":")).encode()
-    with _data_lock:
-        _data_by_drawing[id(drawing)] = (drawing, data)
-        while len(_data_by_drawing) > _DATA_CACHE:
-            _data_by_drawing.popitem(last=False)
-    return data
+    return _data_by_drawing.get(
+        (drawing,),
+        None,
+        lambda: json.dumps(
+            drawing_data(drawing), ensure_ascii=False, separators=(",", ":")
+        ).encode(),
+    )
