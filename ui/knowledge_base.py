@@ -70,7 +70,8 @@ _reloaders: dict[Path, Reloader] = {}
 _reloaders_lock = threading.Lock()
 _saving = threading.Lock()
 """Held while the parse cache is written."""
-_saving_lock = threading.Lock()
+_waiting_lock = threading.Lock()
+"""Guards ``_saves_waiting``: the folders whose write is due but not started."""
 _saves_waiting: set[Path] = set()
 _SAVE_AFTER_SECONDS = 10.0
 """How long after a reload that parsed the parse cache is written: a write
@@ -98,13 +99,13 @@ def _save_in_background(reloader: Reloader, root: Path) -> None:
     path = cache_path(root)
     if path is None:
         return
-    with _saving_lock:
+    with _waiting_lock:
         if root in _saves_waiting:
             return
         _saves_waiting.add(root)
 
     def save() -> None:
-        with _saving_lock:
+        with _waiting_lock:
             _saves_waiting.discard(root)
         with _saving:
             try:
