@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -86,6 +87,14 @@ def test_parse_results_are_saved_for_the_next_server_start(kb: Path) -> None:
     while not saved.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(ParseCache.load(saved)) == 2
+
+
+def test_the_loaded_pages_are_left_out_of_later_collections(kb: Path) -> None:
+    """Each rerun's full collections would otherwise walk every loaded page
+    again (``graph.gcpause``)."""
+    AppTest.from_file(str(APP), default_timeout=30).run()
+    loaded = _reloaders[knowledge_root()].load()[1].page(H)
+    assert not any(thing is loaded for thing in gc.get_objects())
 
 
 def test_a_missing_folder_is_named_in_the_sidebar(

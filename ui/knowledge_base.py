@@ -26,6 +26,7 @@ import streamlit as st
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
 from heuristica.graph.files import Scan, scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
+from heuristica.graph.gcpause import set_aside, tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
@@ -68,16 +69,19 @@ def _recent_scan(root: Path) -> Scan:
 
 _reloaders: dict[Path, Reloader] = {}
 _reloaders_lock = threading.Lock()
-_saving = threading.Lock()
-"""Held while the parse cache is written."""
+_tidying = threading.Lock()
+"""Held while the parse cache is written and the heap tidied."""
 _waiting_lock = threading.Lock()
-"""Guards ``_saves_waiting``: the folders whose write is due but not started."""
-_saves_waiting: set[Path] = set()
-_SAVE_AFTER_SECONDS = 10.0
-"""How long after a reload that parsed the parse cache is written: a write
-(10,000 pages: 25 MB) takes the GIL for a while, and the reruns right after
-an edit come first; one write covers every reload until it starts, so while
-someone edits and saves page after page it runs at most this often."""
+"""Guards ``_tidies_waiting``."""
+_tidies_waiting: dict[Path, bool] = {}
+"""The folders whose tidy is due but not started, and whether a load since
+the last one parsed anything (so the parse cache needs writing)."""
+_TIDY_AFTER_SECONDS = 10.0
+"""How long after a load its parse results are written and the heap tidied:
+both take the GIL for a while (10,000 pages: a 25 MB write, a full
+collection), and the reruns right after an edit come first; one tidy covers
+every load until it starts, so while someone edits and saves page after page
+it runs at most this often."""
 
 
 def _reloader(root: Path) -> Reloader:
@@ -92,29 +96,32 @@ def _reloader(root: Path) -> Reloader:
         return reloader
 
 
-def _save_in_background(reloader: Reloader, root: Path) -> None:
-    """Write the parse results to disk a little later, in another thread, so
-    as not to hold up this rerun and the next; one write waits for the one
-    before, and a write already waiting to start takes every change up to then."""
-    path = cache_path(root)
-    if path is None:
-        return
+def _tidy_in_background(reloader: Reloader, root: Path) -> None:
+    """A little later, in another thread: write the parse results to disk if
+    the last load parsed anything, and collect the garbage the load left
+    (``graph.gcpause.tidy``). A tidy already waiting to start takes every
+    load up to then; one tidy waits for the one before."""
+    parsed = reloader.cache.parsed > 0
     with _waiting_lock:
-        if root in _saves_waiting:
+        if root in _tidies_waiting:
+            _tidies_waiting[root] |= parsed
             return
-        _saves_waiting.add(root)
+        _tidies_waiting[root] = parsed
 
-    def save() -> None:
+    def run() -> None:
         with _waiting_lock:
-            _saves_waiting.discard(root)
-        with _saving:
-            try:
-                reloader.snapshot().save(path)
-            except OSError as error:
-                _log.warning("could not save the parse cache %s: %s", path, error)
+            save = _tidies_waiting.pop(root)
+        with _tidying:
+            path = cache_path(root)
+            if path is not None and save:
+                try:
+                    reloader.snapshot().save(path)
+                except OSError as error:
+                    _log.warning("could not save the parse cache %s: %s", path, error)
+            tidy()
 
-    timer = threading.Timer(_SAVE_AFTER_SECONDS, save)
-    timer.name, timer.daemon = "heuristica-parse-cache", True
+    timer = threading.Timer(_TIDY_AFTER_SECONDS, run)
+    timer.name, timer.daemon = "heuristica-tidy", True
     timer.start()
 
 
@@ -122,8 +129,8 @@ def _save_in_background(reloader: Reloader, root: Path) -> None:
 def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
     reloader = _reloader(root)
     result, graph = reloader.load(_scan, demos=demos.available())
-    if reloader.cache.parsed:
-        _save_in_background(reloader, root)
+    set_aside()  # every rerun from now on would walk these in a full collection
+    _tidy_in_background(reloader, root)
     return KnowledgeBase(root, result, graph, fingerprint)
 
 

@@ -1,0 +1,42 @@
+"""What a server's first run of the app costs beyond the app's own work."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from heuristica.ui.frontend_files import plain_data
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+_FIRST_RUN = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+print("pandas" in sys.modules)
+"""
+
+
+def test_the_first_run_does_not_import_pandas() -> None:
+    """Streamlit's dataframe check on a component's data imports pandas, over
+    a second of a server's first run; the app never needs it."""
+    run = subprocess.run(
+        [sys.executable, "-c", _FIRST_RUN, str(APP)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    assert run.stdout.strip() == "False"
+
+
+def test_plain_data_is_the_same_json() -> None:
+    data = {"query": "spawn", "results": [{"id": "a", "spans": [[0, 1]]}], "none": None}
+    plain = plain_data(data)
+    assert isinstance(plain["results"], tuple)
+    assert json.dumps(plain) == json.dumps(data)
+    assert plain_data(["a"]) == ["a"]
