@@ -36,6 +36,7 @@ from heuristica.graph.checks.record import (
 )
 from heuristica.graph.files import scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
+from heuristica.graph.gcpause import tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.markdown import one_line, safe_markdown
@@ -74,8 +75,11 @@ class LiveKnowledge:
         scan = scan_folder(self.root)
         fingerprint = folder_fingerprint(self.root, scan)
         if self._loaded is None or self._loaded.fingerprint != fingerprint:
+            first = self._loaded is None
             result, graph = self._reloader.load(scan, demos=demos.available())
             self._loaded = Loaded(result, graph, fingerprint)
+            if not first:
+                tidy()  # what the last load set aside and no one uses any more
         return self._loaded
 
 

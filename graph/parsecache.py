@@ -145,7 +145,7 @@ class ParseCache:
         """The results saved at ``path``, or an empty cache if there are none
         this loader can use."""
         try:
-            with paused_gc():  # thousands of lasting objects, no cycles
+            with paused_gc(set_aside_after=True):  # thousands of lasting objects, no cycles
                 return cls._read(path)
         except FileNotFoundError:
             return cls()

@@ -32,7 +32,8 @@ __all__ = ["Reloader"]
 
 class Reloader:
     """The folder ``root``, loaded on demand; safe to share between threads
-    (one load at a time)."""
+    (one load at a time). What a load builds is set aside from the cyclic
+    collector (``graph.gcpause``): a long-running caller tidies now and then."""
 
     def __init__(self, root: Path, cache: ParseCache | None = None) -> None:
         self.root = root
@@ -48,7 +49,7 @@ class Reloader:
         """The folder as it is now (``scan``: a listing of it just made), with
         its verification warnings, and its graph. ``demos`` as for
         ``load_knowledge``."""
-        with self._lock, paused_gc():
+        with self._lock, paused_gc(set_aside_after=True):
             result = load_knowledge(
                 self.root, demos, cache=self.cache, scan=scan, across=self._across
             )

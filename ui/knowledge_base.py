@@ -26,7 +26,7 @@ import streamlit as st
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
 from heuristica.graph.files import Scan, scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.gcpause import set_aside, tidy
+from heuristica.graph.gcpause import tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
@@ -129,7 +129,6 @@ def _tidy_in_background(reloader: Reloader, root: Path) -> None:
 def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
     reloader = _reloader(root)
     result, graph = reloader.load(_scan, demos=demos.available())
-    set_aside()  # every rerun from now on would walk these in a full collection
     _tidy_in_background(reloader, root)
     return KnowledgeBase(root, result, graph, fingerprint)
 

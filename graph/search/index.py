@@ -137,7 +137,7 @@ class SearchIndex:
         self._store = _Store()
         self._entries: dict[str, _Entry] = {}
         self._pages: dict[int, Page] = {}
-        with self._store.lock, paused_gc():
+        with self._store.lock, paused_gc(set_aside_after=True):
             self._write(pages)
 
     def __len__(self) -> int:
@@ -146,7 +146,7 @@ class SearchIndex:
     def updated(self, pages: Iterable[Page]) -> SearchIndex:
         """The index of ``pages``, made from this one by indexing again only
         the pages added, changed or removed since. This index stays as it is."""
-        with self._store.lock, paused_gc():
+        with self._store.lock, paused_gc(set_aside_after=True):
             if self._store.head is self:
                 new = copy.copy(self)
                 new._entries = dict(self._entries)
