@@ -65,6 +65,12 @@ def test_the_served_app_skips_streamlits_full_collection_after_every_run(elsewhe
     assert "--runner.postScriptGC=false" in argv
 
 
+def test_the_served_app_does_not_watch_its_own_source(elsewhere: Path) -> None:
+    # every session would walk each loaded module's path and keep its own watchers
+    argv, _ = streamlit_command(elsewhere, None, [])
+    assert "--server.fileWatcherType=none" in argv
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
