@@ -80,8 +80,15 @@ _layouts: dict[str, dict[str, Position]] = {}
 _workers: dict[str, threading.Thread] = {}
 """Per knowledge base: the thread that names its layout file, and unless it
 exists writes the graph's shape and runs the layout process on it."""
+_hurry: dict[str, threading.Event] = {}
+"""Set when the whole graph is wanted now: its worker stops waiting."""
 _files: dict[str, Path] = {}
 _layout_lock = threading.Lock()
+_PREPARE_AFTER_SECONDS = 3.0
+"""How long a worker started ahead of need waits before it begins: naming
+the layout file hashes every link (10,000 pages: 0.1-0.2 s of the GIL), and
+the rerun that opened the explorer, a server's first one included, comes
+first."""
 
 
 def whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> dict[str, Position]:
@@ -91,6 +98,7 @@ def whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> dict[str, Positi
         if fingerprint in _layouts:
             return _layouts[fingerprint]
         worker = _start_layout(kg, fingerprint)
+        _hurry[fingerprint].set()
     worker.join()
     stored = _files[fingerprint]
     if not stored.exists():
@@ -108,8 +116,9 @@ def layout_ready(fingerprint: str) -> bool:
 
 def prepare_whole_graph_layout(kg: KnowledgeGraph, fingerprint: str) -> None:
     """Start laying out the whole graph in another process (once per
-    knowledge base), so that "Whole graph" finds it done and the server's
-    own core stays free meanwhile."""
+    knowledge base, after ``_PREPARE_AFTER_SECONDS`` unless asked for
+    sooner), so that "Whole graph" finds it done and the server's own core
+    stays free meanwhile."""
     with _layout_lock:
         if fingerprint not in _layouts:
             _start_layout(kg, fingerprint)
@@ -121,17 +130,19 @@ def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> threading.Thread:
     that asked, since naming the file lists every link (10,000 pages: 0.2 s)."""
     worker = _workers.get(fingerprint)
     if worker is None:
+        hurry = _hurry[fingerprint] = threading.Event()
         worker = _workers[fingerprint] = threading.Thread(
-            target=_lay_out, args=(kg, fingerprint), name="heuristica-layout", daemon=True
+            target=_lay_out, args=(kg, fingerprint, hurry), name="heuristica-layout", daemon=True
         )
         worker.start()
     return worker
 
 
-def _lay_out(kg: KnowledgeGraph, fingerprint: str) -> None:
+def _lay_out(kg: KnowledgeGraph, fingerprint: str, hurry: threading.Event) -> None:
     """Name the layout file by the graph's shape, so a restarted server, or
     an edit that moves no link, reuses it; unless it exists, write the shape
     beside it and run the layout process on it."""
+    hurry.wait(_PREPARE_AFTER_SECONDS)
     stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{kg.shape}.json"
     if stored.exists():
         return
