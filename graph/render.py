@@ -7,12 +7,14 @@ the same page and script on the same data (``drawing_data``), so a graph
 looks and behaves alike everywhere. Page text travels only as JSON, and
 reaches the screen as canvas labels or DOM ``textContent``: never as HTML.
 
-pyvis, which the product card names, lives here and only here, for what it
-does well: naming vis-network's physics settings in Python
-(``Network.force_atlas_2based``). Its HTML template is not used (it turns
-every tooltip into HTML as soon as one contains "href"), nor its
-``add_node``/``add_edge`` (a list scan per call: quadratic), nor its copy of
-vis-network (``graph/web/`` vendors one, recorded in ``vis-network.json``).
+pyvis, which the product card names, is used for what it does well: naming
+vis-network's physics settings in Python (``Network.force_atlas_2based``).
+``_PHYSICS`` holds what it gives, and tests/test_render.py compares the two;
+the server does not import pyvis, which imports IPython: 0.25-0.45 s of every
+server's first run. Its HTML template is not used (it turns every tooltip
+into HTML as soon as one contains "href"), nor its ``add_node``/``add_edge``
+(a list scan per call: quadratic), nor its copy of vis-network
+(``graph/web/`` vendors one, recorded in ``vis-network.json``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pyvis.network import Network
 
 from heuristica.graph.drawing import Drawing, EdgeStyle, Highlight, Position, draw
 from heuristica.graph.knowledge import KnowledgeGraph
@@ -262,24 +262,27 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
     }
 
 
-@cache
-def _physics_settings() -> dict[str, Any]:
-    net = Network()
-    net.force_atlas_2based(
-        gravity=-70,
-        central_gravity=0.02,
-        spring_length=110,
-        spring_strength=0.05,
-        damping=0.4,
-        overlap=1,
-    )
-    physics: dict[str, Any] = json.loads(net.options.to_json())["physics"]
-    physics["stabilization"] = {"enabled": True, "iterations": 400, "fit": False}
-    return physics
+_PHYSICS: dict[str, Any] = {
+    "enabled": True,
+    "solver": "forceAtlas2Based",
+    "forceAtlas2Based": {
+        "gravitationalConstant": -70,
+        "centralGravity": 0.02,
+        "springLength": 110,
+        "springConstant": 0.05,
+        "damping": 0.4,
+        "avoidOverlap": 1,
+    },
+    "stabilization": {"enabled": True, "iterations": 400, "fit": False},
+}
+"""vis-network's physics for a neighbourhood: the settings pyvis's
+``Network().force_atlas_2based(gravity=-70, central_gravity=0.02,
+spring_length=110, spring_strength=0.05, damping=0.4, overlap=1)`` names
+(tests/test_render.py holds the two together), with our own stabilization."""
 
 
 def _physics(scale: float) -> dict[str, Any]:
-    physics = json.loads(json.dumps(_physics_settings()))
+    physics = json.loads(json.dumps(_PHYSICS))
     physics["forceAtlas2Based"]["springLength"] = round(
         physics["forceAtlas2Based"]["springLength"] * scale
     )
