@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from heuristica.graph.identity_cache import IdentityCache
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import visible_bidi
+from heuristica.graph.model import Page
 from heuristica.graph.relations import RELATIONS, PageType
 from heuristica.graph.view import Edge, View
 
@@ -37,6 +39,7 @@ __all__ = [
     "Position",
     "draw",
     "plain_summary",
+    "prepare_whole_drawing",
     "wrap_label",
 ]
 
@@ -198,21 +201,21 @@ def draw(
     ``positions`` (page id -> x, y) places the nodes; pages missing from it
     are left for the browser to lay out. ``expanded`` pages are marked so.
     """
-    summary_chars = _LARGE_SUMMARY_CHARS if len(view.nodes) >= _LARGE else SUMMARY_CHARS
+    summary_chars = _summary_chars(len(view.nodes))
     opened = frozenset(expanded)
     placed = positions or {}
     nodes = []
     for page_id in sorted(view.nodes):
         page = kg.page(page_id)
-        title = visible_bidi(page.title)
+        label, title, summary = _texts(page, summary_chars)
         nodes.append(
             DrawnNode(
                 id=page_id,
-                label=wrap_label(title),
+                label=label,
                 title=title,
                 page_type=page.page_type,
                 domains=tuple(page.domains),
-                summary=plain_summary(visible_bidi(page.overview), summary_chars),
+                summary=summary,
                 position=placed.get(page_id),
                 expanded=page_id in opened,
             )
@@ -220,6 +223,36 @@ def draw(
     edges = tuple(DrawnEdge(e.source, e.target, e.relation) for e in view.edges)
     focus = view.focus if view.focus in view.nodes else None
     return Drawing(tuple(nodes), edges, focus, options)
+
+
+def prepare_whole_drawing(kg: KnowledgeGraph) -> None:
+    """Make now what drawing every page of ``kg`` will need (each page's
+    label, title and summary), so the first drawing of the whole graph is as
+    quick as the next."""
+    summary_chars = _summary_chars(len(kg))
+    for page in kg.pages:
+        _texts(page, summary_chars)
+
+
+def _summary_chars(pages: int) -> int:
+    return _LARGE_SUMMARY_CHARS if pages >= _LARGE else SUMMARY_CHARS
+
+
+_TEXT_CACHE: IdentityCache[tuple[str, str, str]] = IdentityCache(100_000)
+"""Per page (by identity: a page edited is another object) and summary
+length: its label, title and summary. Wrapping and cleaning them is most of
+drawing 10,000 pages (0.15 of 0.22 s)."""
+
+
+def _texts(page: Page, summary_chars: int) -> tuple[str, str, str]:
+    """The page's drawn label, title and summary."""
+
+    def make() -> tuple[str, str, str]:
+        title = visible_bidi(page.title)
+        summary = plain_summary(visible_bidi(page.overview), summary_chars)
+        return wrap_label(title), title, summary
+
+    return _TEXT_CACHE.get((page,), summary_chars, make)
 
 
 def wrap_label(title: str, width: int = LABEL_LINE_CHARS, lines: int = LABEL_LINES) -> str:

@@ -16,6 +16,7 @@ from heuristica.graph.drawing import (
     Options,
     draw,
     plain_summary,
+    prepare_whole_drawing,
     wrap_label,
 )
 from heuristica.graph.knowledge import KnowledgeGraph
@@ -80,6 +81,27 @@ def test_bidirectional_controls_show_as_code_points_in_label_title_and_card(tmp_
     assert node.title == "Reversed⟨U+202E⟩txt.exe"
     assert "\u202e" not in node.label and "⟨U+202E⟩" in node.label.replace("\n", "")
     assert node.summary == "a⟨U+2067⟩b"
+
+
+def test_a_page_edited_is_drawn_with_its_new_text_and_prepared_text_draws_the_same(
+    tmp_path: Path,
+):
+    # node text is kept per page object: an edit (a new object under the same
+    # id) must not be drawn with the text kept for the old one
+    page_id = "heuristic/use-spawn"
+    write(tmp_path, "h.yaml", page_data(page_id, title="Use spawn", overview="Before."))
+    before = KnowledgeGraph(load_knowledge(tmp_path).pages)
+    prepare_whole_drawing(before)
+    drawn = draw(build_view(before, page_id, show_all=True), before).nodes[0]
+    assert (drawn.label, drawn.summary) == ("Use spawn", "Before.")
+    write(tmp_path, "h.yaml", page_data(page_id, title="Use forkserver", overview="After."))
+    after = KnowledgeGraph(load_knowledge(tmp_path).pages)
+    drawn = draw(build_view(after, page_id, show_all=True), after).nodes[0]
+    assert (drawn.label, drawn.title, drawn.summary) == (
+        "Use forkserver",
+        "Use forkserver",
+        "After.",
+    )
 
 
 def test_the_drawing_is_frozen(drawing: Drawing):

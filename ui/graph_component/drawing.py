@@ -16,7 +16,7 @@ import streamlit as st
 
 from heuristica import child_env
 from heuristica.graph import layout
-from heuristica.graph.drawing import Drawing, Options, Position, draw
+from heuristica.graph.drawing import Drawing, Options, Position, draw, prepare_whole_drawing
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.relations import PageType
 from heuristica.graph.view import View, build_view
@@ -141,23 +141,25 @@ def _start_layout(kg: KnowledgeGraph, fingerprint: str) -> threading.Thread:
 def _lay_out(kg: KnowledgeGraph, fingerprint: str, hurry: threading.Event) -> None:
     """Name the layout file by the graph's shape, so a restarted server, or
     an edit that moves no link, reuses it; unless it exists, write the shape
-    beside it and run the layout process on it."""
+    beside it and run the layout process on it. Meanwhile make the text of
+    every page's node (``graph.drawing.prepare_whole_drawing``)."""
     hurry.wait(_PREPARE_AFTER_SECONDS)
     stored = _files[fingerprint] = LAYOUT_CACHE_DIR / f"{kg.shape}.json"
     if stored.exists():
+        prepare_whole_drawing(kg)
         return
     nodes = sorted(kg.nx)
     edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
     shape = json.dumps({"nodes": nodes, "edges": edges})
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     _graph_file(stored).write_text(shape, encoding="utf-8")
-    subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-m", "heuristica.graph.layout", str(_graph_file(stored)), str(stored)],
         env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        check=False,
-    )
+    ):
+        prepare_whole_drawing(kg)
 
 
 def _graph_file(stored: Path) -> Path:
