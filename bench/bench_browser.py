@@ -9,7 +9,9 @@ once from this checkout and once from ``--before`` (a git revision, default
 the last commit before the drawing seam, extracted with ``git archive``), and
 measures with Playwright what a reader waits for:
 - first load: page opened -> the default view drawn and laid out (the server
-  loads the knowledge base during this first session);
+  loads the knowledge base during this first session, from the parse cache
+  the last run of the same version saved under bench/out/cache/: run the
+  bench twice after a change to pages, loader or models);
 - load: the same, server warm;
 - click -> preview: the clicked page's preview on screen (here: the card in
   the graph; before: the panel, after a round trip to the server);
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import tarfile
@@ -45,7 +48,7 @@ import yaml
 from playwright.sync_api import Frame, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.bench_render import knowledge_base
+from bench.bench_render import OUT, knowledge_base
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
 from tests.e2e.locators import graph_frame, node_point
 
@@ -97,6 +100,13 @@ def in_the_card(page: Page, frame: Frame, node: str, title: str) -> None:
 
 def in_the_panel(page: Page, frame: Frame, node: str, title: str) -> None:
     heading(page, title)
+
+
+def previews_of(app: Path) -> Callable[[Page, Frame, str, str], None]:
+    """How the explorer in ``app`` shows a click's preview: in the graph's
+    card (from 00c3809 on), else in the panel."""
+    card = 'id="card"' in (app / "graph" / "web" / "index.html").read_text(encoding="utf-8")
+    return in_the_card if card else in_the_panel
 
 
 def timed(*steps: Callable[[], object]) -> float:
@@ -262,9 +272,13 @@ def main() -> None:
         page.set_default_timeout(LONG_MS)
         for explorer in (
             Explorer("this checkout", REPO / "app.py", in_the_card),
-            Explorer(f"before ({args.before})", before / "app.py", in_the_panel),
+            Explorer(f"before ({args.before})", before / "app.py", previews_of(before)),
         ):
-            with running_app(knowledge, explorer.script) as url:
+            # each version keeps its own parse cache (a cache written by one
+            # version is ignored by another, which would then parse every page)
+            cache = OUT / "cache" / re.sub(r"\W+", "-", explorer.name).strip("-")
+            env = {"HEURISTICA_CACHE": str(cache)}
+            with running_app(knowledge, explorer.script, env=env) as url:
                 results[explorer.name] = measure(
                     page, url, explorer, knowledge, args.runs, args.pages
                 )
