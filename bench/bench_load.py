@@ -314,7 +314,7 @@ def _server(root: Path, args: argparse.Namespace) -> None:
 def _app(root: Path, args: argparse.Namespace) -> None:
     print("The app (AppTest, Explore), fresh process, saved parse cache (budget 3 s / 0.3 s):")
     with tempfile.TemporaryDirectory(prefix="heuristica-bench-cache-") as cache_folder:
-        app_file = str(Path(__file__).resolve().parent.parent / "app.py")
+        app_file = str(Path(__file__).resolve().parent.parent / "shell.py")
         names = {"cache_folder": cache_folder, "app_file": app_file, "edits": args.edits}
         _run(_APP, root, args.pages, **{**names, "edits": 0})  # writes the parse cache
         figures = dict(part.split("=") for part in _run(_APP, root, args.pages, **names).split())

@@ -16,7 +16,7 @@ from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "shell.py"
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
 
 PAGES = {

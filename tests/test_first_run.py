@@ -9,7 +9,7 @@ from pathlib import Path
 
 from heuristica.ui.frontend_files import plain_data
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "shell.py"
 
 _FIRST_RUN = """
 import sys

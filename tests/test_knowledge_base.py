@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.parsecache import ParseCache, cache_path
+from heuristica.graph.reload import Reloader
+from heuristica.ui import knowledge_base
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,
@@ -22,7 +24,7 @@ from heuristica.ui.knowledge_base import (
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "shell.py"
 H, E = "heuristic/use-spawn", "environment/linux"
 
 
@@ -95,6 +97,35 @@ def test_the_loaded_pages_are_left_out_of_later_collections(kb: Path) -> None:
     AppTest.from_file(str(APP), default_timeout=30).run()
     loaded = _reloaders[knowledge_root()].load()[1].page(H)
     assert not any(thing is loaded for thing in gc.get_objects())
+
+
+def test_warming_up_never_raises_and_says_what_went_wrong(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(knowledge_base, "current", broken)
+    knowledge_base.warm_up()  # the server still starts; the first reader sees the problem
+    assert "could not load the knowledge base ahead of the first reader" in caplog.text
+    assert "disk on fire" in caplog.text
+
+
+def test_warming_up_loads_the_knowledge_base_for_the_first_session(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge_base.warm_up()
+    assert f"2 pages loaded from {kb}" in capsys.readouterr().out
+
+    def load_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the first session loaded the knowledge base again")
+
+    monkeypatch.setattr(Reloader, "load", load_again)
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["node"] = H
+    app.run()
+    assert not app.exception
+    assert panel_title(app) == "Use spawn"
 
 
 def test_a_missing_folder_is_named_in_the_sidebar(

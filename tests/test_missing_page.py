@@ -14,7 +14,7 @@ from heuristica import demos
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "shell.py"
 SEED = "heuristic/polars-use-spawn-not-fork"
 
 

@@ -35,7 +35,7 @@ def test_wheel_holds_the_app_its_pages_frontends_settings_and_example(wheel: Pat
         "heuristica",
         wheel.name.split("-py3")[0] + ".dist-info",
     }, "nothing but heuristica is installed at the top level"
-    expected = {"heuristica/app.py", "heuristica/streamlit.toml"}
+    expected = {"heuristica/app.py", "heuristica/shell.py", "heuristica/streamlit.toml"}
     # every file of every folder the package links to (a frontend folder missing
     # from package-data fails here, not in a team's browser)
     for folder in ("graph", "ui", "pages", "demos", "tours", "knowledge"):
@@ -131,7 +131,11 @@ def _imported_distributions() -> set[str]:
     """Distributions that the package's code imports (third-party only)."""
     owners = packages_distributions()
     found: set[str] = set()
-    files = [REPO / "app.py", *(p for f in PACKAGE_FOLDERS for p in (REPO / f).rglob("*.py"))]
+    files = [
+        REPO / "app.py",
+        REPO / "shell.py",
+        *(p for f in PACKAGE_FOLDERS for p in (REPO / f).rglob("*.py")),
+    ]
     for path in files:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Import):

@@ -14,7 +14,7 @@ from heuristica.graph.problems import Problem, Severity
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "shell.py"
 HOSTILE_FILE = '<img src=x onerror="window.__pwned=1">.yaml'
 HOSTILE_FIELD = "<script>window.__pwned=1</script>"
 

@@ -32,7 +32,7 @@ from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
 from heuristica.graph.reload import Reloader
 
-__all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root"]
+__all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "warm_up"]
 
 ENV_VAR = KNOWLEDGE_ENV
 DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
@@ -131,6 +131,29 @@ def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
     result, graph = reloader.load(_scan, demos=demos.available())
     _tidy_in_background(reloader, root)
     return KnowledgeBase(root, result, graph, fingerprint)
+
+
+def warm_up() -> None:
+    """Load the knowledge base now, outside any browser session (the app
+    calls this before its server takes requests), so the first reader does
+    not wait for it. Never raises: whatever goes wrong is logged here, and
+    the first session meets it again and shows it."""
+    started = time.perf_counter()
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected here
+    try:
+        kb = current()
+    except Exception:
+        _log.exception("could not load the knowledge base ahead of the first reader")
+        return
+    finally:
+        quiet.setLevel(level)
+    seconds = time.perf_counter() - started
+    # beside Streamlit's own start-up lines (its "You can now view..." is printed too)
+    print(
+        f"  Heuristica: {len(kb.graph)} pages loaded from {kb.root} in {seconds:.1f} s", flush=True
+    )
 
 
 def current() -> KnowledgeBase:

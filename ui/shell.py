@@ -1,10 +1,10 @@
-"""Every page runs inside app.py's navigation, even on a fresh server's first request.
+"""Every page runs inside shell.py's navigation, even on a fresh server's first request.
 
 Streamlit decides per server process whether the app is a "pages/ folder"
-app (multipage v1) before app.py has run once. A fresh server whose first
+app (multipage v1) before shell.py has run once. A fresh server whose first
 request is a deep link such as ``/demo?demo=spawn_vs_fork`` therefore runs
 ``pages/demo.py`` on its own: no sidebar, file names as navigation. Calling
-``inside_app()`` first in each page script switches the process to app.py's
+``inside_app()`` first in each page script switches the process to shell.py's
 ``st.navigation`` and reruns, keeping the URL and its query parameters.
 """
 
@@ -17,7 +17,7 @@ __all__ = ["inside_app"]
 
 
 def inside_app() -> None:
-    """Rerun through app.py if Streamlit ran this page script without it."""
+    """Rerun through shell.py if Streamlit ran this page script without it."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
