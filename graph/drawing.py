@@ -24,7 +24,7 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import visible_bidi
 from heuristica.graph.model import Page
 from heuristica.graph.relations import RELATIONS, PageType
-from heuristica.graph.view import Edge, View
+from heuristica.graph.view import Edge, View, every_link
 
 __all__ = [
     "LABEL_LINES",
@@ -220,18 +220,30 @@ def draw(
                 expanded=page_id in opened,
             )
         )
-    edges = tuple(DrawnEdge(e.source, e.target, e.relation) for e in view.edges)
+    edges = _drawn_edges(view.edges)
     focus = view.focus if view.focus in view.nodes else None
     return Drawing(tuple(nodes), edges, focus, options)
 
 
 def prepare_whole_drawing(kg: KnowledgeGraph) -> None:
     """Make now what drawing every page of ``kg`` will need (each page's
-    label, title and summary), so the first drawing of the whole graph is as
-    quick as the next."""
+    label, title and summary, and every link), so the first drawing of the
+    whole graph is as quick as the next."""
     summary_chars = _summary_chars(len(kg))
     for page in kg.pages:
         _texts(page, summary_chars)
+    _drawn_edges(every_link(kg))
+
+
+_EDGE_CACHE: IdentityCache[tuple[DrawnEdge, ...]] = IdentityCache(4)
+"""The drawn links of a view's links (by identity: the whole graph's views
+share one tuple, ``graph.view.every_link``)."""
+
+
+def _drawn_edges(edges: tuple[Edge, ...]) -> tuple[DrawnEdge, ...]:
+    return _EDGE_CACHE.get(
+        (edges,), None, lambda: tuple(DrawnEdge(e.source, e.target, e.relation) for e in edges)
+    )
 
 
 def _summary_chars(pages: int) -> int:

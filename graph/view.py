@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from heuristica.graph.identity_cache import IdentityCache
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import quoted
 from heuristica.graph.model import PAGE_ID_PATTERN
@@ -31,6 +32,7 @@ __all__ = [
     "build_view",
     "closest_ids",
     "default_focus",
+    "every_link",
     "path_edges",
     "resolve_node_param",
     "view_of",
@@ -98,9 +100,19 @@ def build_view(
     if types is not None:
         allowed = {PageType(t) for t in types}
         nodes = {n for n in nodes if n == focus or kg.page(n).page_type in allowed}
-    return View(
-        focus=focus, nodes=frozenset(nodes), edges=_edges_between(kg, nodes), show_all=show_all
-    )
+    whole = show_all and len(nodes) == len(kg)
+    edges = every_link(kg) if whole else _edges_between(kg, nodes)
+    return View(focus=focus, nodes=frozenset(nodes), edges=edges, show_all=show_all)
+
+
+_EVERY_LINK: IdentityCache[tuple[Edge, ...]] = IdentityCache(2)
+"""Per graph: every link, sorted; the same tuple each time (10,000 pages:
+36,000 links, 0.1-0.2 s to make)."""
+
+
+def every_link(kg: KnowledgeGraph) -> tuple[Edge, ...]:
+    """Every link of ``kg`` as drawn, sorted (made once per graph)."""
+    return _EVERY_LINK.get((kg,), None, lambda: _edges_between(kg, set(kg.nx)))
 
 
 def view_of(kg: KnowledgeGraph, focus: str, pages: Iterable[str]) -> View:

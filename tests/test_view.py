@@ -103,6 +103,17 @@ def test_show_all_shows_every_page(kg: KnowledgeGraph):
     assert view.show_all
 
 
+def test_the_whole_graph_has_every_link_sorted_made_once_per_graph(kg: KnowledgeGraph):
+    edges = build_view(kg, FOCUS, show_all=True).edges
+    ends = sorted((a, b, r) for a, b, r in kg.nx.edges(keys=True))
+    assert [(e.source, e.target, e.relation) for e in edges] == ends
+    other_focus = next(page for page in kg.nx if page != FOCUS)
+    assert build_view(kg, other_focus, show_all=True).edges is edges
+    another = KnowledgeGraph({p.id: p for p in kg.pages if p.id != other_focus})
+    assert len(build_view(another, FOCUS, show_all=True).edges) == another.link_count
+    assert build_view(kg, FOCUS, show_all=True, types={PageType.HEURISTIC}).edges != edges
+
+
 def test_an_unknown_focus_is_a_key_error(kg: KnowledgeGraph):
     with pytest.raises(KeyError):
         build_view(kg, "heuristic/no-such-page")
