@@ -128,6 +128,25 @@ def test_warming_up_loads_the_knowledge_base_for_the_first_session(
     assert panel_title(app) == "Use spawn"
 
 
+def test_warming_up_names_a_missing_folder_and_the_problems_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope"))
+    st.cache_resource.clear()
+    knowledge_base.warm_up()
+    said = capsys.readouterr().out
+    assert f"the knowledge base folder {tmp_path / 'nope'} does not exist" in said
+    assert "Set HEURISTICA_KNOWLEDGE to a folder" in said
+    write(tmp_path, "h.yaml", page(H, ("requires_env", "environment/gone"), title="Use spawn"))
+    write(tmp_path, "broken.yaml", "type: [")
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    knowledge_base.warm_up()
+    said = capsys.readouterr().out
+    assert f"1 page loaded from {tmp_path}" in said
+    # the file that does not parse, and the link to a page that is not there
+    assert "(2 errors, 0 warnings: see Problems in the app" in said
+
+
 def test_a_missing_folder_is_named_in_the_sidebar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

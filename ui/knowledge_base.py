@@ -149,11 +149,21 @@ def warm_up() -> None:
         return
     finally:
         quiet.setLevel(level)
-    seconds = time.perf_counter() - started
-    # beside Streamlit's own start-up lines (its "You can now view..." is printed too)
-    print(
-        f"  Heuristica: {len(kb.graph)} pages loaded from {kb.root} in {seconds:.1f} s", flush=True
-    )
+    print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+
+
+def _loaded(kb: KnowledgeBase, seconds: float) -> str:
+    """What a start-up says of the load (beside Streamlit's own start-up lines)."""
+    if not kb.root.is_dir():
+        return f"the knowledge base folder {kb.root} does not exist. Set {ENV_VAR} to a folder."
+    pages = len(kb.graph)
+    said = f"{pages} page{'s' * (pages != 1)} loaded from {kb.root} in {seconds:.1f} s"
+    errors = len(kb.result.errors)
+    warnings = len(kb.result.problems) - errors
+    if errors or warnings:
+        said += f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        said += ": see Problems in the app, or run `heuristica check`)"
+    return said
 
 
 def current() -> KnowledgeBase:
