@@ -146,7 +146,7 @@ class ProblemList(BaseModel):
 class CheckOutcome(BaseModel):
     name: str
     claim: str = Field(description="the sentence on the page the check backs")
-    status: str = Field(description="holds, fails, error or skipped")
+    status: str = Field(description="holds, fails, error, skipped or not_applicable")
     reason: str
     expected: str
     seen: str

@@ -44,8 +44,8 @@ class Verification:
 
     @property
     def passed(self) -> bool:
-        """True when no check fails or errs (skipped ones are fine)."""
-        return all(r.status in (Status.HOLDS, Status.SKIPPED) for r in self.results)
+        """True when no check fails or errs (skipped and not applicable ones are fine)."""
+        return all(r.status not in (Status.FAILS, Status.ERROR) for r in self.results)
 
     def counts(self) -> dict[str, int]:
         return {status.value: sum(r.status is status for r in self.results) for status in Status}
@@ -124,7 +124,7 @@ def _planned_code_reference(page: Implementation, environment: Environment) -> P
 
 
 def packages_named(pages: Iterable[Page]) -> list[str]:
-    return sorted({name for page in pages for check in page.checks for name in check.packages})
+    return sorted({name for page in pages for check in page.checks for name in check.package_names})
 
 
 def verify(

@@ -270,6 +270,7 @@ _RESULT_ICONS: dict[Status, str] = {
     Status.FAILS: ":material/cancel:",
     Status.ERROR: ":material/error:",
     Status.SKIPPED: ":material/do_not_disturb_on:",
+    Status.NOT_APPLICABLE: ":material/remove_circle_outline:",
 }
 
 
@@ -332,7 +333,7 @@ def checks_section(page: Page) -> None:
     for name, claim, code in _page_checks(page):
         result = run.checks.get(name) if run else None
         icon = _RESULT_ICONS[result.status] if result else ":material/radio_button_unchecked:"
-        label = f"{escape_markdown(name)} · {result.status.value if result else 'not run'}"
+        label = f"{escape_markdown(name)} · {result.status.words if result else 'not run'}"
         with st.expander(label, icon=icon):
             _markdown(claim)
             if result is not None:
@@ -354,7 +355,7 @@ def _page_checks(page: Page) -> list[tuple[str, str, str]]:
 
 def _check_result(result: RecordedCheck, *, stale: bool) -> None:
     when = "Last result, before the page was edited" if stale else "Last result"
-    st.markdown(f"**{when}: {result.status.value}** ({result.seconds:.1f} s)")
+    st.markdown(f"**{when}: {result.status.words}** ({result.seconds:.1f} s)")
     if result.reason:
         st.markdown(escape_markdown(result.reason))
     for heading, text in (("Expected", result.expected), ("Seen", result.seen)):

@@ -1,7 +1,9 @@
 """``python -m graph verify``: run the checks of a knowledge base and print
-what holds, what fails (expected vs seen), what errs and what was skipped.
+what holds, what fails (expected vs seen), what errs, what was skipped (a
+package not installed) and what is not applicable (outside the versions or
+platform its claim is about).
 
-Exit codes: 0 every check holds or is skipped, 1 a check fails or errs (or a
+Exit codes: 0 no check fails or errs, 1 a check fails or errs (or a
 page could not be loaded), 2 bad usage.
 """
 
@@ -31,6 +33,7 @@ _MARKS = {
     Status.FAILS: "FAILS",
     Status.ERROR: "ERROR",
     Status.SKIPPED: "skipped",
+    Status.NOT_APPLICABLE: "n/a",
 }
 
 
@@ -117,7 +120,8 @@ def _as_text(verification: Verification, pages: list[Page], seconds: float) -> s
     summary = _summary(verification, pages, seconds)
     lines.append(
         f"{summary['checks']} checks on {summary['pages']} pages: {counts['holds']} hold, "
-        f"{counts['fails']} fail, {counts['error']} errors, {counts['skipped']} skipped "
+        f"{counts['fails']} fail, {counts['error']} errors, {counts['skipped']} skipped, "
+        f"{counts['not_applicable']} not applicable "
         f"({seconds:.1f} s)"
     )
     return "\n".join(_printable(line) for line in lines)
@@ -131,7 +135,7 @@ def _result_lines(result: CheckResult) -> list[str]:
     head = f"{_MARKS[result.status]:<8} {result.page}  {result.name}  ({result.seconds:.1f} s)"
     if result.status is Status.HOLDS:
         return [head]
-    if result.status is Status.SKIPPED:
+    if result.status in (Status.SKIPPED, Status.NOT_APPLICABLE):
         return [f"{head}: {result.reason}"]
     lines = [head, *_field("claim", result.claim), *_field("why", result.reason)]
     lines += [*_field("expected", result.expected), *_field("seen", result.seen)]

@@ -100,6 +100,10 @@ class PageRun(_Recorded):
     def skipped(self) -> list[str]:
         return [n for n, c in self.checks.items() if c.status is Status.SKIPPED]
 
+    @property
+    def not_applicable(self) -> list[str]:
+        return [n for n, c in self.checks.items() if c.status is Status.NOT_APPLICABLE]
+
 
 class Record(_Recorded):
     format: int = FORMAT
@@ -258,11 +262,16 @@ def page_verification(page: Page, record: Record) -> PageVerification | None:
         verb = "fails" if len(run.failing) == 1 else "fail"
         text = f"{len(run.failing)} of {total} checks {verb} on {where}"
         return PageVerification(BadgeState.FAILING, text, run, others)
-    if len(run.skipped) == total:
-        text = f"Not verified: every check was skipped on {where}"
+    if len(run.skipped) + len(run.not_applicable) == total:
+        text = f"Not verified: no check ran on {where}"
         return PageVerification(BadgeState.NOT_VERIFIED, text, run, others)
-    skipped = f" ({len(run.skipped)} skipped)" if run.skipped else ""
-    return PageVerification(BadgeState.VERIFIED, f"Verified on {where}{skipped}", run, others)
+    left_out = [
+        f"{len(names)} {words}"
+        for names, words in ((run.skipped, "skipped"), (run.not_applicable, "not applicable"))
+        if names
+    ]
+    aside = f" ({', '.join(left_out)})" if left_out else ""
+    return PageVerification(BadgeState.VERIFIED, f"Verified on {where}{aside}", run, others)
 
 
 def _date(run: PageRun) -> str:
