@@ -31,6 +31,7 @@ from heuristica.graph.checks.grid import (
     PageVerification,
     page_verification,
 )
+from heuristica.graph.checks.matrix_file import matrix_problems
 from heuristica.graph.checks.recorded import (
     PageRun,
     Record,
@@ -40,10 +41,10 @@ from heuristica.graph.checks.recorded import (
     has_checks,
     page_hash,
 )
-from heuristica.graph.checks.run import CheckResult, Status, not_run
+from heuristica.graph.checks.run import CheckResult, Status
 from heuristica.graph.checks.signature import unparsable
 from heuristica.graph.loader import LoadResult
-from heuristica.graph.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
+from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.problems import Problem, Severity
 
 if TYPE_CHECKING:
@@ -372,7 +373,7 @@ def verification_problems(
     if isinstance(record, RecordError):
         # named like the loader's Problems: relative to the knowledge folder
         problems.append(replace(record.problem, file=RECORD_FILE))
-    return problems
+    return problems + matrix_problems(result.root)
 
 
 def _page_problems(
@@ -398,33 +399,12 @@ def _page_problems(
     grid = state.grid
     if grid is None:
         return problems
-    checks = {check.name: check for check in page.checks}
+    # A cell outside a check's declared range ran it as not applicable: it never fails there.
     for name in grid.checks:
-        failing = [
-            column
-            for column in grid.columns
-            if name in column.failing and _in_range(checks.get(name), column.environment)
-        ]
+        failing = [column for column in grid.columns if name in column.failing]
         if failing:
             problems.append(_failing_check(root / file, file, name, failing))
     return problems
-
-
-def _in_range(check: Check | None, environment: RecordedEnvironment) -> bool:
-    """Whether ``environment`` is inside what ``check`` is about (its declared
-    Python, platform and package ranges, as the page says now)."""
-    if check is None:
-        return True
-    judged = Environment(
-        environment.implementation,
-        environment.python,
-        environment.platform,
-        environment.machine,
-        "",
-        dict(environment.packages),
-    )
-    verdict = not_run(check, judged)
-    return verdict is None or verdict.status is not Status.NOT_APPLICABLE
 
 
 def _failing_check(path: Path, file: str, name: str, columns: list[Column]) -> Problem:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.kb import page, write
-from tests.verify.conftest import FAKE_DISTRIBUTION
+from tests.verify.conftest import FAKE_DISTRIBUTION, fake_files
 
 H = "heuristic/generations"
 PYTHON = platform.python_version()
@@ -55,18 +55,14 @@ CELLS = [f"py{PYTHON}-{FAKE_DISTRIBUTION}1.0", f"py{PYTHON}-{FAKE_DISTRIBUTION}2
 
 def tiny_wheel(folder: Path, version: str) -> Path:
     """A real wheel of the fixture package at ``version`` (a module and its metadata)."""
-    name = "heuristica_fixture_pkg"
-    path = folder / f"{name}-{version}-py3-none-any.whl"
-    info = f"{name}-{version}.dist-info"
-    files = {
-        "fixture_pkg/__init__.py": f"GENERATION = {version.split('.')[0]}\n",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {FAKE_DISTRIBUTION}\nVersion: {version}\n",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
+    path = folder / f"heuristica_fixture_pkg-{version}-py3-none-any.whl"
+    info = f"heuristica_fixture_pkg-{version}.dist-info"
+    files = fake_files(version)
+    files[f"{info}/WHEEL"] = "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/RECORD"] = "".join(f"{file},,\n" for file in [*files, f"{info}/RECORD"])
     with zipfile.ZipFile(path, "w") as wheel:
         for file, text in files.items():
             wheel.writestr(file, text)
-        wheel.writestr(f"{info}/RECORD", "".join(f"{file},,\n" for file in [*files, f"{info}/RECORD"]))
     return path
 
 
