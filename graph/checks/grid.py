@@ -92,6 +92,21 @@ class PageGrid:
             return line + (f"; not applicable on {self.where(idle)}" if idle else "")
         return f"No check ran on {self.where(list(self.columns))}"
 
+    def headers(self) -> list[str]:
+        """Each column's short name: its values where the columns differ, each as
+        short as it can be and still tell them apart ("3.12 · 1.41")."""
+        varying = [d for d in _dimensions(self.columns) if len(_values(self.columns, d)) > 1]
+        named = varying or [PYTHON]
+        short = {d: _shortened(sorted(_values(self.columns, d), key=_version_key)) for d in named}
+        return [" · ".join(short[d][_value(c, d)] for d in named) for c in self.columns]
+
+    def worst(self, check: str) -> tuple[Column, RecordedCheck] | None:
+        """The column where ``check`` did worst (fails before holds before not run)."""
+        found = [(c, c.results[check]) for c in self.columns if check in c.results]
+        if not found:
+            return None
+        return min(found, key=lambda pair: WORST_FIRST.index(pair[1].status))
+
     def where(self, chosen: Sequence[Column]) -> str:
         """``chosen`` columns in words, by what sets them apart from the rest:
         "CPython 3.11–3.13 · polars 1.42–2.1", "polars 1.41", or "3 of 12 environments"."""

@@ -82,3 +82,14 @@ def matrix_base(root: Path, matrix: str = MATRIX) -> Path:
     write(root, "h.yaml", page(H, checks=CHECKS))
     (root / "matrix.toml").write_text(matrix, encoding="utf-8")
     return root
+
+
+def recorded_matrix(root: Path, tmp: Path) -> Path:
+    """``matrix_base`` verified on its matrix for real and recorded."""
+    from heuristica.graph.cli import main
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        offline_uv(monkeypatch, tmp)
+        matrix_base(root)
+        assert main(["verify", str(root), "--matrix", "--record"]) == 1  # always-second, at 1.0
+    return root
