@@ -11,6 +11,7 @@ check printed are untrusted: escaped Markdown, code blocks, and grid cells
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -179,7 +180,9 @@ def _grid_columns(grid: PageGrid) -> dict[str, ColumnConfig]:
 def _grid_cell(page: Page, grid: PageGrid, name: str, column: Column) -> None:
     result = column.results.get(name)
     claims = dict((check, claim) for check, claim, _ in _page_checks(page))
-    with st.container(border=True, key=f"where_it_holds_cell_{page.id}"):
+    # A container's key becomes a CSS class: only letters, digits, - and _ in it.
+    key = "where_it_holds_cell_" + re.sub(r"[^A-Za-z0-9_-]", "-", page.id)
+    with st.container(border=True, key=key):
         if result is None:
             where = escape_markdown(column.label)
             st.markdown(f"**{escape_markdown(name)}** did not run on {where}")
