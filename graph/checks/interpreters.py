@@ -1,6 +1,6 @@
 """Find the interpreter a matrix names by its version: the path it gives, else
-under pyenv (``$PYENV_ROOT/versions``), else on PATH (``python3.12``,
-``python3``, ``python``). Each candidate is asked its version; the newest
+under pyenv (``$PYENV_ROOT/versions``), else on PATH (every ``python3.12``,
+``python3``, ``python`` there). Each candidate is asked its version; the newest
 one that matches is taken ("3.12" matches any 3.12.x, "3.12.1" only itself)."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def find_interpreter(version: str, path: str | None = None) -> Found:
     else:
         pyenv = _pyenv_candidates(version)
         names = [f"python{'.'.join(version.split('.')[:2])}", "python3", "python"]
-        candidates = [*pyenv, *(shutil.which(name) for name in names)]
+        candidates = [*pyenv, *(found for name in names for found in _on_path(name))]
         looked = [f"{_pyenv_root()}/versions/{version}*", f"on PATH as {', '.join(names)}"]
     answers = [_ask(candidate) for candidate in dict.fromkeys(filter(None, candidates))]
     matching = [found for found in answers if found and _version_matches(found.version, version)]
@@ -52,6 +52,14 @@ def find_interpreter(version: str, path: str | None = None) -> Found:
 def _command(path: str) -> str | None:
     expanded = str(Path(path).expanduser())
     return shutil.which(expanded) or shutil.which(path)
+
+
+def _on_path(name: str) -> list[str]:
+    """Every executable ``name`` on PATH, not only the first: a CI runner may
+    have two Pythons of one minor version there, the second the one wanted."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    found = [os.path.join(folder, name) for folder in folders if folder]
+    return [path for path in found if os.path.isfile(path) and os.access(path, os.X_OK)]
 
 
 def _pyenv_root() -> str:
