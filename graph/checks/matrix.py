@@ -56,6 +56,17 @@ class MatrixRun:
         """Every cell was built and nothing applicable failed or erred in any."""
         return all(run.passed for run in self.cells)
 
+    def never_run(self) -> list[tuple[str, str]]:
+        """(page, check) of each check that ran in no cell (skipped or not
+        applicable in all of them), in the order of the pages."""
+        ran: dict[tuple[str, str], bool] = {}
+        for cell in self.cells:
+            for result in cell.verification.results if cell.verification else ():
+                key = (result.page, result.name)
+                idle = result.status in (Status.SKIPPED, Status.NOT_APPLICABLE)
+                ran[key] = ran.get(key, False) or not idle
+        return [key for key, did in ran.items() if not did]
+
 
 def run_matrix(
     pages: Sequence[Page],

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from heuristica.graph.checks.command import printable, result_lines
 from heuristica.graph.checks.matrix import CellRun, MatrixRun, run_matrix
 from heuristica.graph.checks.matrix_file import MATRIX_FILE, Cell, Matrix, MatrixError, read_matrix
@@ -30,6 +32,7 @@ from heuristica.graph.cli import UsageError
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.model import Page
 from heuristica.graph.problems import did_you_mean
+from heuristica.graph.verify import packages_named
 
 __all__ = ["GITHUB_MAX_JOBS", "github_matrix", "run_matrix_verify", "run_merge"]
 
@@ -62,6 +65,13 @@ def run_matrix_verify(result: LoadResult, pages: list[Page], args: argparse.Name
         raise UsageError(f"--jobs {args.jobs}: give 1 or more cells to run at once")
     for problem in result.errors:
         print(printable(str(problem)), file=sys.stderr)
+    undeclared = _undeclared(matrix, pages)
+    if undeclared:
+        print(
+            f"note: checks name {', '.join(undeclared)}, which {matrix.file} does not install: "
+            "they are skipped in every cell",
+            file=sys.stderr,
+        )
     started = time.monotonic()
     run = run_matrix(pages, matrix, cells, args.jobs)
     seconds = time.monotonic() - started
@@ -117,6 +127,11 @@ def run_merge(result: LoadResult, args: argparse.Namespace) -> int:
     return 0
 
 
+def _undeclared(matrix: Matrix, pages: list[Page]) -> list[str]:
+    declared = {*matrix.packages, *(pins[0].key for pins in matrix.versions if pins)}
+    return [name for name in packages_named(pages) if canonicalize_name(name) not in declared]
+
+
 def _chosen_cells(matrix: Matrix, names: list[str]) -> list[Cell]:
     cells = {cell.name: cell for cell in matrix.cells()}
     for name in names:
@@ -162,6 +177,7 @@ def _as_json(run: MatrixRun, seconds: float) -> dict[str, object]:
             "cells": len(run.cells),
             "built": sum(cell.verification is not None for cell in run.cells),
             "passed": run.passed,
+            "never_run": [{"page": page, "check": name} for page, name in run.never_run()],
             **_totals(run),
             "seconds": round(seconds, 3),
         },
@@ -176,6 +192,10 @@ def _as_text(run: MatrixRun, seconds: float) -> str:
     lines += ["", f"{'cell':<{width}}  holds  fails  error  skipped  n/a  seconds"]
     for cell in run.cells:
         lines.append(_cell_row(cell, width))
+    never = run.never_run()
+    if never:
+        lines += ["", f"{len(never)} checks ran in no cell (skipped or not applicable in all):"]
+        lines += [f"  {page}  {name}" for page, name in never]
     built = sum(cell.verification is not None for cell in run.cells)
     totals = _totals(run)
     lines.append(

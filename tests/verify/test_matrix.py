@@ -5,6 +5,7 @@ GitHub Actions matrix, one cell per job merged back, and the warnings."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import pytest
 from heuristica.graph.checks.record import RECORD_FILE, read_record
 from heuristica.graph.cli import main
 from heuristica.graph.loader import load_knowledge
+from tests.kb import page, write
 from tests.verify.conftest import FAKE_DISTRIBUTION
-from tests.verify.matrix_kb import CELLS, MATRIX, PYTHON, matrix_base, offline_uv
+from tests.verify.matrix_kb import CELLS, CHECKS, MATRIX, PYTHON, H, matrix_base, offline_uv
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -114,6 +116,25 @@ def test_the_text_report_shows_what_fails_per_cell_and_a_table_of_cells(
     assert "FAILS    heuristic/generations  always-second" in out
     assert f"{CELLS[1]}      2      0      0        0    1" in out
     assert "2 cells (2 built): 3 hold, 1 fail, 0 errors, 0 skipped, 2 not applicable" in out
+
+
+def test_a_check_that_ran_in_no_cell_is_named_and_so_is_the_package_it_lacks(
+    base: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lacking = {**copy.deepcopy(CHECKS[0]), "name": "needs-another"}
+    lacking["packages"] = ["not-in-the-matrix"]
+    write(base, "h.yaml", page(H, checks=[*CHECKS, lacking]))
+
+    code = main(["verify", str(base), "--matrix", "--format", "json"])
+
+    said = capsys.readouterr()
+    assert json.loads(said.out)["summary"]["never_run"] == [{"page": H, "check": "needs-another"}]
+    assert "checks name not-in-the-matrix, which" in said.err
+    assert main(["verify", str(base), "--matrix"]) == code
+    out = capsys.readouterr().out
+    assert (
+        f"1 checks ran in no cell (skipped or not applicable in all):\n  {H}  needs-another" in out
+    )
 
 
 def test_the_matrix_prints_as_a_github_actions_matrix_one_job_per_cell(
