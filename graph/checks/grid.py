@@ -86,9 +86,9 @@ class PageGrid:
                 failing[0].results[name].expected or failing[0].results[name].reason
             )
             line = f"Fails on {self.where(failing)} ({name}: expected {expected})"
-            return line + (f"; holds on {self.where(holding)}" if holding else "")
+            return line + (f"; holds on {self.where(holding, whole=True)}" if holding else "")
         if holding:
-            line = f"Holds on {self.where(holding)}"
+            line = f"Holds on {self.where(holding, whole=True)}"
             return line + (f"; not applicable on {self.where(idle)}" if idle else "")
         return f"No check ran on {self.where(list(self.columns))}"
 
@@ -107,12 +107,13 @@ class PageGrid:
             return None
         return min(found, key=lambda pair: WORST_FIRST.index(pair[1].status))
 
-    def where(self, chosen: Sequence[Column]) -> str:
-        """``chosen`` columns in words, by what sets them apart from the rest:
-        "CPython 3.11–3.13 · polars 1.42–2.1", "polars 1.41", or "3 of 12 environments"."""
+    def where(self, chosen: Sequence[Column], *, whole: bool = False) -> str:
+        """``chosen`` columns in words, by what sets them apart from the rest
+        ("polars 1.41"), or ``whole``: by all they span ("CPython 3.11–3.13 ·
+        polars 1.42–2.1"); "3 of 12 environments" when no such words are exact."""
         dimensions = _dimensions(self.columns)
         picked = set(map(id, chosen))
-        everything = len(picked) == len(self.columns)
+        everything = whole or len(picked) == len(self.columns)
         named = [
             d for d in dimensions if everything or _values(chosen, d) != _values(self.columns, d)
         ]
@@ -295,7 +296,7 @@ def _many(grid: PageGrid) -> tuple[BadgeState, str]:
     holding = [column for column in grid.columns if column.holds]
     if not holding:
         return BadgeState.NOT_VERIFIED, f"Not verified: no check ran · {date}"
-    return BadgeState.VERIFIED, f"Holds on {grid.where(holding)} · {date}"
+    return BadgeState.VERIFIED, f"Holds on {grid.where(holding, whole=True)} · {date}"
 
 
 def _date(when: dt.datetime) -> str:

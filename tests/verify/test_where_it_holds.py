@@ -15,6 +15,7 @@ from tests.verify.conftest import FAKE_DISTRIBUTION
 from tests.verify.matrix_kb import CELLS, PYTHON, H, recorded_matrix
 
 GRID_KEY = f"where_it_holds_{H}"
+MINOR = ".".join(PYTHON.split(".")[:2])
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_one_line_says_where_the_page_fails_what_was_expected_and_where_it_holds
     at = headings.index("#### Where it holds")
     assert headings[at + 1].replace("\\", "") == (
         f"**Fails on {FAKE_DISTRIBUTION} 1.0 (always-second: expected exit status 0, "
-        f"the line 'generation=2'); holds on {FAKE_DISTRIBUTION} 2.0**"
+        f"the line 'generation=2'); holds on CPython {MINOR} · {FAKE_DISTRIBUTION} 2.0**"
     )
 
 
