@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -109,7 +110,8 @@ def _import_folder() -> str:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not link.is_symlink() or link.resolve() != package:
-            temporary = folder / f".heuristica-{os.getpid()}"
+            # one name per process and thread: matrix cells ask at the same time
+            temporary = folder / f".heuristica-{os.getpid()}-{threading.get_ident()}"
             temporary.unlink(missing_ok=True)
             temporary.symlink_to(package, target_is_directory=True)
             os.replace(temporary, link)
