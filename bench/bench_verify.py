@@ -65,7 +65,7 @@ def _matrix_line(label: str, seconds: float, run: MatrixRun) -> str:
         for status, n in (cell.verification.counts() if cell.verification else {}).items():
             totals[status] = totals.get(status, 0) + n
     return (
-        f"  {label:<26} {seconds:7.1f} s  ({len(built)}/{len(run.cells)} cells built, "
+        f"  {label:<28} {seconds:7.1f} s  ({len(built)}/{len(run.cells)} cells built, "
         f"{reused} reused, {building:.1f} s building; {_outcome(totals)})"
     )
 
