@@ -62,6 +62,7 @@ def test_every_check_runs_in_every_cell_each_version_in_its_own_environment(
         "cells": 2,
         "built": 2,
         "passed": False,
+        "never_run": [],
         "holds": 3,
         "fails": 1,
         "error": 0,
