@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -106,16 +106,22 @@ def run_module(
 
 
 def run_file(
-    interpreter: str, path: Path, args: Sequence[str], time_limit: float, cwd: Path
+    interpreter: str,
+    path: Path,
+    args: Sequence[str],
+    time_limit: float,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
 ) -> RunOutcome:
     """Run ``interpreter path args`` in ``cwd``, exactly as ``run_module`` runs a demo:
     its own session, killed with its whole group at ``time_limit`` (no allowance),
     nothing left. Every line it prints is an ``output`` event, JSON or not.
 
-    status: ``timed_out`` when the limit stopped it, else ``exited``.
+    status: ``timed_out`` when the limit stopped it, else ``exited``. ``env``:
+    its environment (default: ours, with this package importable).
     """
     started = time.monotonic()
-    process = _start([interpreter, str(path), *args], cwd=cwd)
+    process = _start([interpreter, str(path), *args], cwd=cwd, env=env)
     events: list[Event] = []
     deadline = started + time_limit
     stop_reason = _relay(
@@ -134,7 +140,9 @@ def run_file(
     )
 
 
-def _start(command: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
+def _start(
+    command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -143,7 +151,7 @@ def _start(command: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[
         text=True,
         start_new_session=True,
         cwd=cwd,
-        env={**child_env(), "PYTHONUNBUFFERED": "1"},
+        env={**(child_env() if env is None else env), "PYTHONUNBUFFERED": "1"},
     )
 
 

@@ -154,6 +154,7 @@ class CheckOutcome(BaseModel):
 
 class VerificationRun(BaseModel):
     environment: str = Field(description="interpreter and package versions it ran on")
+    cell: str | None = Field(description="the matrix cell it ran in; null for a plain verify")
     verified_at: str
     checks: list[CheckOutcome]
 
@@ -165,6 +166,10 @@ class VerificationState(BaseModel):
         "nothing_to_verify (the page has no checks)"
     )
     text: str = Field(description="the badge the explorer shows")
+    summary: str = Field(
+        description="one line from every environment recorded: where its checks fail "
+        "(and what was expected) and where they hold; empty when never verified"
+    )
     run: VerificationRun | None = Field(description="the run the state is about")
     other_runs: list[VerificationRun] = Field(
         description="this version of the page verified on other environments"
@@ -175,6 +180,7 @@ def _verification_run(page: Page, run: PageRun) -> VerificationRun:
     claims = {check.name: check.claim for check in page.checks}
     return VerificationRun(
         environment=run.environment.label(),
+        cell=run.cell,
         verified_at=run.verified_at.isoformat(),
         checks=[
             CheckOutcome(
@@ -200,12 +206,13 @@ def page_verification_state(root: Path, page: Page) -> VerificationState:
     if state is None:
         text = "Nothing to verify: the page has no checks"
         return VerificationState(
-            id=page.id, state="nothing_to_verify", text=text, run=None, other_runs=[]
+            id=page.id, state="nothing_to_verify", text=text, summary="", run=None, other_runs=[]
         )
     return VerificationState(
         id=page.id,
         state=state.state.value,
         text=state.text,
+        summary=state.grid.summary() if state.grid and state.grid.columns else "",
         run=_verification_run(page, state.run) if state.run else None,
         other_runs=[_verification_run(page, run) for run in state.other_runs],
     )

@@ -34,7 +34,7 @@ from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_ADAPTER, Page, Tour
 from heuristica.graph.problems import Problem, Severity
 
-__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
+__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path", "user_cache_folder"]
 
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
@@ -199,12 +199,18 @@ def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
     return (int(key[0]), int(key[1]), int(key[2]), int(key[3]), int(key[4])), parsed
 
 
+def user_cache_folder() -> Path:
+    """Heuristica's per-user cache: ``$HEURISTICA_CACHE``, else
+    ``$XDG_CACHE_HOME/heuristica``, else ``~/.cache/heuristica``."""
+    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+    return Path(configured) if configured else Path(base) / "heuristica"
+
+
 def cache_path(root: Path) -> Path | None:
     """Where the parse cache of the knowledge folder ``root`` is kept; None if
     that would be inside the folder itself."""
-    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-    folder = Path(configured) if configured else Path(base) / "heuristica"
+    folder = user_cache_folder()
     real_root = os.path.realpath(root)
     name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
     path = Path(os.path.realpath(folder)) / f"parsed-{name}.json"

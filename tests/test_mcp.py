@@ -257,6 +257,8 @@ def test_verification_reports_the_recorded_run_until_the_page_changes(
     verify_and_record(kb, CHECKED)
     state = structured(client, "verification", id=CHECKED)
     assert state["state"] == "verified" and state["text"].startswith("Verified on CPython")
+    assert state["summary"].startswith("Holds on CPython ")  # the panel's line, same record
+    assert state["run"]["cell"] is None  # a plain verify, not a matrix cell
     (check,) = state["run"]["checks"]
     assert check == check | {"name": "prints-ok", "claim": CHECK["claim"], "status": "holds"}
     edited = page(CHECKED, ("requires_env", MACOS), title="Checked, then edited", checks=[CHECK])

@@ -15,7 +15,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 
 from heuristica.demos.runner import RunOutcome, run_file
-from heuristica.graph.checks.environment import Environment
+from heuristica.graph.checks.environment import Environment, check_env
 from heuristica.graph.checks.signature import Signature, differences, installed_parameters, render
 from heuristica.graph.model import Check
 
@@ -135,7 +135,7 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
         program = Path(folder) / planned.file_name
         program.write_text(planned.program, encoding="utf-8")
         outcome = run_file(
-            interpreter, program, planned.args, planned.check.time_limit, Path(folder)
+            interpreter, program, planned.args, planned.check.time_limit, Path(folder), check_env()
         )
         verdict = _without_folder(planned.judge(outcome), folder)
     if outcome.leftovers:
