@@ -46,6 +46,7 @@ _SOURCES = (
     "problems.py",
     "relations.py",
     "checks/signature.py",
+    "content_rules.py",
 )
 _log = logging.getLogger(__name__)
 
