@@ -265,6 +265,8 @@ def release_claims(page: Page) -> list[ReleaseClaim]:
     numbered = _source_numbers(page)
     claims = []
     for loc, text in text_fields(page):
+        if "#" not in text and "gh-" not in text:
+            continue  # no reference: most fields, and the regular expressions are dearer
         in_title = loc[0] == "sources"
         own = _source_reference(page, loc) if in_title else None
         claims += _claims_in(page.id, loc, text, numbered, own)

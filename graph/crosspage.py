@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from heuristica.graph.content_rules import ReleaseClaim, disagreements, release_claims
+from heuristica.graph.content_rules import disagreements
 from heuristica.graph.model import Link, Page, Tour
 from heuristica.graph.parsecache import ParsedFile
 from heuristica.graph.problems import Problem, Severity, did_you_mean
@@ -71,8 +71,6 @@ class _Found:
     """Every page id it links to, found or not."""
     broken: bool
     """A link to a page that is not there: its "did you mean" depends on every id."""
-    claims: tuple[ReleaseClaim, ...]
-    """The page's 'first in' claims about upstream changes, compared across pages."""
 
 
 class AcrossMemo:
@@ -183,8 +181,7 @@ def _check_across(
         sound = _sound(item, page, sources, demos, own)
         targets = tuple(link.to for link in page.links)
         broken = any(target not in sources for target in targets)
-        claims = tuple(release_claims(page))
-        memo.remember(page_id, _Found(item, page.type, sound, own, targets, broken, claims))
+        memo.remember(page_id, _Found(item, page.type, sound, own, targets, broken))
     pages = {}
     for page_id in sources:
         seen = found[page_id]
@@ -266,7 +263,7 @@ def _release_disagreements(found: dict[str, _Found], sources: _Sources) -> list[
     """A warning at each place that names another first release for an upstream
     change than some other place does (``polars#27767 ... first in 1.41.2`` here,
     ``first in 1.42.0`` there)."""
-    claims = [claim for page_id in sources for claim in found[page_id].claims]
+    claims = [claim for page_id in sources for claim in found[page_id].item.claims]
     problems = []
     for claim, other in disagreements(claims):
         where = (

@@ -405,7 +405,9 @@ def _page(text: str, file: str) -> ParsedFile:
     locs: list[tuple[str | int, ...]] = [("id",), ("demo",)]
     for index in range(len(page.links)):
         locs += [("links", index, "to"), ("links", index, "relation")]
-    locs += [claim.loc for claim in release_claims(page)]  # compared across pages
+    # Compared across pages; a file that names no reference has none (most of them).
+    claims = tuple(release_claims(page)) if "#" in text or "gh-" in text else ()
+    locs += [claim.loc for claim in claims]
     unverifiable = (
         unparsable(page.code_reference.import_, page.code_reference.signature)
         if isinstance(page, Implementation)
@@ -417,6 +419,7 @@ def _page(text: str, file: str) -> ParsedFile:
         problems=tuple(_rule_problems(page, root, file)),
         places=_places(root, locs),
         unverifiable=unverifiable,
+        claims=claims,
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from heuristica.graph.cli import main
 from heuristica.graph.loader import load_knowledge
+from heuristica.graph.parsecache import ParseCache
 from heuristica.graph.problems import Problem
 from tests.kb import page, write
 
@@ -168,3 +169,22 @@ def test_check_strict_fails_on_a_rule_warning_and_names_file_and_line(
     out = capsys.readouterr().out
     assert f"{tmp_path}/p.yaml:{_line_of(path, '- numpy')}:" in out
     assert "names package 'numpy' but its code never imports it" in out
+
+
+def test_the_rules_find_the_same_from_the_parse_cache(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    write(root, "one.yaml", page("principle/one", overview="See polars#27767 (first in 1.41.2)."))
+    checks = [_check("uses-os-only", "import os\nassert os.getpid()\n", packages=["numpy"])]
+    two = page("principle/two", overview="polars#27767 (first in 1.42.0)", checks=checks)
+    write(root, "two.yaml", two)
+    cache = ParseCache()
+    fresh = load_knowledge(root, cache=cache)
+    cache.save(tmp_path / "cache.json")
+
+    reloaded = ParseCache.load(tmp_path / "cache.json")
+    again = load_knowledge(root, cache=reloaded)
+
+    assert reloaded.parsed == 0  # every file came from the saved cache
+    codes = sorted(p.code for p in again.problems if p.code != "orphan-page")
+    assert codes == ["check-package-unused", "release-disagreement", "release-disagreement"]
+    assert again.problems == fresh.problems
