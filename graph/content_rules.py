@@ -178,7 +178,7 @@ def _named_in(text: str, depth: int) -> set[str]:
     if re.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)*", text):
         return {text.split(".")[0]}
     found = set(re.findall(r"(?:^|\s)-m\s+([A-Za-z_]\w*)", text))
-    inner = _parsed(text) if depth else None
+    inner = _parsed(text) if depth and "import" in text else None  # only imports matter
     if inner is not None:
         found |= _modules_used(inner, depth - 1)
     return found
