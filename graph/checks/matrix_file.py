@@ -14,6 +14,10 @@ is in the standard library. Its shape (docs/verification.md#the-matrix)::
     psutil = "7.2.2"
     torch = { version = "2.13.0", python = "<3.12" }
 
+    [[include]]           # one more cell, outside the grid (as GitHub Actions' include)
+    python = "3.10.13"
+    polars = "1.41.2"
+
 ``read_matrix`` returns a ``Matrix`` or raises ``MatrixError`` with one
 Problem (file, line, column, message) per mistake found. tomllib gives no
 positions, so a mistake is placed at the line of its key, or of the quoted
@@ -50,7 +54,7 @@ MATRIX_FILE = "matrix.toml"
 FORMAT = 1
 PYTHON_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-TOP_KEYS = ("format", "python", "versions", "packages")
+TOP_KEYS = ("format", "python", "versions", "packages", "include")
 PACKAGE_KEYS = ("version", "python")
 INTERPRETER_KEYS = ("version", "path")
 
@@ -108,13 +112,20 @@ class Matrix:
     """Per package under test, its versions (one cell each)."""
     packages: dict[str, Pin]
     """Canonical name -> the version to install where a check needs it."""
+    included: tuple[Cell, ...] = ()
+    """Cells outside the grid: a version only some checks are about, or an
+    interpreter one version of the packages is enough for."""
 
     def cells(self) -> list[Cell]:
+        """Every interpreter × every combination of versions, then the included cells
+        (one that is in the grid already is not repeated)."""
         combinations = itertools.product(*self.versions)
-        return [
+        grid = [
             Cell(interpreter, pins)
             for interpreter, pins in itertools.product(self.interpreters, list(combinations))
         ]
+        named = {cell.name for cell in grid}
+        return grid + [cell for cell in self.included if cell.name not in named]
 
     def pin(self, cell: Cell, name: str, python_version: str) -> Pin | None:
         """The version of ``name`` that ``cell`` installs, or None when it installs none."""
@@ -192,9 +203,10 @@ class _Reader:
         interpreters = self._interpreters(data.get("python"))
         versions = self._versions(data.get("versions", {}))
         packages = self._packages(data.get("packages", {}), versions)
+        included = self._included(data.get("include", []), versions)
         if self.problems:
             raise MatrixError(self.problems)
-        return Matrix(Path(self.file), interpreters, versions, packages)
+        return Matrix(Path(self.file), interpreters, versions, packages, included)
 
     # where things are --------------------------------------------------------------
 
@@ -357,6 +369,54 @@ class _Reader:
             )
             return None
         return Pin(name, str(version), python, line)
+
+    def _included(self, value: object, axes: tuple[tuple[Pin, ...], ...]) -> tuple[Cell, ...]:
+        """``[[include]]`` tables: each names an interpreter and one version of every
+        package under [versions]."""
+        headers = [
+            n for n, line in enumerate(self.lines, 1) if re.match(r"^\s*\[\[\s*include", line)
+        ]
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self._add(self._key_line(None, "include"), "'include' must be tables: [[include]]")
+            return ()
+        under_test = {pins[0].key: pins[0].name for pins in axes if pins}
+        allowed = ("python", *under_test.values())
+        cells = []
+        for index, item in enumerate(value):
+            line = headers[index] if index < len(headers) else 0
+            cell = self._included_cell(item, line, under_test, allowed)
+            if cell is not None:
+                cells.append(cell)
+        return tuple(cells)
+
+    def _included_cell(
+        self,
+        item: dict[str, object],
+        line: int,
+        under_test: dict[str, str],
+        allowed: tuple[str, ...],
+    ) -> Cell | None:
+        pins: dict[str, Pin] = {}
+        for key, version in item.items():
+            if key == "python":
+                continue
+            if canonicalize_name(key) not in under_test:
+                self._wrong(line, f"'{key}' in [[include]] is not under [versions]", allowed)
+                continue
+            pin = self._pin(key, version, None, self._value_line(line, str(version)))
+            if pin is not None:
+                pins[pin.key] = pin
+        given = {canonicalize_name(key) for key in item}
+        missing = [name for key, name in under_test.items() if key not in given]
+        if missing:
+            self._add(line, f"[[include]] needs a version of {', '.join(missing)}, as every cell")
+        if "python" not in item:
+            self._add(line, "[[include]] needs 'python', the interpreter of its cell")
+            return None
+        interpreter = self._interpreter(item["python"], line)
+        if interpreter is None or len(pins) != len(under_test):
+            return None
+        return Cell(interpreter, tuple(pins[key] for key in under_test))
 
     def _name(self, name: str, line: int, table: str) -> bool:
         if NAME.match(name):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.matrix_file import read_matrix
+from heuristica.graph.checks.matrix_file import MatrixError, read_matrix
 from heuristica.graph.cli import main
 from tests.verify.matrix_kb import matrix_base
 
@@ -40,6 +40,66 @@ def test_the_matrix_is_every_interpreter_by_every_version_under_test(tmp_path: P
     assert str(matrix.pin(first, "torch", "3.11.7")) == "torch==2.13.0"
     assert matrix.pin(first, "torch", "3.13.0") is None  # only where its python range says
     assert str(matrix.pin(first, "Polars", "3.11.7")) == "polars==1.41.2"
+
+
+INCLUDED = (
+    GOOD
+    + """
+[[include]]
+python = "3.10"
+polars = "1.15.0"
+
+[[include]]
+python = "3.11"
+polars = "2.1.0"
+"""
+)
+
+
+def test_an_included_cell_joins_the_grid_once(tmp_path: Path) -> None:
+    path = tmp_path / "matrix.toml"
+    path.write_text(INCLUDED)
+
+    names = [cell.name for cell in read_matrix(path).cells()]
+
+    assert names[4:] == ["py3.10-polars1.15.0"]  # py3.11-polars2.1.0 is in the grid already
+    assert len(names) == 5
+
+
+@pytest.mark.parametrize(
+    ("by", "line", "message"),
+    [
+        ('numpy = "2.4.6"', 11, "'numpy' in [[include]] is not under [versions]"),
+        ("", 11, "[[include]] needs a version of polars, as every cell"),
+        ('polars = "1.x"', 13, "polars version '1.x' is not an exact version"),
+    ],
+)
+def test_a_mistake_in_an_included_cell_is_named_at_its_table(
+    tmp_path: Path, by: str, line: int, message: str
+) -> None:
+    path = tmp_path / "matrix.toml"
+    path.write_text(INCLUDED.replace('polars = "1.15.0"', by, 1))
+
+    with pytest.raises(MatrixError) as raised:
+        read_matrix(path)
+
+    assert any(p.line == line and message in p.message for p in raised.value.problems), [
+        str(p) for p in raised.value.problems
+    ]
+
+
+def test_an_included_cell_needs_its_interpreter(tmp_path: Path) -> None:
+    path = tmp_path / "matrix.toml"
+    path.write_text(INCLUDED.replace('python = "3.10"\n', "", 1))
+
+    with pytest.raises(MatrixError) as raised:
+        read_matrix(path)
+
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.message) == (
+        11,
+        "[[include]] needs 'python', the interpreter of its cell",
+    )
 
 
 @pytest.mark.parametrize(
