@@ -209,6 +209,20 @@ class PackageScope:
         return PackageScope(requirement.name, requirement.specifier), ""
 
 
+def python_specifier(python: str | None) -> str | None:
+    """``python`` when it is a PEP 440 specifier (or None); a field error otherwise."""
+    if python is None:
+        return None
+    try:
+        SpecifierSet(python)
+    except InvalidSpecifier:
+        raise _bad(
+            "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
+            f"got {python!r}"
+        ) from None
+    return python
+
+
 class Check(_Strict):
     """A runnable claim: a short program and what it must show (see docs/page-format.md)."""
 
@@ -268,16 +282,7 @@ class Check(_Strict):
     @field_validator("python")
     @classmethod
     def _specifier(cls, python: str | None) -> str | None:
-        if python is None:
-            return None
-        try:
-            SpecifierSet(python)
-        except InvalidSpecifier:
-            raise _bad(
-                "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
-                f"got {python!r}"
-            ) from None
-        return python
+        return python_specifier(python)
 
     @model_validator(mode="after")
     def _hang_within_timeout(self) -> Check:
@@ -344,8 +349,16 @@ class CodeReference(_Strict):
     lines: Line | None = None
     signature: Text
     import_: Text = Field(alias="import")
+    python: str | None = None
+    """The Python versions the signature is stated for (PEP 440, e.g. ``>=3.11``):
+    elsewhere its check is not applicable."""
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("python")
+    @classmethod
+    def _specifier(cls, python: str | None) -> str | None:
+        return python_specifier(python)
 
 
 class Parameter(_Strict):

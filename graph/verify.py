@@ -61,6 +61,7 @@ def code_reference_check(page: Implementation, distribution: str | None) -> Chec
         name=CODE_REFERENCE_CHECK,
         claim="The Code Reference's import and signature match the installed version.",
         packages=[distribution] if distribution else [],
+        python=reference.python,
         code=f"{reference.import_}\n\n{reference.signature}\n",
     )
 
