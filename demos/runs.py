@@ -6,6 +6,7 @@ is bounded by each run's time limit, whether or not anyone is still watching.
 
 import atexit
 import itertools
+import logging
 import os
 import threading
 import time
@@ -15,7 +16,13 @@ from typing import Any
 
 from heuristica.demos.processes import kill_session
 from heuristica.demos.runner import RunOutcome, run_module
-from heuristica.demos.slots import RunLimit, RunSlots, Ticket, run_limit_from_environment
+from heuristica.demos.slots import (
+    RunLimit,
+    RunSlots,
+    Ticket,
+    Waiting,
+    run_limit_from_environment,
+)
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
 __all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
@@ -24,6 +31,8 @@ MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
 PROGRESS_EVENTS = frozenset({"workers_started", "workers_starting", "worker_ready", "task_done"})
 """What counts as progress: the time limit is on a stall between two of these."""
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class RunView:
     settings: DemoSettings
     state: str = "queued"
     queue_position: int = 0
+    waiting_note: str = ""
+    """While queued: what is wrong with the line, in words for the reader (Redis away...)."""
     events: tuple[dict[str, Any], ...] = ()
     outcome: RunOutcome | None = None
     started_at: float | None = None
@@ -129,21 +140,32 @@ class RunBoard:
                     if cancelled():
                         break
                     self._run_one(batch, index)
+        except Exception as error:  # a run's thread must end with its runs accounted for
+            _log.exception("demo batch %s failed", batch.batch_id)
+            self._fail_unfinished(batch, f"the server could not run it ({error})")
+        finally:
             with batch.lock:
                 batch.runs = [
                     replace(run, state="skipped") if run.state == "queued" else run
                     for run in batch.runs
                 ]
-        finally:
             self.slots.release(batch.ticket)
             batch.finished_at = time.monotonic()
 
     def _wait_for_slot(self, batch: Batch) -> bool:
-        def cancelled_or_moved() -> bool:
-            self._update(batch, 0, queue_position=self.slots.position(batch.ticket))
-            return batch.cancel_requested.is_set()
+        def show(waiting: Waiting) -> None:
+            self._update(batch, 0, queue_position=waiting.place, waiting_note=waiting.note)
 
-        return self.slots.wait_turn(batch.ticket, cancelled_or_moved)
+        return self.slots.wait_turn(batch.ticket, batch.cancel_requested.is_set, on_wait=show)
+
+    def _fail_unfinished(self, batch: Batch, message: str) -> None:
+        """Give every run that did not finish an outcome that says why."""
+        outcome = RunOutcome(status="error", message=message, result={})
+        with batch.lock:
+            batch.runs = [
+                run if run.state == "finished" else replace(run, state="finished", outcome=outcome)
+                for run in batch.runs
+            ]
 
     def _run_one(self, batch: Batch, index: int) -> None:
         settings = batch.runs[index].settings

@@ -12,14 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import redis
 
 from heuristica import child_env
 from heuristica.demos import runs
 from heuristica.demos.slots import (
+    REJOINED_NOTE,
+    UNSURE_NOTE,
     RedisRunSlots,
     RunLimit,
     RunnerBusy,
     RunSlots,
+    Waiting,
     limit_from_environment,
 )
 from heuristica.shared_store import StoreUnavailable, shared_store
@@ -95,6 +99,26 @@ def test_two_servers_on_one_redis_share_one_limit(redis_server: RedisServer) -> 
     assert second.position(three) == 1, "the third run waits, whichever server it asked"
     second.release(two)
     assert first.wait_turn(three, cancelled=_after(10.0))
+
+
+def test_a_line_redis_lost_comes_back_in_the_order_people_joined(
+    redis_server: RedisServer,
+) -> None:
+    first, second = (RedisRunSlots(shared_store(redis_server.url), 1, 5) for _ in range(2))
+    holder = first.enqueue()
+    assert first.wait_turn(holder, cancelled=_after(10.0))
+    waiting = [second.enqueue(), first.enqueue(), second.enqueue()]
+    redis.Redis.from_url(redis_server.url).flushall()
+
+    seen: list[Waiting] = []
+    deadline = _after(10.0)
+    settled = lambda: deadline() or (seen[-1].place == 3 and seen[-1].note != UNSURE_NOTE)  # noqa: E731
+    assert not second.wait_turn(waiting[2], settled, poll_seconds=0.05, on_wait=seen.append)
+    assert seen[-1].place == 3, "the last to join is still third once the servers reported"
+    notes = {waiting.note for waiting in seen}
+    assert notes & {UNSURE_NOTE, REJOINED_NOTE}, "the tab said why it waited"
+    assert [first.position(ticket) for ticket in waiting[:2]] == [1, 2]
+    assert first.counts() == (1, 2), "the running run counts again; the cancelled one left"
 
 
 def test_the_slot_of_a_crashed_server_comes_back_when_its_lease_runs_out(
