@@ -10,7 +10,10 @@ from contextlib import asynccontextmanager
 from tests.e2e.streamlit_client import StreamlitClient
 from tests.faults.conftest import DEADLINE_S
 
-__all__ = ["FINISHED", "demo_tabs", "latest"]
+__all__ = ["FINISHED", "HUNG", "demo_tabs", "latest"]
+
+HUNG = r"^1 of 1 workers ready"
+"""What a tab shows once its run's one forked worker is up (and hung: it never finishes)."""
 
 FINISHED = r"No process of this run is left\.$|Cleanup FAILED|^error:"
 """What a tab shows once its run is over (the verdict's last sentence)."""

@@ -27,7 +27,7 @@ from tests.faults.conftest import (
     alive_in,
     run_async,
 )
-from tests.faults.demo_tabs import FINISHED, demo_tabs, latest
+from tests.faults.demo_tabs import FINISHED, HUNG, demo_tabs, latest
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.faults
@@ -42,7 +42,7 @@ async def start_runs(tabs, running: int) -> None:
     """Press Run in every tab: the first ``running`` start, the rest wait in line."""
     for tab in tabs[:running]:
         await tab.click("Run")
-        await tab.wait_for_text("workers ready", DEADLINE_S)
+        await tab.wait_for_text(HUNG, DEADLINE_S)
     for tab in tabs[running:]:
         await tab.click("Run")
         await tab.wait_for_text("in line", DEADLINE_S)
