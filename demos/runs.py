@@ -4,7 +4,6 @@ A browser session only holds a batch id. The batch runs in its own thread and
 is bounded by each run's time limit, whether or not anyone is still watching.
 """
 
-import atexit
 import itertools
 import logging
 import os
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from heuristica.demos.processes import kill_session
+from heuristica.demos.processes import end_runs_left_behind, kill_session
 from heuristica.demos.runner import RunOutcome, run_module
 from heuristica.demos.slots import (
     RunLimit,
@@ -25,10 +24,19 @@ from heuristica.demos.slots import (
 )
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
+__all__ = [
+    "BOARD",
+    "BOARD_PROBLEM",
+    "Batch",
+    "RunBoard",
+    "RunView",
+    "on_server_start",
+    "on_server_stop",
+]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
+SHUTDOWN_SECONDS = 5.0
 PROGRESS_EVENTS = frozenset({"workers_started", "workers_starting", "worker_ready", "task_done"})
 """What counts as progress: the time limit is on a stall between two of these."""
 
@@ -126,11 +134,26 @@ class RunBoard:
         return False
 
     def kill_all(self) -> None:
-        """Kill every running demo process tree (the server is shutting down)."""
+        """Kill every running demo process tree."""
         with self._lock:
             pids = [batch.pid for batch in self._batches.values() if batch.pid is not None]
         for pid in pids:
             kill_session(pid)
+
+    def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> tuple[int, int]:
+        """The server is stopping: end every run it started and take every
+        waiting one out of the line, and wait (up to ``timeout``) until each
+        batch has given its slot back. Returns (runs ended, runs that waited)."""
+        with self._lock:
+            batches = [batch for batch in self._batches.values() if not batch.finished]
+        running = sum(any(run.state == "running" for run in batch.views()) for batch in batches)
+        for batch in batches:
+            batch.cancel_requested.set()
+        self.kill_all()
+        deadline = time.monotonic() + timeout
+        while any(not batch.finished for batch in batches) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return running, len(batches) - running
 
     def _execute(self, batch: Batch) -> None:
         try:
@@ -218,4 +241,17 @@ def _board_from_environment() -> tuple[RunBoard, str | None]:
 
 
 BOARD, BOARD_PROBLEM = _board_from_environment()
-atexit.register(BOARD.kill_all)
+
+
+def on_server_start() -> list[str]:
+    """A server starting up ends the runs a dead one left on this machine; what it did."""
+    return [str(left) for left in end_runs_left_behind()]
+
+
+def on_server_stop() -> list[str]:
+    """A server stopping ends its runs before it exits; what it did."""
+    running, waiting = BOARD.shutdown()
+    if not running + waiting:
+        return []
+    plural = "s" * (running != 1)
+    return [f"ended {running} demo run{plural} and {waiting} waiting in line before stopping"]

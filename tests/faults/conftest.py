@@ -155,8 +155,10 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server.stop()
 
 
-def server_env(redis: RedisServer) -> dict[str, str]:
-    return {"HEURISTICA_REDIS_URL": redis.url, "HEURISTICA_DEMO_MAX_RUNS": str(MAX_RUNS)}
+def server_env(redis: RedisServer, database: int = 0) -> dict[str, str]:
+    """A server's settings: Redis (``database`` of it), and a limit of ``MAX_RUNS``."""
+    url = f"{redis.url.rsplit('/', 1)[0]}/{database}"
+    return {"HEURISTICA_REDIS_URL": url, "HEURISTICA_DEMO_MAX_RUNS": str(MAX_RUNS)}
 
 
 @contextmanager

@@ -5,6 +5,8 @@ the processes of every run's session, and the line in Redis."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -12,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -43,19 +46,28 @@ RUN_S = 40.0
 GONE_WITHIN_S = 2.0
 """The promise: a run whose server was killed ends by itself within this."""
 
-Start = Callable[[str], AppServer]
+Start = Callable[..., list[AppServer]]
 
 
 @pytest.fixture
-def start_server(clean_redis: RedisServer, tmp_path: Path) -> Iterator[Start]:
-    """Start app servers on the shared Redis, each logging to ``<name>.log``."""
-    with ExitStack() as servers:
+def start_servers(clean_redis: RedisServer, tmp_path: Path) -> Iterator[Start]:
+    """Start app servers at once, each on its own database of the shared Redis
+    (its own run limit and line), each logging to ``<name>.log``."""
+    with ExitStack() as stack:
 
-        def start(name: str) -> AppServer:
-            log = tmp_path / f"{name}.log"
-            return servers.enter_context(
-                app_server(FIXTURE_KB, log=log, env=server_env(clean_redis))
-            )
+        def start(*names: str) -> list[AppServer]:
+            managers = [
+                app_server(
+                    FIXTURE_KB,
+                    log=tmp_path / f"{name}.log",
+                    env=server_env(clean_redis, database=index + 1),
+                )
+                for index, name in enumerate(names)
+            ]
+            for manager in managers:
+                stack.push(manager.__exit__)
+            with ThreadPoolExecutor(len(managers)) as starting:
+                return list(starting.map(lambda manager: manager.__enter__(), managers))
 
         yield start
 
@@ -71,51 +83,45 @@ async def press_run(url: str, running: int, waiting: int) -> None:
             await tab.wait_for_text("in line", DEADLINE_S)
 
 
-def runs_of(server: AppServer, running: int, waiting: int = 0) -> set[int]:
-    """Start runs on ``server``; the sessions of those that run."""
-    with RunCounter({server.process.pid}) as counter:
-        run_async(press_run(server.url, running, waiting))
+def runs_of(servers: list[AppServer], running: int, waiting: int = 0) -> list[set[int]]:
+    """Start runs on every server at once; the sessions of those that run, by server."""
+
+    async def on_every_server() -> None:
+        await asyncio.gather(*(press_run(server.url, running, waiting) for server in servers))
+
+    counters = [RunCounter({server.process.pid}) for server in servers]
+    with ExitStack() as counting:
+        for counter in counters:
+            counting.enter_context(counter)
+        run_async(on_every_server())
         time.sleep(0.1)  # one more count after the last run started
-    assert len(counter.seen) == running
-    return counter.seen
+    assert [len(counter.seen) for counter in counters] == [running] * len(servers)
+    return [counter.seen for counter in counters]
 
 
-def line_is_empty(redis: RedisServer) -> bool:
-    client = redis_py.Redis.from_url(redis.url)
+def line_is_empty(redis: RedisServer, database: int) -> bool:
+    client = redis_py.Redis.from_url(redis.url.rsplit("/", 1)[0] + f"/{database}")
     try:
         return client.zcard("heuristica:demo:holders") + client.zcard("heuristica:demo:line") == 0
     finally:
         client.close()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_server_that_is_stopped_ends_its_runs_before_it_exits(
-    start_server: Start, clean_redis: RedisServer, stop: signal.Signals
+    start_servers: Start, clean_redis: RedisServer
 ) -> None:
-    server = start_server("stopped")
-    sessions = runs_of(server, running=2, waiting=1)
+    servers = start_servers("SIGTERM", "SIGINT")
+    sessions = runs_of(servers, running=2, waiting=1)
 
-    server.process.send_signal(stop)
-    server.process.wait(timeout=DEADLINE_S)
-
-    assert alive_in(sessions) == [], "the runs' processes outlived their server"
-    assert line_is_empty(clean_redis), "the server gave its slots and its place in line back"
-    log = server.log.read_text(encoding="utf-8") if server.log else ""
-    assert re.search(r"ended 2 demo runs and 1 waiting", log), log[-2000:]
-    assert not tracebacks(server.log)
-
-
-def test_a_killed_servers_runs_end_by_themselves_within_2_s(start_server: Start) -> None:
-    server = start_server("killed")
-    sessions = runs_of(server, running=2)
-
-    server.process.kill()
-    server.process.wait()
-    killed = time.monotonic()
-
-    gone_after = wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
-    assert gone_after <= GONE_WITHIN_S, f"the runs lived {gone_after:.2f} s after their server"
-    assert time.monotonic() - killed < DEADLINE_S
+    for server, stop in zip(servers, (signal.SIGTERM, signal.SIGINT), strict=True):
+        server.process.send_signal(stop)
+    for database, (server, runs) in enumerate(zip(servers, sessions, strict=True), start=1):
+        server.process.wait(timeout=DEADLINE_S)
+        assert alive_in(runs) == [], "the runs' processes outlived their server"
+        assert line_is_empty(clean_redis, database), "the slots and the place in line went back"
+        log = server.log.read_text(encoding="utf-8") if server.log else ""
+        assert re.search(r"ended 2 demo runs and 1 waiting", log), log[-2000:]
+        assert not tracebacks(server.log)
 
 
 def decoy() -> subprocess.Popen[bytes]:
@@ -127,40 +133,40 @@ def decoy() -> subprocess.Popen[bytes]:
     )
 
 
-def test_a_server_starting_up_ends_runs_a_dead_server_left_and_nothing_else(
-    start_server: Start, pair: Pair
+def test_a_killed_servers_runs_end_within_2_s_and_the_next_server_ends_what_is_left(
+    start_servers: Start, pair: Pair
 ) -> None:
-    """A crash that took a run's own watchdog too (the OOM killer, a kill of
-    everything but the demo processes): the next server on the machine ends
-    what is left, and leaves alone a look-alike and the runs of a live server."""
-    dead = start_server("dead")
-    orphans = runs_of(dead, running=1)
-    survivor = runs_of(pair.first, running=1)
+    """Two runs on a server killed with SIGKILL. One run's own watchdog was
+    killed with it (the OOM killer, a careless kill of everything but the
+    demo): that run outlives its server, and the next server that starts on
+    the machine ends it, leaving alone a look-alike and a live server's run.
+    The other run ends by itself within 2 s."""
+    (dead,) = start_servers("dead")
+    (runs,) = runs_of([dead], running=2)
+    orphan, ending = sorted(runs)
+    (survivor,) = runs_of([pair.first], running=1)
     look_alike = decoy()
     try:
-        for pid in alive_in(orphans):
-            command = psutil.Process(pid).cmdline()
-            if DEMO_MODULE not in command:  # the run's watchdog, if it has one
-                os.kill(pid, signal.SIGKILL)
+        os.kill(orphan, signal.SIGKILL)  # its session's leader: the watchdog, or the run itself
         dead.process.kill()
         dead.process.wait()
-        time.sleep(GONE_WITHIN_S)
-        assert alive_in(orphans), "the run outlived its server and its watchdog"
+        gone_after = wait_until(lambda: not alive_in({ending}), timeout=DEADLINE_S, every=0.02)
+        assert gone_after <= GONE_WITHIN_S, f"the run lived {gone_after:.2f} s after its server"
+        assert alive_in({orphan}), "the run whose watchdog died outlived its server"
 
-        fresh = start_server("fresh")
+        (fresh,) = start_servers("fresh")
 
-        assert alive_in(orphans) == [], "the server that started ended the dead server's run"
+        assert alive_in({orphan}) == [], "the server that started ended the dead server's run"
         assert alive_in(survivor), "the live server's run goes on"
         assert look_alike.poll() is None, "a process no server started is left alone"
         log = fresh.log.read_text(encoding="utf-8") if fresh.log else ""
-        assert re.search(
-            rf"ended 1 demo run left by a server that stopped \(pid {dead.process.pid}\)", log
-        ), log
+        said = rf"ended 1 demo run left by a server that stopped \(pid {dead.process.pid}\)"
+        assert re.search(said, log), log
     finally:
         look_alike.kill()
         look_alike.wait()
-        for session in survivor:
-            os.killpg(session, signal.SIGKILL)
+        for pid in alive_in(survivor | {orphan}):
+            os.kill(pid, signal.SIGKILL)
 
 
 HANGING_CHECK = {
@@ -177,28 +183,34 @@ HANGING_CHECK = {
 }
 
 
-def check_processes() -> list[psutil.Process]:
-    found = []
+def checks_of(verify: int) -> set[int]:
+    """The sessions of the checks the verify process ``verify`` runs (and no one else's)."""
+    sessions = set()
     for process in psutil.process_iter(["cmdline"]):
         command = process.info["cmdline"] or []
-        if any(part.endswith("heuristica-check.py") for part in command):
-            found.append(process)
-    return found
-
-
-def check_sessions() -> set[int]:
-    sessions = set()
-    for process in check_processes():
+        if not any(part.endswith("heuristica-check.py") for part in command):
+            continue
         try:
-            sessions.add(os.getsid(process.pid))
-        except OSError:
+            if verify in {parent.pid for parent in process.parents()}:
+                sessions.add(os.getsid(process.pid))
+        except (OSError, psutil.Error):
             continue
     return sessions
+
+
+def the_child_runs(sessions: set[int]) -> bool:
+    """Whether the check's program has started its child (``sleep(120)`` alone)."""
+    for pid in alive_in(sessions):
+        with contextlib.suppress(psutil.Error):
+            if psutil.Process(pid).cmdline()[-1:] == ["import time; time.sleep(120)"]:
+                return True
+    return False
 
 
 def test_a_killed_verify_ends_its_checks_within_2_s(tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     write(folder, "heuristic/hangs.yaml", page("heuristic/hangs", checks=[HANGING_CHECK]))
+    sessions: set[int] = set()
     verify = subprocess.Popen(
         [sys.executable, "-m", "graph", "verify", str(folder), "--page", "heuristic/hangs"],
         cwd=REPO,
@@ -206,13 +218,13 @@ def test_a_killed_verify_ends_its_checks_within_2_s(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: len(alive_in(check_sessions())) >= 2)  # the program and its child
-        sessions = check_sessions()
+        wait_until(lambda: the_child_runs(checks_of(verify.pid)))
+        sessions = checks_of(verify.pid)
         verify.kill()
         verify.wait()
         gone_after = wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
         assert gone_after <= GONE_WITHIN_S, f"the check lived {gone_after:.2f} s after verify"
     finally:
         verify.kill()
-        for process in check_processes():
-            process.kill()
+        for pid in alive_in(sessions):
+            os.kill(pid, signal.SIGKILL)
