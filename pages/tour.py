@@ -18,7 +18,7 @@ from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
 from heuristica.tours.path import for_projector, shared_tour_drawing
-from heuristica.tours.room import GONE, MISSING
+from heuristica.tours.room import GONE
 from heuristica.tours.sessions import Following, Session
 from heuristica.ui import tour_live
 from heuristica.ui.downloads import knowledge_base_downloads
@@ -76,14 +76,15 @@ def clamp(tour_id: str, step: int) -> Position:
 def live_position(base: Position) -> tuple[Position, Following | None, int]:
     """Where a follower is (the presenter's step while attached, else ``base``),
     whom it follows now, and the session version that position stands for
-    (GONE when it follows nobody, MISSING while its session cannot be seen)."""
+    (GONE when it follows nobody, MISSING or UNREACHABLE while its session
+    cannot be seen)."""
     following: Following | None = st.session_state.tour_following
     if following is None or store is None:
         return base, following, GONE
     followed = tour_live.followed_session(live, following)
     following = st.session_state.tour_following
-    if followed is None:
-        return base, following, MISSING
+    if isinstance(followed, int):
+        return base, following, followed
     if following is not None and following.attached and followed.tour_id in tours:
         return clamp(followed.tour_id, followed.step), following, followed.version
     return base, following, followed.version
@@ -97,15 +98,14 @@ if joined_by_link and store is not None:
     joined = tour_live.join(store, st.query_params[tour_live.FOLLOW_PARAM])
     if joined is not None and joined.tour_id in tours:
         position = clamp(joined.tour_id, joined.step)
-if tour_live.FOLLOW_PARAM in st.query_params:
-    del st.query_params[tour_live.FOLLOW_PARAM]
 
 position, following, drawn_version = live_position(position)
 show(position)
+tour_live.keep_following_in_url(following)
 
 presenting: Session | None = st.session_state.tour_presenting
 if presenting is not None and store is not None:
-    presenting = tour_live.moved(store, position.tour_id, position.step)
+    presenting = tour_live.moved(live, position.tour_id, position.step)
 
 for problem in request.problems:
     st.warning(problem, icon=":material/link_off:")
@@ -162,10 +162,18 @@ def presenter_header(session: Session) -> None:
     how_column.markdown("or open **Tours**, choose **Follow** and type the session code.")
 
 
-def follower_header(following: Following) -> None:
+def follower_header(following: Following, in_touch: bool) -> None:
+    """Whom this browser follows, and whether it is in touch with the session
+    now (not while the store does not answer or has lost it)."""
     status, buttons = st.columns([3, 2], vertical_alignment="center")
     if following.attached:
-        status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        if in_touch:
+            status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        else:
+            status.warning(
+                f"Following session `{following.code}`: out of touch with it just now (see above).",
+                icon=":material/cloud_off:",
+            )
         buttons.button(
             "Detach",
             on_click=set_following,
@@ -213,10 +221,16 @@ def reader_header(tour: Tour, position: Position) -> None:
         st.button("Join", on_click=join_typed, icon=":material/login:")
 
 
-def draw(position: Position, presenting: Session | None, following: Following | None) -> None:
+def draw(
+    position: Position,
+    presenting: Session | None,
+    following: Following | None,
+    in_touch: bool = True,
+) -> None:
     """The page below its warnings, at ``position``: the session message, the
-    title, the header of a presenter, a follower or a reader, the graph, the
-    step and (but for a presenter) the whole page and the downloads."""
+    title, the header of a presenter, a follower (``in_touch`` with its
+    session or not) or a reader, the graph, the step and (but for a
+    presenter) the whole page and the downloads."""
     tour = tours[position.tour_id]
     step = tour.steps[position.step]
     visited = st.session_state.tour_visited.setdefault(tour.id, set())
@@ -245,7 +259,7 @@ def draw(position: Position, presenting: Session | None, following: Following | 
     if presenting is not None:
         presenter_header(presenting)
     elif following is not None:
-        follower_header(following)
+        follower_header(following, in_touch)
     else:
         reader_header(tour, position)
 
@@ -344,13 +358,14 @@ def follower_view(position: Position, following: Following, drawn_version: int) 
             st.rerun(scope="app")
         following = now_following
         show(position)
-    draw(position, None, following)
+        tour_live.keep_following_in_url(following)
+    draw(position, None, following, in_touch=drawn_version > 0)
     tour_live.follow_here(live, following, drawn_version)
 
 
 if presenting is not None:
     draw(position, presenting, None)
-    tour_live.present_point(live, presenting)
+    tour_live.present_point(live, presenting, (position.tour_id, position.step))
 elif following is not None and store is not None:
     follower_view(position, following, drawn_version)
     downloads(tours[position.tour_id])

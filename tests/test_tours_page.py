@@ -119,7 +119,7 @@ def test_the_join_link_follows_the_session_at_the_presenters_step(monkeypatch):
     follower = open_tour(monkeypatch, follow=code.lower())
     assert [s.value for s in follower.success] == [f"Following session `{code}` live."]
     assert step_heading(follower) == "3. multiprocessing\\.get\\_context"
-    assert "follow" not in follower.query_params
+    assert follower.query_params["follow"] == code, "a reconnecting browser follows again"
     assert follower.query_params["step"] == "3"
 
 

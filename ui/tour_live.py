@@ -47,7 +47,7 @@ from heuristica.shared_store import (
     shared_store_from_environment,
 )
 from heuristica.tours.redis_store import RedisSessionStore
-from heuristica.tours.room import Room
+from heuristica.tours.room import GONE, MISSING, UNREACHABLE, Room
 from heuristica.tours.sessions import (
     Following,
     JoinLimiter,
@@ -68,6 +68,7 @@ __all__ = [
     "fragment_run",
     "join",
     "join_link",
+    "keep_following_in_url",
     "leave_room",
     "limiter",
     "live_point",
@@ -82,7 +83,11 @@ __all__ = [
 ]
 
 FOLLOW_PARAM = "follow"
-"""``/tour?follow=K7QXM`` joins session K7QXM (the link and QR code a presenter shows)."""
+"""``/tour?follow=K7QXM`` joins session K7QXM (the link and QR code a presenter
+shows). A follower's URL keeps it, so a browser that reconnects, to this
+server or (behind a load balancer) another, follows again."""
+NOT_YET = "Followers cannot see this step yet"
+UNREACHABLE_MESSAGE = "The live session cannot be reached just now"
 
 _log = logging.getLogger(__name__)
 
@@ -191,28 +196,44 @@ def stop_presenting(live: Live) -> None:
         unavailable("The session could not be ended", error)
 
 
-def moved(store: SessionStore, tour_id: str, step: int) -> Session:
+def moved(live: Live, tour_id: str, step: int) -> Session:
     """Publish the presenter's position (bringing back a session the store lost
-    while she was still presenting); her session as it now stands."""
+    while she was still presenting); her session as it now stands. A step the
+    store does not take now is not lost: the room writes it once the store
+    answers and wakes this page, which then drops the warning."""
+    assert live.store is not None and live.room is not None
     session: Session = st.session_state.tour_presenting
-    if (session.tour_id, session.step) == (tour_id, step):
-        return session
-    try:
-        try:
-            session = store.move(session.code, tour_id, step)
-        except SessionGone:
-            session = store.restore(Session(session.code, tour_id, step, session.version))
-    except StoreUnavailable as error:
-        unavailable("Followers cannot see this step yet", error)
-        return session
+    published = live.room.published(_browser())
+    if published is not None and published.code == session.code:
+        session = max(session, published, key=lambda s: s.version)
     st.session_state.tour_presenting = session
+    if (session.tour_id, session.step) != (tour_id, step):
+        try:
+            session = _move(live.store, session, tour_id, step)
+        except StoreUnavailable as error:
+            session_message(
+                f"{NOT_YET}: {error.message}. They see it as soon as Redis answers; "
+                "you may go on presenting."
+            )
+            return session
+    st.session_state.tour_presenting = session
+    if (st.session_state.tour_session_message or "").startswith(NOT_YET):
+        session_message(None)
     return session
 
 
-def present_point(live: Live, session: Session) -> None:
+def _move(store: SessionStore, session: Session, tour_id: str, step: int) -> Session:
+    try:
+        return store.move(session.code, tour_id, step)
+    except SessionGone:
+        return store.restore(Session(session.code, tour_id, step, session.version))
+
+
+def present_point(live: Live, session: Session, where: tuple[str, int]) -> None:
+    """End of a presenter's page, standing at ``where`` (tour id, step)."""
     assert live.room is not None
     room = live.room
-    live_point(lambda browser, fragment: room.present(browser, session, fragment))
+    live_point(lambda browser, fragment: room.present(browser, session, fragment, where))
 
 
 def leave_room(live: Live) -> None:
@@ -249,9 +270,10 @@ def join(store: SessionStore, typed: str) -> Session | None:
     return session
 
 
-def followed_session(live: Live, following: Following) -> Session | None:
-    """The followed session now; None once it has ended (the reader is told)
-    or while it cannot be seen (the reader is told it may come back)."""
+def followed_session(live: Live, following: Following) -> Session | int:
+    """The followed session now; else GONE once it has ended (the reader is
+    told), MISSING or UNREACHABLE while it cannot be seen (the reader is told
+    it may come back, and is woken when it does)."""
     assert live.store is not None and live.room is not None
     missing = (
         f"The session `{following.code}` cannot be found just now; it comes back here "
@@ -263,15 +285,29 @@ def followed_session(live: Live, following: Following) -> Session | None:
         if gone.ended or live.room.has_ended(following.code):
             st.session_state.tour_following = None
             session_message(ended_message(following.code))
-        else:
-            session_message(missing)
-        return None
+            return GONE
+        session_message(missing)
+        return MISSING
     except StoreUnavailable as error:
-        unavailable("The live session cannot be reached", error)
-        return None
-    if st.session_state.tour_session_message == missing:
+        session_message(
+            f"{UNREACHABLE_MESSAGE}: {error.message}. You see the presenter's step "
+            "as soon as it answers; reading the tour works meanwhile."
+        )
+        return UNREACHABLE
+    said = st.session_state.tour_session_message or ""
+    if said == missing or said.startswith(UNREACHABLE_MESSAGE):
         session_message(None)
     return session
+
+
+def keep_following_in_url(following: Following | None) -> None:
+    """The URL names the session this browser follows (and nothing else's)."""
+    code = following.code if following is not None else None
+    if st.query_params.get(FOLLOW_PARAM) != code:
+        if code is None:
+            del st.query_params[FOLLOW_PARAM]
+        else:
+            st.query_params[FOLLOW_PARAM] = code
 
 
 def fragment_run() -> bool:

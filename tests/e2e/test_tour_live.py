@@ -101,7 +101,13 @@ def expect_followers_at(step: int, followers: list[Page]) -> None:
     for follower in followers:
         expect_step(follower, step)
         wait_for_focus(graph_frame(follower), PAGES[step - 1])
-        expect(follower).to_have_url(re.compile(rf"tour={TOUR}&step={step}$"), timeout=DEADLINE_MS)
+        expect(follower).to_have_url(following_at(step), timeout=DEADLINE_MS)
+
+
+def following_at(step: int) -> re.Pattern[str]:
+    """A follower's URL at ``step``: the tour, the step and the session it follows."""
+    keys = (f"tour={TOUR}", f"step={step}", "follow=[A-HJ-NP-Z2-9]+")
+    return re.compile(r"\?" + "".join(rf"(?=(.*&)?{key}(&|$))" for key in keys))
 
 
 def test_two_followers_follow_every_step_the_presenter_takes(app_url, new_page):
