@@ -95,7 +95,7 @@ request = requested_position(tours)
 position = request.position
 joined_by_link = url_is_news() and tour_live.FOLLOW_PARAM in st.query_params
 if joined_by_link and store is not None:
-    joined = tour_live.join(store, st.query_params[tour_live.FOLLOW_PARAM])
+    joined = tour_live.join(live, st.query_params[tour_live.FOLLOW_PARAM])
     if joined is not None and joined.tour_id in tours:
         position = clamp(joined.tour_id, joined.step)
 
@@ -135,7 +135,7 @@ def start_presenting(tour_id: str, step: int) -> None:
 
 def join_typed() -> None:
     assert store is not None
-    session = tour_live.join(store, st.session_state.tour_join_code)
+    session = tour_live.join(live, st.session_state.tour_join_code)
     if session is not None and session.tour_id in tours:
         show(clamp(session.tour_id, session.step))
 
@@ -217,7 +217,7 @@ def reader_header(tour: Tour, position: Position) -> None:
     with follow.popover(
         "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
     ):
-        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM")
+        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM4P")
         st.button("Join", on_click=join_typed, icon=":material/login:")
 
 

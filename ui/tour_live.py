@@ -19,13 +19,15 @@ behind a run in progress instead of replacing it, so a reader's own click
 is never dropped for it.
 
 State in ``st.session_state``: ``tour_presenting`` (the Session this browser
-presents, or None), ``tour_following`` (a ``Following``, or None),
+presents, or None), ``tour_following`` (a ``Following``, or None) and
 ``tour_session_message`` (why a session this browser took part in ended, or
-why an action failed; shown until the reader acts) and ``tour_join_limiter``.
+why an action failed; shown until the reader acts). Wrong codes are counted
+per client address, not per browser session (``tours.join_limit``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import threading
@@ -41,16 +43,20 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import (
     get_script_run_ctx,
 )
 
-from heuristica.shared_store import (
-    SharedStoreError,
-    StoreUnavailable,
-    shared_store_from_environment,
+from heuristica.shared_store import StoreUnavailable, shared_store_from_environment
+from heuristica.tours.join_limit import (
+    JoinLimit,
+    MemoryJoinLimit,
+    Network,
+    RedisJoinLimit,
+    client_address,
+    refusal,
+    trusted_proxies_from_environment,
 )
 from heuristica.tours.redis_store import RedisSessionStore
 from heuristica.tours.room import GONE, MISSING, UNREACHABLE, Room
 from heuristica.tours.sessions import (
     Following,
-    JoinLimiter,
     MemorySessionStore,
     Session,
     SessionGone,
@@ -63,6 +69,7 @@ from heuristica.tours.sessions import (
 __all__ = [
     "FOLLOW_PARAM",
     "Live",
+    "client",
     "follow_here",
     "followed_session",
     "fragment_run",
@@ -70,7 +77,6 @@ __all__ = [
     "join_link",
     "keep_following_in_url",
     "leave_room",
-    "limiter",
     "live_point",
     "live_sessions",
     "moved",
@@ -83,10 +89,12 @@ __all__ = [
 ]
 
 FOLLOW_PARAM = "follow"
-"""``/tour?follow=K7QXM`` joins session K7QXM (the link and QR code a presenter
+"""``/tour?follow=K7QXM4P`` joins session K7QXM4P (the link and QR code a presenter
 shows). A follower's URL keeps it, so a browser that reconnects, to this
 server or (behind a load balancer) another, follows again."""
 NOT_YET = "Followers cannot see this step yet"
+FORWARDED_FOR = "X-Forwarded-For"
+LOOPBACK = "127.0.0.1"
 UNREACHABLE_MESSAGE = "The live session cannot be reached just now"
 
 _log = logging.getLogger(__name__)
@@ -95,10 +103,13 @@ _log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Live:
     """This server's live sessions: the store (None if it cannot be configured),
-    the room, and what is wrong with the configuration, for the reader."""
+    the room, the limit on wrong codes and the proxies whose X-Forwarded-For
+    it believes, and what is wrong with the configuration, for the reader."""
 
     store: SessionStore | None
     room: Room | None
+    joins: JoinLimit | None = None
+    trusted: tuple[Network, ...] = ()
     problem: str | None = None
 
 
@@ -109,17 +120,19 @@ def live_sessions() -> Live:
     Redis; unset: in this process."""
     try:
         shared = shared_store_from_environment()
-    except SharedStoreError as error:
+        trusted = tuple(trusted_proxies_from_environment())
+    except ValueError as error:  # SharedStoreError too
         _log.error("%s: live sessions are off", error)
-        return Live(None, None, f"Live sessions are off: {error}.")
+        return Live(None, None, problem=f"Live sessions are off: {error}.")
     store: SessionStore = MemorySessionStore() if shared is None else RedisSessionStore(shared)
+    joins: JoinLimit = MemoryJoinLimit() if shared is None else RedisJoinLimit(shared)
     if shared is not None:
         problem = shared.ping()
         if problem:
             _log.warning("%s: live sessions wait for it; reading and exploring work", problem)
     room = Room(store, wake=_wake, connected=_connected)
     threading.Thread(target=room.run_forever, name="tour-room", daemon=True).start()
-    return Live(store, room)
+    return Live(store, room, joins, trusted)
 
 
 def _browser() -> str:
@@ -243,22 +256,32 @@ def leave_room(live: Live) -> None:
         live.room.stop_presenting(_browser())
 
 
-def limiter() -> JoinLimiter:
-    return st.session_state.setdefault("tour_join_limiter", JoinLimiter())
+def client(live: Live) -> str:
+    """Whom this browser's join attempts count against: its address, as
+    ``tours.join_limit.client_address`` reads it (Streamlit says None for a
+    loopback peer)."""
+    peer = st.context.ip_address
+    if not isinstance(peer, str):  # None for a loopback peer; AppTest's stand-in says a mock
+        peer = LOOPBACK
+    forwarded = st.context.headers.get_all(FORWARDED_FOR) if live.trusted else []
+    return client_address(peer, forwarded, live.trusted)
 
 
-def join(store: SessionStore, typed: str) -> Session | None:
+def join(live: Live, typed: str) -> Session | None:
     """Follow the session ``typed`` names; None (with the reason in the
-    session message) if there is none or this browser must wait."""
-    refusal = limiter().refusal()
-    if refusal:
-        session_message(refusal)
-        return None
+    session message) if there is none or this address must wait."""
+    assert live.store is not None and live.joins is not None
+    address = client(live)
     try:
-        session = store.look_up(typed)
+        wait = live.joins.wait_seconds(address)
+        if wait:
+            session_message(refusal(wait))
+            return None
+        session = live.store.look_up(typed)
     except SessionGone as gone:
         if code_problem(typed) is None:
-            limiter().failed()
+            with contextlib.suppress(StoreUnavailable):  # Redis just went: nothing joins now
+                live.joins.failed(address)
         session_message(gone.message)
         return None
     except StoreUnavailable as error:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from tests.e2e.streamlit_client import StreamlitClient
+from tests.e2e.test_tour_live import CODE
 
 TOUR = "first-steps"
 DEADLINE_S = 60.0
-CODE = r"^[A-HJ-NP-Z2-9]{5}$"
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 
 from heuristica.tours.sessions import draw_code
 from tests.e2e.streamlit_client import StreamlitClient
+from tests.e2e.test_tour_live import CODE
 from tests.faults.conftest import DEADLINE_S, Pair, run_async
 from tests.redis_server import RedisServer
 
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.faults
 
 GUESSES = 16
 ANSWER = r"no live session|Too many codes|Following session"
-CODE = r"^[A-HJ-NP-Z2-9]{5,}$"
 
 
 async def guess(url: str, code: str) -> str:

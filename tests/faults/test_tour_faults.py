@@ -16,13 +16,13 @@ import pytest
 
 from tests.e2e.harness import app_server
 from tests.e2e.streamlit_client import StreamlitClient
+from tests.e2e.test_tour_live import CODE
 from tests.faults.conftest import DEADLINE_S, FIXTURE_KB, Pair, run_async, server_env
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.faults
 
 TOUR = "first-steps"
-CODE = r"^[A-HJ-NP-Z2-9]{5,}$"
 CAUGHT_UP_WITHIN_S = 2.0
 NOT_YET = "Followers cannot see this step yet"
 
