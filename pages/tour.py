@@ -242,7 +242,11 @@ def draw(
         st.error(st.session_state.tour_session_message, icon=":material/cast:")
 
     def move(offset: int) -> None:
-        go_to(tour.id, position.step + offset)
+        # From where the reader is now, not where this run drew the button: a
+        # click may reach the server before the run its last click started has
+        # drawn its buttons, and then runs the callback that run's elder left.
+        now: Position = st.session_state.tour_position
+        go_to(now.tour_id, now.step + offset)
 
     def on_key(pressed: Move) -> None:
         move(1 if pressed == "next" else -1)
