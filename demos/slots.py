@@ -261,7 +261,7 @@ return {state, rank + 1}
 # released ones; the held tickets, the waiting ones (ticket, joined at), the
 # released ones. A held slot is put back even if Redis lost it, so a run in
 # progress keeps counting; a waiting ticket goes back to its place unless it
-# holds a slot by now; a released one is dropped. Returns {running, waiting}.
+# holds a slot by now; a released one is dropped. Returns {running, waiting, unsure}.
 _RENEW = (
     _PURGE
     + """
@@ -285,7 +285,7 @@ for _ = 1, released do
   redis.call('ZREM', KEYS[3], ARGV[i])
   i = i + 1
 end
-return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]), unsure}
 """
 )
 
@@ -297,6 +297,11 @@ def _unreachable_note(reason: str) -> str:
 REJOINED_NOTE = (
     "Redis lost the line (it was restarted or emptied): your run joined it again "
     "where it was, by the time you pressed Run"
+)
+AWAY_LOG = "demo runs go on, and runs waiting in line keep their places until it answers"
+UNSURE_LOG = (
+    "Redis lost the demo's line (restarted or flushed) or was out of reach for longer "
+    "than renewals allow: no run starts for %.1f s while the servers report theirs"
 )
 UNSURE_NOTE = (
     "Redis is back after an interruption: the servers are reporting which runs are "
@@ -386,8 +391,8 @@ class RedisRunSlots:
 
     def counts(self) -> tuple[int, int]:
         with self._shared.answering():
-            running, waiting = self._run(self._renew, [self._lease_ms, 0, 0, 0])
-        return int(running), int(waiting)
+            running, waiting, _ = self._run(self._renew, [self._lease_ms, 0, 0, 0])
+        return running, waiting
 
     def _run(self, script: redis.commands.core.Script, args: list[str | int]) -> list[int]:
         return [int(value) for value in script(keys=self._keys, args=[*self._timing, *args])]
@@ -403,26 +408,42 @@ class RedisRunSlots:
                 self._held.add(ticket.id)
         return state, place
 
-    def _renew_mine(self) -> None:
-        """Renew this server's tickets and drop the ones it released (caller holds the lock)."""
+    def _renew_mine(self) -> bool:
+        """Renew this server's tickets and drop the ones it released (caller holds
+        the lock); whether Redis is unsure of the line (False with nothing to renew)."""
         held, waiting, released = list(self._held), list(self._waiting.items()), self._released
         if not (held or waiting or released):
-            return
+            return False
         args: list[str | int] = [self._lease_ms, len(held), len(waiting), len(released)]
         args += [*held, *(value for pair in waiting for value in pair), *released]
-        self._run(self._renew, args)
+        unsure = self._run(self._renew, args)[2]
         self._released = set()
+        return bool(unsure)
 
     def _renew_forever(self, every: float) -> None:
+        """Renew this server's tickets; tell the operator, once each, that Redis
+        went away, came back, or lost track of the line."""
+        away = unsure = False
         while True:
             time.sleep(every)
             try:
                 with self._mine_lock:
-                    self._renew_mine()
-            except redis.RedisError:
-                continue  # Redis is away: the leases wait for its return
+                    now_unsure = self._renew_mine()
+            except redis.RedisError as error:  # the leases wait for its return
+                if not away:
+                    _log.warning("%s: %s", self._shared.unreachable(error), AWAY_LOG)
+                away = True
+                continue
             except Exception:  # the renewals must outlive any one bad round
                 _log.exception("renewing the demo's run slots failed")
+                continue
+            if away:
+                _log.warning(
+                    "Redis at %s answers again: the demo's line goes on", self._shared.shown_url
+                )
+            if now_unsure and not unsure:
+                _log.warning(UNSURE_LOG, self._timing[1] / 1000)
+            away, unsure = False, now_unsure
 
 
 def limit_from_environment(name: str, default: int) -> int:

@@ -58,7 +58,7 @@ def test_an_address_that_failed_too_often_waits_on_every_server(limits: Limits) 
     for attempt in range(ATTEMPTS):
         server = limits.here if attempt % 2 else limits.there
         assert server.wait_seconds("198.51.100.7") == 0
-        server.failed("198.51.100.7")
+        assert server.failed("198.51.100.7") == attempt + 1
     for server in (limits.here, limits.there):
         assert 0 < server.wait_seconds("198.51.100.7") <= WINDOW
     assert limits.here.wait_seconds("198.51.100.8") == 0, "another address may try"

@@ -63,8 +63,9 @@ class JoinLimit(Protocol):
         """0 if ``client`` may try a code now, else how long until it may."""
         ...
 
-    def failed(self, client: str) -> None:
-        """``client`` tried a well-formed code that leads to no session."""
+    def failed(self, client: str) -> int:
+        """``client`` tried a well-formed code that leads to no session; how many
+        it has tried within the window."""
         ...
 
 
@@ -97,11 +98,12 @@ class MemoryJoinLimit:
                 return 0.0
             return self._window - (now - failures[0])
 
-    def failed(self, client: str) -> None:
+    def failed(self, client: str) -> int:
         with self._lock:
             now = self._clock()
-            self._failures[client] = self._recent(client, now)
-            self._failures[client].append(now)
+            failures = self._failures[client] = self._recent(client, now)
+            failures.append(now)
+            return len(failures)
 
     def _recent(self, client: str, now: float) -> deque[float]:
         """The client's failures within the window (a client that stopped failing is forgotten)."""
@@ -135,7 +137,7 @@ _FAILED = (
     + """
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], window)
-return 0
+return redis.call('ZCARD', KEYS[1])
 """
 )
 
@@ -157,9 +159,10 @@ class RedisJoinLimit:
             waiting_ms = self._wait(keys=[self._key(client)], args=self._args)
         return int(waiting_ms) / 1000
 
-    def failed(self, client: str) -> None:
+    def failed(self, client: str) -> int:
         with self._shared.answering():
-            self._failed(keys=[self._key(client)], args=[*self._args, uuid.uuid4().hex])
+            tried = self._failed(keys=[self._key(client)], args=[*self._args, uuid.uuid4().hex])
+        return int(tried)
 
     def _key(self, client: str) -> str:
         return f"{self._shared.prefix}tour:join-failures:{client}"

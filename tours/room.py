@@ -121,6 +121,8 @@ class Room:
     _ended: set[str] = field(default_factory=set)
     _nudged: set[str | None] = field(default_factory=set)
     _nudge: threading.Event = field(default_factory=threading.Event)
+    _away: str | None = None
+    """Why the store did not answer last time (None: it did), for the operator's log."""
 
     def follow(
         self, browser: str, code: str, *, attached: bool, drawn_version: int, fragment: str
@@ -207,8 +209,11 @@ class Room:
             target = self.store.look_up(code).version
         except SessionGone as gone:
             target = self._ended_or_missing(code, gone, now)
-        except StoreUnavailable:
+        except StoreUnavailable as error:
             target = UNREACHABLE  # they are told, and woken again once it answers
+            self._store_away(error)
+        else:
+            self._store_back()
         if target == MISSING:
             return
         with self._lock:
@@ -249,8 +254,24 @@ class Room:
                 continue
             try:
                 self._renew(browser, presenter, now)
-            except StoreUnavailable:
-                continue  # the next round asks again
+            except StoreUnavailable as error:
+                self._store_away(error)  # the next round asks again
+            else:
+                self._store_back()
+
+    def _store_away(self, error: StoreUnavailable) -> None:
+        if self._away is None:
+            _log.warning(
+                "%s: live sessions wait for it; followers are told, and a presenter's "
+                "steps are written when it answers",
+                error.message,
+            )
+        self._away = error.message
+
+    def _store_back(self) -> None:
+        if self._away is not None:
+            _log.warning("the live sessions' store answers again: followers catch up")
+        self._away = None
 
     def _renew(self, browser: str, presenter: _Presenter, now: float) -> None:
         """Write her step if the store is behind her, else say she is still there."""

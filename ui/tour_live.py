@@ -45,6 +45,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import (
 
 from heuristica.shared_store import StoreUnavailable, shared_store_from_environment
 from heuristica.tours.join_limit import (
+    JOIN_ATTEMPTS,
+    JOIN_WINDOW_S,
     JoinLimit,
     MemoryJoinLimit,
     Network,
@@ -281,7 +283,7 @@ def join(live: Live, typed: str) -> Session | None:
     except SessionGone as gone:
         if code_problem(typed) is None:
             with contextlib.suppress(StoreUnavailable):  # Redis just went: nothing joins now
-                live.joins.failed(address)
+                _count_failure(live.joins, address)
         session_message(gone.message)
         return None
     except StoreUnavailable as error:
@@ -291,6 +293,18 @@ def join(live: Live, typed: str) -> Session | None:
     session_message(None)
     st.session_state.tour_following = Following(session.code)
     return session
+
+
+def _count_failure(joins: JoinLimit, address: str) -> None:
+    """Count a wrong code against ``address``; tell the operator when it hits the limit."""
+    if joins.failed(address) == JOIN_ATTEMPTS:
+        _log.warning(
+            "%s tried %d session codes that lead to no session within %.0f s; "
+            "its joins wait (a guesser, or a room behind one address mistyping)",
+            address,
+            JOIN_ATTEMPTS,
+            JOIN_WINDOW_S,
+        )
 
 
 def followed_session(live: Live, following: Following) -> Session | int:

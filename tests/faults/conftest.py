@@ -141,6 +141,19 @@ class Pair:
     def pids(self) -> set[int]:
         return {server.process.pid for server in self.servers}
 
+    def mark(self) -> list[int]:
+        """Where each server's log ends now."""
+        return [len(server.log.read_bytes()) if server.log else 0 for server in self.servers]
+
+    def logged(self, since: list[int] | None = None) -> str:
+        """What both servers wrote to their logs (after ``since``, a ``mark``)."""
+        starts = since or [0, 0]
+        return "".join(
+            server.log.read_bytes()[start:].decode(errors="replace")
+            for server, start in zip(self.servers, starts, strict=True)
+            if server.log is not None
+        )
+
     def logs_without_tracebacks(self) -> None:
         for server in self.servers:
             found = tracebacks(server.log)

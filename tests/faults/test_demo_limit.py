@@ -60,6 +60,7 @@ def test_a_redis_restart_loses_no_waiting_run_and_the_tabs_say_so(
     pair: Pair, clean_redis: RedisServer
 ) -> None:
     seen: dict[str, list[str]] = {}
+    since = pair.mark()
 
     async def restart_while_runs_wait() -> None:
         async with demo_tabs(pair.urls, [LONG_S] * MAX_RUNS + [SHORT_S] * 3) as tabs:
@@ -86,6 +87,10 @@ def test_a_redis_restart_loses_no_waiting_run_and_the_tabs_say_so(
     assert runs.most <= MAX_RUNS
     assert alive_in(runs.seen) == []
     assert line_is_empty(clean_redis)
+    logged = pair.logged(since)
+    assert f"Redis at {clean_redis.url} does not answer" in logged
+    assert "demo runs go on, and runs waiting in line keep their places" in logged
+    assert f"Redis at {clean_redis.url} answers again" in logged
     pair.logs_without_tracebacks()
 
 
@@ -94,6 +99,7 @@ def test_a_flush_mid_run_never_lets_more_than_the_limit_run(
 ) -> None:
     holders = redis_py.Redis.from_url(clean_redis.url)
     back_after: list[float] = []
+    since = pair.mark()
 
     async def flush_while_runs_hold_the_slots() -> None:
         async with demo_tabs(pair.urls, [LONG_S] * MAX_RUNS + [SHORT_S] * 2) as tabs:
@@ -115,6 +121,7 @@ def test_a_flush_mid_run_never_lets_more_than_the_limit_run(
     assert len(runs.seen) == MAX_RUNS + 2
     assert back_after[0] <= 2.0, f"the running runs were counted again after {back_after[0]:.2f} s"
     assert line_is_empty(clean_redis)
+    assert "Redis lost the demo's line (restarted or flushed)" in pair.logged(since)
     pair.logs_without_tracebacks()
 
 

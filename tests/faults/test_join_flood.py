@@ -45,6 +45,7 @@ def test_guesses_from_fresh_sessions_on_every_server_are_limited_per_address(
     pair: Pair, clean_redis: RedisServer
 ) -> None:
     said: list[str] = []
+    since = pair.mark()
 
     async def flood() -> None:
         presenter, live = await present(pair.first.url)
@@ -64,4 +65,5 @@ def test_guesses_from_fresh_sessions_on_every_server_are_limited_per_address(
     assert refused == list(range(refused[0], len(said))), "once refused, every later try is too"
     assert refused[0] <= 10, f"{refused[0]} guesses before the first refusal"
     assert not any("Following session" in text for text in said), "the live code was refused"
+    assert "127.0.0.1 tried 10 session codes that lead to no session" in pair.logged(since)
     pair.logs_without_tracebacks()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import signal
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -87,6 +88,7 @@ def test_a_step_taken_while_redis_is_away_reaches_the_followers_within_2_s_of_it
     the presenter presses Next meanwhile and is told her followers cannot see
     it yet; once Redis answers, they see it within 2 s and her warning goes."""
     seen: dict[str, object] = {}
+    since = pair.mark()
 
     async def next_while_redis_is_away() -> None:
         async with room(pair.first.url, pair.second.url) as (presenter, follower, _):
@@ -112,6 +114,9 @@ def test_a_step_taken_while_redis_is_away_reaches_the_followers_within_2_s_of_it
     assert seen["follower while away"] == 2
     caught_up = float(str(seen["caught up after"]))
     assert caught_up <= CAUGHT_UP_WITHIN_S, f"the follower caught up {caught_up:.2f} s after Redis"
+    logged = pair.logged(since)
+    assert "live sessions wait for it" in logged
+    assert "the live sessions' store answers again" in logged
     pair.logs_without_tracebacks()
 
 
@@ -150,15 +155,18 @@ def test_a_follower_whose_connection_dropped_comes_back_following_at_the_present
     assert seen["following"]
 
 
-def test_a_follower_whose_server_was_killed_resumes_on_another(
-    pair: Pair, clean_redis: RedisServer, tmp_path: Path
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_follower_whose_server_stopped_resumes_on_another(
+    pair: Pair, clean_redis: RedisServer, tmp_path: Path, stop: signal.Signals
 ) -> None:
     seen: dict[str, object] = {}
-    with app_server(FIXTURE_KB, log=tmp_path / "killed.log", env=server_env(clean_redis)) as doomed:
+    with app_server(
+        FIXTURE_KB, log=tmp_path / "stopped.log", env=server_env(clean_redis)
+    ) as doomed:
 
         async def kill_the_followers_server() -> None:
             async with room(pair.first.url, doomed.url) as (presenter, follower, code):
-                doomed.process.kill()
+                doomed.process.send_signal(stop)
                 doomed.process.wait()
                 await presenter.click("Next")
                 await presenter.wait_for_text(step(3), DEADLINE_S)
