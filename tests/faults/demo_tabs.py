@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from tests.e2e.streamlit_client import StreamlitClient
 from tests.faults.conftest import DEADLINE_S
 
-__all__ = ["FINISHED", "HUNG", "demo_tabs", "latest"]
+__all__ = ["FINISHED", "HUNG", "demo_tabs", "latest", "start_runs"]
 
 HUNG = r"^1 of 1 workers ready"
 """What a tab shows once its run's one forked worker is up (and hung: it never finishes)."""
@@ -52,3 +52,13 @@ async def demo_tabs(
 def latest(tab: StreamlitClient) -> str:
     """What the tab says about its run now (its latest status line)."""
     return next((text for text in reversed(tab.texts) if re.search(STATUS, text)), "")
+
+
+async def start_runs(tabs: Sequence[StreamlitClient], running: int) -> None:
+    """Press Run in every tab: the first ``running`` start (and hang), the rest wait in line."""
+    for tab in tabs[:running]:
+        await tab.click("Run")
+        await tab.wait_for_text(HUNG, DEADLINE_S)
+    for tab in tabs[running:]:
+        await tab.click("Run")
+        await tab.wait_for_text("in line", DEADLINE_S)

@@ -8,15 +8,12 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import redis as redis_py
 
-from heuristica import child_env
 from heuristica.demos.slots import RedisRunSlots
 from heuristica.shared_store import shared_store
 from tests.faults.conftest import (
@@ -27,8 +24,9 @@ from tests.faults.conftest import (
     alive_in,
     run_async,
 )
-from tests.faults.demo_tabs import FINISHED, HUNG, demo_tabs, latest
+from tests.faults.demo_tabs import FINISHED, demo_tabs, latest, start_runs
 from tests.redis_server import RedisServer
+from tests.slot_holder import LEASE_S, server_holding_a_slot
 
 pytestmark = pytest.mark.faults
 
@@ -36,16 +34,6 @@ LONG_S = 8.0
 """The time limit of the runs that hold the slots while the fault happens."""
 SHORT_S = 1.0
 LINE_KEYS = ("heuristica:demo:holders", "heuristica:demo:line", "heuristica:demo:leases")
-
-
-async def start_runs(tabs, running: int) -> None:
-    """Press Run in every tab: the first ``running`` start, the rest wait in line."""
-    for tab in tabs[:running]:
-        await tab.click("Run")
-        await tab.wait_for_text(HUNG, DEADLINE_S)
-    for tab in tabs[running:]:
-        await tab.click("Run")
-        await tab.wait_for_text("in line", DEADLINE_S)
 
 
 def line_is_empty(redis: RedisServer) -> bool:
@@ -132,15 +120,8 @@ def test_a_frozen_redis_does_not_hand_a_running_runs_slot_to_a_waiting_one(
     long DEBUG SLEEP): the slot's lease ran out by Redis's clock while no
     server could renew it. The server running the run is busy for a moment
     after Redis thaws; the run is still going, its slot must stay taken."""
-    running_server = subprocess.Popen(
-        [sys.executable, "-c", HOLD_A_SLOT, clean_redis.url],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=child_env(),
-    )
-    assert running_server.stdout is not None
-    assert running_server.stdout.readline().strip() == "holding"
-    waiting_server = RedisRunSlots(shared_store(clean_redis.url), 1, 5, lease=1.0)
+    running_server = server_holding_a_slot(clean_redis.url)
+    waiting_server = RedisRunSlots(shared_store(clean_redis.url), 1, 5, lease=LEASE_S)
     waiting = waiting_server.enqueue()
     granted, gave_up = threading.Event(), threading.Event()
 
@@ -163,14 +144,3 @@ def test_a_frozen_redis_does_not_hand_a_running_runs_slot_to_a_waiting_one(
     assert granted.wait(DEADLINE_S), "the slot of the server that stopped came back"
     gave_up.set()
     waiting_server.release(waiting)
-
-
-HOLD_A_SLOT = """
-import sys, time
-from heuristica.shared_store import shared_store
-from heuristica.demos.slots import RedisRunSlots
-slots = RedisRunSlots(shared_store(sys.argv[1]), 1, 5, lease=1.0)
-slots.wait_turn(slots.enqueue(), cancelled=lambda: False)
-print("holding", flush=True)
-time.sleep(600)
-"""

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from mcp import StdioServerParameters
 
-from tests.agent import Agent, connected, text
+from tests.agent import Agent, connected, mcp_server, text
 from tests.e2e.harness import REPO
 
 pytestmark = pytest.mark.faults
@@ -168,8 +167,5 @@ def test_an_argument_over_its_limit_is_a_clear_tool_error_to_a_real_client(
 @pytest.fixture(scope="module")
 def agent() -> Iterator[Agent]:
     """The official SDK's client, connected over stdio."""
-    server = StdioServerParameters(
-        command=sys.executable, args=["-m", "graph", "mcp", str(REPO / "knowledge")], cwd=REPO
-    )
-    with connected(server) as connected_agent:
+    with connected(mcp_server(REPO / "knowledge")) as connected_agent:
         yield connected_agent

@@ -35,7 +35,7 @@ from tests.faults.conftest import (
     tracebacks,
     wait_until,
 )
-from tests.faults.demo_tabs import HUNG, demo_tabs
+from tests.faults.demo_tabs import demo_tabs, start_runs
 from tests.kb import page, write
 from tests.redis_server import RedisServer
 
@@ -75,12 +75,7 @@ def start_servers(clean_redis: RedisServer, tmp_path: Path) -> Iterator[Start]:
 async def press_run(url: str, running: int, waiting: int) -> None:
     """Press Run in tabs on ``url``: ``running`` runs start, ``waiting`` wait in line."""
     async with demo_tabs([url], [RUN_S] * (running + waiting)) as tabs:
-        for tab in tabs[:running]:
-            await tab.click("Run")
-            await tab.wait_for_text(HUNG, DEADLINE_S)
-        for tab in tabs[running:]:
-            await tab.click("Run")
-            await tab.wait_for_text("in line", DEADLINE_S)
+        await start_runs(tabs, running)
 
 
 def runs_of(servers: list[AppServer], running: int, waiting: int = 0) -> list[set[int]]:
