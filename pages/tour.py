@@ -45,7 +45,7 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] l
 }
 div[data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
-  font-size: 3.2rem; font-weight: 700; letter-spacing: 0.12em; line-height: 1.1;
+  font-size: clamp(2rem, 3.2vw, 3.2rem); font-weight: 700; letter-spacing: 0.1em; line-height: 1.1;
 }
 </style>
 """
@@ -146,7 +146,8 @@ def set_following(value: Following | None) -> None:
 
 def presenter_header(session: Session) -> None:
     link = tour_live.join_link(session.code)
-    code_column, qr_column, how_column = st.columns([1.3, 1, 3], vertical_alignment="center")
+    # at 1024 px wide and up, the code stays whole and the QR code (170 px) stays in its column
+    code_column, qr_column, how_column = st.columns([1.6, 1.2, 3], vertical_alignment="center")
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",
