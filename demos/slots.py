@@ -181,6 +181,8 @@ class RunSlots:
     def release(self, ticket: Ticket) -> None:
         with self._changed:
             self._holders.discard(ticket)
+            if ticket in self._line:  # it never got its turn
+                self._line.remove(ticket)
             self._changed.notify_all()
 
     def position(self, ticket: Ticket) -> int:
