@@ -40,6 +40,7 @@ from heuristica.graph.gcpause import tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.markdown import one_line, safe_markdown
+from heuristica.graph.mcp_wire import guarded_stdio
 from heuristica.graph.model import Page
 from heuristica.graph.page_markdown import page_markdown
 from heuristica.graph.problems import closest
@@ -51,6 +52,11 @@ __all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
 MAX_DEPTH = 4
+MAX_ID_CHARS = 200
+"""The longest page id an argument may hold (a slug is a file name: real ones are short)."""
+MAX_QUERY_CHARS = 1000
+"""The longest search: a question or a pasted error message, not a document."""
+MAX_NAME_CHARS = 100
 _SUGGESTIONS = 3
 _OVERVIEW_CHARS = 300
 
@@ -307,7 +313,13 @@ class _KnowledgeServer(MCPServer[Any]):
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
-PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuristic/use-spawn")]
+PageId = Annotated[
+    str,
+    Field(
+        max_length=MAX_ID_CHARS,
+        description="a page id, <type>/<slug>, e.g. heuristic/use-spawn",
+    ),
+]
 
 
 def build_server(root: Path) -> MCPServer[Any]:
@@ -326,7 +338,9 @@ def build_server(root: Path) -> MCPServer[Any]:
 
     @server.tool(annotations=_READ_ONLY)
     def search(
-        query: Annotated[str, Field(min_length=1, description="words to look for")],
+        query: Annotated[
+            str, Field(min_length=1, max_length=MAX_QUERY_CHARS, description="words to look for")
+        ],
         type: Annotated[PageType | None, Field(description="only pages of this type")] = None,
         limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10,
     ) -> SearchResults:
@@ -348,7 +362,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         depth: Annotated[int, Field(ge=1, le=MAX_DEPTH, description="links away")] = 1,
         relation: Annotated[
             str | None,
-            Field(description="follow only this relation: " + ", ".join(RELATIONS)),
+            Field(
+                max_length=MAX_NAME_CHARS,
+                description="follow only this relation: " + ", ".join(RELATIONS),
+            ),
         ] = None,
     ) -> Neighbourhood:
         """Pages within ``depth`` links of a page, following links either way,
@@ -402,6 +419,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         """A page as Markdown, the same text as get_page."""
         graph = live.current().graph
         page_id = f"{type}/{slug}"
+        if len(page_id) > MAX_ID_CHARS:
+            raise ResourceNotFoundError(
+                f"no page has an id of {len(page_id):,} characters (at most {MAX_ID_CHARS})"
+            )
         try:
             page = _known(graph, page_id)
         except ToolError as exc:
@@ -412,5 +433,7 @@ def build_server(root: Path) -> MCPServer[Any]:
 
 
 def serve_stdio(root: Path) -> None:
-    """Serve the knowledge folder ``root`` on stdin/stdout until the client leaves."""
-    build_server(root).run("stdio")
+    """Serve the knowledge folder ``root`` on stdin/stdout until the client
+    leaves, every line checked on its way in (``graph.mcp_wire``)."""
+    with guarded_stdio():
+        build_server(root).run("stdio")

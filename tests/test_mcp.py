@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from mcp import MCPError, StdioServerParameters
+from mcp import MCPError
 from mcp.types import TextResourceContents
 
-from tests.agent import Agent, connected, text
+from tests.agent import Agent, connected, mcp_server, text
 from tests.kb import page, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,10 +62,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(kb: Path) -> Iterator[Agent]:
-    server = StdioServerParameters(
-        command=sys.executable, args=["-m", "graph", "mcp", str(kb)], cwd=REPO
-    )
-    with connected(server) as agent:
+    with connected(mcp_server(kb)) as agent:
         yield agent
 
 
