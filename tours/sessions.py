@@ -119,6 +119,11 @@ class SessionStore(Protocol):
         """The presenter is still there; SessionGone if the session has ended."""
         ...
 
+    def bump(self, code: str) -> Session:
+        """Something followers see changed without a move (the presenter revealed
+        an answer): a newer version at the same step, so their pages redraw."""
+        ...
+
     def restore(self, session: Session) -> Session:
         """Bring back a session the store lost (a restarted Redis) where its
         presenter still stands, under the same code, with a newer version; a
@@ -233,6 +238,14 @@ class MemorySessionStore:
             moved = entry.session
         self._nudge(moved.code)
         return moved
+
+    def bump(self, code: str) -> Session:
+        with self._lock:
+            entry = self._live_entry(normalise_code(code), self._clock())
+            entry.session = replace(entry.session, version=entry.session.version + 1)
+            bumped = entry.session
+        self._nudge(bumped.code)
+        return bumped
 
     def heartbeat(self, code: str) -> Session:
         with self._lock:
