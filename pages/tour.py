@@ -17,10 +17,10 @@ from heuristica.graph.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
-from heuristica.tours.path import for_projector, shared_tour_drawing
+from heuristica.tours.path import for_projector, shared_tour_drawing, with_counts
 from heuristica.tours.room import GONE
 from heuristica.tours.sessions import Following, Session
-from heuristica.ui import tour_live
+from heuristica.ui import tour_live, tour_room
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.knowledge_base import current
@@ -151,7 +151,7 @@ def presenter_header(session: Session) -> None:
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",
-        on_click=tour_live.stop_presenting,
+        on_click=tour_room.stop_presenting,
         args=(live,),
         icon=":material/cancel_presentation:",
     )
@@ -219,6 +219,7 @@ def reader_header(tour: Tour, position: Position) -> None:
         "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
     ):
         st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM4P")
+        tour_room.name_field("tour_name_joining")
         st.button("Join", on_click=join_typed, icon=":material/login:")
 
 
@@ -272,14 +273,20 @@ def draw(
         (position.step + 1) / len(tour.steps), text=f"Step {position.step + 1} of {len(tour.steps)}"
     )
 
+    in_room = live.audience is not None
+    counts = (
+        tour_room.detached_counts(tour_room.room_state(live, presenting)[0], tour)
+        if presenting is not None and in_room
+        else {}
+    )
     graph_column, step_column = st.columns([3, 2], gap="medium")
     with graph_column:
         drawing = shared_tour_drawing(tour, kg, position.step, visited)
         if presenting is not None:
-            drawing = for_projector(drawing, PRESENTER_SCALE)
+            drawing = for_projector(with_counts(drawing, counts), PRESENTER_SCALE)
         graph_explorer(
             drawing,
-            revision=f"{tour.id}-{position.step}-{sorted(visited)}",
+            revision=f"{tour.id}-{position.step}-{sorted(visited)}-{sorted(counts.items())}",
             reset=2 * sorted(tours).index(tour.id) + (presenting is not None),
             height=PRESENTER_GRAPH_HEIGHT if presenting is not None else GRAPH_HEIGHT,
             key="tour_graph",
@@ -312,7 +319,13 @@ def draw(
         page = kg.page(step.page)
         st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
         note(step.note)
-        if step.question is not None:
+        if presenting is not None and in_room:
+            tour_room.presenter_room(live, presenting, tour, position.step, counts)
+        elif following is not None and in_room:
+            if step.question is not None:
+                tour_room.follower_question(live, following, step.question, tour.id, position.step)
+            tour_room.hand_and_question(live, following, tour.id, position.step)
+        elif step.question is not None:
             check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
         if presenting is None:
             explore_link(page, label="Open this page in the explorer")
@@ -366,15 +379,20 @@ def follower_view(position: Position, following: Following, drawn_version: int) 
         tour_live.keep_following_in_url(following)
     draw(position, None, following, in_touch=drawn_version > 0)
     tour_live.follow_here(live, following, drawn_version)
+    tour_room.follower_here(live, following, position.tour_id, position.step)
 
 
+titles = {step.page: kg.page(step.page).title for tour in tours.values() for step in tour.steps}
 if presenting is not None:
     draw(position, presenting, None)
+    if live.audience is not None:
+        tour_room.summary_downloads(live, presenting.code, tours, titles)
     tour_live.present_point(live, presenting, (position.tour_id, position.step))
 elif following is not None and store is not None:
     follower_view(position, following, drawn_version)
     downloads(tours[position.tour_id])
 else:
+    tour_room.ended_room(live, tours, titles)
     draw(position, None, None)
     downloads(tours[position.tour_id])
     tour_live.leave_room(live)

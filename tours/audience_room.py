@@ -115,6 +115,7 @@ class Audience:
 
     def leave(self, browser: str) -> None:
         """``browser`` follows no session any more (or its page says it has left)."""
+        left = False
         with self._lock:
             for local in self._local.values():
                 gone = {f for f, (b, _) in local.followers.items() if b == browser}
@@ -122,7 +123,9 @@ class Audience:
                     del local.followers[follower]
                 if gone:
                     local.unsent.add(Changes(left=gone))
-        self._event.set()
+                    left = True
+        if left:
+            self._event.set()
 
     def answer(self, code: str, follower: str, question: tuple[str, int], choice: int) -> bool:
         """``follower`` chose ``choice`` for ``question``; False once it is revealed."""
