@@ -38,7 +38,8 @@ def step_times(state: RoomState, until: float) -> list[StepTime]:
     stay ending when she moved on, the last at ``until`` (epoch seconds)."""
     totals: dict[tuple[str, int], list[float]] = {}
     stays = list(state.timeline)
-    for (at, tour_id, step), end in zip(stays, [s[0] for s in stays[1:]] + [until], strict=True):
+    ends = [at for at, _, _ in stays[1:]] + [until]
+    for (at, tour_id, step), end in zip(stays, ends[: len(stays)], strict=True):
         spent = totals.setdefault((tour_id, step), [0.0, 0])
         spent[0] += max(end - at, 0.0)
         spent[1] += 1

@@ -203,7 +203,7 @@ def _send(live: Live, following: Following, kind: Kind, tour_id: str, step: int)
     live.audience.raise_(following.code, raised)
     if kind == "question":
         st.session_state.tour_question_text = ""
-        _say(f"Sent to the presenter: “{escape_markdown(raised.text)}”")
+        _say(f"Sent to the presenter: “{_unlinked(raised.text)}”")
     else:
         _say("Your hand is up: the presenter sees you are lost on this step.")
 
@@ -253,8 +253,15 @@ def room_state(live: Live, session: Session) -> tuple[RoomState, str | None]:
     return live.audience.view(session.code)
 
 
+def _unlinked(text: str) -> str:
+    """``text`` as Markdown that shows exactly it and links nothing: Streamlit turns
+    a bare ``www.…`` or ``http://…`` into a link even when escaped, but not with
+    a word joiner (U+2060, invisible) before each dot."""
+    return escape_markdown(text).replace("\\.", "\u2060\\.")
+
+
 def _who(presence: Presence | Raised) -> str:
-    return escape_markdown(presence.name) if presence.name else f"*{ANONYMOUS}*"
+    return _unlinked(presence.name) if presence.name else f"*{ANONYMOUS}*"
 
 
 @st.fragment
@@ -357,9 +364,10 @@ def _queue(audience: Audience, code: str, state: RoomState, tour: Tour) -> None:
             if raised.kind == "hand":
                 st.markdown(f":material/back_hand: **Lost** on {where}")
             else:
-                st.markdown(f":material/help: {escape_markdown(raised.text)}")
+                st.text(raised.text)  # as typed: no Markdown, no links
             asked = time.strftime("%H:%M", time.localtime(raised.at))
-            st.caption(f"{_who(raised)} · {where} · {asked}")
+            what = "Hand" if raised.kind == "hand" else "Question"
+            st.caption(f"{what} from {_who(raised)} · {where} · {asked}")
             st.button(
                 "Mark answered",
                 key=f"tour_mark_{raised.id}",
