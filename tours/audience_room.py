@@ -129,7 +129,7 @@ class Audience:
 
     def answer(self, code: str, follower: str, question: tuple[str, int], choice: int) -> bool:
         """``follower`` chose ``choice`` for ``question``; False once it is revealed."""
-        if question in self.view(code)[0].revealed:
+        if question in self.revealed(code):
             return False
         self._record(code, Changes(answers={(*question, follower): choice}))
         return True
@@ -159,13 +159,25 @@ class Audience:
                 del self._views[browser]
         self.store.forget(code)
 
+    def revealed(self, code: str) -> frozenset[tuple[str, int]]:
+        """The questions of ``code`` whose answer is revealed, as far as this server knows."""
+        with self._lock:
+            local = self._local.get(code)
+            here = frozenset(local.everything.revealed) if local is not None else frozenset()
+        try:
+            return here | self.store.revealed(code)
+        except StoreUnavailable:
+            return here
+
     def view(self, code: str) -> tuple[RoomState, str | None]:
         """The room as far as anyone knows (what this server has not written yet
         included), and why the store could not be read (None if it could)."""
-        with self._lock:
+        unsent, everything = Changes(), Changes()
+        with self._lock:  # copies: the thread adds to them meanwhile
             local = self._local.get(code)
-            unsent = local.unsent if local is not None else Changes()
-            everything = local.everything if local is not None else Changes()
+            if local is not None:
+                unsent.add(local.unsent)
+                everything.add(local.everything)
         try:
             return self.store.read(code).merged(unsent), None
         except StoreUnavailable as error:

@@ -118,13 +118,6 @@ def follower_here(live: Live, following: Following, tour_id: str, step: int) -> 
     live.audience.here(_browser(), following.code, presence)
 
 
-def _revealed(audience: Audience, code: str) -> frozenset[tuple[str, int]]:
-    try:
-        return audience.store.revealed(code)
-    except StoreUnavailable:
-        return audience.view(code)[0].revealed
-
-
 def follower_question(
     live: Live, following: Following, question: Question, tour_id: str, step: int
 ) -> None:
@@ -132,7 +125,7 @@ def follower_question(
     presenter; once she reveals it, the explanation and this follower's result."""
     assert live.audience is not None
     audience, code = live.audience, following.code
-    revealed = (tour_id, step) in _revealed(audience, code)
+    revealed = (tour_id, step) in audience.revealed(code)
     key = f"tour_live_answer_{code}_{tour_id}_{step}"
 
     def send() -> None:
