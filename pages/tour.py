@@ -324,7 +324,6 @@ def draw(
         elif following is not None and in_room:
             if step.question is not None:
                 tour_room.follower_question(live, following, step.question, tour.id, position.step)
-            tour_room.hand_and_question(live, following, tour.id, position.step)
         elif step.question is not None:
             check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
         if presenting is None:
@@ -390,6 +389,7 @@ if presenting is not None:
     tour_live.present_point(live, presenting, (position.tour_id, position.step))
 elif following is not None and store is not None:
     follower_view(position, following, drawn_version)
+    tour_room.hand_and_question(live)
     downloads(tours[position.tour_id])
 else:
     tour_room.ended_room(live, tours, titles)

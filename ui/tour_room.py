@@ -39,6 +39,7 @@ from heuristica.tours.audience import (
     text_problem,
 )
 from heuristica.tours.audience_room import Audience, digest
+from heuristica.tours.navigation import Position
 from heuristica.tours.sessions import Following, Session
 from heuristica.tours.summary import summary_csv, summary_markdown
 from heuristica.ui import tour_live
@@ -170,8 +171,12 @@ def _say(message: str | None) -> None:
     st.session_state.tour_room_message = message
 
 
-def _send(live: Live, following: Following, kind: Kind, tour_id: str, step: int) -> None:
-    assert live.audience is not None
+def _send(live: Live, kind: Kind) -> None:
+    """Send a hand or the typed question about the step this browser shows now."""
+    following: Following | None = st.session_state.get("tour_following")
+    if live.audience is None or following is None:
+        return
+    where: Position = st.session_state.tour_position
     text = str(st.session_state.get("tour_question_text", "")) if kind == "question" else ""
     if kind == "question" and (problem := text_problem(text)):
         _say(problem)
@@ -188,8 +193,8 @@ def _send(live: Live, following: Following, kind: Kind, tour_id: str, step: int)
         _follower_id(),
         kind,
         text.strip(),
-        tour_id,
-        step,
+        where.tour_id,
+        where.step,
         time.time(),
         _name(),
     )
@@ -201,14 +206,16 @@ def _send(live: Live, following: Following, kind: Kind, tour_id: str, step: int)
         _say("Your hand is up: the presenter sees you are lost on this step.")
 
 
-def hand_and_question(live: Live, following: Following, tour_id: str, step: int) -> None:
-    """ "I'm lost" and a short question about this step's page, for the presenter only."""
-    with st.container(border=True):
+def hand_and_question(live: Live) -> None:
+    """ "I'm lost" and a short question about the page, for the presenter only. In
+    the sidebar, not in the step fragment: it does not change with the step (a
+    click sends the step shown then), and a room's every wake-up would draw it."""
+    with st.sidebar.container(border=True):
         st.markdown("**Lost, or a question?** Only the presenter sees these.")
         st.button(
             "I'm lost on this step",
             on_click=_send,
-            args=(live, following, "hand", tour_id, step),
+            args=(live, "hand"),
             icon=":material/back_hand:",
         )
         st.text_input(
@@ -220,7 +227,7 @@ def hand_and_question(live: Live, following: Following, tour_id: str, step: int)
         st.button(
             "Send question",
             on_click=_send,
-            args=(live, following, "question", tour_id, step),
+            args=(live, "question"),
             icon=":material/send:",
         )
         said = st.session_state.get("tour_room_message")
