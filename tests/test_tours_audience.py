@@ -27,7 +27,7 @@ from heuristica.tours.audience import (
     name_problem,
     text_problem,
 )
-from heuristica.tours.audience_room import Audience, digest
+from heuristica.tours.audience_room import VIEW_WAKE_SECONDS, Audience, digest
 from heuristica.tours.redis_audience import RedisAudienceStore
 from heuristica.tours.sessions import MemorySessionStore
 from tests.redis_server import RedisServer, redis_server
@@ -256,6 +256,9 @@ def test_a_followers_answer_is_written_and_wakes_the_presenters_view(clock, brow
     assert browsers.woken == [("presenter", "p v")], "woken once for what it has not drawn"
     room.shows("presenter", "K", "p v", digest(room.view("K")[0]))
     room.here("b2", "K", here("f2"))
+    room.tick()
+    assert len(browsers.woken) == 1, "not again within VIEW_WAKE_SECONDS: it reads afresh"
+    clock.advance(VIEW_WAKE_SECONDS + 0.01)
     room.tick()
     assert browsers.woken[-1] == ("presenter", "p v") and len(browsers.woken) == 2
 

@@ -46,7 +46,14 @@ from heuristica.tours.audience import (
 from heuristica.tours.room import RECHECK_SECONDS, RETRY_SECONDS, REWAKE_SECONDS, Wake
 from heuristica.tours.sessions import SessionGone, SessionStore
 
-__all__ = ["Audience", "digest"]
+__all__ = ["BATCH_SECONDS", "VIEW_WAKE_SECONDS", "Audience", "digest"]
+
+BATCH_SECONDS = 0.05
+"""After a first change, how long the thread waits for more before it writes:
+a room that answers or moves at once costs a few writes, not one per follower."""
+VIEW_WAKE_SECONDS = 0.3
+"""A presenter's room view is woken at most this often: it reads the room
+afresh when it runs, so what arrived meanwhile is drawn at its next wake."""
 
 _log = logging.getLogger(__name__)
 
@@ -99,6 +106,8 @@ class Audience:
     _nudged: set[str | None] = field(default_factory=set)
     _event: threading.Event = field(default_factory=threading.Event)
     _away: bool = False
+    _views_behind: bool = False
+    """A view that drew something else was not woken yet (woken too recently)."""
 
     # What browsers do (called from their page runs).
 
@@ -207,7 +216,10 @@ class Audience:
     def run_forever(self) -> None:
         self.store.subscribe(self.nudged)
         while True:
-            nudged = self._event.wait(RETRY_SECONDS if self._away else RECHECK_SECONDS)
+            busy = self._away or self._views_behind
+            nudged = self._event.wait(RETRY_SECONDS if busy else RECHECK_SECONDS)
+            if nudged:
+                time.sleep(BATCH_SECONDS)
             with self._lock:
                 codes = set(self._nudged)
                 self._nudged.clear()
@@ -303,16 +315,21 @@ class Audience:
     def _wake_views(self, now: float, nudged: set[str] | None) -> None:
         with self._lock:
             codes = {v.code for v in self._views.values()}
+            if self._views_behind:
+                nudged = None
+            self._views_behind = False
         for code in codes if nudged is None else codes & nudged:
             drawn = digest(self.view(code)[0])
             with self._lock:
-                due = [
+                behind = [
                     (browser, view)
                     for browser, view in self._views.items()
                     if view.code == code
                     and view.drawn != drawn
                     and not (view.woken_for == drawn and now - view.woken_at < REWAKE_SECONDS)
                 ]
+                due = [(b, v) for b, v in behind if now - v.woken_at >= VIEW_WAKE_SECONDS]
+                self._views_behind |= len(due) < len(behind)
                 for _, view in due:
                     view.woken_for, view.woken_at = drawn, now
             for browser, view in due:

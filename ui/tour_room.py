@@ -260,6 +260,10 @@ def _unlinked(text: str) -> str:
     return escape_markdown(text).replace("\\.", "\u2060\\.")
 
 
+def _where(presence: Presence) -> str:
+    return "on your step" if presence.attached else f"detached, at step {presence.step + 1}"
+
+
 def _who(presence: Presence | Raised) -> str:
     return _unlinked(presence.name) if presence.name else f"*{ANONYMOUS}*"
 
@@ -306,11 +310,8 @@ def _glance(state: RoomState, tour: Tour, step: int) -> None:
     with st.expander(f"Who is here ({here})"):
         if not state.present:
             st.caption("Nobody follows yet: they join with the code, the link or the QR code.")
-        for presence in state.present:
-            where = (
-                "on your step" if presence.attached else f"detached, at step {presence.step + 1}"
-            )
-            st.markdown(f"- {_who(presence)}: {where}")
+        # one element, however many follow: the view is redrawn as the room changes
+        st.markdown("\n".join(f"- {_who(p)}: {_where(p)}" for p in state.present))
 
 
 def _answers(
