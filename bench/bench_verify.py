@@ -17,8 +17,8 @@ import statistics
 import time
 from pathlib import Path
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.verify import verify
+from heuristica.checks.verify import verify
+from heuristica.kb.loader import load_knowledge
 
 
 def wall_seconds(path: Path, jobs: int, repeats: int) -> tuple[float, int, dict[str, int]]:

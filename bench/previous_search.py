@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.model import Page
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Page
 
 __all__ = ["PreviousHit", "PreviousSearch"]
 

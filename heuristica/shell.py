@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from heuristica.graph.markdown import quoted
+from heuristica.kb.markdown import quoted
 from heuristica.ui.knowledge_base import ENV_VAR, current
 from heuristica.ui.search import search_box
 

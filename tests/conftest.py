@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.parsecache import CACHE_ENV_VAR
+from heuristica.kb.parsecache import CACHE_ENV_VAR
 from tests.installed import build_wheel, install, team
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
 
 __all__ = [

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from heuristica import child_env
-from heuristica.graph import files as files_module
-from heuristica.graph import loader
-from heuristica.graph.files import scan_folder
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.parsecache import ParseCache, ParsedFile
+from heuristica.kb import files as files_module
+from heuristica.kb import loader
+from heuristica.kb.files import scan_folder
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import ParseCache, ParsedFile
 from tests.kb import page, write
 
 H, E = "heuristic/use-spawn", "environment/linux"
@@ -114,7 +114,7 @@ def test_named_pipes_and_sockets_are_problems_and_never_opened(tmp_path: Path) -
 
 AS_NOBODY = """
 import json, os, sys
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 load_knowledge(sys.argv[1])  # import everything the load needs before giving up root
 if os.geteuid() == 0:
     os.setgroups([]); os.setgid(65534); os.setuid(65534)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from heuristica.ui.frontend_files import plain_data
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 
 _FIRST_RUN = """
 import sys

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from heuristica.graph.gcpause import paused_gc, set_aside, tidy
+from heuristica.kb.gcpause import paused_gc, set_aside, tidy
 
 
 class _Node:

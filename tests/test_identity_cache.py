@@ -3,7 +3,7 @@ by equality, and only the last few are kept."""
 
 from __future__ import annotations
 
-from heuristica.graph.identity_cache import IdentityCache
+from heuristica.kb.identity_cache import IdentityCache
 
 
 def test_the_same_objects_and_key_give_the_kept_result() -> None:

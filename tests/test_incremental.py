@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph import knowledge
-from heuristica.graph.checks.record import (
+from heuristica.checks.record import (
     RECORD_FILE,
     PageRun,
     Record,
@@ -25,13 +24,14 @@ from heuristica.graph.checks.record import (
     page_hash,
     with_verification_problems,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.files import scan_folder
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.model import CODE_REFERENCE_CHECK, PAGE_ADAPTER
-from heuristica.graph.relations import RELATIONS
-from heuristica.graph.reload import Reloader
+from heuristica.checks.run import Status
+from heuristica.kb import knowledge
+from heuristica.kb.files import scan_folder
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.model import CODE_REFERENCE_CHECK, PAGE_ADAPTER
+from heuristica.kb.relations import RELATIONS
+from heuristica.live.reload import Reloader
 from tests.kb import page, write
 
 DEMOS = frozenset({"spawn_vs_fork"})

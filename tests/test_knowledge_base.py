@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.parsecache import ParseCache, cache_path
-from heuristica.graph.reload import Reloader
+from heuristica.kb.parsecache import ParseCache, cache_path
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
 from heuristica.ui import knowledge_base
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
@@ -24,7 +24,7 @@ from heuristica.ui.knowledge_base import (
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 H, E = "heuristic/use-spawn", "environment/linux"
 
 

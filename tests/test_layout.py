@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from heuristica.graph.layout import spread_layout
+from heuristica.draw.layout import spread_layout
 
 REPO = Path(__file__).resolve().parents[1]
 NODES = [f"n{i}" for i in range(60)]
@@ -47,7 +47,7 @@ def test_the_command_line_writes_the_layout_file(tmp_path: Path):
     source, target = tmp_path / "graph.json", tmp_path / "layout.json"
     source.write_text(json.dumps({"nodes": NODES, "edges": EDGES}))
     subprocess.run(
-        [sys.executable, "-m", "heuristica.graph.layout", str(source), str(target)],
+        [sys.executable, "-m", "heuristica.draw.layout", str(source), str(target)],
         cwd=REPO,
         check=True,
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadResult, load_knowledge
-from heuristica.graph.problems import Problem
+from heuristica.kb.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadResult, load_knowledge
+from heuristica.kb.problems import Problem
 from tests.kb import dump, page, write
 
 P, IMPL, H, E = (

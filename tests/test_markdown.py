@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heuristica.graph.markdown import (
+from heuristica.kb.markdown import (
     MAX_MARKDOWN_CHARS,
     escape_markdown,
     formula_is_safe,

@@ -12,12 +12,12 @@ from urllib.parse import parse_qs, quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.checks.record import has_checks
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.markdown import escape_markdown, safe_markdown
-from heuristica.graph.model import SECTIONS, CodeReference, Page
-from heuristica.graph.relations import PageType
+from heuristica.checks.record import has_checks
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.markdown import escape_markdown, safe_markdown
+from heuristica.kb.model import SECTIONS, CodeReference, Page
+from heuristica.kb.relations import PageType
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
 from heuristica.ui.panel import source_url, type_badge_html
 from tests.explorer_links import explorer_links

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import streamlit as st
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import PAGE_ADAPTER, Page
-from heuristica.graph.relations import PageType
-from heuristica.graph.search import SearchHit, SearchIndex, index_for, search
-from heuristica.graph.search.snippets import SNIPPET_CHARS
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import PAGE_ADAPTER, Page
+from heuristica.kb.relations import PageType
+from heuristica.search import SearchHit, SearchIndex, index_for, search
+from heuristica.search.snippets import SNIPPET_CHARS
 from heuristica.ui.knowledge_base import (
     _RESCAN_SECONDS,
     DEFAULT_ROOT,

@@ -14,7 +14,7 @@ from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import COMPONENT, drawn_graph
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 P, H, E, ISLAND = (
     "principle/fork-copies",
     "heuristic/use-spawn",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.problems import Problem
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.problems import Problem
 from tests.kb import dump, page, write
 
 H, E = "heuristic/use-spawn", "environment/linux"

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import PageType
-from heuristica.graph.view import (
+from heuristica.draw.view import (
     DEFAULT_FOCUS,
     Edge,
     build_view,
@@ -20,6 +17,9 @@ from heuristica.graph.view import (
     resolve_node_param,
     view_of,
 )
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import PageType
 from tests.markup import markdown_targets
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.ui.graph_component import drawing as whole
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.ui.graph_component import cache as whole
 from tests.kb import page, write
 
 

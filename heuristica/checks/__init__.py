@@ -1,8 +1,11 @@
 """Runnable checks on pages: run them, judge them, record the results.
 
-``graph.verify`` is the entry point; the modules here are its parts:
+``verify`` is the entry point; the modules here are its parts:
 ``probe`` (runs under the interpreter being verified), ``environment``,
-``signature`` (the Code Reference check), ``run`` (one check, judged),
-``record`` (the committed results, the badge, the warnings), ``command``
-(``python -m graph verify``).
+``run`` (one check, judged), ``record`` (the committed results, the badge,
+the warnings). The Code Reference's parse is ``heuristica.kb.signature``;
+``python -m graph verify`` is ``heuristica.commands.verify``.
+
+May import: ``heuristica.kb``, ``heuristica.processes`` (each check runs in
+its own process session) and the root. No Streamlit.
 """

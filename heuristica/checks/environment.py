@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heuristica.demos.runner import run_file
+from heuristica.processes.runner import run_file
 
 __all__ = [
     "PROBE_FILE",

@@ -24,15 +24,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from heuristica.graph.checks.environment import Environment
-from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.checks.signature import unparsable
-from heuristica.graph.loader import LoadResult
-from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
-from heuristica.graph.problems import Problem, Severity
+from heuristica.checks.environment import Environment
+from heuristica.checks.run import CheckResult, Status
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
+from heuristica.kb.problems import Problem, Severity
+from heuristica.kb.signature import unparsable
 
 if TYPE_CHECKING:
-    from heuristica.graph.verify import Verification
+    from heuristica.checks.verify import Verification
 
 __all__ = [
     "RECORD_FILE",

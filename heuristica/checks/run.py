@@ -14,10 +14,10 @@ from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 
-from heuristica.demos.runner import RunOutcome, run_file
-from heuristica.graph.checks.environment import Environment
-from heuristica.graph.checks.signature import Signature, differences, installed_parameters, render
-from heuristica.graph.model import Check
+from heuristica.checks.environment import Environment
+from heuristica.kb.model import Check
+from heuristica.kb.signature import Signature, differences, installed_parameters, render
+from heuristica.processes.runner import RunOutcome, run_file
 
 __all__ = [
     "CHECK_FILE",

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from heuristica.graph.checks.environment import (
+from heuristica.checks.environment import (
     PROBE_FILE,
     PROBE_SOURCE,
     Environment,
     read_environment,
 )
-from heuristica.graph.checks.run import (
+from heuristica.checks.run import (
     CheckResult,
     PlannedCheck,
     Status,
@@ -29,8 +29,8 @@ from heuristica.graph.checks.run import (
     judge_signature,
     run_check,
 )
-from heuristica.graph.checks.signature import parse_import, parse_signature, unparsable
-from heuristica.graph.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
+from heuristica.kb.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
+from heuristica.kb.signature import parse_import, parse_signature, unparsable
 
 __all__ = ["Verification", "code_reference_check", "plan", "verify"]
 

@@ -19,16 +19,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
-from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
-from heuristica.graph.export import to_graphml, to_node_link_json
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.paths import RelationPath, relation_paths, step_text, unknown_page
-from heuristica.graph.relations import PageType
-from heuristica.graph.reports import FORMATS, Report, Summary
-from heuristica.graph.search import SearchHit, Span, search
-from heuristica.graph.search.text import printable
-from heuristica.graph.skeleton import skeleton
+from heuristica.checks.record import RECORD_FILE, with_verification_problems
+from heuristica.commands.export import to_graphml, to_node_link_json
+from heuristica.commands.reports import FORMATS, Report, Summary
+from heuristica.commands.skeleton import skeleton
+from heuristica.draw.paths import RelationPath, relation_paths, step_text, unknown_page
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.relations import PageType
+from heuristica.search import SearchHit, Span, search
+from heuristica.search.text import printable
 
 __all__ = ["main"]
 
@@ -221,7 +221,7 @@ def _knowledge(given: Path | None) -> Path:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from heuristica.graph.serve import exec_streamlit
+    from heuristica.commands.serve import exec_streamlit
 
     _check_streamlit_options(args.streamlit_options)
     exec_streamlit(_knowledge(args.knowledge), args.port, args.streamlit_options)
@@ -242,7 +242,7 @@ def _check_streamlit_options(options: Sequence[str]) -> None:
 
 
 def _mcp(args: argparse.Namespace) -> int:
-    from heuristica.graph.mcp import serve_stdio
+    from heuristica.commands.mcp import serve_stdio
 
     serve_stdio(_knowledge(args.path))
     return 0
@@ -255,7 +255,7 @@ def _port(text: str) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from heuristica.graph.checks.command import run_verify  # only verify needs the runner
+    from heuristica.commands.verify import run_verify  # only verify needs the runner
 
     return run_verify(_load(args.path), args)
 

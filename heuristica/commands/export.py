@@ -8,8 +8,8 @@ import json
 
 import networkx as nx
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.relations import RELATIONS
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.relations import RELATIONS
 
 __all__ = ["to_graphml", "to_node_link_json"]
 

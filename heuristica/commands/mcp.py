@@ -26,25 +26,25 @@ from mcp.types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from heuristica import __version__, demos
-from heuristica.graph import search as full_text
-from heuristica.graph.checks.record import (
+from heuristica import search as full_text
+from heuristica.checks.record import (
     RECORD_FILE,
     PageRun,
     RecordError,
     page_verification,
     read_record,
 )
-from heuristica.graph.files import scan_folder
-from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.gcpause import tidy
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult
-from heuristica.graph.markdown import one_line, safe_markdown
-from heuristica.graph.model import Page
-from heuristica.graph.page_markdown import page_markdown
-from heuristica.graph.problems import closest
-from heuristica.graph.relations import RELATIONS, PageType
-from heuristica.graph.reload import Reloader
+from heuristica.kb.files import scan_folder
+from heuristica.kb.gcpause import tidy
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.markdown import one_line, safe_markdown
+from heuristica.kb.model import Page
+from heuristica.kb.page_markdown import page_markdown
+from heuristica.kb.problems import closest
+from heuristica.kb.relations import RELATIONS, PageType
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
 
 __all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
 

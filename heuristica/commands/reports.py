@@ -24,9 +24,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from heuristica import __version__
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult
-from heuristica.graph.problems import Problem
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.problems import Problem
 
 __all__ = ["FORMATS", "Report", "Summary", "github_data", "github_property"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from heuristica.graph.relations import RELATIONS, PageType
+from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = ["skeleton"]
 

@@ -17,14 +17,14 @@ import time
 import unicodedata
 from pathlib import Path
 
-from heuristica.graph.checks.environment import ProbeError
-from heuristica.graph.checks.record import RECORD_FILE, write_record
-from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.cli import UsageError
-from heuristica.graph.loader import LoadResult
-from heuristica.graph.model import Page
-from heuristica.graph.problems import did_you_mean
-from heuristica.graph.verify import Verification, packages_named, verify
+from heuristica.checks.environment import ProbeError
+from heuristica.checks.record import RECORD_FILE, write_record
+from heuristica.checks.run import CheckResult, Status
+from heuristica.checks.verify import Verification, packages_named, verify
+from heuristica.commands.cli import UsageError
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.model import Page
+from heuristica.kb.problems import did_you_mean
 
 __all__ = ["run_verify"]
 

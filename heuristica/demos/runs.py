@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from heuristica.demos.processes import kill_session
-from heuristica.demos.runner import RunOutcome, run_module
 from heuristica.demos.slots import RunLimit, RunSlots, Ticket, run_limit_from_environment
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
+from heuristica.processes.cleanup import kill_session
+from heuristica.processes.runner import RunOutcome, run_module
 
 __all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from heuristica.graph.identity_cache import IdentityCache
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import visible_bidi
-from heuristica.graph.model import Page
-from heuristica.graph.relations import RELATIONS, PageType
-from heuristica.graph.view import Edge, View, every_link
+from heuristica.draw.view import Edge, View, every_link
+from heuristica.kb.identity_cache import IdentityCache
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import visible_bidi
+from heuristica.kb.model import Page
+from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = [
     "LABEL_LINES",

@@ -16,11 +16,11 @@ from itertools import islice, pairwise
 import networkx as nx
 from rapidfuzz import fuzz, process
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import one_line, quoted
-from heuristica.graph.relations import RELATIONS
-from heuristica.graph.search import search
-from heuristica.graph.view import Edge
+from heuristica.draw.view import Edge
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import one_line, quoted
+from heuristica.kb.relations import RELATIONS
+from heuristica.search import search
 
 __all__ = [
     "MAX_PATHS",

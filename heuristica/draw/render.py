@@ -1,7 +1,7 @@
-"""Turn a ``Drawing`` into what a browser draws: the data ``graph/web/graph.js``
-reads, and whole HTML documents made from the one template in ``graph/web/``.
+"""Turn a ``Drawing`` into what a browser draws: the data ``heuristica/draw/web/graph.js``
+reads, and whole HTML documents made from the one template in ``heuristica/draw/web/``.
 
-The live explorer (``ui.graph_component`` serves ``graph/web/`` as a Streamlit
+The live explorer (``ui.graph_component`` serves ``heuristica/draw/web/`` as a Streamlit
 component), the explorer's "Download as HTML" and the tour hand-out all run
 the same page and script on the same data (``drawing_data``), so a graph
 looks and behaves alike everywhere. Page text travels only as JSON, and
@@ -14,7 +14,7 @@ the server does not import pyvis, which imports IPython: 0.25-0.45 s of every
 server's first run. Its HTML template is not used (it turns every tooltip
 into HTML as soon as one contains "href"), nor its ``add_node``/``add_edge``
 (a list scan per call: quadratic), nor its copy of vis-network
-(``graph/web/`` vendors one, recorded in ``vis-network.json``).
+(``heuristica/draw/web/`` vendors one, recorded in ``vis-network.json``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.drawing import Drawing, EdgeStyle, Highlight, Position, draw
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.relations import RELATIONS, PageType
-from heuristica.graph.view import View
+from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
+from heuristica.draw.view import View
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = [
     "EDGE_COLOUR",
@@ -293,7 +293,7 @@ def graph_document(
     drawing: Drawing, *, title: str, head: str = "", before: str = "", after: str = ""
 ) -> str:
     """A self-contained HTML document drawing ``drawing``: the graph page of
-    ``graph/web/`` with its script, style and vis-network inlined and the
+    ``heuristica/draw/web/`` with its script, style and vis-network inlined and the
     drawing as JSON; nothing is loaded from anywhere else.
 
     ``head``, ``before`` and ``after`` are trusted HTML for the document's
@@ -317,7 +317,9 @@ def graph_document(
     }
     for marker, replacement in inlined.items():
         if document.count(marker) != 1:
-            raise RuntimeError(f"graph/web/index.html should hold {marker!r} exactly once")
+            raise RuntimeError(
+                f"heuristica/draw/web/index.html should hold {marker!r} exactly once"
+            )
         document = document.replace(marker, replacement)
     return document
 
@@ -337,12 +339,12 @@ def json_for_html(value: object) -> str:
 
 @cache
 def web_file(name: str) -> str:
-    """The text of a script or style of ``graph/web/``, to inline in a document;
+    """The text of a script or style of ``heuristica/draw/web/``, to inline in a document;
     RuntimeError if it holds what could end the element it is inlined into
     early, or late (``<!--`` with ``<script`` makes a parser skip the end tag)."""
     text = (WEB_DIR / name).read_text(encoding="utf-8")
     lowered = text.lower()
     for risky in ("</script", "</style", "<!--", "<script"):
         if risky in lowered:
-            raise RuntimeError(f"graph/web/{name} holds {risky!r} and cannot be inlined")
+            raise RuntimeError(f"heuristica/draw/web/{name} holds {risky!r} and cannot be inlined")
     return text

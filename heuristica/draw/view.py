@@ -17,11 +17,11 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from heuristica.graph.identity_cache import IdentityCache
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import quoted
-from heuristica.graph.model import PAGE_ID_PATTERN
-from heuristica.graph.relations import PageType
+from heuristica.kb.identity_cache import IdentityCache
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import quoted
+from heuristica.kb.model import PAGE_ID_PATTERN
+from heuristica.kb.relations import PageType
 
 __all__ = [
     "DEFAULT_FOCUS",

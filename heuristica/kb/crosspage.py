@@ -23,10 +23,10 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from heuristica.graph.model import Link, Page, Tour
-from heuristica.graph.parsecache import ParsedFile
-from heuristica.graph.problems import Problem, Severity, did_you_mean
-from heuristica.graph.relations import RELATIONS, allowed_targets
+from heuristica.kb.model import Link, Page, Tour
+from heuristica.kb.parsecache import ParsedFile
+from heuristica.kb.problems import Problem, Severity, did_you_mean
+from heuristica.kb.relations import RELATIONS, allowed_targets
 
 __all__ = ["AcrossMemo", "Checked", "check_across"]
 

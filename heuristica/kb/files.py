@@ -35,7 +35,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from heuristica.graph.problems import Problem, Severity
+from heuristica.kb.problems import Problem, Severity
 
 __all__ = [
     "FileKey",

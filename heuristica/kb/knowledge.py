@@ -16,9 +16,9 @@ from typing import Any
 
 import networkx as nx
 
-from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.model import Page
-from heuristica.graph.relations import RELATIONS, PageType
+from heuristica.kb.gcpause import paused_gc
+from heuristica.kb.model import Page
+from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = ["KnowledgeGraph"]
 

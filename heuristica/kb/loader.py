@@ -27,14 +27,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from heuristica.graph.checks.signature import unparsable
-from heuristica.graph.crosspage import AcrossMemo, check_across
-from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
-from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.model import PAGE_MODELS, Implementation, Page, Tour
-from heuristica.graph.parsecache import ParseCache, ParsedFile, Place
-from heuristica.graph.problems import Problem, Severity, did_you_mean
-from heuristica.graph.relations import PageType
+from heuristica.kb.crosspage import AcrossMemo, check_across
+from heuristica.kb.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
+from heuristica.kb.gcpause import paused_gc
+from heuristica.kb.model import PAGE_MODELS, Implementation, Page, Tour
+from heuristica.kb.parsecache import ParseCache, ParsedFile, Place
+from heuristica.kb.problems import Problem, Severity, did_you_mean
+from heuristica.kb.relations import PageType
+from heuristica.kb.signature import unparsable
 
 __all__ = [
     "MAX_DEPTH",

@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from heuristica.graph.relations import PageType
+from heuristica.kb.relations import PageType
 
 __all__ = [
     "CODE_REFERENCE_CHECK",

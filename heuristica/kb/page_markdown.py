@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import one_line, safe_markdown
-from heuristica.graph.model import (
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import one_line, safe_markdown
+from heuristica.kb.model import (
     SECTIONS,
     CodeReference,
     CommonError,
@@ -28,7 +28,7 @@ from heuristica.graph.model import (
     SystemRequirement,
     UsageExample,
 )
-from heuristica.graph.relations import RELATIONS
+from heuristica.kb.relations import RELATIONS
 
 __all__ = ["page_markdown"]
 

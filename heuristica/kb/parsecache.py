@@ -29,10 +29,10 @@ from typing import Any
 
 import pydantic
 
-from heuristica.graph.files import FileKey, PageFile
-from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.model import PAGE_ADAPTER, Page, Tour
-from heuristica.graph.problems import Problem, Severity
+from heuristica.kb.files import FileKey, PageFile
+from heuristica.kb.gcpause import paused_gc
+from heuristica.kb.model import PAGE_ADAPTER, Page, Tour
+from heuristica.kb.problems import Problem, Severity
 
 __all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
 
@@ -45,7 +45,7 @@ _SOURCES = (
     "parsecache.py",
     "problems.py",
     "relations.py",
-    "checks/signature.py",
+    "signature.py",
 )
 _log = logging.getLogger(__name__)
 

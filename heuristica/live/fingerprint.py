@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from heuristica.graph.checks.record import RECORD_FILE
-from heuristica.graph.files import Scan, scan_folder
+from heuristica.checks.record import RECORD_FILE
+from heuristica.kb.files import Scan, scan_folder
 
 __all__ = ["folder_fingerprint"]
 

@@ -19,13 +19,13 @@ import threading
 from collections.abc import Collection
 from pathlib import Path
 
-from heuristica.graph.checks.record import VerificationMemo, with_verification_problems
-from heuristica.graph.crosspage import AcrossMemo
-from heuristica.graph.files import Scan
-from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.parsecache import ParseCache
+from heuristica.checks.record import VerificationMemo, with_verification_problems
+from heuristica.kb.crosspage import AcrossMemo
+from heuristica.kb.files import Scan
+from heuristica.kb.gcpause import paused_gc
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import ParseCache
 
 __all__ = ["Reloader"]
 

@@ -7,7 +7,7 @@ click opens it here, a middle click in a new tab, and it can be copied.
 
 import streamlit as st
 
-from heuristica.graph.relations import PageType
+from heuristica.kb.relations import PageType
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from heuristica.demos import REGISTRY, available
-from heuristica.demos.runner import RunOutcome
+from heuristica.processes.runner import RunOutcome
 from heuristica.demos.runs import BOARD, BOARD_PROBLEM, RunView
 from heuristica.demos.slots import RunnerBusy
 from heuristica.demos.spawn_vs_fork.report import (
@@ -38,7 +38,7 @@ from heuristica.demos.spawn_vs_fork.settings import (
     Scenario,
     SettingsError,
 )
-from heuristica.graph.markdown import quoted
+from heuristica.kb.markdown import quoted
 from heuristica.shared_store import StoreUnavailable
 from heuristica.ui.shell import inside_app
 

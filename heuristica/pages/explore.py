@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.relations import PageType
-from heuristica.graph.render import standalone_html
-from heuristica.graph.search import search
-from heuristica.graph.view import MAX_DEPTH, default_focus, resolve_node_param
+from heuristica.kb.relations import PageType
+from heuristica.draw.render import standalone_html
+from heuristica.search import search
+from heuristica.draw.view import MAX_DEPTH, default_focus, resolve_node_param
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
-from heuristica.ui.graph_component.drawing import (
+from heuristica.ui.graph_component.cache import (
     cached_view,
     drawn_view,
     layout_ready,

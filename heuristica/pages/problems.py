@@ -8,8 +8,8 @@ is on the server is not the reader's business.
 
 import streamlit as st
 
-from heuristica.graph.markdown import visible_bidi
-from heuristica.graph.problems import Problem, Severity
+from heuristica.kb.markdown import visible_bidi
+from heuristica.kb.problems import Problem, Severity
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, current
 from heuristica.ui.shell import inside_app
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.drawing import draw
-from heuristica.graph.markdown import escape_markdown
-from heuristica.graph.paths import RelationPath, relation_paths, resolve_path_params
-from heuristica.graph.view import Edge, view_of
+from heuristica.draw.drawing import draw
+from heuristica.kb.markdown import escape_markdown
+from heuristica.draw.paths import RelationPath, relation_paths, resolve_path_params
+from heuristica.draw.view import Edge, view_of
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
-from heuristica.ui.graph_component.drawing import EXPLORER_OPTIONS
+from heuristica.ui.graph_component.cache import EXPLORER_OPTIONS
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.page_links import EXPLORE_PAGE
 from heuristica.ui.panel import explore_link

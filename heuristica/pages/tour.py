@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.markdown import escape_markdown
-from heuristica.graph.model import Tour
+from heuristica.kb.markdown import escape_markdown
+from heuristica.kb.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from heuristica import child_env
-from heuristica.demos.processes import kill_session, running_in_session
+from heuristica.processes.cleanup import kill_session, running_in_session
 
 __all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_file", "run_module"]
 

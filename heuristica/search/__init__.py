@@ -12,6 +12,8 @@ The sidebar, Browse, ``python -m graph search`` and the MCP server all ask
 ``search(kg, query)``; ``index_for(kg)`` is the index behind it, built once per
 knowledge graph and, after an edit, made from the previous one by indexing
 only the pages that changed.
+
+May import: ``heuristica.kb`` and the root. No Streamlit.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ import threading
 import weakref
 from collections.abc import Collection
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.relations import PageType
-from heuristica.graph.search.index import SearchHit, SearchIndex
-from heuristica.graph.search.query import STOP_WORDS, words
-from heuristica.graph.search.snippets import Snippet, Span
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.relations import PageType
+from heuristica.search.index import SearchHit, SearchIndex
+from heuristica.search.query import STOP_WORDS, words
+from heuristica.search.snippets import Snippet, Span
 
 __all__ = [
     "STOP_WORDS",

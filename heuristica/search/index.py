@@ -23,12 +23,12 @@ import tantivy
 from rapidfuzz import fuzz, process
 from tantivy import Occur, Query
 
-from heuristica.graph.gcpause import paused_gc
-from heuristica.graph.model import Page
-from heuristica.graph.relations import PageType
-from heuristica.graph.search.query import STEMMER, Terms, terms
-from heuristica.graph.search.snippets import Sentence, Snippet, Span, marks, read, snippet
-from heuristica.graph.search.text import COLUMNS, columns
+from heuristica.kb.gcpause import paused_gc
+from heuristica.kb.model import Page
+from heuristica.kb.relations import PageType
+from heuristica.search.query import STEMMER, Terms, terms
+from heuristica.search.snippets import Sentence, Snippet, Span, marks, read, snippet
+from heuristica.search.text import COLUMNS, columns
 
 __all__ = ["SearchHit", "SearchIndex"]
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from heuristica.graph.model import Page
-from heuristica.graph.search.query import stem
-from heuristica.graph.search.text import passages, plain_lines, sentences
+from heuristica.kb.model import Page
+from heuristica.search.query import stem
+from heuristica.search.text import passages, plain_lines, sentences
 
 __all__ = ["SNIPPET_CHARS", "Sentence", "Snippet", "Span", "marks", "read", "snippet"]
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from heuristica.graph.model import SECTIONS, Page
+from heuristica.kb.model import SECTIONS, Page
 
 __all__ = [
     "COLUMNS",

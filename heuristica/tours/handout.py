@@ -1,7 +1,7 @@
 """A tour as one self-contained HTML file: the interactive graph of its path
 and every step, readable offline, with nothing loaded from anywhere.
 
-The graph is the one graph page of ``graph/web/`` (``graph.render.graph_document``,
+The graph is the one graph page of ``heuristica/draw/web/`` (``graph.render.graph_document``,
 as for the explorer's download), with the tour's header before it and its
 steps after. Content is untrusted: Markdown fields become HTML through
 ``graph.markdown.safe_html`` (one CommonMark parse, every text escaped, web
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import html
 
-from heuristica.graph.drawing import Options
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import safe_html, safe_html_inline, visible_bidi
-from heuristica.graph.model import Question, Tour
-from heuristica.graph.render import graph_document
+from heuristica.draw.drawing import Options
+from heuristica.draw.render import graph_document
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import safe_html, safe_html_inline, visible_bidi
+from heuristica.kb.model import Question, Tour
 from heuristica.tours.path import tour_drawing
 
 __all__ = ["tour_html"]

@@ -10,9 +10,9 @@ web links, images as links, bounded math, raw HTML as text.
 
 from __future__ import annotations
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown
-from heuristica.graph.model import Question, Tour
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import escape_markdown, safe_markdown
+from heuristica.kb.model import Question, Tour
 
 __all__ = ["tour_markdown"]
 

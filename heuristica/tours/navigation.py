@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from heuristica.graph.markdown import escape_markdown, quoted
-from heuristica.graph.model import Tour
+from heuristica.kb.markdown import escape_markdown, quoted
+from heuristica.kb.model import Tour
 
 __all__ = ["Position", "TourRequest", "default_tour", "resolve_position"]
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from itertools import pairwise
 
-from heuristica.graph.drawing import (
+from heuristica.draw.drawing import (
     Drawing,
     DrawnEdge,
     EdgeStyle,
@@ -23,11 +23,11 @@ from heuristica.graph.drawing import (
     draw,
     wrap_label,
 )
-from heuristica.graph.identity_cache import IdentityCache
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.model import Tour
-from heuristica.graph.render import TOUR_STEP
-from heuristica.graph.view import View, view_of
+from heuristica.draw.render import TOUR_STEP
+from heuristica.draw.view import View, view_of
+from heuristica.kb.identity_cache import IdentityCache
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Tour
 
 __all__ = ["TOUR_OPTIONS", "for_projector", "shared_tour_drawing", "tour_drawing", "tour_view"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.delta_generator import DeltaGenerator
 
-from heuristica.graph.export import to_graphml, to_node_link_json
-from heuristica.graph.knowledge import KnowledgeGraph
+from heuristica.commands.export import to_graphml, to_node_link_json
+from heuristica.kb.knowledge import KnowledgeGraph
 
 __all__ = ["knowledge_base_downloads"]
 

@@ -24,13 +24,13 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, demos
-from heuristica.graph.files import Scan, scan_folder
-from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.gcpause import tidy
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult
-from heuristica.graph.parsecache import ParseCache, cache_path
-from heuristica.graph.reload import Reloader
+from heuristica.kb.files import Scan, scan_folder
+from heuristica.kb.gcpause import tidy
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.parsecache import ParseCache, cache_path
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "warm_up"]
 

@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from heuristica.graph.markdown import visible_bidi
-from heuristica.graph.model import Page
-from heuristica.graph.render import TYPE_COLOURS
+from heuristica.draw.render import TYPE_COLOURS
+from heuristica.kb.markdown import visible_bidi
+from heuristica.kb.model import Page
 from heuristica.ui.frontend_files import component_from_files
 
 __all__ = ["EXPLORE_PAGE", "LinkGroup", "PageLink", "explore_url", "page_links"]

@@ -22,7 +22,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from heuristica import demos
-from heuristica.graph.checks.record import (
+from heuristica.checks.record import (
     RECORD_FILE,
     BadgeState,
     Record,
@@ -32,10 +32,11 @@ from heuristica.graph.checks.record import (
     page_verification,
     read_record,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown, visible_bidi
-from heuristica.graph.model import (
+from heuristica.checks.run import Status
+from heuristica.draw.render import TYPE_COLOURS
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
+from heuristica.kb.model import (
     CODE_REFERENCE_CHECK,
     SECTIONS,
     CodeReference,
@@ -48,8 +49,7 @@ from heuristica.graph.model import (
     SystemRequirement,
     UsageExample,
 )
-from heuristica.graph.relations import PageType
-from heuristica.graph.render import TYPE_COLOURS
+from heuristica.kb.relations import PageType
 from heuristica.ui.knowledge_base import knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import streamlit as st
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.model import Page
-from heuristica.graph.relations import PageType
-from heuristica.graph.render import TYPE_COLOURS
-from heuristica.graph.search import search
+from heuristica.draw.render import TYPE_COLOURS
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Page
+from heuristica.kb.relations import PageType
+from heuristica.search import search
 from heuristica.ui.frontend_files import component_from_files
 from heuristica.ui.panel import EXPLORE_PAGE
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from heuristica.graph.model import Tour
+from heuristica.kb.model import Tour
 from heuristica.tours.navigation import Position, TourRequest, resolve_position
 
 __all__ = ["requested_position", "show", "url_is_news"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown
-from heuristica.graph.model import Page, Question
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.markdown import escape_markdown, safe_markdown
+from heuristica.kb.model import Page, Question
 from heuristica.ui.panel import render_page
 
 __all__ = ["check_question", "note", "whole_page"]

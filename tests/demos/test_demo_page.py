@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from heuristica.demos.runs import BOARD
 from heuristica.demos.slots import RunSlots
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "demo.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "heuristica" / "pages" / "demo.py")
 
 
 def open_page(**query: str) -> AppTest:

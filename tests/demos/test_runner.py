@@ -4,11 +4,11 @@ import time
 
 import pytest
 
-from heuristica.demos import runner
-from heuristica.demos.runner import run_module
 from heuristica.demos.runs import PROGRESS_EVENTS, RunBoard
 from heuristica.demos.slots import RunnerBusy, RunSlots
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, SettingsError, parse_settings
+from heuristica.processes import runner
+from heuristica.processes.runner import run_module
 from tests.demos.conftest import alive_in_session, still_running
 
 MODULE = "heuristica.demos.spawn_vs_fork"

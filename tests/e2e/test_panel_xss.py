@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 from tests.e2e.conftest import REPO, running_app
 
 MALICIOUS_KB = REPO / "tests" / "fixtures" / "malicious_kb"

@@ -21,9 +21,9 @@ from typing import Any
 
 import polars as pl
 
-from heuristica.demos.processes import stop_descendants
 from heuristica.demos.spawn_vs_fork import workload
 from heuristica.demos.spawn_vs_fork.settings import LIMITS, DemoSettings, Scenario, SettingsError
+from heuristica.processes.cleanup import stop_descendants
 
 
 def build_parser() -> argparse.ArgumentParser:

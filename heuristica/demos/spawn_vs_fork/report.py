@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from heuristica.demos.runner import RunOutcome
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+from heuristica.processes.runner import RunOutcome
 
 __all__ = [
     "COMPARE_ALL",

@@ -4,7 +4,7 @@
 reruns (stable key) and calls ``on_event`` with what the reader did: open
 (double-click, Enter, the preview card's button), expand or collapse a page's
 links (hold, "+", the card). Clicking previews a page in the browser, with no
-round trip. The iframe is ``graph/web/index.html``, the same page the
+round trip. The iframe is ``heuristica/draw/web/index.html``, the same page the
 explorer's download and the tour hand-out are made from, served by Streamlit
 with vis-network beside it: nothing comes from the internet.
 """
@@ -19,9 +19,9 @@ from typing import Literal, cast, get_args
 import streamlit as st
 import streamlit.components.v1 as components
 
-from heuristica.graph.drawing import Drawing
-from heuristica.graph.identity_cache import IdentityCache
-from heuristica.graph.render import WEB_DIR, drawing_data
+from heuristica.draw.drawing import Drawing
+from heuristica.draw.render import WEB_DIR, drawing_data
+from heuristica.kb.identity_cache import IdentityCache
 
 __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 

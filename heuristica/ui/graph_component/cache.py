@@ -15,11 +15,11 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import child_env
-from heuristica.graph import layout
-from heuristica.graph.drawing import Drawing, Options, Position, draw, prepare_whole_drawing
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.relations import PageType
-from heuristica.graph.view import View, build_view
+from heuristica.draw import layout
+from heuristica.draw.drawing import Drawing, Options, Position, draw, prepare_whole_drawing
+from heuristica.draw.view import View, build_view
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.relations import PageType
 
 __all__ = [
     "EXPLORER_OPTIONS",
@@ -154,7 +154,7 @@ def _lay_out(kg: KnowledgeGraph, fingerprint: str, hurry: threading.Event) -> No
     LAYOUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     _graph_file(stored).write_text(shape, encoding="utf-8")
     with subprocess.Popen(
-        [sys.executable, "-m", "heuristica.graph.layout", str(_graph_file(stored)), str(stored)],
+        [sys.executable, "-m", "heuristica.draw.layout", str(_graph_file(stored)), str(stored)],
         env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

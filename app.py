@@ -1,0 +1,1 @@
+heuristica/app.py

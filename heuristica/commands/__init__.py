@@ -1,0 +1,10 @@
+"""The front doors outside the browser: the ``heuristica`` command
+(``cli``; ``python -m graph`` in a checkout) and what its commands print or
+serve: ``reports`` (check's formats), ``export``, ``skeleton`` (``new``),
+``verify``, ``serve`` (the explorer) and ``mcp`` (the MCP server).
+
+May import every wing below the Streamlit glue: ``heuristica.live``,
+``heuristica.draw``, ``heuristica.search``, ``heuristica.checks``,
+``heuristica.demos``, ``heuristica.kb``, ``heuristica.processes`` and the root.
+No Streamlit (``serve`` starts it as a program).
+"""

@@ -1,0 +1,7 @@
+"""The ground floor: run a Python program or module as a separate process in
+its own process session, stream its JSON-line events, enforce a time limit and
+leave nothing behind (``runner``); find and stop what a run left (``cleanup``).
+
+Shared by the live demos (``heuristica.demos``) and the runnable checks
+(``heuristica.checks``). Imports nothing of heuristica but its root (``child_env``).
+"""
