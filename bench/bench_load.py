@@ -195,7 +195,7 @@ logging.disable(logging.WARNING)
 os.environ["HEURISTICA_KNOWLEDGE"] = str(root)
 os.environ["HEURISTICA_CACHE"] = cache_folder
 from streamlit.testing.v1 import AppTest
-from heuristica.ui.knowledge_base import _RESCAN_SECONDS
+from heuristica.ui.knowledge_base import RESCAN_SECONDS
 app = AppTest.from_file(app_file, default_timeout=600)
 start = time.perf_counter()
 app.run()
@@ -210,7 +210,7 @@ try:
         app.run()
         ways["rerun"].append(time.perf_counter() - start)
         edited.write_text(original.replace("title: ", f"title: App {number} ", 1), "utf-8")
-        time.sleep(_RESCAN_SECONDS + 0.1)
+        time.sleep(RESCAN_SECONDS + 0.1)
         start = time.perf_counter()
         app.run()
         ways["edited"].append(time.perf_counter() - start)

@@ -20,17 +20,7 @@ from heuristica.tours.sessions import (
     SessionGone,
     SessionStore,
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 class Browsers:

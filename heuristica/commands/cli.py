@@ -19,15 +19,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
-from heuristica.checks.record import RECORD_FILE, with_verification_problems
+from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.skeleton import skeleton
 from heuristica.draw.paths import RelationPath, relation_paths, step_text, unknown_page
 from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
-from heuristica.search import SearchHit, Span, search
+from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+from heuristica.search import SearchHit, Span
 from heuristica.search.text import printable
 
 __all__ = ["main"]
@@ -39,12 +40,6 @@ class UsageError(Exception):
     """Bad usage: reported on stderr, exit code 2."""
 
 
-def _known_demos() -> list[str]:
-    from heuristica.demos import REGISTRY
-
-    return list(REGISTRY)
-
-
 def _folder(path: Path) -> Path:
     """``path`` if it is a folder, else a usage error that says what it is."""
     if not path.is_dir():
@@ -52,8 +47,13 @@ def _folder(path: Path) -> Path:
     return path
 
 
+def _knowledge_base(path: Path) -> KnowledgeBase:
+    """The folder ``path`` loaded as the app and the MCP server load it."""
+    return LiveKnowledgeBase(_folder(path)).current()
+
+
 def _load(path: Path) -> LoadResult:
-    return load_knowledge(_folder(path), demos=_known_demos())
+    return _knowledge_base(path).result
 
 
 def _from_here(result: LoadResult, folder: Path) -> LoadResult:
@@ -70,15 +70,15 @@ def _from_here(result: LoadResult, folder: Path) -> LoadResult:
 
 
 def _check(args: argparse.Namespace) -> int:
-    result = _from_here(with_verification_problems(_load(args.path)), args.path)
+    result = _from_here(_load(args.path), args.path)
     report = Report(result, Summary.of(result), strict=args.strict)
     sys.stdout.write(FORMATS[args.format](report))
     return report.exit_code
 
 
 def _export(args: argparse.Namespace) -> int:
-    result = _load(args.path)
-    graph = KnowledgeGraph(result.pages)
+    kb = _knowledge_base(args.path)
+    result, graph = kb.result, kb.graph
     data = to_graphml(graph) if args.format == "graphml" else to_node_link_json(graph)
     args.output.write_text(data, encoding="utf-8")
     print(
@@ -128,9 +128,8 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
 
 
 def _search(args: argparse.Namespace) -> int:
-    graph = KnowledgeGraph(_load(args.path).pages)
     types = [PageType(name) for name in args.type or ()]
-    hits = search(graph, args.query, limit=args.limit, types=types)
+    hits = _knowledge_base(args.path).search(args.query, limit=args.limit, types=types)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
     elif hits:
@@ -156,7 +155,7 @@ def _path_json(graph: KnowledgeGraph, path: RelationPath) -> list[dict[str, str]
 
 
 def _path(args: argparse.Namespace) -> int:
-    graph = KnowledgeGraph(_load(args.path).pages)
+    graph = _knowledge_base(args.path).graph
     unknown = [
         printable(unknown_page(graph, page_id, where))
         for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))

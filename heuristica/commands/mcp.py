@@ -5,7 +5,9 @@ Tools: ``search``, ``get_page``, ``neighbours``, ``find_path``,
 ``list_problems`` and ``verification``; every page is also a resource,
 ``heuristica://page/<type>/<slug>``, as Markdown. Before each call the
 folder is looked at (a stat of each page file, nothing read) and loaded
-again if a file changed, so an agent sees an edit on its next call.
+again if a file changed, so an agent sees an edit on its next call: the
+live knowledge base (``heuristica.live``), the app's own, whose parse
+results are kept in the user's cache folder between runs.
 
 Built on the official SDK's ``MCPServer``: it turns each tool's signature
 into the input schema, validates arguments against it and reports a
@@ -15,7 +17,6 @@ the knowledge base answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from heuristica import __version__, demos
+from heuristica import __version__
 from heuristica import search as full_text
 from heuristica.checks.record import (
     RECORD_FILE,
@@ -34,53 +35,24 @@ from heuristica.checks.record import (
     page_verification,
     read_record,
 )
-from heuristica.kb.files import scan_folder
-from heuristica.kb.gcpause import tidy
 from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.loader import LoadResult
 from heuristica.kb.markdown import one_line, safe_markdown
 from heuristica.kb.model import Page
 from heuristica.kb.page_markdown import page_markdown
+from heuristica.kb.parsecache import cache_path
 from heuristica.kb.problems import closest
 from heuristica.kb.relations import RELATIONS, PageType
-from heuristica.live.fingerprint import folder_fingerprint
-from heuristica.live.reload import Reloader
+from heuristica.live.knowledge_base import LiveKnowledgeBase
 
-__all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
+__all__ = ["build_server", "serve_stdio"]
 
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
 MAX_DEPTH = 4
 _SUGGESTIONS = 3
 _OVERVIEW_CHARS = 300
-
-
-@dataclass(frozen=True)
-class Loaded:
-    result: LoadResult
-    graph: KnowledgeGraph
-    fingerprint: str
-
-
-class LiveKnowledge:
-    """The knowledge folder as it is on disk now: loaded again when a page
-    file is added, removed or edited, checked on every ``current()``."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._loaded: Loaded | None = None
-        self._reloader = Reloader(root)
-
-    def current(self) -> Loaded:
-        scan = scan_folder(self.root)
-        fingerprint = folder_fingerprint(self.root, scan)
-        if self._loaded is None or self._loaded.fingerprint != fingerprint:
-            first = self._loaded is None
-            result, graph = self._reloader.load(scan, demos=demos.available())
-            self._loaded = Loaded(result, graph, fingerprint)
-            if not first:
-                tidy()  # what the last load set aside and no one uses any more
-        return self._loaded
+SAVE_AFTER_SECONDS = 10.0
+"""How long after a load its parse results are saved (``LiveKnowledgeBase``)."""
 
 
 class PageRef(BaseModel):
@@ -280,7 +252,7 @@ def search_pages(
 class _KnowledgeServer(MCPServer[Any]):
     """The SDK's server, listing the pages on disk now as its resources."""
 
-    def __init__(self, live: LiveKnowledge, **kwargs: Any) -> None:
+    def __init__(self, live: LiveKnowledgeBase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.live = live
 
@@ -305,7 +277,9 @@ PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuris
 
 def build_server(root: Path) -> MCPServer[Any]:
     """The MCP server over the knowledge folder ``root``."""
-    live = LiveKnowledge(root)
+    live = LiveKnowledgeBase(
+        root, cache_file=cache_path(root), save_after_seconds=SAVE_AFTER_SECONDS
+    )
     server = _KnowledgeServer(
         live,
         name="heuristica",

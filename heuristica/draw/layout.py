@@ -12,11 +12,14 @@ step). Pages with no link are laid on a ring around the rest.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["spread_layout"]
+__all__ = ["spread_layout", "write_layout"]
 
 _EDGE_PIXELS = 110.0
 """Roughly how long a link is drawn, in vis-network's pixels."""
@@ -95,23 +98,11 @@ def _ring(count: int, around: np.ndarray) -> np.ndarray:
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m graph.layout GRAPH.json OUT.json``: GRAPH.json holds
-    ``{"nodes": [...], "edges": [[a, b], ...]}``; OUT.json gets
-    ``{node: [x, y]}``, written whole or not at all. The explorer runs this
-    in its own process so the server stays responsive meanwhile."""
-    import json
-    import os
-    import sys
-    from pathlib import Path
-
-    source, target = (Path(arg) for arg in (argv if argv is not None else sys.argv[1:]))
-    graph = json.loads(source.read_text(encoding="utf-8"))
-    positions = spread_layout(graph["nodes"], [tuple(edge) for edge in graph["edges"]])
+def write_layout(nodes: list[str], edges: list[tuple[str, str]], target: Path) -> None:
+    """Lay out ``nodes`` and ``edges`` into ``target`` (JSON ``{node: [x, y]}``),
+    written whole or not at all. The app runs this in a process of its own
+    (``live.whole_layout``), so the server stays responsive meanwhile."""
+    positions = spread_layout(nodes, edges)
     partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     partial.write_text(json.dumps(positions), encoding="utf-8")
     partial.replace(target)
-
-
-if __name__ == "__main__":
-    main()

@@ -17,14 +17,8 @@ from heuristica.draw.render import standalone_html
 from heuristica.search import search
 from heuristica.draw.view import MAX_DEPTH, default_focus, resolve_node_param
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
-from heuristica.ui.graph_component.cache import (
-    cached_view,
-    drawn_view,
-    layout_ready,
-    prepare_whole_graph_layout,
-    whole_graph_layout,
-)
-from heuristica.ui.knowledge_base import current
+from heuristica.ui.graph_component.cache import cached_view, drawn_view
+from heuristica.ui.knowledge_base import current, live
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.panel import render_page
 from heuristica.ui.shell import inside_app
@@ -162,11 +156,12 @@ with graph_column.container(key="explore_graph_column"):
         frozenset(TYPE_BY_LABEL[label] for label in type_labels),
         show_all,
     )
-    prepare_whole_graph_layout(kg, kb.fingerprint)
-    if view.show_all and not layout_ready(kb.fingerprint):
+    whole = live().layout
+    whole.prepare(kg, kb.fingerprint)
+    if view.show_all and not whole.ready(kb.fingerprint):
         with st.spinner("Laying out the whole graph (once per knowledge base)…"):
-            whole_graph_layout(kg, kb.fingerprint)
-    layout = whole_graph_layout(kg, kb.fingerprint) if view.show_all else None
+            whole.positions(kg, kb.fingerprint)
+    layout = whole.positions(kg, kb.fingerprint) if view.show_all else None
     options.button("Reset view", on_click=reset_view, icon=":material/restart_alt:")
     options.download_button(
         "Download this view as HTML",
