@@ -23,6 +23,7 @@ from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.skeleton import skeleton
+from heuristica.commands.usage import UsageError
 from heuristica.draw.paths import RelationPath, relation_paths, step_text, unknown_page
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import LoadResult
@@ -34,10 +35,6 @@ from heuristica.search.text import printable
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
-
-
-class UsageError(Exception):
-    """Bad usage: reported on stderr, exit code 2."""
 
 
 def _folder(path: Path) -> Path:

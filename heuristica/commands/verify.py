@@ -21,7 +21,7 @@ from heuristica.checks.environment import ProbeError
 from heuristica.checks.record import RECORD_FILE, write_record
 from heuristica.checks.run import CheckResult, Status
 from heuristica.checks.verify import Verification, packages_named, verify
-from heuristica.commands.cli import UsageError
+from heuristica.commands.usage import UsageError
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean
