@@ -254,7 +254,7 @@ def rerun_cost(knowledge: Path, runs: int) -> dict[str, float]:
     os.environ["HEURISTICA_KNOWLEDGE"] = str(knowledge)
     costs = {}
     for label, show_all in (("default view", False), ("whole graph", True)):
-        at = AppTest.from_file(str(REPO / "shell.py"), default_timeout=300)
+        at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=300)
         at.session_state["explore_show_all"] = show_all
         at.run()
         costs[label] = statistics.median(timed(at.run) for _ in range(runs))

@@ -20,7 +20,7 @@ FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
 @pytest.fixture
 def explore(monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(FIXTURE_KB))
-    return AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    return AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
 
 
 def headers(at: AppTest) -> list[str]:

@@ -20,7 +20,7 @@ TOUR_PAGE = "pages/tour.py"
 
 def open_tour(monkeypatch: pytest.MonkeyPatch, kb: Path = FIXTURE_KB, **params: str) -> AppTest:
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(kb))
-    at = AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
     at.switch_page(TOUR_PAGE)
     for name, value in params.items():
         at.query_params[name] = value

@@ -21,6 +21,7 @@ import streamlit as st
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.kb.parsecache import cache_path
 from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
+from heuristica.ui.streamlit_internals import quiet_outside_sessions
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "live", "warm_up"]
 
@@ -73,16 +74,12 @@ def warm_up() -> None:
     not wait for it. Never raises: whatever goes wrong is logged here, and
     the first session meets it again and shows it."""
     started = time.perf_counter()
-    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected here
     try:
-        kb = current()
+        with quiet_outside_sessions():  # outside a session, as expected here
+            kb = current()
     except Exception:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
-    finally:
-        quiet.setLevel(level)
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
 
 

@@ -11,13 +11,13 @@ request is a deep link such as ``/demo?demo=spawn_vs_fork`` therefore runs
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+
+from heuristica.ui.streamlit_internals import leave_pages_directory_mode
 
 __all__ = ["inside_app"]
 
 
 def inside_app() -> None:
     """Rerun through shell.py if Streamlit ran this page script without it."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if leave_pages_directory_mode():
         st.rerun()

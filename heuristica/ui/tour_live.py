@@ -34,12 +34,6 @@ from dataclasses import dataclass
 
 import segno
 import streamlit as st
-from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner_utils.script_run_context import (
-    ThreadState,
-    get_script_run_ctx,
-)
 
 from heuristica.shared_store import (
     SharedStoreError,
@@ -58,6 +52,14 @@ from heuristica.tours.sessions import (
     code_problem,
     ended_message,
     normalise_code,
+)
+from heuristica.ui.streamlit_internals import (
+    browser_session,
+    fragment_id,
+    fragments_run_alone,
+    is_connected,
+    page_script_hash,
+    rerun_fragment,
 )
 
 __all__ = [
@@ -112,37 +114,20 @@ def live_sessions() -> Live:
         problem = shared.ping()
         if problem:
             _log.warning("%s: live sessions wait for it; reading and exploring work", problem)
-    room = Room(store, wake=_wake, connected=_connected)
+    room = Room(store, wake=_wake, connected=is_connected)
     threading.Thread(target=room.run_forever, name="tour-room", daemon=True).start()
     return Live(store, room)
 
 
 def _browser() -> str:
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else ""
-
-
-def _connected(browser: str) -> bool:
-    return Runtime.exists() and Runtime.instance().is_active_session(browser)
+    return browser_session() or ""
 
 
 def _wake(browser: str, point: str) -> bool:
     """Run the live point of ``browser``'s page (``point``: "<page hash> <fragment id>",
-    as registered), the way Streamlit reruns a page whose script changed."""
-    if not Runtime.exists():
-        return False
-    app_session = Runtime.instance().get_app_session(browser)
-    if app_session is None:
-        return False
+    as registered)."""
     page, fragment = point.split(" ", 1)
-    request = ClientState()
-    request.CopyFrom(app_session._client_state)  # the URL and context its last run left
-    # A run stopped before st.navigation chose the page leaves the app's own
-    # hash here, which would take the page to the default one.
-    request.page_script_hash = page
-    request.fragment_id = fragment
-    app_session.request_rerun(request)
-    return True
+    return rerun_fragment(browser, page, fragment)
 
 
 def live_point(register: Callable[[str, str], None]) -> None:
@@ -154,12 +139,12 @@ def live_point(register: Callable[[str, str], None]) -> None:
 
 @st.fragment
 def _point(register: Callable[[str, str], None]) -> None:
-    ctx = get_script_run_ctx()
-    if ctx is None:
+    browser, page = browser_session(), page_script_hash()
+    if browser is None or page is None:
         return
-    if ctx.fragment_ids_this_run:
+    if fragments_run_alone():
         st.rerun(scope="app")
-    register(ctx.session_id, f"{ctx.page_script_hash} {ThreadState.get().fragment_id or ''}")
+    register(browser, f"{page} {fragment_id()}")
 
 
 def session_message(message: str | None) -> None:
@@ -276,24 +261,22 @@ def followed_session(live: Live, following: Following) -> Session | None:
 
 def fragment_run() -> bool:
     """Whether this run runs fragments alone (a wake-up, or a widget inside one)."""
-    ctx = get_script_run_ctx()
-    return ctx is not None and bool(ctx.fragment_ids_this_run)
+    return fragments_run_alone()
 
 
 def follow_here(live: Live, following: Following, drawn_version: int) -> None:
     """Inside a follower's step fragment, once it has drawn ``drawn_version``
     of the session: the room wakes this fragment alone when the session moves."""
     assert live.room is not None
-    ctx = get_script_run_ctx()
-    fragment = ThreadState.get().fragment_id
-    if ctx is None or not fragment:
+    browser, page, fragment = browser_session(), page_script_hash(), fragment_id()
+    if browser is None or page is None or not fragment:
         return
     live.room.follow(
-        ctx.session_id,
+        browser,
         following.code,
         attached=following.attached,
         drawn_version=drawn_version,
-        fragment=f"{ctx.page_script_hash} {fragment}",
+        fragment=f"{page} {fragment}",
     )
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from heuristica.kb.model import Tour
 from heuristica.tours.navigation import Position, TourRequest, resolve_position
+from heuristica.ui.streamlit_internals import is_history_navigation
 
 __all__ = ["requested_position", "show", "url_is_news"]
 
@@ -30,9 +30,7 @@ URL_KEYS = ("tour", "step")
 
 def url_is_news() -> bool:
     """Whether this run should take the URL's word for where the reader is."""
-    ctx = get_script_run_ctx()
-    history = ctx is not None and ctx.is_history_navigation
-    return st.session_state.get("tour_position") is None or history
+    return st.session_state.get("tour_position") is None or is_history_navigation()
 
 
 def requested_position(tours: Mapping[str, Tour]) -> TourRequest:
