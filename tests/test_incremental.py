@@ -239,9 +239,9 @@ def test_an_edit_touches_only_the_pages_it_changes(tmp_path: Path) -> None:
     linked = [page_id for page_id in IDS[1:] if IDS[0] in before.nx.succ[page_id]]
     assert linked, "the edited page has links to it"
     for page_id in IDS[1:]:
-        assert after.nx._succ[page_id] is before.nx._succ[page_id]
+        assert after._succ[page_id] is before._succ[page_id]
         assert after.page(page_id) is before.page(page_id)
-    assert after.nx._succ[IDS[0]] is not before.nx._succ[IDS[0]]
+    assert after._succ[IDS[0]] is not before._succ[IDS[0]]
     assert after.page(IDS[0]).title == "Edited"
 
 

@@ -9,6 +9,7 @@ questions and changes nothing; finding pages by their words is
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from hashlib import blake2b
@@ -70,9 +71,7 @@ class KnowledgeGraph:
     ) -> None:
         """Wrap the adjacency as networkx's own (what ``add_edges_from`` makes,
         built directly: several times faster, and shareable between graphs)."""
-        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        inside: Any = graph
-        inside._node, inside._adj, inside._pred = node, succ, pred
+        graph = _Prebuilt.over(node, succ, pred)
         self._pages = pages
         self._node, self._succ, self._pred = node, succ, pred
         self._dangling = dangling
@@ -304,6 +303,42 @@ class KnowledgeGraph:
         if self._link_count is None:
             self._link_count = sum(_count(targets) for targets in self._succ.values())
         return self._link_count
+
+
+class _Prebuilt(nx.MultiDiGraph):
+    """A MultiDiGraph whose dictionaries were built beforehand, handed to it
+    through the factories networkx calls as it is made (its documented way to
+    choose a graph's dictionaries): ``node_dict_factory`` once, then
+    ``adjlist_outer_dict_factory`` for the successors and the predecessors.
+    Outside ``over`` (views networkx makes of a graph) they give empty dicts."""
+
+    _handing = threading.local()
+
+    @staticmethod
+    def node_dict_factory() -> dict[str, Any]:
+        return _Prebuilt._take()
+
+    @staticmethod
+    def adjlist_outer_dict_factory() -> dict[str, Any]:
+        return _Prebuilt._take()
+
+    @staticmethod
+    def _take() -> dict[str, Any]:
+        handing: list[dict[str, Any]] = getattr(_Prebuilt._handing, "dicts", [])
+        return handing.pop(0) if handing else {}
+
+    @classmethod
+    def over(
+        cls, node: dict[str, dict[str, Page]], succ: _Adjacency, pred: _Adjacency
+    ) -> nx.MultiDiGraph[str]:
+        cls._handing.dicts = [node, succ, pred]
+        try:
+            graph = cls()
+        finally:
+            cls._handing.dicts = []
+        if len(graph) != len(node):  # a networkx that makes its graph otherwise
+            raise RuntimeError("networkx did not take the prebuilt adjacency")
+        return graph
 
 
 def _out_edges(
