@@ -1,5 +1,9 @@
-"""Where this browser is in a tour: ``st.session_state.tour_position`` owns it,
-the URL (``?tour=<id>&step=<n>``) shows it.
+"""Where this browser is in a tour: ``st.session_state.tour_position`` owns it;
+the URL (``?tour=<id>&step=<n>``) and the live session are views of it.
+``settle`` is the one place a run decides it, and ``move_to`` the one place a
+reader's action changes it: a follower's position is the followed session's
+(read again on every run while attached), a presenter's session is moved to
+hers (``tour_live.moved``), and ``show`` writes the URL.
 
 Every request a browser sends carries the URL it had when it sent it, and
 Streamlit resets ``st.query_params`` from that URL at the start of every
@@ -16,14 +20,18 @@ written back to the URL.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import streamlit as st
 
 from heuristica.kb.model import Tour
 from heuristica.tours.navigation import Position, TourRequest, resolve_position
+from heuristica.tours.room import GONE, MISSING
+from heuristica.tours.sessions import Following
+from heuristica.ui import tour_live
 from heuristica.ui.streamlit_internals import is_history_navigation
 
-__all__ = ["requested_position", "show", "url_is_news"]
+__all__ = ["Where", "clamp", "move_to", "requested_position", "settle", "show", "url_is_news"]
 
 URL_KEYS = ("tour", "step")
 
@@ -52,3 +60,63 @@ def show(position: Position) -> None:
     wanted = {"tour": position.tour_id, "step": str(position.step + 1)}
     if any(st.query_params.get_all(key) != [value] for key, value in wanted.items()):
         st.query_params.update(wanted)  # one message to the browser, not one per key
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where this run shows the browser, and why."""
+
+    position: Position
+    following: Following | None
+    """The session this browser follows (attached or not), if any."""
+    drawn_version: int
+    """The followed session's version the position stands for (GONE when it
+    follows nobody, MISSING while its session cannot be seen)."""
+    problems: tuple[str, ...] = ()
+    """What was wrong with the URL, for the reader."""
+
+
+def clamp(tours: Mapping[str, Tour], tour_id: str, step: int) -> Position:
+    return Position(tour_id, min(max(step, 0), len(tours[tour_id].steps) - 1))
+
+
+def settle(tours: Mapping[str, Tour], live: tour_live.Live) -> Where:
+    """Where this browser is now: the session a join link names (on the run
+    the link is news), else the followed session while attached, else the
+    URL when it is news, else where this browser was. Shown in the URL."""
+    request = requested_position(tours)
+    position = request.position
+    follow = st.query_params.get(tour_live.FOLLOW_PARAM)
+    if follow is not None and url_is_news() and live.store is not None:
+        joined = tour_live.join(live.store, follow)
+        if joined is not None and joined.tour_id in tours:
+            position = clamp(tours, joined.tour_id, joined.step)
+    if follow is not None:
+        del st.query_params[tour_live.FOLLOW_PARAM]
+    where = _followed(tours, live, position)
+    show(where.position)
+    return Where(where.position, where.following, where.drawn_version, request.problems)
+
+
+def _followed(tours: Mapping[str, Tour], live: tour_live.Live, base: Position) -> Where:
+    """``base``, or the followed session's position while attached to it."""
+    following: Following | None = st.session_state.get("tour_following")
+    if following is None or live.store is None:
+        return Where(base, following, GONE)
+    followed = tour_live.followed_session(live, following)
+    following = st.session_state.get("tour_following")  # an ended session stops it
+    if followed is None:
+        return Where(base, following, MISSING)
+    if following is not None and following.attached and followed.tour_id in tours:
+        return Where(clamp(tours, followed.tour_id, followed.step), following, followed.version)
+    return Where(base, following, followed.version)
+
+
+def move_to(tours: Mapping[str, Tour], tour_id: str, step: int) -> None:
+    """The reader moves on their own (a button, a key, the graph): a follower
+    detaches, and the position is shown."""
+    following: Following | None = st.session_state.get("tour_following")
+    if following is not None and following.attached:
+        st.session_state.tour_following = following.detach()
+    tour_live.session_message(None)
+    show(clamp(tours, tour_id, step))
