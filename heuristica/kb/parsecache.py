@@ -39,6 +39,7 @@ __all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
 _SOURCES = (
+    "field_messages.py",
     "files.py",
     "loader.py",
     "model.py",
@@ -46,6 +47,7 @@ _SOURCES = (
     "problems.py",
     "relations.py",
     "signature.py",
+    "yaml_tree.py",
 )
 _log = logging.getLogger(__name__)
 
