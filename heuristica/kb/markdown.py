@@ -22,13 +22,15 @@ The same rules hold in both:
 - Math is typeset only when it cannot change the page around it: no
   size-changing or space-making command (``\\rule``, ``\\hspace``, ``\\kern``,
   ``\\raisebox``, ``\\Huge``...), no length over a few ems, no macro
-  definitions, no links, at most ``_MAX_ROWS`` rows and ``_MAX_FORMULA``
-  characters. Other math is shown as code.
+  definitions, no links, a bounded number of rows and characters. Other math is shown as code.
 - Bidirectional control characters (U+202E...) are shown as ``⟨U+202E⟩``,
   so text reads in the order it is stored.
 - Text longer than ``MAX_MARKDOWN_CHARS``, or with more than
   ``_MAX_BRACKETS`` ``[``, is shown as written, in a code block:
   markdown-it-py takes time quadratic in unmatched brackets.
+
+The short strings are ``kb.text``, the math rules ``kb.math_safety`` (both
+named here too).
 
 Short strings that are not Markdown (titles, labels, file names, values from
 the URL) go through ``escape_markdown`` or ``quoted`` instead.
@@ -49,6 +51,17 @@ from markdown_it.tree import SyntaxTreeNode
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from heuristica.kb.math_safety import formula_is_safe
+from heuristica.kb.text import (
+    code_span,
+    escape,
+    escape_markdown,
+    is_web_url,
+    one_line,
+    quoted,
+    visible_bidi,
+)
+
 __all__ = [
     "MAX_MARKDOWN_CHARS",
     "escape_markdown",
@@ -66,105 +79,9 @@ MAX_MARKDOWN_CHARS = 20_000
 """Longer text is shown as written (a code block), not parsed: a real section
 is a few thousand characters."""
 _MAX_BRACKETS = 1_000
-_MAX_FORMULA = {False: 300, True: 1_000}
-"""Longest formula typeset, inline (False) and on its own lines (True)."""
-_MAX_ROWS = 40
-_MAX_EMS = 3.0
-"""The largest explicit length a formula may use, in ems (``\\\\[4pt]`` in an
-aligned block is fine; ``\\rule{3000px}{3000px}`` paints over the page)."""
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _HEADING_SHIFT = 4
 """Headings in page text sit below the panel's own (``####`` sections)."""
-
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^\"'])")
-"""ASCII punctuation that Markdown, GFM, KaTeX or Streamlit's directives
-(``:red[...]``, ``:material/...:``) give meaning to; CommonMark lets any ASCII
-punctuation be escaped with a backslash."""
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
-
-_REFUSED_COMMAND = re.compile(
-    r"\\(?:rule|[hv]space|[hv]skip|m?kern|mskip|mspace|raisebox|raise|lower|"
-    r"move(?:left|right)|[hv]rule|(?:math)?[lrc]lap|smash|"
-    r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge|"
-    r"[gex]?def|let|futurelet|(?:re)?newcommand|providecommand|global|"
-    r"href|url|includegraphics|html[A-Za-z]*)(?![A-Za-z])"
-)
-_EMS_PER_UNIT = {
-    "em": 1.0,
-    "ex": 0.431,
-    "mu": 1 / 18,
-    "pt": 0.1,
-    "bp": 0.1,
-    "dd": 0.107,
-    "cc": 1.28,
-    "nd": 0.107,
-    "nc": 1.28,
-    "pc": 1.2,
-    "mm": 0.285,
-    "cm": 2.85,
-    "in": 7.23,
-    "px": 0.0625,
-    "sp": 0.1 / 65536,
-}
-_LENGTH = re.compile(rf"(\d+(?:\.\d*)?|\.\d+)\s*(?:true)?\s*({'|'.join(_EMS_PER_UNIT)})")
-"""A TeX length as KaTeX reads one: a number and a unit (any sign)."""
-_MARKUP_IN_MATH = re.compile(r"<[A-Za-z/!?]|\][(\[:]")
-"""What a Markdown viewer without math (one opening the hand-out) would read
-as a tag or a link inside a formula."""
-_ROW_BREAK = re.compile(r"\\\\|\\cr(?![A-Za-z])|\\newline(?![A-Za-z])")
-
-
-def visible_bidi(text: str) -> str:
-    """``text`` with each bidirectional control character shown as ``⟨U+202E⟩``."""
-    return _BIDI.sub(lambda match: f"⟨U+{ord(match[0]):04X}⟩", text)
-
-
-def one_line(text: str) -> str:
-    """``text`` with every run of whitespace (newlines included) as one space."""
-    return " ".join(text.split())
-
-
-def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", visible_bidi(text))
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` as Markdown that renders exactly these characters, on one line."""
-    return _escape(one_line(text))
-
-
-def _code_span(text: str) -> str:
-    """``text`` as a Markdown code span, whatever backticks it holds."""
-    runs = [len(run) for run in re.findall(r"`+", text)]
-    fence = "`" * (max(runs, default=0) + 1)
-    padded = f" {text} " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else text
-    return f"{fence}{padded}{fence}"
-
-
-def quoted(value: str, limit: int = 80) -> str:
-    """A value a user supplied (a URL parameter, a setting), shortened and shown
-    as Markdown code: literally, never interpreted."""
-    short = value if len(value) <= limit else value[:limit] + "…"
-    return _code_span(visible_bidi(one_line(short)))
-
-
-def is_web_url(url: str) -> bool:
-    """Whether ``url`` (as markdown-it normalised it) is an absolute http(s) URL."""
-    return re.match(r"https?://[^/?#\s]", url, re.IGNORECASE) is not None
-
-
-def formula_is_safe(formula: str, display: bool) -> bool:
-    """Whether KaTeX may typeset ``formula``: it cannot grow past its own line
-    (or block), load anything, or define macros; nor, read as Markdown by a
-    viewer without math, hold a tag or a link."""
-    if len(formula) > _MAX_FORMULA[display] or "$" in formula:
-        return False
-    if _MARKUP_IN_MATH.search(formula):
-        return False
-    if _REFUSED_COMMAND.search(formula) or len(_ROW_BREAK.findall(formula)) > _MAX_ROWS:
-        return False
-    lengths = _LENGTH.findall(formula)
-    return all(float(number) * _EMS_PER_UNIT[unit] <= _MAX_EMS for number, unit in lengths)
 
 
 def _parser() -> MarkdownIt:
@@ -371,11 +288,11 @@ def _inline(nodes: Sequence[SyntaxTreeNode], one_row: bool = False, in_table: bo
         if node.type == "inline":
             out.append(_inline(node.children, one_row, in_table))
         elif node.type == "text":
-            out.append(_escape(_SPACES.sub(" ", node.content)))
+            out.append(escape(_SPACES.sub(" ", node.content)))
         elif node.type in ("softbreak", "hardbreak"):
             out.append(" " if one_row else ("\n" if node.type == "softbreak" else "\\\n"))
         elif node.type == "code_inline":
-            span = _code_span(node.content)
+            span = code_span(node.content)
             out.append(span.replace("|", "\\|") if in_table else span)
         elif node.type in _DELIMITERS:
             mark = _DELIMITERS[node.type]
@@ -394,9 +311,9 @@ def _link(node: SyntaxTreeNode, one_row: bool, in_table: bool) -> str:
     """A link, or an image as a link to it labelled by its alt text; no title."""
     url = str(node.attrs.get("href") or node.attrs.get("src") or "")
     if node.type == "image":
-        label = _escape(one_line(node.content)) or "image"
+        label = escape(one_line(node.content)) or "image"
     else:
-        label = _inline(node.children, one_row, in_table) or _escape(url)
+        label = _inline(node.children, one_row, in_table) or escape(url)
     return f"[{label}](<{url}>)"
 
 
@@ -404,7 +321,7 @@ def _math_inline(formula: str, display: bool) -> str:
     formula = one_line(formula)
     dollars = "$$" if display else "$"
     if not formula or not formula_is_safe(formula, display):
-        return _code_span(f"{dollars}{formula}{dollars}") if formula else ""
+        return code_span(f"{dollars}{formula}{dollars}") if formula else ""
     return f"{dollars}{formula}{dollars}"
 
 

@@ -1,5 +1,6 @@
 """Typed models of the four kinds of page, with every section in the order
-the side panel shows them.
+the side panel shows them. A page's checks are ``kb.check_model``, tours
+``kb.tour_model`` (both named here too), the building blocks ``kb.fields``.
 
 A page is validated once, when it is loaded; after that it is a frozen value.
 Field names are the YAML keys (see docs/page-format.md).
@@ -8,32 +9,32 @@ Field names are the YAML keys (see docs/page-format.md).
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     TypeAdapter,
-    ValidationError,
     field_validator,
-    model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from heuristica.kb.check_model import (
+    CODE_REFERENCE_CHECK,
+    DEFAULT_CHECK_TIMEOUT,
+    Check,
+    Expect,
+    unique_names,
+)
+from heuristica.kb.fields import PAGE_ID_PATTERN, Domain, Line, PageId, Strict, Text, Url
 from heuristica.kb.relations import PageType
+from heuristica.kb.tour_model import TOUR_ID_PATTERN, Question, Tour, TourStep
 
 __all__ = [
     "CODE_REFERENCE_CHECK",
     "DEFAULT_CHECK_TIMEOUT",
     "PAGE_ADAPTER",
+    "PAGE_ID_PATTERN",
     "PAGE_MODELS",
     "SECTIONS",
     "TOUR_ID_PATTERN",
@@ -59,20 +60,6 @@ __all__ = [
     "UsageExample",
 ]
 
-SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-PAGE_ID_PATTERN = rf"^(?:principle|implementation|heuristic|environment)/{SLUG}$"
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Markdown text that must say something."""
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"']+$")]
-PageId = Annotated[str, StringConstraints(pattern=PAGE_ID_PATTERN)]
-Domain = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=60)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
 
 class SourceKind(StrEnum):
     DOC = "doc"
@@ -87,7 +74,7 @@ class SourceKind(StrEnum):
     DISCUSSION = "discussion"
 
 
-class Source(_Strict):
+class Source(Strict):
     """Where a page's knowledge comes from."""
 
     title: Line
@@ -95,220 +82,14 @@ class Source(_Strict):
     kind: SourceKind
 
 
-class Link(_Strict):
+class Link(Strict):
     """A typed, directed link written on its source page."""
 
     relation: str
     to: PageId
 
 
-CHECK_NAME_PATTERN = rf"^{SLUG}$"
-CODE_REFERENCE_CHECK = "code-reference"
-"""The name of the check every implementation page gets from its Code Reference."""
-DEFAULT_CHECK_TIMEOUT = 60.0
-MAX_CHECK_SECONDS = 3600.0
-MAX_REQUIREMENT_CHARS = 200
-Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
-
-
-def _bad(message: str) -> PydanticCustomError:
-    """An error the loader shows as written: ``'checks[2].name': <message>``.
-
-    No context is passed, so braces in quoted page values stay as they are."""
-    return PydanticCustomError("bad_check", message)
-
-
-def _bad_at(loc: tuple[int | str, ...], value: object, message: str) -> ValidationError:
-    """An error at ``loc`` inside the value being validated (e.g. one item of a list)."""
-    detail = InitErrorDetails(type=_bad(message), loc=loc, input=value)
-    return ValidationError.from_exception_data("check", [detail])
-
-
-class Expect(_Strict):
-    """What a check's program must show. Nothing written means: exit status 0."""
-
-    exit: int | None = None
-    """The exit status (default 0, unless the check expects a hang)."""
-    output: Line | list[Line] | None = None
-    """A line the program prints (compared stripped); a list: every one of them."""
-    hangs: float | None = Field(default=None, gt=0, le=MAX_CHECK_SECONDS)
-    """Still running after this many seconds (then killed) means the claim holds."""
-
-    @field_validator("output")
-    @classmethod
-    def _one_line_each(cls, output: str | list[str] | None) -> str | list[str] | None:
-        lines = [output] if isinstance(output, str) else output or []
-        if isinstance(output, list) and not output:
-            raise _bad("is empty: name at least one line the program prints")
-        for line in lines:
-            if "\n" in line:
-                raise _bad(
-                    "each expected output is one line (compared with one printed line); "
-                    f"got {line!r}"
-                )
-        return output
-
-    @model_validator(mode="after")
-    def _hang_or_finish(self) -> Expect:
-        if self.hangs is not None and (self.exit is not None or self.output is not None):
-            raise _bad(
-                "'hangs' cannot be combined with 'exit' or 'output': a program that hangs "
-                "neither exits nor finishes its output"
-            )
-        return self
-
-    @property
-    def exit_status(self) -> int | None:
-        """The exit status that must be seen, or None when the check expects a hang."""
-        if self.hangs is not None:
-            return None
-        return 0 if self.exit is None else self.exit
-
-    @property
-    def output_lines(self) -> list[str]:
-        return [self.output] if isinstance(self.output, str) else list(self.output or [])
-
-
-@dataclass(frozen=True)
-class PackageScope:
-    """One entry of a check's ``packages``: a distribution and the versions its
-    claim is about (an empty range: every version)."""
-
-    name: str
-    versions: SpecifierSet
-
-    @property
-    def key(self) -> str:
-        """The name as pip compares names (``Foo_Bar`` is ``foo-bar``)."""
-        return canonicalize_name(self.name)
-
-    def contains(self, version: str) -> bool:
-        return self.versions.contains(version, prereleases=True)
-
-    def __str__(self) -> str:
-        return f"{self.name}{self.versions}"
-
-    @staticmethod
-    def parse(text: str) -> tuple[PackageScope | None, str]:
-        """The scope ``text`` names, or None and why it is not one."""
-        example = "e.g. polars, 'polars>=1.42' or 'grpcio>=1.60,<2'"
-        if len(text) > MAX_REQUIREMENT_CHARS:
-            return None, f"is longer than {MAX_REQUIREMENT_CHARS} characters; {example}"
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            return (
-                None,
-                f"must be a distribution name and an optional range, {example}; got {text!r}",
-            )
-        if requirement.url or requirement.marker or requirement.extras:
-            return None, (
-                f"takes a name and a version range only (no extras, URL or ';' marker), "
-                f"{example}; got {text!r}"
-            )
-        return PackageScope(requirement.name, requirement.specifier), ""
-
-
-class Check(_Strict):
-    """A runnable claim: a short program and what it must show (see docs/page-format.md)."""
-
-    name: str
-    """A slug, unique within the page."""
-    claim: Text
-    """The one sentence on the page this check backs."""
-    packages: list[str] = Field(default_factory=list)
-    """Distributions whose versions matter, each with an optional PEP 440 range
-    (``polars>=1.42``): one that is not installed skips the check; an installed
-    version outside the range makes it not applicable."""
-    python: str | None = None
-    """A PEP 440 specifier on the interpreter's version, e.g. ``>=3.12``."""
-    platform: Platform | None = None
-    """A prefix of ``sys.platform``, e.g. ``linux``."""
-    timeout: float = Field(default=DEFAULT_CHECK_TIMEOUT, gt=0, le=MAX_CHECK_SECONDS)
-    expect: Expect = Field(default_factory=Expect)
-    code: Text
-
-    @field_validator("name")
-    @classmethod
-    def _slug(cls, name: str) -> str:
-        if not re.fullmatch(CHECK_NAME_PATTERN, name):
-            raise _bad(
-                "must be lowercase letters, digits and single hyphens, "
-                f"e.g. 'max-threads-read-at-import'; got {name!r}"
-            )
-        if name == CODE_REFERENCE_CHECK:
-            raise _bad(
-                f"'{name}' is the check every implementation page gets from its Code "
-                "Reference; choose another name"
-            )
-        return name
-
-    @field_validator("packages")
-    @classmethod
-    def _requirements(cls, packages: list[str]) -> list[str]:
-        names: set[str] = set()
-        for index, package in enumerate(packages):
-            scope, why = PackageScope.parse(package)
-            if scope is not None and scope.key in names:
-                why = f"names {scope.name} twice; give one range per package"
-            if scope is None or why:
-                raise _bad_at((index,), package, why)
-            names.add(scope.key)
-        return packages
-
-    @property
-    def scopes(self) -> list[PackageScope]:
-        """Each named package with the versions its claim is about."""
-        return [scope for scope, _ in map(PackageScope.parse, self.packages) if scope]
-
-    @property
-    def package_names(self) -> list[str]:
-        return [scope.name for scope in self.scopes]
-
-    @field_validator("python")
-    @classmethod
-    def _specifier(cls, python: str | None) -> str | None:
-        if python is None:
-            return None
-        try:
-            SpecifierSet(python)
-        except InvalidSpecifier:
-            raise _bad(
-                "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
-                f"got {python!r}"
-            ) from None
-        return python
-
-    @model_validator(mode="after")
-    def _hang_within_timeout(self) -> Check:
-        hangs = self.expect.hangs
-        if hangs is not None and hangs >= self.timeout:
-            raise _bad(
-                f"expects a hang of {hangs:g} s, which the timeout of {self.timeout:g} s "
-                "would cut short; make 'hangs' shorter than 'timeout'"
-            )
-        return self
-
-    @property
-    def time_limit(self) -> float:
-        """When the run is stopped: the expected hang, else the timeout."""
-        return self.expect.hangs if self.expect.hangs is not None else self.timeout
-
-
-def _unique_names(checks: list[Check]) -> list[Check]:
-    seen: set[str] = set()
-    for index, check in enumerate(checks):
-        if check.name in seen:
-            raise _bad_at(
-                (index, "name"),
-                check.name,
-                f"the check name '{check.name}' is used twice on this page",
-            )
-        seen.add(check.name)
-    return checks
-
-
-class _Page(_Strict):
+class _Page(Strict):
     id: PageId
     """Stable, URL-safe: ``<type>/<slug>``."""
     title: Line
@@ -324,7 +105,7 @@ class _Page(_Strict):
     checks: list[Check] = Field(default_factory=list)
     """Runnable claims: ``python -m graph verify`` proves them on this machine."""
 
-    _checks_unique = field_validator("checks")(_unique_names)
+    _checks_unique = field_validator("checks")(unique_names)
 
     @property
     def page_type(self) -> PageType:
@@ -338,7 +119,7 @@ class Principle(_Page):
     theoretical_basis: Text
 
 
-class CodeReference(_Strict):
+class CodeReference(Strict):
     repository: Url
     file: Line
     lines: Line | None = None
@@ -348,18 +129,18 @@ class CodeReference(_Strict):
     model_config = ConfigDict(populate_by_name=True)
 
 
-class Parameter(_Strict):
+class Parameter(Strict):
     name: Line
     type: Line
     description: Text
 
 
-class IOContract(_Strict):
+class IOContract(Strict):
     inputs: list[Parameter] = Field(min_length=1)
     outputs: list[Parameter] = Field(min_length=1)
 
 
-class UsageExample(_Strict):
+class UsageExample(Strict):
     title: Line
     language: Line = "python"
     code: Text
@@ -375,7 +156,7 @@ class Implementation(_Page):
     usage_examples: list[UsageExample] = Field(min_length=1)
 
 
-class Insight(_Strict):
+class Insight(Strict):
     action: Text
     value: Text
     trade_off: Text
@@ -390,19 +171,19 @@ class Heuristic(_Page):
     reasoning: Text
 
 
-class SystemRequirement(_Strict):
+class SystemRequirement(Strict):
     name: Line
     requirement: Text
     notes: Text | None = None
 
 
-class Dependency(_Strict):
+class Dependency(Strict):
     name: Line
     version: Line
     notes: Text | None = None
 
 
-class CommonError(_Strict):
+class CommonError(Strict):
     error: Text
     cause: Text
     fix: Text
@@ -462,33 +243,3 @@ SECTIONS: dict[PageType, tuple[tuple[str, str], ...]] = {
     ),
 }
 """Each type's sections, in the order the panel renders them: (field, heading)."""
-
-
-TOUR_ID_PATTERN = rf"^{SLUG}$"
-TourId = Annotated[str, StringConstraints(pattern=TOUR_ID_PATTERN)]
-
-
-class Question(_Strict):
-    """A check question; ``answer`` is one of ``choices``, word for word."""
-
-    prompt: Text
-    choices: list[Line] = Field(min_length=2)
-    answer: Line
-    explanation: Text
-
-
-class TourStep(_Strict):
-    page: PageId
-    note: Text
-    question: Question | None = None
-
-
-class Tour(_Strict):
-    """An ordered walk through pages, for an onboarding session."""
-
-    id: TourId
-    """URL-safe slug, e.g. ``why-fork-deadlocks``."""
-    title: Line
-    audience: Text
-    estimated_minutes: int = Field(ge=1, le=600)
-    steps: list[TourStep] = Field(min_length=1)

@@ -39,7 +39,9 @@ __all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
 _SOURCES = (
+    "check_model.py",
     "field_messages.py",
+    "fields.py",
     "files.py",
     "loader.py",
     "model.py",
@@ -47,6 +49,7 @@ _SOURCES = (
     "problems.py",
     "relations.py",
     "signature.py",
+    "tour_model.py",
     "yaml_tree.py",
 )
 _log = logging.getLogger(__name__)
