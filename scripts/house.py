@@ -33,7 +33,7 @@ __all__ = ["House", "measure"]
 _NOT_PRODUCT = {"tests", "bench", "scripts", "docs", "knowledge", "build", "dist"}
 _PACKAGE = "heuristica"
 _ROOM_ORDER_FLOOR_HEIGHT = 74
-_ROOM_WIDTH = 150
+_ROOM_WIDTH = 170
 _ROOM_HEIGHT = 40
 _GAP = 22
 
@@ -187,20 +187,44 @@ def _short(room: str) -> str:
     return room.removeprefix(f"{_PACKAGE}/").removeprefix(f"{_PACKAGE}.")
 
 
-def svg(house: House) -> str:
-    """The rooms on their floors (the ground at the bottom) and every arrow."""
-    floors = house.floors()
+def _label(room: str) -> str:
+    short = _short(room)
+    return {_PACKAGE: "heuristica (root)", "graph": "graph/ (python -m graph)"}.get(short, short)
+
+
+def _ordered(house: House, floors: dict[str, int]) -> dict[int, list[str]]:
+    """The rooms of each floor, top floor first, each floor ordered by where
+    the rooms above that import them sit (fewer crossing arrows)."""
     by_floor: dict[int, list[str]] = {}
     for room in sorted(house.rooms, key=_short):
         by_floor.setdefault(floors[room], []).append(room)
+    placed: dict[str, float] = {}
+    for floor in sorted(by_floor, reverse=True):
+        rooms = by_floor[floor]
+        alone = {room: float(index) for index, room in enumerate(rooms)}
+
+        def weight(room: str, alone: dict[str, float] = alone) -> float:
+            above = [placed[a] for a in house.rooms.predecessors(room) if a in placed]
+            return sum(above) / len(above) if above else alone[room]
+
+        rooms.sort(key=weight)
+        placed.update({room: float(index) for index, room in enumerate(rooms)})
+    return by_floor
+
+
+def svg(house: House) -> str:
+    """The rooms on their floors (the ground at the bottom) and the arrows
+    between them, less those another path of arrows already implies."""
+    floors = house.floors()
+    by_floor = _ordered(house, floors)
     top = max(by_floor)
     widest = max(len(rooms) for rooms in by_floor.values())
-    width = widest * (_ROOM_WIDTH + _GAP) + _GAP + 90
-    height = (top + 1) * _ROOM_ORDER_FLOOR_HEIGHT + 40
+    width = max(widest * (_ROOM_WIDTH + _GAP) + _GAP + 90, 620)
+    height = (top + 1) * _ROOM_ORDER_FLOOR_HEIGHT + 70
     centre: dict[str, tuple[float, float]] = {}
     parts = []
     for floor, rooms in by_floor.items():
-        y = 20 + (top - floor) * _ROOM_ORDER_FLOOR_HEIGHT
+        y = 60 + (top - floor) * _ROOM_ORDER_FLOOR_HEIGHT
         row = len(rooms) * (_ROOM_WIDTH + _GAP) - _GAP
         x0 = 90 + (width - 90 - row) / 2
         parts.append(
@@ -212,31 +236,47 @@ def svg(house: House) -> str:
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{_ROOM_WIDTH}" height="{_ROOM_HEIGHT}" rx="6"/>'
                 f'<text x="{x + _ROOM_WIDTH / 2}" y="{y + _ROOM_HEIGHT / 2 + 5}" '
-                f'class="room">{_short(room)}</text>'
+                f'class="room">{_label(room)}</text>'
             )
     back = set(house.back_up())
+    shown = (
+        nx.transitive_reduction(house.rooms) if not back else house.rooms
+    )  # a circle has no reduction: then every arrow
     arrows = []
-    for a, b in sorted(house.rooms.edges):
+    for a, b in sorted(shown.edges):
         (xa, ya), (xb, yb) = centre[a], centre[b]
         up = (a, b) in back
+        y1, y2 = (ya + _ROOM_HEIGHT, yb) if ya < yb else (ya, yb + _ROOM_HEIGHT)
         arrows.append(
-            f'<line x1="{xa}" y1="{ya + _ROOM_HEIGHT}" x2="{xb}" y2="{yb}" '
+            f'<line x1="{xa}" y1="{y1}" x2="{xb}" y2="{y2}" '
             f'class="{"up" if up else "down"}" marker-end="url(#head)"/>'
-            if ya <= yb
-            else f'<line x1="{xa}" y1="{ya}" x2="{xb}" y2="{yb + _ROOM_HEIGHT}" '
-            f'class="down" marker-end="url(#head)"/>'
         )
+    summary = house.summary()
+    title = (
+        f"heuristica: {summary['rooms']} rooms on {summary['floors']} floors, "
+        f"{summary['circles of rooms']} circles, {summary['arrows running back up']} "
+        "arrows running back up"
+    )
+    subtitle = (
+        f"An arrow: imports. {summary['arrows']} arrows; the {len(arrows)} drawn imply the "
+        "others. Made by scripts/house.py from the imports."
+    )
     style = (
         "rect{fill:#E3F2FD;stroke:#1565C0}"
         "text{font:13px sans-serif}.room{text-anchor:middle}.floor{fill:#757575}"
-        "line{stroke-width:1}.down{stroke:#9E9E9E}.up{stroke:#D32F2F;stroke-width:2}"
+        ".title{font-weight:bold}"
+        "line{stroke-width:1.2}.down{stroke:#757575}.up{stroke:#D32F2F;stroke-width:2}"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}"><style>{style}</style>'
-        '<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
-        'markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#9E9E9E"/></marker>'
-        f"</defs>{''.join(arrows)}{''.join(parts)}</svg>\n"
+        '<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#757575"/></marker>'
+        f'</defs><rect x="0" y="0" width="{width}" height="{height}" '
+        'style="fill:#FFFFFF;stroke:none"/>'
+        f'<text x="8" y="20" class="title">{title}</text>'
+        f'<text x="8" y="38">{subtitle}</text>'
+        f"{''.join(arrows)}{''.join(parts)}</svg>\n"
     )
 
 

@@ -17,7 +17,7 @@ from heuristica.draw.render import standalone_html
 from heuristica.search import search
 from heuristica.draw.view import MAX_DEPTH, default_focus, resolve_node_param
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
-from heuristica.ui.graph_component.cache import cached_view, drawn_view
+from heuristica.ui.explorer_views import cached_view, drawn_view
 from heuristica.ui.knowledge_base import current, live
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.panel import render_page

@@ -16,7 +16,7 @@ from heuristica.kb.markdown import escape_markdown
 from heuristica.draw.paths import RelationPath, relation_paths, resolve_path_params
 from heuristica.draw.view import Edge, view_of
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
-from heuristica.ui.graph_component.cache import EXPLORER_OPTIONS
+from heuristica.ui.explorer_views import EXPLORER_OPTIONS
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.page_links import EXPLORE_PAGE
 from heuristica.ui.panel import explore_link

@@ -3,5 +3,7 @@ its own process session, stream its JSON-line events, enforce a time limit and
 leave nothing behind (``runner``); find and stop what a run left (``cleanup``).
 
 Shared by the live demos (``heuristica.demos``) and the runnable checks
-(``heuristica.checks``). Imports nothing of heuristica but its root (``child_env``).
+(``heuristica.checks``).
+
+May import: the heuristica root (``child_env``) only. No Streamlit.
 """
