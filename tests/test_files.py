@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from heuristica import child_env
-from heuristica.kb import files as files_module
 from heuristica.kb import loader
 from heuristica.kb.files import scan_folder
 from heuristica.kb.loader import LoadResult, load_knowledge
@@ -167,7 +166,7 @@ def test_a_folder_that_vanishes_during_the_scan_is_no_problem(
             Path(path).rmdir()
         return real_scandir(path)
 
-    monkeypatch.setattr(files_module.os, "scandir", vanishing)
+    monkeypatch.setattr(os, "scandir", vanishing)
     result = load_knowledge(tmp_path)
     assert result.problems == []
     assert set(result.pages) == {H, E}
@@ -199,7 +198,7 @@ def test_a_file_that_changes_while_it_is_read_is_read_again_next_time(
         return data
 
     cache = ParseCache()
-    monkeypatch.setattr(files_module.os, "read", read_while_editing)
+    monkeypatch.setattr(os, "read", read_while_editing)
     first = load_knowledge(tmp_path, cache=cache)
     monkeypatch.undo()
     assert edits == [1]

@@ -3,6 +3,8 @@ by equality, and only the last few are kept."""
 
 from __future__ import annotations
 
+import functools
+
 from heuristica.kb.identity_cache import IdentityCache
 
 
@@ -26,6 +28,6 @@ def test_the_oldest_result_is_dropped_past_the_size() -> None:
     cache: IdentityCache[int] = IdentityCache(2)
     anchor = object()
     for key in range(3):
-        cache.get((anchor,), key, lambda key=key: key)
+        cache.get((anchor,), key, functools.partial(int, key))
     assert cache.get((anchor,), 0, lambda: -1) == -1
     assert cache.get((anchor,), 2, lambda: -1) == 2

@@ -155,24 +155,26 @@ def test_html_hand_out_carries_the_tour_graph_as_json(base):
 def hostile_tour(kg: KnowledgeGraph, notes: list[str]) -> Tour:
     """A tour over the base's pages with these notes (and as many explanations)."""
     pages = sorted(page.id for page in kg.pages)
-    return Tour(
-        id="hostile",
-        title="Hostile \u202eevil",
-        audience="Testers",
-        estimated_minutes=5,
-        steps=[
-            {
-                "page": pages[index % len(pages)],
-                "note": note,
-                "question": {
-                    "prompt": note,
-                    "choices": ["a", "b"],
-                    "answer": "a",
-                    "explanation": note,
-                },
-            }
-            for index, note in enumerate(notes)
-        ],
+    return Tour.model_validate(
+        {
+            "id": "hostile",
+            "title": "Hostile \u202eevil",
+            "audience": "Testers",
+            "estimated_minutes": 5,
+            "steps": [
+                {
+                    "page": pages[index % len(pages)],
+                    "note": note,
+                    "question": {
+                        "prompt": note,
+                        "choices": ["a", "b"],
+                        "answer": "a",
+                        "explanation": note,
+                    },
+                }
+                for index, note in enumerate(notes)
+            ],
+        }
     )
 
 

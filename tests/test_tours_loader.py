@@ -53,7 +53,8 @@ def test_sound_tour_loads(tmp_path: Path) -> None:
     write(base(tmp_path), "tours/first.yaml", tour())
     result = load_knowledge(tmp_path)
     assert result.problems == []
-    assert result.tours["first-steps"].steps[1].question.answer == "spawn"
+    question = result.tours["first-steps"].steps[1].question
+    assert question is not None and question.answer == "spawn"
     assert set(result.pages) == {H, E}
 
 

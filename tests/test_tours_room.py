@@ -4,6 +4,8 @@ plain functions here)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from heuristica.tours.room import (
@@ -172,7 +174,7 @@ def test_a_missing_session_gets_a_grace_period_before_its_followers_are_told(
     room: Room, browsers: Browsers, clock: FakeClock
 ):
     lost = LosingStore(room.store)
-    room.store = lost
+    room.store = cast(SessionStore, lost)
     session = lost.start("tour")
     room.follow("f1", session.code, attached=True, drawn_version=session.version, fragment="p")
     lost.lose(session.code)
@@ -198,5 +200,5 @@ class LosingStore:
             raise SessionGone(code, "gone", ended=False)
         return self._store.look_up(code)
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

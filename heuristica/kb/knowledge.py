@@ -13,7 +13,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from hashlib import blake2b
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -23,6 +23,11 @@ from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = ["KnowledgeGraph"]
 
+
+if TYPE_CHECKING:
+    _MultiDiGraph = nx.MultiDiGraph[str]
+else:
+    _MultiDiGraph = nx.MultiDiGraph  # subscripted only in the type stubs
 
 _Keys = dict[str, dict[str, str]]
 """The links from one page to another, by relation: ``{relation: {"relation": relation}}``
@@ -76,8 +81,8 @@ class KnowledgeGraph:
         self._node, self._succ, self._pred = node, succ, pred
         self._dangling = dangling
         """Target id -> pages with a link to it that is left out (no such page)."""
-        self.nx: nx.MultiDiGraph = nx.freeze(graph)
-        self._undirected_view: nx.MultiGraph | None = None
+        self.nx: nx.MultiDiGraph[str] = nx.freeze(graph)
+        self._undirected_view: nx.MultiGraph[str] | None = None
         self._link_count: int | None = None
         self._shape: _Hash | None = None
         self._most_linked: tuple[str | None] | None = None
@@ -198,7 +203,7 @@ class KnowledgeGraph:
         return (min(candidates, key=lambda page_id: (-self.degree(page_id), page_id)),)
 
     @property
-    def _undirected(self) -> nx.MultiGraph:
+    def _undirected(self) -> nx.MultiGraph[str]:
         """The graph with links in either direction (a view, made when first needed)."""
         if self._undirected_view is None:
             self._undirected_view = self.nx.to_undirected(as_view=True)
@@ -216,7 +221,8 @@ class KnowledgeGraph:
 
     def page(self, page_id: str) -> Page:
         """The page with this id; KeyError if there is none."""
-        return self.nx.nodes[page_id]["page"]
+        page: Page = self.nx.nodes[page_id]["page"]
+        return page
 
     def neighbourhood(self, page_id: str, depth: int = 1) -> set[str]:
         """Ids of pages within ``depth`` links of ``page_id``, either direction, itself included."""
@@ -229,7 +235,8 @@ class KnowledgeGraph:
         at most ``depth``; itself at 0), following only ``relation`` links if given."""
         graph = self._undirected
         if relation is not None:
-            graph = nx.subgraph_view(graph, filter_edge=lambda _u, _v, key: key == relation)
+            wanted = relation
+            graph = nx.subgraph_view(graph, filter_edge=lambda _u, _v, key: str(key) == wanted)
         return dict(nx.single_source_shortest_path_length(graph, page_id, cutoff=depth))
 
     def links(self, page_id: str) -> dict[str, list[Page]]:
@@ -305,7 +312,7 @@ class KnowledgeGraph:
         return self._link_count
 
 
-class _Prebuilt(nx.MultiDiGraph):
+class _Prebuilt(_MultiDiGraph):
     """A MultiDiGraph whose dictionaries were built beforehand, handed to it
     through the factories networkx calls as it is made (its documented way to
     choose a graph's dictionaries): ``node_dict_factory`` once, then

@@ -383,7 +383,8 @@ def safe_html(text: str) -> str:
     if _too_big(text):
         shown = html.escape(visible_bidi(text).removesuffix("\n"))
         return f"<p><em>{_TOO_BIG_NOTE}</em></p>\n<pre><code>{shown}\n</code></pre>\n"
-    return _MD.renderer.render(_parse(text), _MD.options, {})
+    rendered: str = _MD.renderer.render(_parse(text), _MD.options, {})
+    return rendered
 
 
 def safe_html_inline(text: str) -> str:
@@ -391,7 +392,8 @@ def safe_html_inline(text: str) -> str:
     if _too_big(text):
         return html.escape(visible_bidi(one_line(text)))
     tokens = _MD.parseInline(visible_bidi(one_line(text)))
-    return _MD.renderer.render(tokens, _MD.options, {})
+    rendered: str = _MD.renderer.render(tokens, _MD.options, {})
+    return rendered
 
 
 _MD = _parser()

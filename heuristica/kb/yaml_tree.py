@@ -74,7 +74,7 @@ class _Loader(yaml.CSafeLoader):
             if implicit[0]:
                 for tag, regexp in self._implicit.get(value[:1], ()):
                     if regexp.match(value):
-                        return tag
+                        return str(tag)
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 

@@ -79,6 +79,8 @@ with st.container():
             label="Pages with a similar id",
         )
 focus = request.focus or default_focus(kg)
+if focus is None:  # no page at all: said above
+    st.stop()
 if request.focus:
     # Written back on every run: a page link to this page changes the session's
     # query but not the browser's URL, and this puts it there (Back then works).

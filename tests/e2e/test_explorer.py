@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import (
@@ -123,7 +123,12 @@ def test_no_request_leaves_the_machine(page: Page, app_url: str, requests_made: 
 
 def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismissed(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
     frame = open_explorer(page, app_url)
     assert MALICIOUS in node_ids(frame)
     page.mouse.move(*node_point(page, frame, MALICIOUS))

@@ -19,12 +19,15 @@ import queue
 import time
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, TypeAlias
 
 import polars as pl
 import psutil
 
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+
+Events: TypeAlias = "multiprocessing.Queue[tuple[Any, ...]]"
+"""What the workers tell the parent: (event, worker or task, pid, value)."""
 
 Event = dict[str, Any]
 
@@ -43,7 +46,7 @@ def group_by_sum(rows: int) -> pl.DataFrame:
     return frame.group_by("key").agg(pl.col("value").sum())
 
 
-def worker(index: int, task_ids: range, rows: int, events: multiprocessing.Queue) -> None:
+def worker(index: int, task_ids: range, rows: int, events: Events) -> None:
     """Runs in each worker process: report ready, then run its share of the tasks."""
     events.put(("worker_ready", index, os.getpid(), time.monotonic()))
     try:
@@ -55,7 +58,7 @@ def worker(index: int, task_ids: range, rows: int, events: multiprocessing.Queue
         events.put(("worker_error", index, os.getpid(), f"{type(error).__name__}: {error}"))
 
 
-def start_workers(settings: DemoSettings, events: multiprocessing.Queue) -> list[BaseProcess]:
+def start_workers(settings: DemoSettings, events: Events) -> list[BaseProcess]:
     """Start the workers with the chosen start method; tasks are dealt out round-robin."""
     # Typeshed types get_context(str) as BaseContext, which lacks Process; every real one has it.
     context: Any = multiprocessing.get_context(settings.method.value)
@@ -112,7 +115,7 @@ def run(
 def _collect(
     settings: DemoSettings,
     processes: list[BaseProcess],
-    events: multiprocessing.Queue,
+    events: Events,
     pool_started: float,
     emit: Callable[[Event], None],
     should_stop: Callable[[], bool],
