@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.checks.record import RECORD_FILE
@@ -35,6 +36,8 @@ from heuristica.search.text import printable
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
+Subcommands = Any
+"""What ``add_subparsers`` returns (argparse names no public type for it)."""
 
 
 def _folder(path: Path) -> Path:
@@ -261,6 +264,18 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 
+    _add_check(commands)
+    _add_export(commands)
+    _add_new(commands)
+    _add_search(commands)
+    _add_path(commands)
+    _add_verify(commands)
+    _add_serve(commands)
+    _add_mcp(commands)
+    return parser
+
+
+def _add_check(commands: Subcommands) -> None:
     check = commands.add_parser("check", help="report every problem in a knowledge base")
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
     check.add_argument(
@@ -273,18 +288,24 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     check.set_defaults(run=_check)
 
+
+def _add_export(commands: Subcommands) -> None:
     export = commands.add_parser("export", help="write the graph as GraphML or node-link JSON")
     export.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
     export.add_argument("--format", choices=["graphml", "json"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True)
     export.set_defaults(run=_export)
 
+
+def _add_new(commands: Subcommands) -> None:
     new = commands.add_parser("new", help="write a skeleton page with every section")
     new.add_argument("type", choices=[t.value for t in PageType])
     new.add_argument("title")
     new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
     new.set_defaults(run=_new)
 
+
+def _add_search(commands: Subcommands) -> None:
     search = commands.add_parser("search", help="find pages by words, a question or an error")
     search.add_argument("query", help="what to look for (quote it in the shell)")
     search.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
@@ -298,6 +319,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     search.add_argument("--format", choices=["text", "json"], default="text")
     search.set_defaults(run=_search)
 
+
+def _add_path(commands: Subcommands) -> None:
     path = commands.add_parser("path", help="how two pages are related: the shortest paths")
     path.add_argument("source", help="a page id, e.g. heuristic/polars-use-spawn-not-fork")
     path.add_argument("target", help="another page id")
@@ -305,6 +328,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     path.add_argument("--format", choices=["text", "json"], default="text")
     path.set_defaults(run=_path)
 
+
+def _add_verify(commands: Subcommands) -> None:
     verify = commands.add_parser(
         "verify", help="run the checks on pages: which claims hold on this interpreter"
     )
@@ -316,6 +341,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
     verify.set_defaults(run=_verify)
 
+
+def _add_serve(commands: Subcommands) -> None:
     serve = commands.add_parser(
         "serve",
         allow_abbrev=False,
@@ -332,6 +359,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
     serve.set_defaults(run=_serve, takes_extra=True)
 
+
+def _add_mcp(commands: Subcommands) -> None:
     mcp = commands.add_parser(
         "mcp",
         help="serve the knowledge base to agents over MCP (stdio)",
@@ -341,7 +370,6 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
     mcp.set_defaults(run=_mcp)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
