@@ -26,7 +26,6 @@ LARGER = {
 LONGER = {
     "heuristica.commands.mcp.build_server": "the MCP SDK's idiom: each tool a decorated "
     "function of the server, each a few lines",
-    "heuristica.kb.knowledge._updated": "one algorithm, in the order its comments explain",
     "heuristica.kb.crosspage._check_across": "left whole while issue 18 changes it",
     "heuristica.demos.spawn_vs_fork.workload._collect": "the demo's own workload, shown to "
     "readers whole on the Live demo page",

@@ -9,25 +9,19 @@ questions and changes nothing; finding pages by their words is
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import Page
+from heuristica.kb.nx_prebuilt import prebuilt_graph
 from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = ["KnowledgeGraph"]
 
-
-if TYPE_CHECKING:
-    _MultiDiGraph = nx.MultiDiGraph[str]
-else:
-    _MultiDiGraph = nx.MultiDiGraph  # subscripted only in the type stubs
 
 _Keys = dict[str, dict[str, str]]
 """The links from one page to another, by relation: ``{relation: {"relation": relation}}``
@@ -76,7 +70,7 @@ class KnowledgeGraph:
     ) -> None:
         """Wrap the adjacency as networkx's own (what ``add_edges_from`` makes,
         built directly: several times faster, and shareable between graphs)."""
-        graph = _Prebuilt.over(node, succ, pred)
+        graph = prebuilt_graph(node, succ, pred)
         self._pages = pages
         self._node, self._succ, self._pred = node, succ, pred
         self._dangling = dangling
@@ -97,25 +91,14 @@ class KnowledgeGraph:
             return self._updated(pages)
 
     def _updated(self, pages: Mapping[str, Page]) -> KnowledgeGraph:
-        old_pages = self._pages
-        old_node, old_succ, old_pred = self._node, self._succ, self._pred
-        removed = [page_id for page_id in old_pages if page_id not in pages]
-        added = [page_id for page_id in pages if page_id not in old_pages]
-        changed = {page_id for page_id, page in pages.items() if old_pages.get(page_id) is not page}
-        # A link kept before to a page now gone, or left out before for want
-        # of a page now here, changes the page it is written on.
-        for page_id in removed:
-            changed.update(source for source in old_pred[page_id] if source in pages)
-        for page_id in added:
-            changed.update(source for source in self._dangling.get(page_id, ()) if source in pages)
+        removed, added, changed = self._changes(pages)
         if (len(changed) + len(removed)) * _REBUILD_SHARE > max(len(pages), 1):
             return KnowledgeGraph(pages)
         kept = [page_id for page_id in pages if page_id not in changed]
         if kept != [
-            page_id for page_id in old_pages if page_id in pages and page_id not in changed
+            page_id for page_id in self._pages if page_id in pages and page_id not in changed
         ]:
             return KnowledgeGraph(pages)  # the pages come in another order
-        new = KnowledgeGraph.__new__(KnowledgeGraph)
         dangling = {
             target: still
             for target, sources in self._dangling.items()
@@ -127,31 +110,9 @@ class KnowledgeGraph:
         rebuilt = {
             page_id: _out_edges(page_id, pages[page_id], pages, dangling) for page_id in changed
         }
-        touched = set(changed)
-        """Pages whose links in or out may differ."""
-        for page_id in (*changed, *removed):
-            touched.update(old_succ.get(page_id, ()))
-        for targets in rebuilt.values():
-            touched.update(targets)
-        touched &= pages.keys()
-        linking: dict[str, list[str]] = {}
-        for source, targets in rebuilt.items():
-            for target in targets:
-                linking.setdefault(target, []).append(source)
-        order = {page_id: index for index, page_id in enumerate(pages)}
-        pred_of: _Adjacency = {}
-        for target in touched:
-            sources = [
-                source
-                for source in old_pred.get(target, ())
-                if source in pages and source not in changed
-            ]
-            sources += linking.get(target, ())
-            sources.sort(key=order.__getitem__)
-            pred_of[target] = {
-                source: rebuilt[source][target] if source in rebuilt else old_succ[source][target]
-                for source in sources
-            }
+        touched = self._touched(pages, changed, removed, rebuilt)
+        pred_of = self._predecessors(pages, changed, rebuilt, touched)
+        old_node, old_succ, old_pred = self._node, self._succ, self._pred
         node = {
             page_id: {"page": page} if page_id in changed else old_node[page_id]
             for page_id, page in pages.items()
@@ -164,29 +125,97 @@ class KnowledgeGraph:
             page_id: pred_of[page_id] if page_id in touched else old_pred[page_id]
             for page_id in pages
         }
+        new = KnowledgeGraph.__new__(KnowledgeGraph)
         new._install(dict(pages), node, succ, pred, dangling)
+        self._carry_figures(new, (*changed, *removed), removed, added, rebuilt, touched)
+        return new
+
+    def _changes(self, pages: Mapping[str, Page]) -> tuple[list[str], list[str], set[str]]:
+        """The pages removed, added, and changed (added, another object, or
+        with a link whose target came or went)."""
+        old_pages = self._pages
+        removed = [page_id for page_id in old_pages if page_id not in pages]
+        added = [page_id for page_id in pages if page_id not in old_pages]
+        changed = {page_id for page_id, page in pages.items() if old_pages.get(page_id) is not page}
+        # A link kept before to a page now gone, or left out before for want
+        # of a page now here, changes the page it is written on.
+        for page_id in removed:
+            changed.update(source for source in self._pred[page_id] if source in pages)
+        for page_id in added:
+            changed.update(source for source in self._dangling.get(page_id, ()) if source in pages)
+        return removed, added, changed
+
+    def _touched(
+        self,
+        pages: Mapping[str, Page],
+        changed: set[str],
+        removed: list[str],
+        rebuilt: dict[str, dict[str, _Keys]],
+    ) -> set[str]:
+        """Pages whose links in or out may differ."""
+        touched = set(changed)
+        for page_id in (*changed, *removed):
+            touched.update(self._succ.get(page_id, ()))
+        for targets in rebuilt.values():
+            touched.update(targets)
+        return touched & pages.keys()
+
+    def _predecessors(
+        self,
+        pages: Mapping[str, Page],
+        changed: set[str],
+        rebuilt: dict[str, dict[str, _Keys]],
+        touched: set[str],
+    ) -> _Adjacency:
+        """The links into each touched page, in the order of ``pages``."""
+        linking: dict[str, list[str]] = {}
+        for source, targets in rebuilt.items():
+            for target in targets:
+                linking.setdefault(target, []).append(source)
+        order = {page_id: index for index, page_id in enumerate(pages)}
+        pred_of: _Adjacency = {}
+        for target in touched:
+            sources = [
+                source
+                for source in self._pred.get(target, ())
+                if source in pages and source not in changed
+            ]
+            sources += linking.get(target, ())
+            sources.sort(key=order.__getitem__)
+            pred_of[target] = {
+                source: rebuilt[source][target] if source in rebuilt else self._succ[source][target]
+                for source in sources
+            }
+        return pred_of
+
+    def _carry_figures(
+        self,
+        new: KnowledgeGraph,
+        redrawn: tuple[str, ...],
+        removed: list[str],
+        added: list[str],
+        rebuilt: dict[str, dict[str, _Keys]],
+        touched: set[str],
+    ) -> None:
+        """Give ``new`` the link count, shape and most linked page already
+        counted here, adjusted for the pages ``redrawn`` (changed or removed)."""
+        old_succ = self._succ
         if self._link_count is not None:
-            gone = sum(
-                _count(old_succ[page_id]) for page_id in (*changed, *removed) if page_id in old_succ
-            )
+            gone = sum(_count(old_succ[page_id]) for page_id in redrawn if page_id in old_succ)
             new._link_count = (
                 self._link_count - gone + sum(_count(targets) for targets in rebuilt.values())
             )
         if self._shape is not None:
             shape = self._shape
-            for page_id in (*changed, *removed):
+            for page_id in redrawn:
                 if page_id in old_succ:
                     shape -= _edges_hash(page_id, old_succ[page_id])
-            for page_id in removed:
-                shape -= _hash("n", page_id)
-            for page_id in added:
-                shape += _hash("n", page_id)
-            for page_id, targets in rebuilt.items():
-                shape += _edges_hash(page_id, targets)
+            shape -= sum(_hash("n", page_id) for page_id in removed)
+            shape += sum(_hash("n", page_id) for page_id in added)
+            shape += sum(_edges_hash(page_id, targets) for page_id, targets in rebuilt.items())
             new._shape = shape & _MASK
         if self._most_linked is not None:
             new._most_linked = new._most_linked_after(self, touched)
-        return new
 
     def _most_linked_after(
         self, before: KnowledgeGraph, touched: set[str]
@@ -310,42 +339,6 @@ class KnowledgeGraph:
         if self._link_count is None:
             self._link_count = sum(_count(targets) for targets in self._succ.values())
         return self._link_count
-
-
-class _Prebuilt(_MultiDiGraph):
-    """A MultiDiGraph whose dictionaries were built beforehand, handed to it
-    through the factories networkx calls as it is made (its documented way to
-    choose a graph's dictionaries): ``node_dict_factory`` once, then
-    ``adjlist_outer_dict_factory`` for the successors and the predecessors.
-    Outside ``over`` (views networkx makes of a graph) they give empty dicts."""
-
-    _handing = threading.local()
-
-    @staticmethod
-    def node_dict_factory() -> dict[str, Any]:
-        return _Prebuilt._take()
-
-    @staticmethod
-    def adjlist_outer_dict_factory() -> dict[str, Any]:
-        return _Prebuilt._take()
-
-    @staticmethod
-    def _take() -> dict[str, Any]:
-        handing: list[dict[str, Any]] = getattr(_Prebuilt._handing, "dicts", [])
-        return handing.pop(0) if handing else {}
-
-    @classmethod
-    def over(
-        cls, node: dict[str, dict[str, Page]], succ: _Adjacency, pred: _Adjacency
-    ) -> nx.MultiDiGraph[str]:
-        cls._handing.dicts = [node, succ, pred]
-        try:
-            graph = cls()
-        finally:
-            cls._handing.dicts = []
-        if len(graph) != len(node):  # a networkx that makes its graph otherwise
-            raise RuntimeError("networkx did not take the prebuilt adjacency")
-        return graph
 
 
 def _out_edges(
