@@ -275,11 +275,17 @@ _READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_wor
 PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuristic/use-spawn")]
 
 
-def build_server(root: Path) -> MCPServer[Any]:
-    """The MCP server over the knowledge folder ``root``."""
-    live = LiveKnowledgeBase(
+def _live(root: Path) -> LiveKnowledgeBase:
+    """The folder as the app keeps it: reloaded when it changes, its parse
+    results saved in the user's cache folder a little after each load."""
+    return LiveKnowledgeBase(
         root, cache_file=cache_path(root), save_after_seconds=SAVE_AFTER_SECONDS
     )
+
+
+def build_server(root: Path) -> MCPServer[Any]:
+    """The MCP server over the knowledge folder ``root``."""
+    live = _live(root)
     server = _KnowledgeServer(
         live,
         name="heuristica",
