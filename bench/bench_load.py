@@ -12,7 +12,7 @@ a server restart, each beside the previous way in the same run.
 - first load after a restart: a fresh process with the saved parse cache
   beside one without it.
 - server side, what the app does: one page edited, then the folder reloaded
-  as the app reloads it (``graph.reload.Reloader``: scan, parse what changed,
+  as the app reloads it (``live.reload.Reloader``: scan, parse what changed,
   checks across pages, verification warnings, graph and the figures the
   pages show, all updated for what changed) beside the previous way (the
   same scan and parse cache, then everything after rebuilt from scratch);
@@ -305,7 +305,7 @@ def _server(root: Path, args: argparse.Namespace) -> None:
     )
     seconds = {name: float(value) for name, value in medians.items()}
     print(
-        f"  {'reload what changed (ours, graph.reload)':56s} median {seconds['ours']:6.3f} s"
+        f"  {'reload what changed (ours, live.reload)':56s} median {seconds['ours']:6.3f} s"
         f"  (scan {seconds['scan']:.3f}, reload {seconds['reload']:.3f}, "
         f"figures {seconds['figures']:.3f})"
     )

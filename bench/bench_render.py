@@ -4,7 +4,7 @@
 
 For each size, in a fresh Python process with the knowledge base already
 loaded before the clock starts:
-- ours: ``graph.drawing.draw`` (the Drawing value) plus ``graph.render.drawing_data``
+- ours: ``draw.drawing.draw`` (the Drawing value) plus ``draw.render.drawing_data``
   (the columnar JSON the browser reads), and ``standalone_html`` for the same
   view (the offline HTML with vis-network inlined); the whole-graph layout is
   computed once and timed on its own;

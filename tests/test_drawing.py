@@ -1,4 +1,4 @@
-"""graph.drawing: the one value every picture of the graph is drawn from."""
+"""draw.drawing: the one value every picture of the graph is drawn from."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""graph.gcpause: what is set aside is walked by no collection until tidied."""
+"""kb.gcpause: what is set aside is walked by no collection until tidied."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""graph.identity_cache: results are found by their objects' identity, never
+"""kb.identity_cache: results are found by their objects' identity, never
 by equality, and only the last few are kept."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Loading a folder again after random edits (``graph.reload.Reloader``: parse
+"""Loading a folder again after random edits (``live.reload.Reloader``: parse
 cache, checks across pages, verification warnings and graph, each updated
 for what changed) gives exactly what a load from scratch gives: the same
 pages, tours, Problems and files, and a graph equal to the order of every

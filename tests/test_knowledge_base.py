@@ -92,7 +92,7 @@ def test_parse_results_are_saved_for_the_next_server_start(
 
 def test_the_loaded_pages_are_left_out_of_later_collections(kb: Path) -> None:
     """Each rerun's full collections would otherwise walk every loaded page
-    again (``graph.gcpause``)."""
+    again (``kb.gcpause``)."""
     AppTest.from_file(str(APP), default_timeout=30).run()
     loaded = live().current().graph.page(H)
     assert not any(thing is loaded for thing in gc.get_objects())

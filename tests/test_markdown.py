@@ -1,4 +1,4 @@
-"""Untrusted page text through graph.markdown: one CommonMark parse, written
+"""Untrusted page text through kb.markdown: one CommonMark parse, written
 out as Markdown (the panel, the Markdown hand-out) or HTML (the HTML
 hand-out), with the same rules in both: web links only, no image loaded,
 math that cannot grow past its line, bidirectional controls made visible."""

@@ -1,4 +1,4 @@
-"""graph.render: the data graph.js reads, the one template's documents, the
+"""draw.render: the data graph.js reads, the one template's documents, the
 vendored vis-network, and colours that reach WCAG contrast."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""graph.search on small knowledge bases written for each test, and on the
+"""search on small knowledge bases written for each test, and on the
 shipped one: what is indexed, how it ranks, the snippet, queries a person can
 get wrong, and the index following an edited knowledge base."""
 

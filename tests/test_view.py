@@ -1,4 +1,4 @@
-"""graph.view: which pages the explorer shows, and how ?node= is read."""
+"""draw.view: which pages the explorer shows, and how ?node= is read."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ domains, a plain-text summary for the preview card, a position when one was
 computed, and how it is highlighted) and one ``DrawnEdge`` per link.
 ``Drawing.lit`` lights search hits and dims every other page;
 ``Drawing.with_path`` draws the links of a path emphasised, each labelled
-with its relation. ``graph.render`` turns a Drawing into the live explorer,
+with its relation. ``draw.render`` turns a Drawing into the live explorer,
 the explorer's download and the tour hand-out: nothing else decides what a
 node says.
 """
@@ -108,7 +108,7 @@ class DrawnEdge:
     source: str
     target: str
     relation: str
-    """A relation name from ``graph.relations``, or "tour_step"."""
+    """A relation name from ``kb.relations``, or "tour_step"."""
     style: EdgeStyle = EdgeStyle.LINK
     label: str = ""
     """Written on the edge ("" for none)."""
@@ -237,7 +237,7 @@ def prepare_whole_drawing(kg: KnowledgeGraph) -> None:
 
 _EDGE_CACHE: IdentityCache[tuple[DrawnEdge, ...]] = IdentityCache(4)
 """The drawn links of a view's links (by identity: the whole graph's views
-share one tuple, ``graph.view.every_link``)."""
+share one tuple, ``draw.view.every_link``)."""
 
 
 def _drawn_edges(edges: tuple[Edge, ...]) -> tuple[DrawnEdge, ...]:

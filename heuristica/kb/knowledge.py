@@ -4,7 +4,7 @@
 carry the page (attribute ``page``); edges run from the page a link is written
 on to its target, keyed by relation name (attribute ``relation``). It answers
 questions and changes nothing; finding pages by their words is
-``graph.search``.
+``heuristica.search``.
 """
 
 from __future__ import annotations

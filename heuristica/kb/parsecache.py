@@ -2,7 +2,7 @@
 
 Parsing and validating is most of a load (10,000 pages: seconds); the checks
 across pages are cheap. So each file's result is kept, keyed by the file's
-path and version (``graph.files.FileKey``: modification and change times,
+path and version (``kb.files.FileKey``: modification and change times,
 size, inode, device), and a load parses only the files whose version changed.
 
 ``ParseCache.save`` writes the results as JSON outside the knowledge folder
@@ -80,7 +80,7 @@ class ParsedFile:
     """``"links.0.to"`` -> (line, column): where a cross-page Problem points."""
     unverifiable: tuple[str, str] | None = None
     """(field, why) when the page's Code Reference cannot be checked
-    (``graph.checks.signature.unparsable``), found once with the parse."""
+    (``kb.signature.unparsable``), found once with the parse."""
 
     def place(self, *loc: str | int) -> Place:
         return self.places.get(".".join(map(str, loc)), (0, 0))

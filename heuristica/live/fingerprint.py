@@ -1,5 +1,5 @@
 """A cheap way to tell that a knowledge folder changed: the loader's own scan
-(``graph.files``: stats every page file, opens none, never raises, whatever
+(``kb.files``: stats every page file, opens none, never raises, whatever
 the folder holds) and the verification record's version. The app and the MCP
 server load the folder again when it changes."""
 

@@ -4,11 +4,11 @@ server's way), doing only the work that what changed on disk needs.
 Each load gives exactly what a load from scratch gives (pages, tours,
 Problems, the graph; tests/test_incremental.py compares them after random
 edits), but:
-- only the files whose version changed are parsed (``graph.parsecache``);
+- only the files whose version changed are parsed (``kb.parsecache``);
 - only the pages whose file changed, or that link to a page added, removed
-  or of another type, are checked across pages again (``graph.crosspage``);
+  or of another type, are checked across pages again (``kb.crosspage``);
 - a page that is the same object as last time keeps its verification
-  warnings (``graph.checks.record.VerificationMemo``);
+  warnings (``checks.record.VerificationMemo``);
 - the graph is made from the last one (``KnowledgeGraph.updated``): only the
   pages that changed, and those they link to or from, get new nodes and links.
 """
@@ -33,7 +33,7 @@ __all__ = ["Reloader"]
 class Reloader:
     """The folder ``root``, loaded on demand; safe to share between threads
     (one load at a time). What a load builds is set aside from the cyclic
-    collector (``graph.gcpause``): a long-running caller tidies now and then."""
+    collector (``kb.gcpause``): a long-running caller tidies now and then."""
 
     def __init__(self, root: Path, cache: ParseCache | None = None) -> None:
         self.root = root

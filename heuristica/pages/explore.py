@@ -5,7 +5,7 @@ and Back returns to the previous one; depth, filters and expansions live in
 ``st.session_state`` under ``explore_*``. Clicking a node previews it inside
 the graph, with no round trip; the graph stays in view while the page
 scrolls. Words typed above the graph light up the pages that match
-(``graph.search``) and dim the rest.
+(``heuristica.search``) and dim the rest.
 """
 
 from __future__ import annotations

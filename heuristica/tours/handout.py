@@ -1,10 +1,10 @@
 """A tour as one self-contained HTML file: the interactive graph of its path
 and every step, readable offline, with nothing loaded from anywhere.
 
-The graph is the one graph page of ``heuristica/draw/web/`` (``graph.render.graph_document``,
+The graph is the one graph page of ``heuristica/draw/web/`` (``draw.render.graph_document``,
 as for the explorer's download), with the tour's header before it and its
 steps after. Content is untrusted: Markdown fields become HTML through
-``graph.markdown.safe_html`` (one CommonMark parse, every text escaped, web
+``kb.markdown.safe_html`` (one CommonMark parse, every text escaped, web
 links only, images as links), one-line strings are HTML-escaped with
 bidirectional controls shown, and the graph's data travels as escaped JSON, to
 be drawn on a canvas and shown as text.

@@ -4,7 +4,7 @@ overview, the presenter's note and the check question with its answer.
 Tour and page text is untrusted. Titles and other one-line strings are
 escaped so they show as typed; notes, overviews and explanations stay
 Markdown (their emphasis and code matter), rewritten by
-``graph.markdown.safe_markdown`` under the same rules as the app's panel: only
+``kb.markdown.safe_markdown`` under the same rules as the app's panel: only
 web links, images as links, bounded math, raw HTML as text.
 """
 

@@ -1,7 +1,7 @@
 """A tour drawn as a graph: its pages, the knowledge links between them, and
 the path from step to step.
 
-The nodes come from ``graph.drawing.draw`` (labels, tooltips and the focus
+The nodes come from ``draw.drawing.draw`` (labels, tooltips and the focus
 look are decided there); this module numbers them by step, dims the steps
 not reached yet, ticks the ones visited and adds the path. The tour page's
 live graph and the HTML hand-out both draw this one drawing.

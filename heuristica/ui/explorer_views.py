@@ -29,7 +29,7 @@ def cached_view(
     types: frozenset[PageType],
     show_all: bool,
 ) -> View:
-    """``graph.view.build_view``, remembered: the whole graph's view takes
+    """``draw.view.build_view``, remembered: the whole graph's view takes
     about 0.1 s to build for 10,000 pages, more than a rerun may cost."""
     return build_view(kg, focus, depth=depth, expanded=expanded, types=types, show_all=show_all)
 

@@ -3,7 +3,7 @@ then the pages it is linked with, each a link that opens it in the explorer
 (a real URL: see ``ui.page_links``). Code wraps rather than scrolling sideways.
 
 ``render_page`` draws into the current Streamlit container. Page content is
-untrusted: Markdown fields are rewritten by ``graph.markdown.safe_markdown``
+untrusted: Markdown fields are rewritten by ``kb.markdown.safe_markdown``
 (one CommonMark parse: web links only, no images loaded, bounded math,
 bidirectional controls shown) before ``st.markdown`` sees them, short strings
 are escaped, code goes to ``st.code`` and table cells to ``st.table``; no page

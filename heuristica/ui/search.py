@@ -1,7 +1,7 @@
-"""The sidebar search box and Browse's word filter, both asking graph.search.
+"""The sidebar search box and Browse's word filter, both asking heuristica.search.
 
 The box is a small two-way Streamlit component (``ui/search_box/``): the
-browser sends the query as it is typed (debounced), ``graph.search`` ranks the
+browser sends the query as it is typed (debounced), ``heuristica.search`` ranks the
 pages here, and the component shows each with the sentence that matched, its
 matched words marked; choosing one (Enter takes the first) comes back as a
 trigger and switches to the explorer with ``?node=<id>``. It runs as a

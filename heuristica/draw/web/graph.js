@@ -1,4 +1,4 @@
-// Draws a graph.render drawing with vis-network: the live explorer (a
+// Draws a draw.render drawing with vis-network: the live explorer (a
 // Streamlit component, v1 protocol: drawings arrive by message, what the
 // reader does goes back as component values), the explorer's download and the
 // tour hand-out (the drawing sits in the JSON block with id "graph-data").
