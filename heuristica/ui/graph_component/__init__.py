@@ -7,6 +7,8 @@ links (hold, "+", the card). Clicking previews a page in the browser, with no
 round trip. The iframe is ``heuristica/draw/web/index.html``, the same page the
 explorer's download and the tour hand-out are made from, served by Streamlit
 with vis-network beside it: nothing comes from the internet.
+
+May import: ``heuristica.draw`` and ``heuristica.kb`` (not the rest of ``ui``).
 """
 
 from __future__ import annotations
