@@ -12,7 +12,7 @@ meanwhile this process makes the text of every page's node
 waits ``wait_before`` seconds first (naming the file hashes every link:
 10,000 pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless
 the layout is wanted now. A newer graph replaces the job, and a replaced job
-still waiting gives up.
+that no one waits for gives up.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class _Job:
     future: Future[Positions]
     hurry: threading.Event = field(default_factory=threading.Event)
     """Set when the layout is wanted now (or the job was replaced)."""
+    wanted: bool = False
+    """Someone waits for it: it runs even once replaced."""
     replaced: bool = False
 
 
@@ -66,9 +68,14 @@ class WholeLayout:
 
     def positions(self, kg: KnowledgeGraph, fingerprint: str) -> Positions:
         """Every page's position, laid out now if it is not yet (waiting for it)."""
-        job = self._job_for(kg, fingerprint)
-        job.hurry.set()
-        return job.future.result()
+        while True:
+            job = self._job_for(kg, fingerprint)
+            job.wanted = True
+            job.hurry.set()
+            try:
+                return job.future.result()
+            except CancelledError:
+                continue  # replaced just before it was wanted: ask again
 
     def _job_for(self, kg: KnowledgeGraph, fingerprint: str) -> _Job:
         with self._lock:
@@ -86,7 +93,7 @@ class WholeLayout:
             return
         try:
             job.hurry.wait(self.wait_before)
-            if job.replaced:
+            if job.replaced and not job.wanted:
                 raise CancelledError("a newer graph was asked about")
             job.future.set_result(self._lay_out(kg))
         except BaseException as error:
