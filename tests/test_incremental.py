@@ -20,10 +20,10 @@ from heuristica.checks.record import (
     PageRun,
     Record,
     RecordedCheck,
-    RecordedEnvironment,
     page_hash,
     with_verification_problems,
 )
+from heuristica.checks.recorded import RecordedEnvironment
 from heuristica.checks.run import Status
 from heuristica.kb import knowledge
 from heuristica.kb.files import scan_folder

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 
-from heuristica.checks.environment import Environment
+from heuristica.checks.environment import Environment, check_env
 from heuristica.kb.model import Check
 from heuristica.kb.signature import Signature, differences, installed_parameters, render
 from heuristica.processes.runner import RunOutcome, run_file
@@ -135,7 +135,7 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
         program = Path(folder) / planned.file_name
         program.write_text(planned.program, encoding="utf-8")
         outcome = run_file(
-            interpreter, program, planned.args, planned.check.time_limit, Path(folder)
+            interpreter, program, planned.args, planned.check.time_limit, Path(folder), check_env()
         )
         verdict = _without_folder(planned.judge(outcome), folder)
     if outcome.leftovers:

@@ -32,7 +32,7 @@ from heuristica.checks.run import (
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
 from heuristica.kb.signature import parse_import, parse_signature, unparsable
 
-__all__ = ["Verification", "code_reference_check", "plan", "verify"]
+__all__ = ["Verification", "code_reference_check", "plan", "top_modules", "verify"]
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,13 @@ def code_reference_check(page: Implementation, distribution: str | None) -> Chec
         name=CODE_REFERENCE_CHECK,
         claim="The Code Reference's import and signature match the installed version.",
         packages=[distribution] if distribution else [],
+        python=reference.python,
         code=f"{reference.import_}\n\n{reference.signature}\n",
     )
 
 
-def _top_modules(pages: Iterable[Page]) -> list[str]:
+def top_modules(pages: Iterable[Page]) -> list[str]:
+    """The top-level modules the Code References of ``pages`` import."""
     return sorted(
         {
             binding.module.split(".")[0]
@@ -133,7 +135,7 @@ def verify(
     """Run every check of ``pages`` under ``interpreter``, ``jobs`` at a time
     (default: one per core). ProbeError when the interpreter cannot be asked."""
     pages = list(pages)
-    modules = _top_modules(pages)
+    modules = top_modules(pages)
     environment = read_environment(interpreter, packages_named(pages), modules)
     planned = plan(pages, environment)
     workers = max(1, jobs or os.cpu_count() or 1)

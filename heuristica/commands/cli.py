@@ -20,17 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.checks.matrix_file import MATRIX_FILE
 from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.skeleton import skeleton
+from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
 from heuristica.commands.usage import UsageError
-from heuristica.draw.paths import RelationPath, relation_paths, step_text, unknown_page
-from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.draw.paths import relation_paths, unknown_page
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
 from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
-from heuristica.search import SearchHit, Span
 from heuristica.search.text import printable
 
 __all__ = ["main"]
@@ -106,52 +106,16 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _marked(text: str, marks: Sequence[Span]) -> str:
-    """``text`` safe for a terminal, its marked words in bold when printing to one."""
-    if not sys.stdout.isatty():
-        return printable(text)
-    pieces, at = [], 0
-    for start, end in marks:
-        pieces += [printable(text[at:start]), "\x1b[1m", printable(text[start:end]), "\x1b[0m"]
-        at = end
-    return "".join([*pieces, printable(text[at:])])
-
-
-def _print_hits(hits: Sequence[SearchHit]) -> None:
-    for rank, hit in enumerate(hits, 1):
-        page = hit.page
-        print(
-            f"{rank}. {_marked(page.title, hit.title_marks)}  ({page.id}, {page.page_type.value})"
-        )
-        if hit.snippet and hit.snippet.text:
-            print(f"   {hit.snippet.section}: {_marked(hit.snippet.text, hit.snippet.marks)}")
-
-
 def _search(args: argparse.Namespace) -> int:
     types = [PageType(name) for name in args.type or ()]
     hits = _knowledge_base(args.path).search(args.query, limit=args.limit, types=types)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
     elif hits:
-        _print_hits(hits)
+        print_hits(hits)
     else:
         print(f"No page matches {printable(args.query)!r}.")
     return 0 if hits else 1
-
-
-def _path_json(graph: KnowledgeGraph, path: RelationPath) -> list[dict[str, str]]:
-    return [
-        {
-            "from": step.source,
-            "from_title": graph.page(step.source).title,
-            "relation": step.relation,
-            "label": step.label,
-            "direction": "forward" if step.forward else "backward",
-            "to": step.target,
-            "to_title": graph.page(step.target).title,
-        }
-        for step in path
-    ]
 
 
 def _path(args: argparse.Namespace) -> int:
@@ -165,31 +129,10 @@ def _path(args: argparse.Namespace) -> int:
         raise UsageError("\n".join(unknown))
     paths = relation_paths(graph, args.source, args.target)
     if args.format == "json":
-        out = {
-            "source": args.source,
-            "target": args.target,
-            "paths": [_path_json(graph, path) for path in paths],
-        }
-        print(json.dumps(out, indent=2))
-        return 0 if paths else 1
-    source, target = (printable(graph.page(i).title) for i in (args.source, args.target))
-    if paths == [()]:
-        print(f"{source} and {target} are one page.")
-        return 0
-    if not paths:
-        print(f"No path: {source} and {target} are not linked, not even through other pages.")
-        return 1
-    steps = len(paths[0])
-    print(
-        f"{source} → {target}: {len(paths)} shortest path{'s' * (len(paths) != 1)} "
-        f"of {steps} step{'s' * (steps != 1)}"
-    )
-    for number, path in enumerate(paths, 1):
-        if len(paths) > 1:
-            print(f"Path {number}:")
-        for step in path:
-            print(f"  {printable(step_text(graph, step))}")
-    return 0
+        print_paths_json(graph, args.source, args.target, paths)
+    else:
+        print_paths(graph, args.source, args.target, paths)
+    return 0 if paths else 1
 
 
 def _positive(text: str) -> int:
@@ -338,7 +281,28 @@ def _add_verify(commands: Subcommands) -> None:
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
     verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
     verify.add_argument("--format", choices=["text", "json"], default="text")
-    verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
+    verify.add_argument(
+        "--jobs", type=int, metavar="N", help="checks (with the matrix: cells) at once (cores)"
+    )
+    verify.add_argument(
+        "--matrix",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help=f"run every cell of the matrix (default FILE: PATH/{MATRIX_FILE})",
+    )
+    verify.add_argument("--cell", action="append", metavar="NAME", help="only this cell (repeat)")
+    verify.add_argument(
+        "--print-github-matrix",
+        action="store_true",
+        help="print the matrix as a GitHub Actions strategy.matrix (one job per cell)",
+    )
+    verify.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="RECORD",
+        help=f"merge these records (one per cell, e.g. from CI jobs) into PATH/{RECORD_FILE}",
+    )
     verify.set_defaults(run=_verify)
 
 

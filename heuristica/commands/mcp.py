@@ -24,17 +24,24 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import Resource, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from heuristica import __version__
 from heuristica import search as full_text
-from heuristica.checks.record import (
-    RECORD_FILE,
-    PageRun,
-    RecordError,
-    page_verification,
-    read_record,
+from heuristica.commands.mcp_answers import (
+    Link,
+    Neighbour,
+    Neighbourhood,
+    PageRef,
+    PathResult,
+    ProblemEntry,
+    ProblemList,
+    SearchHit,
+    SearchResults,
+    VerificationState,
+    page_verification_state,
 )
+from heuristica.commands.mcp_wire import guarded_stdio
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import one_line, safe_markdown
 from heuristica.kb.model import Page
@@ -49,138 +56,15 @@ __all__ = ["build_server", "serve_stdio"]
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
 MAX_DEPTH = 4
+MAX_ID_CHARS = 200
+"""The longest page id an argument may hold (a slug is a file name: real ones are short)."""
+MAX_QUERY_CHARS = 1000
+"""The longest search: a question or a pasted error message, not a document."""
+MAX_NAME_CHARS = 100
 _SUGGESTIONS = 3
 _OVERVIEW_CHARS = 300
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are saved (``LiveKnowledgeBase``)."""
-
-
-class PageRef(BaseModel):
-    id: str
-    title: str
-    type: PageType
-
-
-class SearchHit(PageRef):
-    score: float = Field(description="higher is a better match; compare within one query")
-    matched_in: str = Field(description="where the query matched")
-    snippet: str = Field(description="text of the page around the match, on one line")
-
-
-class SearchResults(BaseModel):
-    query: str
-    hits: list[SearchHit]
-
-
-class Link(BaseModel):
-    """A link as written on its source page."""
-
-    source: str
-    relation: str
-    target: str
-
-
-class Neighbour(PageRef):
-    distance: int = Field(description="how many links away from the page asked about")
-
-
-class Neighbourhood(BaseModel):
-    id: str
-    depth: int
-    relation: str | None
-    pages: list[Neighbour] = Field(description="the page itself first, then by distance")
-    links: list[Link] = Field(description="every link among these pages")
-
-
-class PathResult(BaseModel):
-    source: str
-    target: str
-    found: bool
-    pages: list[PageRef] = Field(description="from source to target; empty if not found")
-    links: list[Link] = Field(description="the link joining each step, as written")
-
-
-class ProblemEntry(BaseModel):
-    file: str
-    line: int
-    col: int
-    severity: str
-    code: str
-    message: str
-
-
-class ProblemList(BaseModel):
-    errors: int
-    warnings: int
-    problems: list[ProblemEntry]
-
-
-class CheckOutcome(BaseModel):
-    name: str
-    claim: str = Field(description="the sentence on the page the check backs")
-    status: str = Field(description="holds, fails, error, skipped or not_applicable")
-    reason: str
-    expected: str
-    seen: str
-
-
-class VerificationRun(BaseModel):
-    environment: str = Field(description="interpreter and package versions it ran on")
-    verified_at: str
-    checks: list[CheckOutcome]
-
-
-class VerificationState(BaseModel):
-    id: str
-    state: str = Field(
-        description="verified, failing, stale (edited since), not_verified, or "
-        "nothing_to_verify (the page has no checks)"
-    )
-    text: str = Field(description="the badge the explorer shows")
-    run: VerificationRun | None = Field(description="the run the state is about")
-    other_runs: list[VerificationRun] = Field(
-        description="this version of the page verified on other environments"
-    )
-
-
-def _verification_run(page: Page, run: PageRun) -> VerificationRun:
-    claims = {check.name: check.claim for check in page.checks}
-    return VerificationRun(
-        environment=run.environment.label(),
-        verified_at=run.verified_at.isoformat(),
-        checks=[
-            CheckOutcome(
-                name=name,
-                claim=claims.get(name, ""),
-                status=check.status.value,
-                reason=check.reason,
-                expected=check.expected,
-                seen=check.seen,
-            )
-            for name, check in run.checks.items()
-        ],
-    )
-
-
-def page_verification_state(root: Path, page: Page) -> VerificationState:
-    """What ``verify --record`` last recorded about ``page``, judged against the page now."""
-    try:
-        record = read_record(root / RECORD_FILE)
-    except RecordError as error:
-        raise ToolError(str(error.problem)) from None
-    state = page_verification(page, record)
-    if state is None:
-        text = "Nothing to verify: the page has no checks"
-        return VerificationState(
-            id=page.id, state="nothing_to_verify", text=text, run=None, other_runs=[]
-        )
-    return VerificationState(
-        id=page.id,
-        state=state.state.value,
-        text=state.text,
-        run=_verification_run(page, state.run) if state.run else None,
-        other_runs=[_verification_run(page, run) for run in state.other_runs],
-    )
 
 
 def _ref(page: Page) -> PageRef:
@@ -272,7 +156,13 @@ class _KnowledgeServer(MCPServer[Any]):
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
-PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuristic/use-spawn")]
+PageId = Annotated[
+    str,
+    Field(
+        max_length=MAX_ID_CHARS,
+        description="a page id, <type>/<slug>, e.g. heuristic/use-spawn",
+    ),
+]
 
 
 def _live(root: Path) -> LiveKnowledgeBase:
@@ -299,7 +189,9 @@ def build_server(root: Path) -> MCPServer[Any]:
 
     @server.tool(annotations=_READ_ONLY)
     def search(
-        query: Annotated[str, Field(min_length=1, description="words to look for")],
+        query: Annotated[
+            str, Field(min_length=1, max_length=MAX_QUERY_CHARS, description="words to look for")
+        ],
         type: Annotated[PageType | None, Field(description="only pages of this type")] = None,
         limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10,
     ) -> SearchResults:
@@ -321,7 +213,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         depth: Annotated[int, Field(ge=1, le=MAX_DEPTH, description="links away")] = 1,
         relation: Annotated[
             str | None,
-            Field(description="follow only this relation: " + ", ".join(RELATIONS)),
+            Field(
+                max_length=MAX_NAME_CHARS,
+                description="follow only this relation: " + ", ".join(RELATIONS),
+            ),
         ] = None,
     ) -> Neighbourhood:
         """Pages within ``depth`` links of a page, following links either way,
@@ -375,6 +270,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         """A page as Markdown, the same text as get_page."""
         graph = live.current().graph
         page_id = f"{type}/{slug}"
+        if len(page_id) > MAX_ID_CHARS:
+            raise ResourceNotFoundError(
+                f"no page has an id of {len(page_id):,} characters (at most {MAX_ID_CHARS})"
+            )
         try:
             page = _known(graph, page_id)
         except ToolError as exc:
@@ -385,5 +284,7 @@ def build_server(root: Path) -> MCPServer[Any]:
 
 
 def serve_stdio(root: Path) -> None:
-    """Serve the knowledge folder ``root`` on stdin/stdout until the client leaves."""
-    build_server(root).run("stdio")
+    """Serve the knowledge folder ``root`` on stdin/stdout until the client
+    leaves, every line checked on its way in (``commands.mcp_wire``)."""
+    with guarded_stdio():
+        build_server(root).run("stdio")

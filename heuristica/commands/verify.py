@@ -14,37 +14,35 @@ import json
 import shutil
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 from heuristica.checks.environment import ProbeError
 from heuristica.checks.record import RECORD_FILE, write_record
-from heuristica.checks.run import CheckResult, Status
 from heuristica.checks.verify import Verification, packages_named, verify
+from heuristica.commands import verify_matrix
+from heuristica.commands.check_lines import printable, result_lines
 from heuristica.commands.usage import UsageError
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean
 
-__all__ = ["run_verify"]
-
-_MARKS = {
-    Status.HOLDS: "holds",
-    Status.FAILS: "FAILS",
-    Status.ERROR: "ERROR",
-    Status.SKIPPED: "skipped",
-    Status.NOT_APPLICABLE: "n/a",
-}
+__all__ = ["printable", "result_lines", "run_verify"]
 
 
 def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
     """Verify the pages of ``result`` as ``args`` say; the exit code."""
+
+    _refuse_mixed(args)
+    if args.merge:
+        return verify_matrix.run_merge(result, args)
     pages = _chosen(result, args.page or [])
+    if args.matrix is not None or args.cell or args.print_github_matrix:
+        return verify_matrix.run_matrix_verify(result, pages, args)
     interpreter = _interpreter(args.python)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give 1 or more checks to run at once")
     for problem in result.errors:
-        print(_printable(str(problem)), file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
     started = time.monotonic()
     try:
         verification = verify(pages, interpreter, args.jobs)
@@ -59,6 +57,15 @@ def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
         path = write_record(result.root / RECORD_FILE, pages, verification)
         print(f"recorded {len(pages)} pages in {path}", file=sys.stderr)
     return 0 if verification.passed and not result.errors else 1
+
+
+def _refuse_mixed(args: argparse.Namespace) -> None:
+    """Options of the matrix that do not go with others."""
+    matrix = args.matrix is not None or bool(args.cell) or args.print_github_matrix
+    if matrix and args.python:
+        raise UsageError("--python runs one interpreter; the matrix names its own: drop one")
+    if args.merge and (args.cell or args.print_github_matrix or args.record or args.page):
+        raise UsageError("--merge only merges records: give it alone (with --matrix FILE)")
 
 
 def _chosen(result: LoadResult, page_ids: list[str]) -> list[Page]:
@@ -102,7 +109,7 @@ def _as_json(verification: Verification, pages: list[Page], seconds: float) -> d
 
 
 def _as_text(verification: Verification, pages: list[Page], seconds: float) -> str:
-    lines = [line for result in verification.results for line in _result_lines(result)]
+    lines = [line for result in verification.results for line in result_lines(result)]
     environment = verification.environment
     named = [*packages_named(pages), *_code_reference_packages(verification)]
     counts = verification.counts()
@@ -124,36 +131,8 @@ def _as_text(verification: Verification, pages: list[Page], seconds: float) -> s
         f"{counts['not_applicable']} not applicable "
         f"({seconds:.1f} s)"
     )
-    return "\n".join(_printable(line) for line in lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _code_reference_packages(verification: Verification) -> list[str]:
     return [name for result in verification.results for name in result.packages]
-
-
-def _result_lines(result: CheckResult) -> list[str]:
-    head = f"{_MARKS[result.status]:<8} {result.page}  {result.name}  ({result.seconds:.1f} s)"
-    if result.status is Status.HOLDS:
-        return [head]
-    if result.status in (Status.SKIPPED, Status.NOT_APPLICABLE):
-        return [f"{head}: {result.reason}"]
-    lines = [head, *_field("claim", result.claim), *_field("why", result.reason)]
-    lines += [*_field("expected", result.expected), *_field("seen", result.seen)]
-    return lines
-
-
-def _field(label: str, text: str) -> list[str]:
-    if not text:
-        return []
-    first, *rest = text.splitlines() or [""]
-    indent = " " * 9
-    return [f"{indent}{label + ':':<10}{first}", *(f"{indent}{'':<10}{line}" for line in rest)]
-
-
-def _printable(text: str) -> str:
-    """Page text and program output are untrusted: control characters (terminal
-    escapes) are shown as escapes, never sent to the terminal."""
-    return "".join(
-        char if char in "\n\t" or unicodedata.category(char) != "Cc" else repr(char)[1:-1]
-        for char in text
-    )

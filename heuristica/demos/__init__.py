@@ -4,7 +4,8 @@ A page names a demo (``demo: spawn_vs_fork``); ``REGISTRY`` maps each demo
 name to what the app shows about it, so the loader can reject an unknown name
 and the panel can offer a "Run the live demo" button. A run is a process
 started by ``heuristica.processes.runner``; ``runs`` keeps the runs of this
-server, ``slots`` limits how many run at once across servers.
+server, ``slots`` limits how many run at once across servers
+(``slot_line``, ``redis_slots``).
 
 May import: ``heuristica.processes``, ``heuristica.shared_store`` and the root.
 No Streamlit.

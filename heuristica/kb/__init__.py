@@ -2,7 +2,8 @@
 
 The relation table (``relations``), the typed page models (``model``), the
 Problem value (``problems``), which files are read and how (``files``), the
-YAML parse and validation of one file (``loader``), the parse results kept
+YAML parse and validation of one file (``loader``), the content rules on a
+page's checks and release claims (``content_rules``), the parse results kept
 between loads (``parsecache``), the checks across pages (``crosspage``), the
 ``KnowledgeGraph`` over networkx (``knowledge``), the Code Reference's import
 and signature parse (``signature``), untrusted page text made safe

@@ -29,6 +29,7 @@ __all__ = [
     "Check",
     "Expect",
     "PackageScope",
+    "python_specifier",
     "unique_names",
 ]
 
@@ -139,6 +140,20 @@ class PackageScope:
         return PackageScope(requirement.name, requirement.specifier), ""
 
 
+def python_specifier(python: str | None) -> str | None:
+    """``python`` when it is a PEP 440 specifier (or None); a field error otherwise."""
+    if python is None:
+        return None
+    try:
+        SpecifierSet(python)
+    except InvalidSpecifier:
+        raise _bad(
+            "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
+            f"got {python!r}"
+        ) from None
+    return python
+
+
 class Check(Strict):
     """A runnable claim: a short program and what it must show (see docs/page-format.md)."""
 
@@ -198,16 +213,7 @@ class Check(Strict):
     @field_validator("python")
     @classmethod
     def _specifier(cls, python: str | None) -> str | None:
-        if python is None:
-            return None
-        try:
-            SpecifierSet(python)
-        except InvalidSpecifier:
-            raise _bad(
-                "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
-                f"got {python!r}"
-            ) from None
-        return python
+        return python_specifier(python)
 
     @model_validator(mode="after")
     def _hang_within_timeout(self) -> Check:

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from heuristica.kb.content_rules import disagreements
 from heuristica.kb.model import Link, Page, Tour
 from heuristica.kb.parsecache import ParsedFile
 from heuristica.kb.problems import Problem, Severity, did_you_mean
@@ -135,16 +136,7 @@ def _check_across(
     files: Sequence[ParsedFile], demos: Collection[str] | None, memo: AcrossMemo
 ) -> Checked:
     problems = [problem for item in files for problem in item.problems]
-    sources: _Sources = {}
-    for item in files:
-        if item.page is None:
-            continue
-        first = sources.get(item.page.id)
-        if first is None:
-            sources[item.page.id] = (item, item.page)
-        else:
-            message = f"id '{item.page.id}' is already used by {first[0].file}"
-            problems.append(_at(item, ("id",), "duplicate-id", message))
+    sources = _sources(files, problems)
     wanted_demos = None if demos is None else frozenset(demos)
     if wanted_demos != memo.demos:
         memo.clear()
@@ -187,6 +179,7 @@ def _check_across(
         pages[page_id] = seen.sound
         problems += seen.problems
     problems += _orphans(pages, sources, memo.inbound)
+    problems += _release_disagreements(found, sources)
     tours = _tours(files, pages, problems)
     page_files = {page_id: item.file for page_id, (item, _) in sources.items()}
     unverifiable = {
@@ -195,6 +188,21 @@ def _check_across(
         if item.unverifiable is not None
     }
     return Checked(pages, page_files, tours, problems, unverifiable)
+
+
+def _sources(files: Sequence[ParsedFile], problems: list[Problem]) -> _Sources:
+    """Each page id's file and page: the first file that uses it (a problem at each other)."""
+    sources: _Sources = {}
+    for item in files:
+        if item.page is None:
+            continue
+        first = sources.get(item.page.id)
+        if first is None:
+            sources[item.page.id] = (item, item.page)
+        else:
+            message = f"id '{item.page.id}' is already used by {first[0].file}"
+            problems.append(_at(item, ("id",), "duplicate-id", message))
+    return sources
 
 
 def _sound(
@@ -255,6 +263,28 @@ def _link_problem(
         f"('{link.to}'); from a {source_type}, {can}" + _WITHOUT_LINK
     )
     return _at(item, ("links", index, "relation"), "relation-not-allowed", message)
+
+
+def _release_disagreements(found: dict[str, _Found], sources: _Sources) -> list[Problem]:
+    """A warning at each place that names another first release for an upstream
+    change than some other place does (``polars#27767 ... first in 1.41.2`` here,
+    ``first in 1.42.0`` there)."""
+    claims = [claim for page_id in sources for claim in found[page_id].item.claims]
+    problems = []
+    for claim, other in disagreements(claims):
+        where = (
+            "elsewhere on this page"
+            if other.page == claim.page
+            else (f"on page '{other.page}' ({sources[other.page][0].file})")
+        )
+        message = (
+            f"{claim.reference} is said here to be first in {' and '.join(claim.versions)}, "
+            f"but first in {' and '.join(other.versions)} {where}; check the release tags "
+            "and make the pages agree"
+        )
+        item = sources[claim.page][0]
+        problems.append(_at(item, claim.loc, "release-disagreement", message, Severity.WARNING))
+    return problems
 
 
 def _orphans(pages: dict[str, Page], sources: _Sources, inbound: Counter[str]) -> list[Problem]:

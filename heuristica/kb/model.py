@@ -24,6 +24,7 @@ from heuristica.kb.check_model import (
     DEFAULT_CHECK_TIMEOUT,
     Check,
     Expect,
+    python_specifier,
     unique_names,
 )
 from heuristica.kb.fields import PAGE_ID_PATTERN, Domain, Line, PageId, Strict, Text, Url
@@ -125,8 +126,16 @@ class CodeReference(Strict):
     lines: Line | None = None
     signature: Text
     import_: Text = Field(alias="import")
+    python: str | None = None
+    """The Python versions the signature is stated for (PEP 440, e.g. ``>=3.11``):
+    elsewhere its check is not applicable."""
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("python")
+    @classmethod
+    def _specifier(cls, python: str | None) -> str | None:
+        return python_specifier(python)
 
 
 class Parameter(Strict):

@@ -69,10 +69,11 @@ def current() -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base now, outside any browser session (the app
-    calls this before its server takes requests), so the first reader does
-    not wait for it. Never raises: whatever goes wrong is logged here, and
-    the first session meets it again and shows it."""
+    """Load the knowledge base, and import what the panel's verification grid
+    needs, now, outside any browser session (the app calls this before its
+    server takes requests), so the first reader does not wait for them.
+    Never raises: whatever goes wrong is logged here, and the first session
+    meets it again and shows it."""
     started = time.perf_counter()
     try:
         with quiet_outside_sessions():  # outside a session, as expected here
@@ -81,6 +82,9 @@ def warm_up() -> None:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+    # The panel's verification grid is a Streamlit data grid, which imports pandas
+    # (over a second): import it here, before the first reader, not in their run.
+    import pandas  # noqa: F401
 
 
 def _loaded(kb: KnowledgeBase, seconds: float) -> str:

@@ -35,7 +35,8 @@ def _view(screen: TourScreen, where: Where) -> None:
             st.rerun(scope="app")
     following = where.following
     assert following is not None
-    screen.draw(where.position, lambda _tour, _at: _header(following), presenting=False)
+    in_touch = where.drawn_version > 0
+    screen.draw(where.position, lambda _tour, _at: _header(following, in_touch), presenting=False)
     tour_live.follow_here(screen.live, following, where.drawn_version)
 
 
@@ -43,10 +44,18 @@ def _set_following(value: Following | None) -> None:
     st.session_state.tour_following = value
 
 
-def _header(following: Following) -> None:
+def _header(following: Following, in_touch: bool) -> None:
+    """Whom this browser follows, and whether it is in touch with the session
+    now (not while the store does not answer or has lost it)."""
     status, buttons = st.columns([3, 2], vertical_alignment="center")
     if following.attached:
-        status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        if in_touch:
+            status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        else:
+            status.warning(
+                f"Following session `{following.code}`: out of touch with it just now (see above).",
+                icon=":material/cloud_off:",
+            )
         buttons.button(
             "Detach",
             on_click=_set_following,

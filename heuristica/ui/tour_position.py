@@ -26,12 +26,21 @@ import streamlit as st
 
 from heuristica.kb.model import Tour
 from heuristica.tours.navigation import Position, TourRequest, resolve_position
-from heuristica.tours.room import GONE, MISSING
+from heuristica.tours.room import GONE
 from heuristica.tours.sessions import Following
 from heuristica.ui import tour_live
 from heuristica.ui.streamlit_internals import is_history_navigation
 
-__all__ = ["Where", "clamp", "move_to", "requested_position", "settle", "show", "url_is_news"]
+__all__ = [
+    "Where",
+    "clamp",
+    "move_by",
+    "move_to",
+    "requested_position",
+    "settle",
+    "show",
+    "url_is_news",
+]
 
 URL_KEYS = ("tour", "step")
 
@@ -71,7 +80,7 @@ class Where:
     """The session this browser follows (attached or not), if any."""
     drawn_version: int
     """The followed session's version the position stands for (GONE when it
-    follows nobody, MISSING while its session cannot be seen)."""
+    follows nobody, MISSING or UNREACHABLE while its session cannot be seen)."""
     problems: tuple[str, ...] = ()
     """What was wrong with the URL, for the reader."""
 
@@ -83,18 +92,19 @@ def clamp(tours: Mapping[str, Tour], tour_id: str, step: int) -> Position:
 def settle(tours: Mapping[str, Tour], live: tour_live.Live) -> Where:
     """Where this browser is now: the session a join link names (on the run
     the link is news), else the followed session while attached, else the
-    URL when it is news, else where this browser was. Shown in the URL."""
+    URL when it is news, else where this browser was. Shown in the URL, which
+    also keeps the followed session's code (``?follow=``), so a browser that
+    reconnects, to this server or another, follows again."""
     request = requested_position(tours)
     position = request.position
     follow = st.query_params.get(tour_live.FOLLOW_PARAM)
     if follow is not None and url_is_news() and live.store is not None:
-        joined = tour_live.join(live.store, follow)
+        joined = tour_live.join(live, follow)
         if joined is not None and joined.tour_id in tours:
             position = clamp(tours, joined.tour_id, joined.step)
-    if follow is not None:
-        del st.query_params[tour_live.FOLLOW_PARAM]
     where = _followed(tours, live, position)
     show(where.position)
+    tour_live.keep_following_in_url(where.following)
     return Where(where.position, where.following, where.drawn_version, request.problems)
 
 
@@ -105,8 +115,8 @@ def _followed(tours: Mapping[str, Tour], live: tour_live.Live, base: Position) -
         return Where(base, following, GONE)
     followed = tour_live.followed_session(live, following)
     following = st.session_state.get("tour_following")  # an ended session stops it
-    if followed is None:
-        return Where(base, following, MISSING)
+    if isinstance(followed, int):  # GONE, MISSING or UNREACHABLE
+        return Where(base, following, followed)
     if following is not None and following.attached and followed.tour_id in tours:
         return Where(clamp(tours, followed.tour_id, followed.step), following, followed.version)
     return Where(base, following, followed.version)
@@ -120,3 +130,12 @@ def move_to(tours: Mapping[str, Tour], tour_id: str, step: int) -> None:
         st.session_state.tour_following = following.detach()
     tour_live.session_message(None)
     show(clamp(tours, tour_id, step))
+
+
+def move_by(tours: Mapping[str, Tour], offset: int) -> None:
+    """Next, Previous and the arrow keys: ``offset`` steps from where the reader
+    is now, not from where the run that drew the button was. A click may reach
+    the server before the run its last click started has drawn its buttons, and
+    then runs the callback that run's elder left."""
+    now: Position = st.session_state.tour_position
+    move_to(tours, now.tour_id, now.step + offset)

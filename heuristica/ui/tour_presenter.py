@@ -23,7 +23,7 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] l
 }
 div[data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
-  font-size: 3.2rem; font-weight: 700; letter-spacing: 0.12em; line-height: 1.1;
+  font-size: clamp(2rem, 3.2vw, 3.2rem); font-weight: 700; letter-spacing: 0.1em; line-height: 1.1;
 }
 </style>
 """
@@ -33,18 +33,19 @@ def publish(live: tour_live.Live, position: Position) -> Session | None:
     """The session this browser presents, moved to ``position``; None if it presents none."""
     presenting: Session | None = st.session_state.tour_presenting
     if presenting is not None and live.store is not None:
-        presenting = tour_live.moved(live.store, position.tour_id, position.step)
+        presenting = tour_live.moved(live, position.tour_id, position.step)
     return presenting
 
 
 def show_presenter(screen: TourScreen, position: Position, session: Session) -> None:
     screen.draw(position, lambda _tour, _at: _header(screen, session), presenting=True)
-    tour_live.present_point(screen.live, session)
+    tour_live.present_point(screen.live, session, (position.tour_id, position.step))
 
 
 def _header(screen: TourScreen, session: Session) -> None:
     link = tour_live.join_link(session.code)
-    code_column, qr_column, how_column = st.columns([1.3, 1, 3], vertical_alignment="center")
+    # at 1024 px wide and up, the code stays whole and the QR code (170 px) stays in its column
+    code_column, qr_column, how_column = st.columns([1.6, 1.2, 3], vertical_alignment="center")
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",

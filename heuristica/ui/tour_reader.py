@@ -47,7 +47,7 @@ def _header(screen: TourScreen, tour: Tour, position: Position) -> None:
     with follow.popover(
         "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
     ):
-        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM")
+        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM4P")
         st.button("Join", on_click=lambda: _join_typed(screen), icon=":material/login:")
 
 
@@ -58,6 +58,6 @@ def _start_presenting(screen: TourScreen, tour_id: str, step: int) -> None:
 
 def _join_typed(screen: TourScreen) -> None:
     assert screen.live.store is not None
-    session = tour_live.join(screen.live.store, st.session_state.tour_join_code)
+    session = tour_live.join(screen.live, st.session_state.tour_join_code)
     if session is not None and session.tour_id in screen.tours:
         show(clamp(screen.tours, session.tour_id, session.step))

@@ -22,7 +22,7 @@ from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.panel import explore_link
 from heuristica.ui.tour_keys import Move, arrow_keys
-from heuristica.ui.tour_position import move_to
+from heuristica.ui.tour_position import move_by, move_to
 from heuristica.ui.tour_step import check_question, note, whole_page
 
 __all__ = ["TourScreen"]
@@ -52,7 +52,7 @@ class TourScreen:
         if st.session_state.tour_session_message:
             # stays until the reader acts: a wake-up may redraw the page first
             st.error(st.session_state.tour_session_message, icon=":material/cast:")
-        arrow_keys("tour_keys", lambda pressed: self._key(tour, position, pressed))
+        arrow_keys("tour_keys", self._key)
         st.title(escape_markdown(tour.title), anchor=False)
         header(tour, position)
         steps = len(tour.steps)
@@ -65,8 +65,8 @@ class TourScreen:
         if not presenting:
             whole_page(page, self.kg)
 
-    def _key(self, tour: Tour, position: Position, pressed: Move) -> None:
-        move_to(self.tours, tour.id, position.step + (1 if pressed == "next" else -1))
+    def _key(self, pressed: Move) -> None:
+        move_by(self.tours, 1 if pressed == "next" else -1)
 
     def _graph(self, tour: Tour, position: Position, visited: Set[int], presenting: bool) -> None:
         def on_graph_event(event: GraphEvent) -> None:
@@ -100,8 +100,8 @@ class TourScreen:
         ):
             column.button(
                 label,
-                on_click=move_to,
-                args=(self.tours, tour.id, position.step + offset),
+                on_click=move_by,
+                args=(self.tours, offset),
                 disabled=disabled,
                 icon=icon,
                 use_container_width=True,

@@ -24,7 +24,9 @@ H = "heuristic/checked"
 def run_checks(tmp_path: Path, *checks: dict[str, Any]) -> list[CheckResult]:
     write(tmp_path, "h.yaml", page(H, checks=list(checks)))
     result = load_knowledge(tmp_path)
-    assert result.problems == []
+    # Only errors: these pages test the runner, so their checks may well be ones the
+    # content rules warn about (a constant print, a package used only as a range).
+    assert [problem for problem in result.problems if problem.is_error] == []
     return verify(result.pages.values()).results
 
 
