@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from heuristica.draw.view import (
-    DEFAULT_FOCUS,
     Edge,
     NodeRequest,
     build_view,
@@ -132,21 +131,23 @@ def test_views_of_the_same_request_are_equal_and_hashable(kg: KnowledgeGraph):
     assert hash(a) == hash(b)
 
 
-def test_default_focus_is_the_spawn_heuristic_when_it_exists(kg: KnowledgeGraph):
-    assert default_focus(kg) == DEFAULT_FOCUS
+def test_default_focus_is_the_start_page_the_knowledge_base_names(kg: KnowledgeGraph):
+    assert kg.most_linked != "environment/polars-2"
+    assert default_focus(kg, "environment/polars-2") == "environment/polars-2"
 
 
-def test_default_focus_is_the_best_linked_page_otherwise(kg: KnowledgeGraph):
-    pages = {p.id: p for p in kg.pages if p.id != DEFAULT_FOCUS}
-    smaller = KnowledgeGraph(pages)
-    degrees = {p: smaller.degree(p) for p in pages}
-    focus = default_focus(smaller)
-    assert focus is not None
-    assert degrees[focus] == max(degrees.values())
+def test_default_focus_is_the_best_linked_page_without_a_start_page_or_with_a_gone_one(
+    kg: KnowledgeGraph,
+):
+    degrees = {p.id: kg.degree(p.id) for p in kg.pages}
+    for start_page in (None, "heuristic/no-such-page"):
+        focus = default_focus(kg, start_page)
+        assert focus is not None
+        assert degrees[focus] == max(degrees.values())
 
 
 def test_default_focus_of_an_empty_knowledge_base_is_none():
-    assert default_focus(KnowledgeGraph({})) is None
+    assert default_focus(KnowledgeGraph({}), "heuristic/anything") is None
 
 
 def test_no_node_param_asks_for_the_default_view():

@@ -24,7 +24,6 @@ from heuristica.kb.model import PAGE_ID_PATTERN
 from heuristica.kb.relations import PageType
 
 __all__ = [
-    "DEFAULT_FOCUS",
     "MAX_DEPTH",
     "Edge",
     "NodeRequest",
@@ -37,9 +36,6 @@ __all__ = [
     "resolve_node_param",
     "view_of",
 ]
-
-DEFAULT_FOCUS = "heuristic/polars-use-spawn-not-fork"
-"""The page the explorer opens on when the URL names none."""
 
 MAX_DEPTH = 3
 _FALLBACK = "showing the default view."
@@ -167,11 +163,13 @@ def _edges_between(kg: KnowledgeGraph, nodes: set[str]) -> tuple[Edge, ...]:
     return tuple(Edge(*end) for end in ends)
 
 
-def default_focus(kg: KnowledgeGraph) -> str | None:
-    """DEFAULT_FOCUS if that page exists, else the page with the most links
-    (ties: the smallest id); None for an empty knowledge base."""
-    if DEFAULT_FOCUS in kg:
-        return DEFAULT_FOCUS
+def default_focus(kg: KnowledgeGraph, start_page: str | None) -> str | None:
+    """The page the explorer opens on when the URL names none: the knowledge
+    base's ``start_page`` setting (``kb.settings``) if that page exists, else
+    the page with the most links (ties: the smallest id); None for an empty
+    knowledge base."""
+    if start_page is not None and start_page in kg:
+        return start_page
     return kg.most_linked
 
 
@@ -205,7 +203,8 @@ def resolve_node_param(values: Sequence[str], known: Collection[str]) -> NodeReq
         return NodeRequest(
             None,
             f"The link's page id {quoted(value)} is not a page id (expected "
-            f"`<type>/<slug>`, e.g. `{DEFAULT_FOCUS}`); {_FALLBACK}",
+            "`<type>/<slug>`, the type one of principle, implementation, heuristic or "
+            f"environment); {_FALLBACK}",
         )
     if value not in known:
         close = closest_ids(value, known)

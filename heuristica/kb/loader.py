@@ -33,6 +33,7 @@ from heuristica.kb.model import PAGE_MODELS, Implementation, Page, Tour
 from heuristica.kb.parsecache import ParseCache, ParsedFile, Place
 from heuristica.kb.problems import Problem, Severity, did_you_mean
 from heuristica.kb.relations import PageType
+from heuristica.kb.settings import Settings, read_settings
 from heuristica.kb.signature import unparsable
 from heuristica.kb.yaml_tree import (
     MAX_DEPTH,
@@ -82,6 +83,8 @@ class LoadResult:
     unverifiable: dict[str, tuple[str, str]] | None = None
     """Page id -> (field, why) for each page whose Code Reference cannot be
     checked, found with the parse; None: not known (found when needed)."""
+    settings: Settings = field(default_factory=Settings)
+    """The knowledge base's own settings (``kb.settings``), sound ones only."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -306,7 +309,8 @@ def load_knowledge(
             files.append(parsed)
         cache.retain(found.relative for found in scan.files)
         checked = check_across(files, demos, across)
-        problems = sorted([*checked.problems, *scan.problems])
+        settings, wrong = read_settings(Path(root), checked.pages.keys())
+        problems = sorted([*checked.problems, *scan.problems, *wrong])
         sources = sorted(found.relative for found in scan.files)
         return LoadResult(
             Path(root),
@@ -316,4 +320,5 @@ def load_knowledge(
             checked.files,
             sources,
             checked.unverifiable,
+            settings,
         )

@@ -78,7 +78,7 @@ with st.container():
             key="explore_suggestions",
             label="Pages with a similar id",
         )
-focus = request.focus or default_focus(kg)
+focus = request.focus or default_focus(kg, kb.result.settings.start_page)
 if focus is None:  # no page at all: said above
     st.stop()
 if request.focus:
