@@ -129,9 +129,7 @@ def test_the_explorer_opens_on_the_start_page_and_follows_an_edit(
     assert panel_title(explorer) == "Fork copies one thread"
 
 
-def test_a_start_page_that_is_gone_opens_the_best_linked_page(
-    kb: Path, explorer: AppTest
-) -> None:
+def test_a_start_page_that_is_gone_opens_the_best_linked_page(kb: Path, explorer: AppTest) -> None:
     (kb / SETTINGS_FILE).write_text('start_page = "heuristic/gone"\n', encoding="utf-8")
     explorer.run()
     assert not explorer.exception

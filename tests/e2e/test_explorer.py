@@ -18,6 +18,7 @@ from tests.e2e.locators import (
     node_point,
     open_explorer,
     positions,
+    settled,
     url_node,
     wait_for_focus,
     wait_for_node,
@@ -137,7 +138,7 @@ def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     expect(card(frame).locator(".title")).to_contain_text("<img src=x onerror=")
     double_click_node(page, frame, MALICIOUS)
     expect(page.get_by_text("window.parent.__heuristicaXss=1").first).to_be_visible()
-    page.wait_for_timeout(500)
+    settled(page)
     assert page.evaluate("window.__heuristicaXss") is None
     assert frame.evaluate("window.__heuristicaXss") is None
     assert dialogs == []
