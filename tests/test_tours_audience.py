@@ -75,10 +75,14 @@ def under(request: pytest.FixtureRequest) -> Iterator[Under]:
         return
     server: RedisServer = request.getfixturevalue("redis_server")
     shared = shared_store(server.url)
+
+    def flush() -> None:
+        shared.client.flushall()
+
     yield Under(
         RedisAudienceStore(shared, presence_ttl=PRESENCE_TTL),
         lambda: time.sleep(PRESENCE_TTL * 1.5),
-        shared.client.flushall,
+        flush,
     )
 
 

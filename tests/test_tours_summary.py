@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import Tour
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import Tour
 from heuristica.tours.audience import Presence, Raised, RoomState
 from heuristica.tours.path import tour_drawing, with_counts
 from heuristica.tours.summary import step_times, summary_csv, summary_markdown
