@@ -121,6 +121,10 @@ def test_one_answer_per_follower_per_question_and_a_change_replaces_it(under: Un
     assert state.distribution(TOUR, 0) == {1: 3}
     assert state.distribution(TOUR, 3) == {1: 1}
     assert state.answer_of("f1", TOUR, 0) == 1 and state.answer_of("f9", TOUR, 0) is None
+    assert store.answer_of("K", "f1", (TOUR, 0)) == 1, "read alone: a follower back elsewhere"
+    assert store.answer_of("K", "f1", (TOUR, 3)) == 1
+    assert store.answer_of("K", "f9", (TOUR, 0)) is None
+    assert store.answer_of("OTHER", "f1", (TOUR, 0)) is None
 
 
 def test_hands_and_questions_queue_and_are_marked_answered(under: Under):
@@ -265,6 +269,20 @@ def test_a_followers_answer_is_written_and_wakes_the_presenters_view(clock, brow
     clock.advance(VIEW_WAKE_SECONDS + 0.01)
     room.tick()
     assert browsers.woken[-1] == ("presenter", "p v") and len(browsers.woken) == 2
+
+
+def test_a_follower_back_on_another_server_finds_its_answer_there(clock, browsers):
+    store = Away(MemoryAudienceStore(clock))
+    first = audience(store, clock, browsers)
+    second = audience(store, clock, browsers, server="s2")
+    assert first.answer("K", "f1", (TOUR, 0), 2)
+    assert first.chosen("K", "f1", (TOUR, 0)) == 2, "this server has it before the store does"
+    assert second.chosen("K", "f1", (TOUR, 0)) is None
+    first.tick()
+    assert second.chosen("K", "f1", (TOUR, 0)) == 2
+    assert second.chosen("K", "f2", (TOUR, 0)) is None
+    store.away = True
+    assert second.chosen("K", "f1", (TOUR, 0)) is None, "no store, no answer: not an error"
 
 
 def test_answers_hands_and_reveals_wait_out_a_store_outage(clock, browsers):

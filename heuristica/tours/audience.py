@@ -217,6 +217,11 @@ class AudienceStore(Protocol):
         """The questions whose answers the presenter has revealed (a cheap read)."""
         ...
 
+    def answer_of(self, code: str, follower: str, question: QuestionKey) -> int | None:
+        """The index ``follower`` chose for ``question``, if any (a cheap read: a
+        follower back on another server sees its answer again)."""
+        ...
+
     def forget(self, code: str) -> None:
         """The session ended: drop its room now, and any write for it from now on."""
         ...
@@ -341,6 +346,11 @@ class MemoryAudienceStore:
         with self._lock:
             room = self._rooms.get(code)
             return frozenset(room.revealed) if room is not None else frozenset()
+
+    def answer_of(self, code: str, follower: str, question: QuestionKey) -> int | None:
+        with self._lock:
+            room = self._rooms.get(code)
+            return room.answers.get((*question, follower)) if room is not None else None
 
     def forget(self, code: str) -> None:
         with self._lock:

@@ -178,6 +178,19 @@ class Audience:
         except StoreUnavailable:
             return here
 
+    def chosen(self, code: str, follower: str, question: tuple[str, int]) -> int | None:
+        """The answer ``follower`` gave to ``question``, here or on another server
+        (None if none, or while the store does not answer)."""
+        with self._lock:
+            local = self._local.get(code)
+            here = local.everything.answers.get((*question, follower)) if local else None
+        if here is not None:
+            return here
+        try:
+            return self.store.answer_of(code, follower, question)
+        except StoreUnavailable:
+            return None
+
     def view(self, code: str) -> tuple[RoomState, str | None]:
         """The room as far as anyone knows (what this server has not written yet
         included), and why the store could not be read (None if it could)."""

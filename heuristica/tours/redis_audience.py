@@ -140,6 +140,11 @@ class RedisAudienceStore:
         with self._shared.answering():
             return _questions(self._redis.smembers(self._keys(code)[5]))
 
+    def answer_of(self, code: str, follower: str, question: QuestionKey) -> int | None:
+        with self._shared.answering():
+            chosen = self._redis.hget(self._keys(code)[2], json.dumps([*question, follower]))
+        return None if chosen is None else int(chosen)
+
     def forget(self, code: str) -> None:
         with self._shared.answering(), self._redis.pipeline() as pipe:
             pipe.delete(*self._keys(code))

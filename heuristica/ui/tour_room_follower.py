@@ -12,6 +12,7 @@ ui.tour_room.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -38,6 +39,12 @@ from heuristica.ui.tour_screen import Room
 __all__ = ["follower_here", "follower_side", "hand_and_question", "name_field"]
 
 
+FOLLOWER_COOKIE = "heuristica_follower"
+FOLLOWER_COOKIE_S = 12 * 3600
+"""How long a browser keeps its follower id: a day's sessions, not longer."""
+FOLLOWER_ID = re.compile(r"[0-9a-f]{16}")
+
+
 @st.cache_resource
 def _throttle() -> Throttle:
     """Hands and questions per browser, on this server (a browser stays on one)."""
@@ -45,10 +52,24 @@ def _throttle() -> Throttle:
 
 
 def _follower_id() -> str:
+    """This browser's follower id: the one its cookie kept (a follower whose server
+    went away is the same follower on the next), else a new one."""
     if "tour_follower_id" not in st.session_state:
-        st.session_state.tour_follower_id = secrets.token_hex(8)
+        kept = st.context.cookies.get(FOLLOWER_COOKIE, "")
+        fresh = FOLLOWER_ID.fullmatch(kept) is None
+        st.session_state.tour_follower_id = secrets.token_hex(8) if fresh else kept
     follower: str = st.session_state.tour_follower_id
     return follower
+
+
+def _keep_follower_id() -> None:
+    """Put the follower id in this browser's cookie for the app's host: any of its
+    servers reads it when the browser connects again (``st.context.cookies``)."""
+    st.html(
+        f"<script>document.cookie = '{FOLLOWER_COOKIE}={_follower_id()}; path=/; "
+        f"max-age={FOLLOWER_COOKIE_S}; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _name() -> str:
@@ -109,10 +130,15 @@ def _follower_question(
         if not audience.answer(code, _follower_id(), (tour_id, step), index):
             _say("The presenter has revealed the answer: it can no longer change.")
 
+    # the answer this follower gave before, maybe on another server: looked up
+    # once per question and browser session, and kept (a stable default)
+    if f"{key}_before" not in st.session_state:
+        st.session_state[f"{key}_before"] = audience.chosen(code, _follower_id(), (tour_id, step))
+    before: int | None = st.session_state[f"{key}_before"]
     mine = st.radio(
         safe_markdown(question.prompt),
         question.choices,
-        index=None,
+        index=before,
         format_func=escape_markdown,
         key=key,
         on_change=send,
@@ -183,6 +209,7 @@ def hand_and_question(live: Live) -> None:
     the sidebar, not in the step fragment: it does not change with the step (a
     click sends the step shown then), and a room's every wake-up would draw it."""
     with st.sidebar.container(border=True):
+        _keep_follower_id()
         st.markdown("**Lost, or a question?** Only the presenter sees these.")
         st.button(
             "I'm lost on this step",

@@ -7,12 +7,15 @@ restart and a Redis outage lose no answer."""
 from __future__ import annotations
 
 import re
+import signal
+import time
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
 from heuristica.tours.audience import RAISE_LIMIT
-from tests.e2e.conftest import RequestLog
+from tests.e2e.conftest import FIXTURE_KB, RequestLog
+from tests.e2e.harness import app_server
 from tests.e2e.locators import graph_frame
 from tests.e2e.test_shared_servers import follow_by_link, present_on, redis, servers
 from tests.e2e.test_tour_live import DEADLINE_MS, click, expect_step, new_page
@@ -186,6 +189,34 @@ def test_no_answer_is_lost_to_a_redis_restart_or_outage(
     expect_glance(presenter, 2, 2, 0, 0)
     click(presenter, "Reveal the answer")
     expect(during.get_by_text("Not quite: you chose “fork”")).to_be_visible(timeout=DEADLINE_MS)
+
+
+def test_a_follower_whose_server_was_killed_is_back_on_the_step_with_its_answer(
+    servers: tuple[str, str], redis: RedisServer, new_page: Callable[[], Page]
+):
+    first, second = servers
+    presenter, follower = new_page(), new_page()
+    code = present_on(presenter, first)
+    with app_server(FIXTURE_KB, env={"HEURISTICA_REDIS_URL": redis.url}) as doomed:
+        follow_by_link(follower, doomed.url, code)
+        answer(follower, "fork")
+        expect_choice(presenter, "fork", 1)
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait()
+    click(presenter, "Next")
+    expect_step(presenter, 2)
+
+    started = time.monotonic()
+    follower.goto(f"{second}/tour?follow={code}")  # a balancer sends it elsewhere alike
+    expect_step(follower, 2)
+    print(f"back on the presenter's step {time.monotonic() - started:.1f} s after reopening")
+    click(presenter, "Previous")
+    expect_step(follower, 1)
+    expect(follower.get_by_role("radio", name="fork")).to_be_checked(timeout=DEADLINE_MS)
+    expect_glance(presenter, 1, 1, 0, 0)  # the same follower, not one left and one new
+    answer(follower, "spawn")
+    expect_choice(presenter, "spawn", 1)
+    expect_choice(presenter, "fork", 0)
 
 
 def test_one_server_without_redis_counts_answers_and_reveals(
