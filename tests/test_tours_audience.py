@@ -168,8 +168,11 @@ def test_a_store_that_lost_a_servers_writes_says_so_on_its_next_write(under: Und
 def test_an_ended_sessions_room_is_forgotten_and_takes_no_more_writes(under: Under):
     store = under.store
     store.write("K", "s1", Changes(seen={"f1": here("f1", name="Ana")}, raised={"a": raised("a")}))
+    store.write("K", "s1", Changes(key="digest"))
+    assert store.presenter_key("K") == "digest" and store.presenter_key("OTHER") == ""
     store.forget("K")
     assert store.read("K").present == () and store.read("K").raised == ()
+    assert store.presenter_key("K") == ""
     store.write("K", "s1", Changes(seen={"f1": here("f1", name="Ana")}))
     assert store.read("K").present == ()
 
@@ -316,6 +319,7 @@ def test_a_store_restarted_empty_gets_everything_this_server_had_again(clock, br
     room.here("b1", "K", here("f1"))
     room.answer("K", "f1", (TOUR, 0), 1)
     room.presenter_at("K", TOUR, 0)
+    room.claim("K", "her-key")
     room.tick()
     holder[0] = MemoryAudienceStore(clock)
     clock.advance(3.5)  # the next presence heartbeat finds the room lost
@@ -323,6 +327,8 @@ def test_a_store_restarted_empty_gets_everything_this_server_had_again(clock, br
     state = holder[0].read("K")
     assert state.distribution(TOUR, 0) == {1: 1}
     assert [p.follower for p in state.present] == ["f1"] and len(state.timeline) == 1
+    assert room.holds("K", "her-key") and not room.holds("K", "another")
+    assert holder[0].presenter_key("K") != "her-key", "only its digest is stored"
 
 
 def test_a_reveal_bumps_the_session_so_followers_pages_redraw(clock, browsers):

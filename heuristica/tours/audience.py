@@ -116,11 +116,14 @@ class Changes:
     timeline: dict[float, tuple[str, int]] = field(default_factory=dict)
     """Epoch seconds -> the (tour id, step) the presenter went to then."""
 
+    key: str = ""
+    """The digest of the presenter's key: with the key, her browser may take
+    the session back on another server."""
     moved: bool = False
     """Whether someone in ``seen`` joined, detached, re-joined or changed step."""
 
     def __bool__(self) -> bool:
-        return bool(self.seen) or self.news()
+        return bool(self.seen) or bool(self.key) or self.news()
 
     def news(self) -> bool:
         """Whether these changes show on the presenter's screen (more than "still here")."""
@@ -140,6 +143,7 @@ class Changes:
         self.answered |= other.answered
         self.revealed |= other.revealed
         self.timeline.update(other.timeline)
+        self.key = other.key or self.key
         self.moved |= other.moved
 
 
@@ -226,6 +230,10 @@ class AudienceStore(Protocol):
         """The session ended: drop its room now, and any write for it from now on."""
         ...
 
+    def presenter_key(self, code: str) -> str:
+        """The digest of the presenter's key ('' if none is stored)."""
+        ...
+
     def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
         """``on_change(code)`` soon after a write with news; a nudge only (None:
         anything may have changed)."""
@@ -288,6 +296,7 @@ class _Room:
     revealed: set[QuestionKey] = field(default_factory=set)
     timeline: dict[float, tuple[str, int]] = field(default_factory=dict)
     held: set[str] = field(default_factory=set)
+    key: str = ""
     written: float = 0.0
 
 
@@ -325,6 +334,7 @@ class MemoryAudienceStore:
             room.answered |= changes.answered
             room.revealed |= changes.revealed
             room.timeline.update(changes.timeline)
+            room.key = changes.key or room.key
         if changes.news():
             self._nudge(code)
         return held
@@ -351,6 +361,11 @@ class MemoryAudienceStore:
         with self._lock:
             room = self._rooms.get(code)
             return room.answers.get((*question, follower)) if room is not None else None
+
+    def presenter_key(self, code: str) -> str:
+        with self._lock:
+            room = self._rooms.get(code)
+            return room.key if room is not None else ""
 
     def forget(self, code: str) -> None:
         with self._lock:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import logging
 import secrets
 import threading
@@ -46,7 +47,7 @@ from heuristica.tours.audience import (
 from heuristica.tours.room import RECHECK_SECONDS, RETRY_SECONDS, REWAKE_SECONDS, Wake
 from heuristica.tours.sessions import SessionGone, SessionStore
 
-__all__ = ["BATCH_SECONDS", "VIEW_WAKE_SECONDS", "Audience", "digest"]
+__all__ = ["BATCH_SECONDS", "VIEW_WAKE_SECONDS", "Audience", "digest", "key_digest"]
 
 BATCH_SECONDS = 0.05
 """After a first change, how long the thread waits for more before it writes:
@@ -56,6 +57,11 @@ VIEW_WAKE_SECONDS = 0.3
 afresh when it runs, so what arrived meanwhile is drawn at its next wake."""
 
 _log = logging.getLogger(__name__)
+
+
+def key_digest(key: str) -> str:
+    """What the store keeps of a presenter's key."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def digest(state: RoomState) -> str:
@@ -159,6 +165,19 @@ class Audience:
             last = timeline[max(timeline)] if timeline else None
         if last != (tour_id, step):
             self._record(code, Changes(timeline={self.wall(): (tour_id, step)}))
+
+    def claim(self, code: str, key: str) -> None:
+        """The presenter of ``code`` holds ``key`` (only its digest is stored)."""
+        self._record(code, Changes(key=key_digest(key)))
+
+    def holds(self, code: str, key: str) -> bool:
+        """Whether ``key`` is the key of ``code``'s presenter (False while the store
+        does not answer)."""
+        try:
+            stored = self.store.presenter_key(code)
+        except StoreUnavailable:
+            return False
+        return bool(stored) and hmac.compare_digest(stored, key_digest(key))
 
     def forget(self, code: str) -> None:
         """The presenter ended the session: nothing of its room is kept."""

@@ -14,6 +14,8 @@ Keys, per session code, under ``heuristica:tour:room:<CODE>:``:
 - ``held`` — the servers whose writes these keys hold: a server that finds
   itself missing (Redis restarted empty, or the room expired) writes
   everything it has again;
+- ``key`` — the digest of the presenter's key (her browser may take the
+  session back on another server with the key);
 - ``forgotten`` — the presenter ended the session (1 h): writes are dropped.
 
 Every write renews the room's TTL (``ROOM_TTL_S``) and is one Lua script, so
@@ -44,13 +46,13 @@ from heuristica.tours.sessions import Unsubscribe
 
 __all__ = ["RedisAudienceStore"]
 
-_PARTS = ("seen", "where", "answers", "raised", "answered", "revealed", "timeline", "held")
+_PARTS = ("seen", "where", "answers", "raised", "answered", "revealed", "timeline", "held", "key")
 
-# KEYS: the eight parts, then forgotten, then the channel. ARGV: server,
+# KEYS: the nine parts, then forgotten, then the channel. ARGV: server,
 # changes as JSON lists, TTL (ms), code, "1" to publish. Returns 1 when the
 # room held this server's writes before.
 _WRITE = """
-if redis.call('EXISTS', KEYS[9]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[10]) == 1 then return 1 end
 local c = cjson.decode(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -66,8 +68,9 @@ for _, r in ipairs(c[4]) do redis.call('HSETNX', KEYS[4], r[1], r[2]) end
 for _, id in ipairs(c[5]) do redis.call('SADD', KEYS[5], id) end
 for _, q in ipairs(c[6]) do redis.call('SADD', KEYS[6], q) end
 for _, e in ipairs(c[7]) do redis.call('HSET', KEYS[7], e[1], e[2]) end
-for i = 1, 8 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-if ARGV[5] == '1' then redis.call('PUBLISH', KEYS[10], ARGV[4]) end
+if c[8] ~= '' then redis.call('SET', KEYS[9], c[8]) end
+for i = 1, 9 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+if ARGV[5] == '1' then redis.call('PUBLISH', KEYS[11], ARGV[4]) end
 return held
 """
 
@@ -91,6 +94,7 @@ class RedisAudienceStore:
             sorted(changes.answered),
             [json.dumps(list(q)) for q in sorted(changes.revealed)],
             [[repr(at), json.dumps(list(w))] for at, w in changes.timeline.items()],
+            changes.key,
         ]
         keys = [*self._keys(code), self._forgotten_key(code), self._channel]
         args: list[str | int] = [
@@ -104,7 +108,7 @@ class RedisAudienceStore:
             return bool(self._write(keys=keys, args=args))
 
     def read(self, code: str) -> RoomState:
-        seen, where, answers, raised, answered, revealed, timeline, _ = self._keys(code)
+        seen, where, answers, raised, answered, revealed, timeline, _, _ = self._keys(code)
         with self._shared.answering(), self._redis.pipeline(transaction=False) as pipe:
             pipe.time()
             for key in (seen, where, answers, raised, timeline):
@@ -144,6 +148,10 @@ class RedisAudienceStore:
         with self._shared.answering():
             chosen = self._redis.hget(self._keys(code)[2], json.dumps([*question, follower]))
         return None if chosen is None else int(chosen)
+
+    def presenter_key(self, code: str) -> str:
+        with self._shared.answering():
+            return str(self._redis.get(self._keys(code)[8]) or "")
 
     def forget(self, code: str) -> None:
         with self._shared.answering(), self._redis.pipeline() as pipe:

@@ -51,6 +51,7 @@ def _header(screen: TourScreen, session: Session) -> None:
     link = tour_live.join_link(session.code)
     # at 1024 px wide and up, the code stays whole and the QR code (170 px) stays in its column
     code_column, qr_column, how_column = st.columns([1.6, 1.2, 3], vertical_alignment="center")
+    tour_room.keep_presenter_key()
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",

@@ -17,6 +17,7 @@ __all__ = ["show_reader"]
 
 def show_reader(screen: TourScreen, position: Position) -> None:
     tour_room.ended_room(screen.live, screen.tours, screen.titles())
+    tour_room.take_back_offer(screen.live, screen.tours)
     screen.draw(position, lambda tour, at: _header(screen, tour, at), presenting=False)
     screen.downloads(screen.tours[position.tour_id])
     tour_live.leave_room(screen.live)
@@ -54,8 +55,7 @@ def _header(screen: TourScreen, tour: Tour, position: Position) -> None:
 
 
 def _start_presenting(screen: TourScreen, tour_id: str, step: int) -> None:
-    assert screen.live.store is not None
-    tour_live.start_presenting(screen.live.store, tour_id, step)
+    tour_room.start_presenting(screen.live, tour_id, step)
 
 
 def _join_typed(screen: TourScreen) -> None:

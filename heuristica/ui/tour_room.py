@@ -12,6 +12,7 @@ What followers send is ui.tour_room_follower.
 from __future__ import annotations
 
 import contextlib
+import secrets
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -23,23 +24,31 @@ from heuristica.kb.model import Question, Tour
 from heuristica.shared_store import StoreUnavailable
 from heuristica.tours.audience import Presence, Raised, RoomState
 from heuristica.tours.audience_room import Audience, digest
-from heuristica.tours.sessions import Session
+from heuristica.tours.sessions import Session, SessionGone, code_problem
 from heuristica.tours.summary import summary_csv, summary_markdown
 from heuristica.ui import tour_live
 from heuristica.ui.streamlit_internals import browser_session, fragment_id, page_script_hash
 from heuristica.ui.tour_live import Live, fragment_run
+from heuristica.ui.tour_position import clamp, show
 from heuristica.ui.tour_screen import Room
 
 __all__ = [
     "detached_counts",
     "ended_room",
+    "keep_presenter_key",
     "presenter_side",
+    "start_presenting",
     "stop_presenting",
     "summary_downloads",
+    "take_back_offer",
     "unlinked",
 ]
 
 ANONYMOUS = "anonymous"
+PRESENTER_COOKIE = "heuristica_presenter"
+PRESENTER_COOKIE_S = 12 * 3600
+"""How long her browser keeps the key of a session she presented (a session
+lasts at most ``IDLE_TIMEOUT_S`` without a move)."""
 
 
 def _point() -> tuple[str, str] | None:
@@ -264,3 +273,66 @@ def ended_room(live: Live, tours: Mapping[str, Tour], titles: Mapping[str, str])
             args=("tour_ended_room", None),
             icon=":material/delete:",
         )
+
+
+# Taking a session back on another server.
+
+
+def start_presenting(live: Live, tour_id: str, step: int) -> None:
+    """Start a live session with a presenter's key: kept in her browser's cookie
+    (``keep_presenter_key``), only its digest in the room, so that her browser
+    may take the session back on any server if hers goes away."""
+    assert live.store is not None
+    tour_live.start_presenting(live.store, tour_id, step)
+    session: Session | None = st.session_state.tour_presenting
+    if session is not None and live.audience is not None:
+        key = secrets.token_urlsafe(18)
+        live.audience.claim(session.code, key)
+        st.session_state.tour_presenter_key = f"{session.code}.{key}"
+
+
+def keep_presenter_key() -> None:
+    """Put the presenter's key in her browser's cookie for the app's host (on
+    her page, not in its URL: the URL may be on the projector)."""
+    kept = st.session_state.get("tour_presenter_key")
+    if kept:
+        st.html(
+            f"<script>document.cookie = '{PRESENTER_COOKIE}={kept}; path=/; "
+            f"max-age={PRESENTER_COOKIE_S}; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
+def take_back_offer(live: Live, tours: Mapping[str, Tour]) -> None:
+    """A reader whose browser holds the key of a session that is still live (her
+    server went away, or she reloaded): offer to take it back."""
+    kept = st.context.cookies.get(PRESENTER_COOKIE, "")
+    code, _, key = kept.partition(".")
+    if not key or code_problem(code) or live.store is None or live.audience is None:
+        return
+    try:
+        session = live.store.look_up(code)
+    except (SessionGone, StoreUnavailable):
+        return
+    if session.tour_id not in tours or not live.audience.holds(code, key):
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Your live session `{code}` is still going** (its followers wait on step "
+            f"{session.step + 1}). Take it back to carry on presenting from here."
+        )
+        st.button(
+            "Take back the session",
+            on_click=_take_back,
+            args=(session, kept, tours),
+            icon=":material/present_to_all:",
+            type="primary",
+        )
+
+
+def _take_back(session: Session, kept: str, tours: Mapping[str, Tour]) -> None:
+    st.session_state.tour_following = None
+    st.session_state.tour_presenting = session
+    st.session_state.tour_presenter_key = kept
+    tour_live.session_message(None)
+    show(clamp(tours, session.tour_id, session.step))

@@ -18,7 +18,15 @@ from tests.e2e.conftest import FIXTURE_KB, RequestLog
 from tests.e2e.harness import app_server
 from tests.e2e.locators import graph_frame
 from tests.e2e.test_shared_servers import follow_by_link, present_on, redis, servers
-from tests.e2e.test_tour_live import DEADLINE_MS, click, expect_step, new_page
+from tests.e2e.test_tour_live import (
+    DEADLINE_MS,
+    TOUR,
+    click,
+    expect_following,
+    expect_step,
+    new_page,
+    open_tour,
+)
 from tests.redis_server import RedisServer
 
 __all__ = ["new_page", "redis", "servers"]
@@ -217,6 +225,31 @@ def test_a_follower_whose_server_was_killed_is_back_on_the_step_with_its_answer(
     answer(follower, "spawn")
     expect_choice(presenter, "spawn", 1)
     expect_choice(presenter, "fork", 0)
+
+
+def test_a_presenter_whose_server_was_killed_takes_her_session_back_on_another(
+    servers: tuple[str, str], redis: RedisServer, new_page: Callable[[], Page]
+):
+    first, second = servers
+    presenter, follower, stranger = new_page(), new_page(), new_page()
+    with app_server(FIXTURE_KB, env={"HEURISTICA_REDIS_URL": redis.url}) as doomed:
+        code = present_on(presenter, doomed.url)
+        follow_by_link(follower, first, code)
+        answer(follower, "fork")
+        expect_choice(presenter, "fork", 1)
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait()
+
+    open_tour(stranger, second)  # no key, no offer
+    presenter.goto(f"{second}/tour?tour={TOUR}&step=1")
+    click(presenter, "Take back the session")
+    expect(presenter.get_by_test_id("stMetricValue")).to_have_text(code, timeout=DEADLINE_MS)
+    expect_choice(presenter, "fork", 1)
+    expect_glance(presenter, 1, 1, 0, 0)
+    click(presenter, "Next")
+    expect_step(follower, 2)
+    expect_following(follower, code)
+    expect(stranger.get_by_role("button", name="Take back the session")).to_have_count(0)
 
 
 def test_one_server_without_redis_counts_answers_and_reveals(
