@@ -133,15 +133,16 @@ def before_room(folder: Path) -> Path:
 
 
 def exported_app(folder: Path, wanted: Callable[[str], bool], what: str) -> Path:
-    """The app of the newest commit whose ui/tour_live.py is ``wanted``, exported from git."""
+    """The app of the newest commit whose tour_live.py (ui/ before issue 25's move
+    into heuristica/, heuristica/ui/ after) is ``wanted``, exported from git."""
     commits = subprocess.run(
-        ["git", "log", "--format=%H", "--", "ui/tour_live.py"],
+        ["git", "log", "--format=%H", "--", *TOUR_LIVE_PATHS],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    chosen = next((c for c in commits if wanted(_file_at(c, "ui/tour_live.py"))), None)
+    chosen = next((c for c in commits if (live := _tour_live_at(c)) and wanted(live)), None)
     if chosen is None:
         raise SystemExit(f"no commit with {what} found in this repository's history")
     archive = subprocess.run(
@@ -150,6 +151,13 @@ def exported_app(folder: Path, wanted: Callable[[str], bool], what: str) -> Path
     folder.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "app.py"
+
+
+TOUR_LIVE_PATHS = ("heuristica/ui/tour_live.py", "ui/tour_live.py")
+
+
+def _tour_live_at(commit: str) -> str:
+    return next((text for path in TOUR_LIVE_PATHS if (text := _file_at(commit, path))), "")
 
 
 def _file_at(commit: str, path: str) -> str:
