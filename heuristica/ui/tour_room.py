@@ -12,6 +12,7 @@ What followers send is ui.tour_room_follower.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import time
 from collections import Counter
@@ -46,6 +47,8 @@ __all__ = [
 
 ANONYMOUS = "anonymous"
 PRESENTER_COOKIE = "heuristica_presenter"
+PRESENTER_KEY = re.compile(r"[A-Za-z0-9_-]{24}")
+"""``secrets.token_urlsafe(18)``: nothing else from the cookie reaches her page."""
 PRESENTER_COOKIE_S = 12 * 3600
 """How long her browser keeps the key of a session she presented (a session
 lasts at most ``IDLE_TIMEOUT_S`` without a move)."""
@@ -308,7 +311,9 @@ def take_back_offer(live: Live, tours: Mapping[str, Tour]) -> None:
     server went away, or she reloaded): offer to take it back."""
     kept = st.context.cookies.get(PRESENTER_COOKIE, "")
     code, _, key = kept.partition(".")
-    if not key or code_problem(code) or live.store is None or live.audience is None:
+    if not PRESENTER_KEY.fullmatch(key) or code_problem(code):
+        return
+    if live.store is None or live.audience is None:
         return
     try:
         session = live.store.look_up(code)
