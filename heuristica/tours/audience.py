@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
-from heuristica.tours.sessions import Unsubscribe
+from heuristica.tours.sessions import Listeners, Unsubscribe
 
 __all__ = [
     "NAME_MAX_CHARS",
@@ -311,7 +311,7 @@ class MemoryAudienceStore:
         self._lock = threading.Lock()
         self._rooms: dict[str, _Room] = {}
         self._forgotten: dict[str, float] = {}
-        self._listeners: list[Callable[[str | None], None]] = []
+        self._listeners = Listeners()
 
     def write(self, code: str, server: str, changes: Changes) -> bool:
         with self._lock:
@@ -336,7 +336,7 @@ class MemoryAudienceStore:
             room.timeline.update(changes.timeline)
             room.key = changes.key or room.key
         if changes.news():
-            self._nudge(code)
+            self._listeners.nudge(code)
         return held
 
     def read(self, code: str) -> RoomState:
@@ -371,23 +371,10 @@ class MemoryAudienceStore:
         with self._lock:
             self._rooms.pop(code, None)
             self._forgotten[code] = self._clock()
-        self._nudge(code)
+        self._listeners.nudge(code)
 
     def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
-        with self._lock:
-            self._listeners.append(on_change)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                self._listeners.remove(on_change)
-
-        return unsubscribe
-
-    def _nudge(self, code: str) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(code)
+        return self._listeners.subscribe(on_change)
 
     def _expire(self, now: float) -> None:
         for code in [c for c, r in self._rooms.items() if now - r.written > ROOM_TTL_S]:

@@ -77,6 +77,7 @@ __all__ = [
     "FOLLOW_PARAM",
     "Live",
     "client",
+    "cookie",
     "follow_here",
     "followed_session",
     "fragment_run",
@@ -252,6 +253,12 @@ def leave_room(live: Live) -> None:
     if live.audience is not None:
         live.audience.leave(_browser())
         live.audience.hide(_browser())
+
+
+def cookie(name: str) -> str:
+    """The value of this browser's cookie ``name`` as it connected ("" if none)."""
+    value = st.context.cookies.get(name, "")
+    return value if isinstance(value, str) else ""  # AppTest's stand-in says a mock
 
 
 def client(live: Live) -> str:

@@ -309,7 +309,7 @@ def keep_presenter_key() -> None:
 def take_back_offer(live: Live, tours: Mapping[str, Tour]) -> None:
     """A reader whose browser holds the key of a session that is still live (her
     server went away, or she reloaded): offer to take it back."""
-    kept = st.context.cookies.get(PRESENTER_COOKIE, "")
+    kept = tour_live.cookie(PRESENTER_COOKIE)
     code, _, key = kept.partition(".")
     if not PRESENTER_KEY.fullmatch(key) or code_problem(code):
         return

@@ -32,7 +32,7 @@ from heuristica.tours.audience import (
 from heuristica.tours.navigation import Position
 from heuristica.tours.sessions import Following
 from heuristica.ui.streamlit_internals import browser_session
-from heuristica.ui.tour_live import Live
+from heuristica.ui.tour_live import Live, cookie
 from heuristica.ui.tour_room import unlinked
 from heuristica.ui.tour_screen import Room
 
@@ -55,7 +55,7 @@ def _follower_id() -> str:
     """This browser's follower id: the one its cookie kept (a follower whose server
     went away is the same follower on the next), else a new one."""
     if "tour_follower_id" not in st.session_state:
-        kept = st.context.cookies.get(FOLLOWER_COOKIE, "")
+        kept = cookie(FOLLOWER_COOKIE)
         fresh = FOLLOWER_ID.fullmatch(kept) is None
         st.session_state.tour_follower_id = secrets.token_hex(8) if fresh else kept
     follower: str = st.session_state.tour_follower_id
