@@ -51,7 +51,6 @@ def _header(screen: TourScreen, session: Session) -> None:
     link = tour_live.join_link(session.code)
     # at 1024 px wide and up, the code stays whole and the QR code (170 px) stays in its column
     code_column, qr_column, how_column = st.columns([1.6, 1.2, 3], vertical_alignment="center")
-    tour_room.keep_presenter_key()
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",
@@ -59,6 +58,8 @@ def _header(screen: TourScreen, session: Session) -> None:
         args=(screen.live,),
         icon=":material/cancel_presentation:",
     )
+    with code_column:
+        tour_room.keep_presenter_key()  # last in its column: the empty element's gap
     qr_column.image(
         tour_live.qr_png(link), caption="Scan to follow", width=170, output_format="PNG"
     )

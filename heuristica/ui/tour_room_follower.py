@@ -209,7 +209,6 @@ def hand_and_question(live: Live) -> None:
     the sidebar, not in the step fragment: it does not change with the step (a
     click sends the step shown then), and a room's every wake-up would draw it."""
     with st.sidebar.container(border=True):
-        _keep_follower_id()
         st.markdown("**Lost, or a question?** Only the presenter sees these.")
         st.button(
             "I'm lost on this step",
@@ -233,6 +232,7 @@ def hand_and_question(live: Live) -> None:
         if said:
             st.caption(said)
         name_field("tour_name_following")
+        _keep_follower_id()  # last: the empty element's gap falls at the bottom
 
 
 def _browser() -> str:
