@@ -39,7 +39,7 @@ navigation = st.navigation(
 )
 
 with st.sidebar:
-    search_box(kb.graph)
+    search_box(kb.graph, lights_page=navigation.url_path == "")
     if not kb.root.is_dir():
         st.error(
             f"The knowledge base folder ({quoted(kb.root.name)}) does not exist. "

@@ -26,7 +26,7 @@ from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.paths import RelationPath, relation_paths, step_text, unknown_page
 from heuristica.graph.relations import PageType
 from heuristica.graph.reports import FORMATS, Report, Summary
-from heuristica.graph.search import SearchHit, Span, search
+from heuristica.graph.search import SearchHit, Span, find
 from heuristica.graph.search.text import printable
 from heuristica.graph.skeleton import skeleton
 
@@ -130,13 +130,20 @@ def _print_hits(hits: Sequence[SearchHit]) -> None:
 def _search(args: argparse.Namespace) -> int:
     graph = KnowledgeGraph(_load(args.path).pages)
     types = [PageType(name) for name in args.type or ()]
-    hits = search(graph, args.query, limit=args.limit, types=types)
+    found = find(graph, args.query, limit=args.limit, types=types)
+    hits = found.hits
+    # With JSON on stdout, what a person should know goes to stderr.
+    notes = sys.stderr if args.format == "json" else sys.stdout
+    said = " ".join(
+        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
+        + ([printable(found.note)] if found.note else [])
+    )
+    if said:
+        print(said, file=notes)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
-    elif hits:
-        _print_hits(hits)
     else:
-        print(f"No page matches {printable(args.query)!r}.")
+        _print_hits(hits)
     return 0 if hits else 1
 
 

@@ -133,6 +133,20 @@ def escape_markdown(text: str) -> str:
     return _escape(one_line(text))
 
 
+_INLINE_MARKUP = re.compile(r"[\\`*\[\]<>&~$]|(?<![^\W_])_|_(?![^\W_])")
+"""What can start markup inside a line of CommonMark or GFM (or math in a
+viewer that has it); ``_`` only at a word's edge (``set_start_method`` is inert)."""
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
+
+
+def inert_line(text: str) -> str:
+    """Plain ``text`` as one line of Markdown that renders as these characters
+    and makes no markup (no link, image, tag or emphasis), with as few
+    backslashes as that takes: for a reader that may render it, or not."""
+    line = _INLINE_MARKUP.sub(lambda found: "\\" + found[0], visible_bidi(one_line(text)))
+    return _BLOCK_START.sub(lambda found: found[0][:-1] + "\\" + found[0][-1], line)
+
+
 def _code_span(text: str) -> str:
     """``text`` as a Markdown code span, whatever backticks it holds."""
     runs = [len(run) for run in re.findall(r"`+", text)]

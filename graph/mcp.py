@@ -39,7 +39,7 @@ from heuristica.graph.fingerprint import folder_fingerprint
 from heuristica.graph.gcpause import tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
-from heuristica.graph.markdown import one_line, safe_markdown
+from heuristica.graph.markdown import inert_line, one_line, safe_markdown
 from heuristica.graph.model import Page
 from heuristica.graph.page_markdown import page_markdown
 from heuristica.graph.problems import closest
@@ -92,7 +92,10 @@ class PageRef(BaseModel):
 class SearchHit(PageRef):
     score: float = Field(description="higher is a better match; compare within one query")
     matched_in: str = Field(description="where the query matched")
-    snippet: str = Field(description="text of the page around the match, on one line")
+    snippet: str = Field(
+        description="the sentence of the page that matched, plain text on one line "
+        "(Markdown that shows it as written)"
+    )
 
 
 class SearchResults(BaseModel):
@@ -256,14 +259,17 @@ def _matched_in(hit: full_text.SearchHit) -> str:
 
 
 def _snippet_text(hit: full_text.SearchHit) -> str:
-    return hit.snippet.text if hit.snippet else hit.page.overview
+    if hit.snippet:
+        return inert_line(hit.snippet.text)
+    return one_line(safe_markdown(hit.page.overview))
 
 
 def search_pages(
     graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
 ) -> list[SearchHit]:
     """The one place the MCP server searches: pages matching ``query``, best
-    first, each with the sentence that matched as inert Markdown on one line."""
+    first, each with the sentence that matched as plain text on one line
+    (inert Markdown: escaped only where a viewer would read markup)."""
     types = (page_type,) if page_type else ()
     hits = full_text.search(graph, query, limit=limit, types=types)
     return [
@@ -271,7 +277,7 @@ def search_pages(
             **_ref(hit.page).model_dump(),
             score=round(hit.score, 4),
             matched_in=_matched_in(hit),
-            snippet=one_line(safe_markdown(_snippet_text(hit)))[:_OVERVIEW_CHARS],
+            snippet=_snippet_text(hit)[:_OVERVIEW_CHARS],
         )
         for hit in hits
     ]

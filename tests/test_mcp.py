@@ -105,6 +105,7 @@ def test_search_answers_with_the_sentence_that_matched_and_where(client: Agent) 
     claimed = hits["heuristic/set-start-method-once-or-pass-a-context"]
     assert claimed["matched_in"] == "Checks"
     assert "raises RuntimeError: context has already been set." in rendered(claimed["snippet"])
+    assert "\\" not in claimed["snippet"], "plain text needs no escapes here"
     [lonely] = structured(client, "search", query="lonely")["hits"]
     assert (lonely["id"], lonely["matched_in"]) == (LONELY, "Title")
 
