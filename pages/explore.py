@@ -4,14 +4,15 @@ The page in focus lives in the URL (``?node=<page id>``) so it can be shared
 and Back returns to the previous one; depth, filters and expansions live in
 ``st.session_state`` under ``explore_*``. Clicking a node previews it inside
 the graph, with no round trip; the graph stays in view while the page
-scrolls. Words typed above the graph light up the pages that match
-(``graph.search``) and dim the rest.
+scrolls. What is typed in the sidebar's search box lights up the pages it
+finds (``graph.search``) and dims the rest: one field for both.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from heuristica.graph.markdown import escape_markdown
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import standalone_html
 from heuristica.graph.search import search
@@ -27,6 +28,7 @@ from heuristica.ui.graph_component.drawing import (
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.panel import render_page
+from heuristica.ui.search import current_query
 from heuristica.ui.shell import inside_app
 
 inside_app()
@@ -70,9 +72,10 @@ welcome = st.container(horizontal=True, vertical_alignment="center", gap="small"
 if st.session_state.explore_first_visit:
     welcome.caption(
         "Each circle is a page. Click one to preview it, double-click to open it here, "
-        "hold it to show its links. New here?"
+        "hold it to show its links." + (" New here?" if kb.result.tours else "")
     )
-    welcome.page_link("pages/tour.py", label="Take a guided tour", icon=":material/tour:")
+    if kb.result.tours:
+        welcome.page_link("pages/tour.py", label="Take a guided tour", icon=":material/tour:")
 
 request = resolve_node_param(st.query_params.get_all("node"), kg.nx)
 with st.container():
@@ -140,13 +143,7 @@ with graph_column.container(key="explore_graph_column"):
     show_all = toolbar.toggle(
         "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
     )
-    query = toolbar.text_input(
-        "Light up the pages that match",
-        key="explore_search",
-        placeholder="Light up pages… e.g. deadlock",
-        icon=":material/search:",
-        label_visibility="collapsed",
-    )
+    query = current_query()
     hits = (
         frozenset(hit.page.id for hit in search(kg, query, limit=None, snippets=False))
         if query.strip()
@@ -192,7 +189,8 @@ with graph_column.container(key="explore_graph_column"):
     matches = (
         ""
         if hits is None
-        else f" · {len(hits & view.nodes):,} of {len(hits):,} matching pages shown, lit"
+        else f" · {len(hits & view.nodes):,} of {len(hits):,} pages matching "
+        f"“{escape_markdown(query)}” (the search box) shown, lit"
     )
     st.caption(
         f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
