@@ -53,12 +53,15 @@ __all__ = [
     "MAX_MARKDOWN_CHARS",
     "escape_markdown",
     "formula_is_safe",
+    "inert_line",
     "is_web_url",
     "one_line",
+    "plain_title",
     "quoted",
     "safe_html",
     "safe_html_inline",
     "safe_markdown",
+    "title_markdown",
     "visible_bidi",
 ]
 
@@ -131,6 +134,23 @@ def _escape(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """``text`` as Markdown that renders exactly these characters, on one line."""
     return _escape(one_line(text))
+
+
+def plain_title(title: str) -> str:
+    """A page title as plain text: the backticks that mark code in it
+    ("before `import polars` runs") left out. Bidirectional controls shown."""
+    return visible_bidi(title.replace("`", ""))
+
+
+def title_markdown(title: str) -> str:
+    """A page title as Markdown on one line: its code (in backticks) as code,
+    every other character as written."""
+    parts = re.split(r"(`+)(.+?)\1", one_line(title))
+    text, code = parts[0::3], parts[2::3]
+    out = [_escape(text[0])]
+    for inside, after in zip(code, text[1:], strict=True):
+        out += [_code_span(visible_bidi(inside)), _escape(after)]
+    return "".join(out)
 
 
 _INLINE_MARKUP = re.compile(r"[\\`*\[\]<>&~$]|(?<![^\W_])_|_(?![^\W_])")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.markdown import escape_markdown, title_markdown
 from heuristica.graph.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
@@ -291,7 +291,7 @@ def draw(position: Position, presenting: Session | None, following: Following | 
             type="primary",
         )
         page = kg.page(step.page)
-        st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
+        st.subheader(f"{position.step + 1}. {title_markdown(page.title)}", anchor=False)
         note(step.note)
         if step.question is not None:
             check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")

@@ -11,7 +11,7 @@ web links, images as links, bounded math, raw HTML as text.
 from __future__ import annotations
 
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown
+from heuristica.graph.markdown import escape_markdown, safe_markdown, title_markdown
 from heuristica.graph.model import Question, Tour
 
 __all__ = ["tour_markdown"]
@@ -29,7 +29,7 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
     for number, step in enumerate(tour.steps, start=1):
         page = kg.page(step.page)
         lines += [
-            f"## Step {number}. {escape_markdown(page.title)}",
+            f"## Step {number}. {title_markdown(page.title)}",
             "",
             f"*{page.page_type.label}* · `{page.id}`",
             "",

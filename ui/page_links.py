@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from heuristica.graph.markdown import visible_bidi
+from heuristica.graph.markdown import plain_title, visible_bidi
 from heuristica.graph.model import Page
 from heuristica.graph.render import TYPE_COLOURS
 from heuristica.ui.frontend_files import component_from_files
@@ -75,7 +75,9 @@ def _group(group: LinkGroup) -> dict[str, object]:
             {
                 "id": link.page.id,
                 "href": explore_url(link.page.id),
-                "title": visible_bidi(link.text if link.text is not None else link.page.title),
+                "title": visible_bidi(link.text)
+                if link.text is not None
+                else plain_title(link.page.title),
                 "prefix": link.prefix,
                 "detail": link.detail,
                 "kind": link.page.page_type.label,

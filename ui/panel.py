@@ -25,6 +25,7 @@ from heuristica import demos
 from heuristica.graph.checks.record import (
     RECORD_FILE,
     BadgeState,
+    PageRun,
     Record,
     RecordedCheck,
     RecordError,
@@ -34,7 +35,13 @@ from heuristica.graph.checks.record import (
 )
 from heuristica.graph.checks.run import Status
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import escape_markdown, safe_markdown, visible_bidi
+from heuristica.graph.markdown import (
+    escape_markdown,
+    plain_title,
+    safe_markdown,
+    title_markdown,
+    visible_bidi,
+)
 from heuristica.graph.model import (
     CODE_REFERENCE_CHECK,
     SECTIONS,
@@ -81,7 +88,7 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     """Draw ``page`` into the current container: every section of its type,
     then all related pages grouped by relation, both directions."""
     _type_badge(page.page_type)
-    st.subheader(escape_markdown(page.title), anchor=False)
+    st.subheader(title_markdown(page.title), anchor=False)
     _metadata(page)
     verification_badge(page)
     for field, heading in SECTIONS[page.page_type]:
@@ -106,7 +113,7 @@ def explore_link(page: Page, *, label: str | None = None) -> None:
     page_links(
         [LinkGroup(None, [PageLink(page, text=label)])],
         key=f"explore_link_{page.id}_{label or ''}",
-        label=label or page.title,
+        label=label or plain_title(page.title),
     )
 
 
@@ -310,13 +317,18 @@ def verification_badge(page: Page) -> None:
     colour, icon = _BADGES[state.state]
     st.badge(_badge_text(state.text), icon=icon, color=colour)
     for other in state.other_runs:
-        failing = f"{len(other.failing)} of {len(other.checks)} fail" if other.failing else "holds"
-        st.caption(
-            _badge_text(
-                f"Also verified on {other.environment.label()} · "
-                f"{other.verified_at.date().isoformat()}: {failing}"
-            )
-        )
+        st.caption(_badge_text(_other_run(other)))
+
+
+def _other_run(run: PageRun) -> str:
+    """One line on a run of the page's checks in another environment."""
+    where = f"{run.environment.label()} · {run.verified_at.date().isoformat()}"
+    if run.failing:
+        return f"Also run on {where}: {len(run.failing)} of {len(run.checks)} fail"
+    if len(run.skipped) == len(run.checks):
+        return f"Also run on {where}: every check was skipped"
+    skipped = f" ({len(run.skipped)} skipped)" if run.skipped else ""
+    return f"Also verified on {where}: holds{skipped}"
 
 
 def checks_section(page: Page) -> None:

@@ -13,7 +13,8 @@ whole page.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from bisect import bisect_left
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,15 +58,30 @@ def box_data(kg: KnowledgeGraph, query: str) -> BoxData:
     text and marks the ``[start, end)`` spans it is given, never reading any
     of it as HTML."""
     found = find(kg, query, limit=RESULT_LIMIT)
-    results = [
-        {
-            **hit.to_dict(),
-            "type": hit.page.page_type.label,
-            "colour": TYPE_COLOURS[hit.page.page_type],
-        }
-        for hit in found.hits
-    ]
+    results = []
+    for hit in found.hits:
+        title, title_marks = _without_code_marks(hit.page.title, hit.title_marks)
+        results.append(
+            {
+                **hit.to_dict(),
+                "title": title,
+                "title_marks": title_marks,
+                "type": hit.page.page_type.label,
+                "colour": TYPE_COLOURS[hit.page.page_type],
+            }
+        )
     return {"query": query, "results": results, "note": found.note}
+
+
+def _without_code_marks(
+    title: str, marks: Sequence[tuple[int, int]]
+) -> tuple[str, list[list[int]]]:
+    """``title`` without the backticks that mark code in it, and ``marks``
+    moved to match (as the graph and the page lists show titles)."""
+    kept = [at for at, char in enumerate(title) if char != "`"]
+    return "".join(title[at] for at in kept), [
+        [bisect_left(kept, start), bisect_left(kept, end)] for start, end in marks
+    ]
 
 
 @dataclass(frozen=True)
