@@ -21,7 +21,7 @@ from typing import Any
 
 from heuristica.graph.identity_cache import IdentityCache
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.markdown import visible_bidi
+from heuristica.graph.markdown import plain_title, visible_bidi
 from heuristica.graph.model import Page
 from heuristica.graph.relations import RELATIONS, PageType
 from heuristica.graph.view import Edge, View, every_link
@@ -260,7 +260,7 @@ def _texts(page: Page, summary_chars: int) -> tuple[str, str, str]:
     """The page's drawn label, title and summary."""
 
     def make() -> tuple[str, str, str]:
-        title = visible_bidi(page.title)
+        title = plain_title(page.title)
         summary = plain_summary(visible_bidi(page.overview), summary_chars)
         return wrap_label(title), title, summary
 
