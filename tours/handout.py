@@ -25,7 +25,7 @@ __all__ = ["tour_html"]
 
 _STYLE = """
 html, body { height: auto; }
-body { max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; }
+body { max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; overflow-wrap: anywhere; }
 header .meta { color: #5c5c5c; }
 #explorer { position: relative; height: 520px; }
 ol.steps { padding-left: 0; list-style: none; }

@@ -11,7 +11,9 @@ APP_CSS = """
 <style>
 /* A badge with a long text (where a page was verified) wraps instead of
    being cut off with an ellipsis. */
-span.stMarkdownBadge { white-space: normal; height: auto; overflow-wrap: anywhere; }
+span.stMarkdownBadge {
+  white-space: normal !important; height: auto !important; overflow-wrap: anywhere;
+}
 </style>
 """
 
