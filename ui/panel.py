@@ -56,7 +56,7 @@ from heuristica.graph.model import (
     UsageExample,
 )
 from heuristica.graph.relations import PageType
-from heuristica.graph.render import TYPE_COLOURS
+from heuristica.graph.render import TYPE_BORDERS
 from heuristica.ui.knowledge_base import knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 
@@ -129,10 +129,11 @@ def _markdown(text: str) -> None:
 
 
 def type_badge_html(page_type: PageType) -> str:
-    """The type badge: the only HTML the panel sends. Its colour and label come
-    from code, never from a page, so it matches the graph's colour exactly."""
+    """The type badge: the only HTML the panel sends. Its colours and label
+    come from code, never from a page: the type's outline in the graph behind
+    white text (4.5:1 or more; the fills are as light as 1.9:1)."""
     return (
-        f'<span style="background:{TYPE_COLOURS[page_type]};color:#fff;'
+        f'<span style="background:{TYPE_BORDERS[page_type]};color:#fff;'
         "padding:0.1rem 0.55rem;border-radius:0.75rem;font-size:0.8rem;"
         f'font-weight:600">{page_type.label}</span>'
     )
