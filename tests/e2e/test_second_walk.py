@@ -69,6 +69,23 @@ def test_the_graph_gets_the_room_when_looked_at_and_the_page_when_reading(
     expect(page.get_by_role("radio", name="Beside the page")).to_be_checked()
 
 
+LIT = """() => Object.entries(network.body.nodes)
+    .filter(([id, n]) => !id.startsWith("edgeId:") && n.options.shadow.enabled).length"""
+
+
+def test_the_one_search_field_also_lights_the_pages_it_finds_on_the_graph(
+    page: Page, shipped_url: str
+) -> None:
+    page.goto(shipped_url)
+    frame = graph_frame(page)
+    assert frame.evaluate(LIT) == 0
+    expect(page.locator("[data-testid=stMain] input[type=text]")).to_have_count(0)
+    page.locator("#heuristica-search-input").fill("deadlock")
+    expect(page.locator(".option").first).to_be_visible()
+    frame.wait_for_function(f"() => ({LIT})() > 0")
+    expect(page.get_by_text("matching “deadlock” (the search box) shown, lit")).to_be_visible()
+
+
 def whole_graph(page: Page, frame: Frame) -> None:
     revision = str(frame.evaluate("document.body.dataset.revision"))
     page.get_by_text("Whole graph").click()
