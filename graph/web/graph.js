@@ -85,15 +85,20 @@
   // of its own (the network's and its group's make the plain style of its
   // type, see create), which vis-network creates faster. `sketch`: without
   // its label (see sketched).
+  //
+  // Only a short node is in its type's group: vis-network copies a group's
+  // colours over a node's own whenever an update leaves them out (pinning a
+  // node for a layout did, and a dimmed page was drawn in its full colour).
+  // The group "" is none.
   function visNode(node, drawing, short, sketch) {
-    const v = { id: node.id, group: node.type.id };
+    const v = { id: node.id, group: "" };
     if (!sketch) v.label = node.label;
     if (node.x !== null && node.y !== null) {
       v.x = node.x;
       v.y = node.y;
     }
     const focus = node.id === drawing.focus;
-    if (short && !focus && node.highlight === "plain") return v;
+    if (short && !focus && node.highlight === "plain") return { ...v, group: node.type.id };
     const styles = focus ? drawing.styles.focus : drawing.styles.nodes;
     Object.assign(v, styles[node.highlight][node.type.id]);
     return v;

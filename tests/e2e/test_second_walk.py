@@ -69,6 +69,11 @@ def test_the_graph_gets_the_room_when_looked_at_and_the_page_when_reading(
     expect(page.get_by_role("radio", name="Beside the page")).to_be_checked()
 
 
+DRAWN_AS_STYLED = """() => network.body.data.nodes.get()
+    .filter((n) => n.color
+        && network.body.nodes[n.id].options.color.background !== n.color.background)
+    .map((n) => n.id)"""
+"""Pages drawn in other colours than their style's (a dimmed page at full colour)."""
 LIT = """() => Object.entries(network.body.nodes)
     .filter(([id, n]) => !id.startsWith("edgeId:") && n.options.shadow.enabled).length"""
 
@@ -84,6 +89,8 @@ def test_the_one_search_field_also_lights_the_pages_it_finds_on_the_graph(
     expect(page.locator(".option").first).to_be_visible()
     frame.wait_for_function(f"() => ({LIT})() > 0")
     expect(page.get_by_text("matching “deadlock” (the search box) shown, lit")).to_be_visible()
+    frame.wait_for_selector('body[data-ready="1"]')
+    assert frame.evaluate(DRAWN_AS_STYLED) == [], "each page is drawn in its own style's colours"
 
 
 def whole_graph(page: Page, frame: Frame) -> None:
