@@ -1,0 +1,145 @@
+"""Take the screenshots in docs/screenshots (but the two of a live tour, which
+scripts/tour_screenshots.py takes) from the real app on the shipped knowledge
+base, in Debian's chromium:
+
+- explorer.png: where one lands: the wide graph around the default page;
+- panel.png: the whole page panel of the default page, as read beside the graph;
+- search.png: the sidebar's results for a pasted error message;
+- search-lit.png: what the search box finds, lit on the graph;
+- related.png: How related? between get_context and the Linux page;
+- demo.png: a fork pool deadlocking, caught and cleaned up;
+- verification.png: a page of the verify fixture, verified and recorded for
+  real, one of its checks failing and opened.
+
+    python -m scripts.screenshots [--out docs/screenshots] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from heuristica.graph.cli import main as heuristica
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
+from tests.e2e.locators import graph_frame
+
+WAIT_MS = 120_000
+DEFAULT = "heuristic/polars-use-spawn-not-fork"
+GET_CONTEXT = "implementation/multiprocessing-get-context"
+LINUX = "environment/linux-glibc"
+ERROR = "RuntimeError: context has already been set"
+
+
+def settled(page: Page) -> None:
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(1500)  # the graph's last redraw, fonts
+
+
+def explorer(page: Page, url: str, out: Path) -> None:
+    page.goto(url)
+    graph_frame(page)
+    settled(page)
+    page.screenshot(path=out / "explorer.png")
+
+
+def panel(page: Page, url: str, out: Path) -> None:
+    # Tall enough for the whole page: an element taller than the window is
+    # shot in pieces, and the top of the panel came out blank.
+    page.set_viewport_size({"width": 1440, "height": 5200})
+    page.goto(f"{url}/?node={DEFAULT}")
+    graph_frame(page)
+    settled(page)
+    page.locator(".st-key-explore_panel").screenshot(path=out / "panel.png")
+
+
+def search(page: Page, url: str, out: Path) -> None:
+    page.goto(url)
+    graph_frame(page)
+    page.locator("#heuristica-search-input").fill(ERROR)
+    expect(page.locator(".option").first).to_be_visible(timeout=WAIT_MS)
+    settled(page)
+    page.screenshot(path=out / "search.png")
+
+
+def search_lit(page: Page, url: str, out: Path) -> None:
+    page.goto(url)
+    frame = graph_frame(page)
+    page.locator("#heuristica-search-input").fill("deadlock")
+    expect(page.get_by_text("(the search box) shown, lit")).to_be_visible(timeout=WAIT_MS)
+    frame.wait_for_selector('body[data-ready="1"]')
+    settled(page)
+    page.screenshot(path=out / "search-lit.png")
+
+
+def related(page: Page, url: str, out: Path) -> None:
+    page.goto(f"{url}/related?from={GET_CONTEXT}&to={LINUX}")
+    graph_frame(page)
+    settled(page)
+    page.screenshot(path=out / "related.png")
+
+
+def demo(page: Page, url: str, out: Path) -> None:
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{url}/demo")
+    settled(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_text("No process of this run is left")).to_be_visible(timeout=WAIT_MS)
+    settled(page)
+    page.get_by_text("fork after the parent used Polars").scroll_into_view_if_needed()
+    page.screenshot(path=out / "demo.png")
+
+
+def verification(browser: Browser, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        knowledge = Path(folder) / "kb"
+        shutil.copytree(REPO / "tests" / "fixtures" / "verify_kb", knowledge)
+        heuristica(["verify", str(knowledge), "--record"])  # one check fails on purpose
+        with running_app(knowledge) as url:
+            # Tall enough for the whole page: an element taller than the
+            # window is shot in pieces, and the panel's top came out blank.
+            page = browser.new_page(viewport={"width": 1440, "height": 2600})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(f"{url}/?node=heuristic/prefer-spawn")
+            graph_frame(page)
+            page.locator("summary", has_text="arithmetic-fails · fails").click()
+            settled(page)
+            page.locator(".st-key-explore_panel").screenshot(path=out / "verification.png")
+            page.close()
+
+
+SHOTS: dict[str, Callable[[Page, str, Path], None]] = {
+    "explorer": explorer,
+    "panel": panel,
+    "search": search,
+    "search-lit": search_lit,
+    "related": related,
+    "demo": demo,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", choices=[*SHOTS, "verification"])
+    args = parser.parse_args()
+    wanted = args.only or [*SHOTS, "verification"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with running_app(REPO / "knowledge") as url:
+            for name in [name for name in wanted if name in SHOTS]:
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.set_default_timeout(WAIT_MS)
+                SHOTS[name](page, url, args.out)
+                page.close()
+        if "verification" in wanted:
+            verification(browser, args.out)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
