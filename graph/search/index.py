@@ -214,17 +214,10 @@ class SearchIndex:
         self._searcher = self._store.write(removed, added)
         self._vocabulary: list[str] | None = None
         self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
-        self._terms_of = lru_cache(maxsize=_READ_PAGES)(self._terms_in)
         self._store.head = self
 
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
         return read(self._entries[page_id].page)
-
-    def _terms_in(self, page_id: str) -> frozenset[str]:
-        """Every term ``page_id`` is indexed with."""
-        return frozenset(
-            term for text in columns(self._entries[page_id].page) for term in STEMMER.analyze(text)
-        )
 
     def search(
         self,
@@ -308,18 +301,32 @@ class SearchIndex:
         groups = looked_for.groups
         reweighed = 0 if every_word or len(groups) < 2 else min(_REWEIGHED, 4 * wanted)
         found = self._searcher.search(query, max(wanted, reweighed), count=False).hits
-        rows = cast(list[int], self._searcher.fast_field_values("row", [a for _, a in found]))
-        scored = [(score, row) for (score, _), row in zip(found, rows, strict=True)]
-
-        def weighed(score: float, row: int) -> float:
-            has = self._terms_of(self._pages[row].id)
-            return score * sum(not has.isdisjoint(group) for group in groups) / len(groups)
-
+        scored = list(zip([score for score, _ in found], self._rows(found), strict=True))
+        if not reweighed:
+            return scored[:wanted]
+        has = self._words_had(groups, [row for _, row in scored[:reweighed]])
         best = sorted(
-            ((weighed(score, row), row) for score, row in scored[:reweighed]),
+            ((score * has[row] / len(groups), row) for score, row in scored[:reweighed]),
             key=lambda hit: -hit[0],
         )
         return [*best, *scored[reweighed:]][:wanted]
+
+    def _rows(self, found: Sequence[tuple[float, tantivy.DocAddress]]) -> list[int]:
+        # "row" is an unsigned fast field that every indexed page has.
+        return cast(list[int], self._searcher.fast_field_values("row", [a for _, a in found]))
+
+    def _words_had(self, groups: Sequence[Sequence[str]], rows: Sequence[int]) -> Counter[int]:
+        """Per row of ``rows``: how many of ``groups`` (the query's words) its page has."""
+        schema = self._store.schema
+        among = Query.boolean_query(
+            [(Occur.Should, Query.term_query(schema, "id", self._pages[row].id)) for row in rows]
+        )
+        had: Counter[int] = Counter()
+        for group in groups:
+            any_term = Query.boolean_query([(Occur.Should, self._having(term)) for term in group])
+            having = Query.boolean_query([(Occur.Must, among), (Occur.Must, any_term)])
+            had.update(self._rows(self._searcher.search(having, len(rows), count=False).hits))
+        return had
 
     def _query(self, looked_for: Terms, types: Collection[PageType], every_word: bool) -> Query:
         each_word = Occur.Must if every_word else Occur.Should
