@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.relations import PageType
+from heuristica.ui.app_style import APP_CSS
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
@@ -163,7 +164,7 @@ def test_hostile_titles_are_listed_as_plain_text(monkeypatch: pytest.MonkeyPatch
     labels = [link["title"] for _, link in explorer_links(app)]
     titles = {page.title for page in load_knowledge(MALICIOUS).pages.values()}
     assert sorted(labels) == sorted(titles) and len(labels) == 4
-    assert not [m.value for m in app.markdown if m.allow_html]
+    assert [m.value for m in app.markdown if m.allow_html] == [APP_CSS.strip()], "only the style"
 
 
 def test_the_whole_knowledge_base_downloads_as_graphml_and_json(

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Collection
+from typing import Unpack
 
 from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.relations import PageType
-from heuristica.graph.search.index import Found, SearchHit, SearchIndex
+from heuristica.graph.search.index import Found, Options, SearchHit, SearchIndex
 from heuristica.graph.search.query import STOP_WORDS, words
 from heuristica.graph.search.snippets import Snippet, Span
 
 __all__ = [
     "STOP_WORDS",
     "Found",
+    "Options",
     "SearchHit",
     "SearchIndex",
     "Snippet",
@@ -73,32 +73,14 @@ def index_for(kg: KnowledgeGraph) -> SearchIndex:
     return _indexes.of(kg)
 
 
-def find(
-    kg: KnowledgeGraph,
-    query: str,
-    *,
-    limit: int | None = 10,
-    types: Collection[PageType] = (),
-    every_word: bool = False,
-    snippets: bool = True,
-) -> Found:
+def find(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> Found:
     """Pages of ``kg`` for ``query``, best first, and the words of it no page
     has (see ``SearchIndex.find``)."""
     if not words(query):
         return Found([])  # Nothing to look for: no need to build an index first.
-    return index_for(kg).find(
-        query, limit=limit, types=types, every_word=every_word, snippets=snippets
-    )
+    return index_for(kg).find(query, **options)
 
 
-def search(
-    kg: KnowledgeGraph,
-    query: str,
-    *,
-    limit: int | None = 10,
-    types: Collection[PageType] = (),
-    every_word: bool = False,
-    snippets: bool = True,
-) -> list[SearchHit]:
+def search(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> list[SearchHit]:
     """Pages of ``kg`` for ``query``, best first (``find(...).hits``)."""
-    return find(kg, query, limit=limit, types=types, every_word=every_word, snippets=snippets).hits
+    return find(kg, query, **options).hits

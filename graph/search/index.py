@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import TypedDict, Unpack, cast
 
 import tantivy
 from rapidfuzz import process
@@ -32,7 +32,7 @@ from heuristica.graph.search.query import STEMMER, STOP_WORDS, Terms, max_edits,
 from heuristica.graph.search.snippets import Sentence, Snippet, Span, marks, read, snippet
 from heuristica.graph.search.text import COLUMNS, columns
 
-__all__ = ["Found", "SearchHit", "SearchIndex"]
+__all__ = ["Found", "Options", "SearchHit", "SearchIndex"]
 
 WEIGHTS = {"title": 4.0, "domains": 2.0, "overview": 2.0, "headings": 1.5, "body": 1.0}
 """How much a match counts per column: title above overview above body. (A
@@ -83,6 +83,15 @@ class SearchHit:
             "section": snippet.section if snippet else "",
             "title_marks": [list(span) for span in self.title_marks],
         }
+
+
+class Options(TypedDict, total=False):
+    """How to search, beyond the query (``SearchIndex.find`` says what each does)."""
+
+    limit: int | None
+    types: Collection[PageType]
+    every_word: bool
+    snippets: bool
 
 
 @dataclass(frozen=True)
@@ -219,19 +228,9 @@ class SearchIndex:
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
         return read(self._entries[page_id].page)
 
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int | None = 10,
-        types: Collection[PageType] = (),
-        every_word: bool = False,
-        snippets: bool = True,
-    ) -> list[SearchHit]:
+    def search(self, query: str, **options: Unpack[Options]) -> list[SearchHit]:
         """Pages for ``query``, best first (``find(...).hits``)."""
-        return self.find(
-            query, limit=limit, types=types, every_word=every_word, snippets=snippets
-        ).hits
+        return self.find(query, **options).hits
 
     def find(
         self,
@@ -302,7 +301,7 @@ class SearchIndex:
         reweighed = 0 if every_word or len(groups) < 2 else min(_REWEIGHED, 4 * wanted)
         found = self._searcher.search(query, max(wanted, reweighed), count=False).hits
         scored = list(zip([score for score, _ in found], self._rows(found), strict=True))
-        if not reweighed:
+        if not reweighed or not scored:
             return scored[:wanted]
         has = self._words_had(groups, [row for _, row in scored[:reweighed]])
         best = sorted(
