@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from heuristica.graph.cli import main as heuristica
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
-from tests.e2e.locators import graph_frame
+from tests.e2e.locators import graph_frame, open_settled, settled
 
 WAIT_MS = 120_000
 DEFAULT = "heuristic/polars-use-spawn-not-fork"
@@ -35,15 +35,12 @@ LINUX = "environment/linux-glibc"
 ERROR = "RuntimeError: context has already been set"
 
 
-def settled(page: Page) -> None:
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-    page.wait_for_timeout(1500)  # the graph's last redraw, fonts
+PAUSE_MS = 1500
+"""After the page settles: the graph's last redraw, fonts."""
 
 
 def explorer(page: Page, url: str, out: Path) -> None:
-    page.goto(url)
-    graph_frame(page)
-    settled(page)
+    open_settled(page, url, PAUSE_MS)
     page.screenshot(path=out / "explorer.png")
 
 
@@ -51,9 +48,7 @@ def panel(page: Page, url: str, out: Path) -> None:
     # Tall enough for the whole page: an element taller than the window is
     # shot in pieces, and the top of the panel came out blank.
     page.set_viewport_size({"width": 1440, "height": 5200})
-    page.goto(f"{url}/?node={DEFAULT}")
-    graph_frame(page)
-    settled(page)
+    open_settled(page, f"{url}/?node={DEFAULT}", PAUSE_MS)
     page.locator(".st-key-explore_panel").screenshot(path=out / "panel.png")
 
 
@@ -62,7 +57,7 @@ def search(page: Page, url: str, out: Path) -> None:
     graph_frame(page)
     page.locator("#heuristica-search-input").fill(ERROR)
     expect(page.locator(".option").first).to_be_visible(timeout=WAIT_MS)
-    settled(page)
+    settled(page, PAUSE_MS)
     page.screenshot(path=out / "search.png")
 
 
@@ -72,24 +67,22 @@ def search_lit(page: Page, url: str, out: Path) -> None:
     page.locator("#heuristica-search-input").fill("deadlock")
     expect(page.get_by_text("(the search box) shown, lit")).to_be_visible(timeout=WAIT_MS)
     frame.wait_for_selector('body[data-ready="1"]')
-    settled(page)
+    settled(page, PAUSE_MS)
     page.screenshot(path=out / "search-lit.png")
 
 
 def related(page: Page, url: str, out: Path) -> None:
-    page.goto(f"{url}/related?from={GET_CONTEXT}&to={LINUX}")
-    graph_frame(page)
-    settled(page)
+    open_settled(page, f"{url}/related?from={GET_CONTEXT}&to={LINUX}", PAUSE_MS)
     page.screenshot(path=out / "related.png")
 
 
 def demo(page: Page, url: str, out: Path) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(f"{url}/demo")
-    settled(page)
+    settled(page, PAUSE_MS)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_text("No process of this run is left")).to_be_visible(timeout=WAIT_MS)
-    settled(page)
+    settled(page, PAUSE_MS)
     page.get_by_text("fork after the parent used Polars").scroll_into_view_if_needed()
     page.screenshot(path=out / "demo.png")
 
@@ -107,7 +100,7 @@ def verification(browser: Browser, out: Path) -> None:
             page.goto(f"{url}/?node=heuristic/prefer-spawn")
             graph_frame(page)
             page.locator("summary", has_text="arithmetic-fails · fails").click()
-            settled(page)
+            settled(page, PAUSE_MS)
             page.locator(".st-key-explore_panel").screenshot(path=out / "verification.png")
             page.close()
 

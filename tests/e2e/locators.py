@@ -119,3 +119,19 @@ def expect_panel_title(page: Page, title: str) -> None:
 
 def url_node(page: Page) -> list[str]:
     return parse_qs(urlsplit(page.url).query).get("node", [])
+
+
+def settled(page: Page, pause_ms: int = 300) -> None:
+    """Until Streamlit has finished running the page, and ``pause_ms`` more
+    (the graph's last redraw, fonts)."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(pause_ms)
+
+
+def open_settled(page: Page, url: str, pause_ms: int = 300) -> Frame:
+    """Open ``url`` (a screen with a graph) until its graph is drawn and the
+    page has settled; the graph's frame."""
+    page.goto(url)
+    frame = graph_frame(page)
+    settled(page, pause_ms)
+    return frame

@@ -21,7 +21,14 @@ from heuristica.graph.loader import load_knowledge
 from heuristica.tours.handout import tour_html
 from tests.e2e.axe import AXE, violations
 from tests.e2e.harness import REPO
-from tests.e2e.locators import FRAME_SELECTOR, GRAPH_FRAME, click_node, graph_frame
+from tests.e2e.locators import (
+    FRAME_SELECTOR,
+    GRAPH_FRAME,
+    click_node,
+    graph_frame,
+    open_settled,
+    settled,
+)
 
 GET_CONTEXT = "implementation/multiprocessing-get-context"
 LINUX = "environment/linux-glibc"
@@ -49,12 +56,6 @@ def found(page: Page, where: str) -> dict[str, list[str]]:
     return problems
 
 
-def settled(page: Page) -> None:
-    """Until Streamlit has finished running the page."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-    page.wait_for_timeout(300)
-
-
 def test_explore_browse_related_and_problems_have_no_violations(
     sized_page: Callable[[int, int], Page], shipped_url: str
 ) -> None:
@@ -71,9 +72,7 @@ def test_explore_browse_related_and_problems_have_no_violations(
     expect(frame.locator("#card")).to_be_visible()
     problems |= found(page, "Explore, preview card")
 
-    page.goto(f"{shipped_url}/?node={GET_CONTEXT}")
-    graph_frame(page)
-    settled(page)
+    open_settled(page, f"{shipped_url}/?node={GET_CONTEXT}")
     problems |= found(page, "Explore, beside the page")
 
     page.goto(f"{shipped_url}/browse")
@@ -82,9 +81,7 @@ def test_explore_browse_related_and_problems_have_no_violations(
     expect(page.get_by_text("read as “forkserver”")).to_be_visible()
     problems |= found(page, "Browse")
 
-    page.goto(f"{shipped_url}/related?from={GET_CONTEXT}&to={LINUX}")
-    graph_frame(page)
-    settled(page)
+    open_settled(page, f"{shipped_url}/related?from={GET_CONTEXT}&to={LINUX}")
     problems |= found(page, "How related?")
 
     page.goto(f"{shipped_url}/problems")
@@ -101,9 +98,7 @@ def test_explore_on_a_phone_has_no_violations(
     sized_page: Callable[[int, int], Page], shipped_url: str
 ) -> None:
     page = sized_page(390, 844)
-    page.goto(f"{shipped_url}/?node={GET_CONTEXT}")
-    graph_frame(page)
-    settled(page)
+    open_settled(page, f"{shipped_url}/?node={GET_CONTEXT}")
     assert found(page, "Explore on a phone") == {}
 
 
