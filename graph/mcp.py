@@ -101,6 +101,11 @@ class SearchHit(PageRef):
 class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit]
+    note: str = Field(
+        default="",
+        description="how the query was read: the words no page has, and what a typo was "
+        "read as (none found when most words are in no page)",
+    )
 
 
 class Link(BaseModel):
@@ -266,21 +271,23 @@ def _snippet_text(hit: full_text.SearchHit) -> str:
 
 def search_pages(
     graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
-) -> list[SearchHit]:
+) -> SearchResults:
     """The one place the MCP server searches: pages matching ``query``, best
     first, each with the sentence that matched as plain text on one line
-    (inert Markdown: escaped only where a viewer would read markup)."""
+    (inert Markdown: escaped only where a viewer would read markup), and how
+    the query was read."""
     types = (page_type,) if page_type else ()
-    hits = full_text.search(graph, query, limit=limit, types=types)
-    return [
+    found = full_text.find(graph, query, limit=limit, types=types)
+    hits = [
         SearchHit(
             **_ref(hit.page).model_dump(),
             score=round(hit.score, 4),
             matched_in=_matched_in(hit),
             snippet=_snippet_text(hit)[:_OVERVIEW_CHARS],
         )
-        for hit in hits
+        for hit in found.hits
     ]
+    return SearchResults(query=query, hits=hits, note=inert_line(found.note))
 
 
 class _KnowledgeServer(MCPServer[Any]):
@@ -331,8 +338,7 @@ def build_server(root: Path) -> MCPServer[Any]:
     ) -> SearchResults:
         """Pages whose title, domains or text match the query (small typos
         allowed), best first."""
-        hits = search_pages(live.current().graph, query, type, limit)
-        return SearchResults(query=query, hits=hits)
+        return search_pages(live.current().graph, query, type, limit)
 
     @server.tool(annotations=_READ_ONLY)
     def get_page(id: PageId) -> str:

@@ -110,6 +110,17 @@ def test_search_answers_with_the_sentence_that_matched_and_where(client: Agent) 
     assert (lonely["id"], lonely["matched_in"]) == (LONELY, "Title")
 
 
+def test_search_says_how_it_read_the_query_and_finds_nothing_about_nothing_here(
+    client: Agent,
+) -> None:
+    typo = structured(client, "search", query="forkservr preload", limit=1)
+    assert typo["note"] == "“forkservr” read as “forkserver”."
+    assert typo["hits"][0]["id"] == "implementation/multiprocessing-set-forkserver-preload"
+    nothing = structured(client, "search", query="kubernetes helm chart")
+    assert nothing["hits"] == []
+    assert nothing["note"].startswith("No page has “kubernetes” or “chart”.")
+
+
 def test_search_by_type_returns_only_that_type(client: Agent) -> None:
     found = structured(client, "search", query="fork", type="environment", limit=50)
     assert found["hits"], "the shipped base has environment pages about fork"

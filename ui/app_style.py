@@ -21,6 +21,9 @@ span.stMarkdownBadge {
 /* Code wraps: a block that scrolls sideways is a region the keyboard cannot
    reach (and a phone hides most of its lines). */
 pre code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+/* Tables fit their column, for the same reason (a phone's I/O contracts). */
+.stTable table { table-layout: fixed; width: 100%; }
+.stTable th, .stTable td { overflow-wrap: anywhere; }
 /* Code: the highlighting colours darkened to 5:1 or more on the code's
    background (Streamlit's cyan, green and orange are 2.2-3.7:1). */
 .token.parameter, .token.variable { color: #00708F !important; }
