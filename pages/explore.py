@@ -10,8 +10,8 @@ gives the graph the page's whole width and the window's height (the page
 follows below it), and is where one lands without a page in the URL and
 where the whole graph is shown; "Beside the page" puts the graph in a column
 that stays in view while the page beside it scrolls, and is where opening a
-page (double-click, Enter, a link) leads. The toolbar switches between them;
-a phone always stacks the graph above the page. What is typed in the
+page (double-click, Enter, a link) leads. A switch in the title row changes
+it; a phone always stacks the graph above the page. What is typed in the
 sidebar's search box lights up the pages it finds (``graph.search``) and dims
 the rest: one field for both.
 """
@@ -62,7 +62,7 @@ div[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0; }
 """
 LAYOUT_STYLE = {
     # The graph's column stays in view while the page beside it scrolls (wide
-    # screens; a narrow one stacks them, graph first); code in the page wraps.
+    # screens; a narrow one stacks them, graph first).
     "reading": """
 <style>
 @media (min-width: 641px) {
