@@ -51,6 +51,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from tests.e2e.harness import REPO, running_app
 from tests.e2e.streamlit_client import StreamlitClient
+from tests.e2e.test_tour_live import CODE
 from tests.redis_server import RedisServer
 
 KB = REPO / "tests" / "fixtures" / "explorer_kb"
@@ -154,7 +155,7 @@ async def start_presenter(url: str) -> tuple[StreamlitClient, str]:
     await presenter.run()
     await presenter.wait_for_text(step_text(1), STEP_DEADLINE_S)
     await presenter.click("Present")
-    code = await presenter.wait_for_text(r"^[A-HJ-NP-Z2-9]{5}$", STEP_DEADLINE_S)
+    code = await presenter.wait_for_text(CODE, STEP_DEADLINE_S)
     return presenter, code
 
 

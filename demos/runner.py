@@ -5,24 +5,32 @@ The demo never runs inside the (multi-threaded) Streamlit server: forking that
 process is the very bug being taught. ``subprocess.Popen`` starts the child
 with vfork/posix_spawn + exec, which is safe from a threaded parent; the child
 gets its own process session so the whole tree can be found and killed.
+
+Every run starts under its guard (``demos/guard.py``), the leader of its
+session: if this process goes away in any way, SIGKILL included, the guard
+ends the run within half a second. Each of the run's processes carries
+``HEURISTICA_RUN`` in its environment, naming what it is and which process
+started it, so a server starting up can end what a dead one left behind
+(``demos.processes.end_runs_left_behind``).
 """
 
 import contextlib
 import json
 import os
 import queue
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from heuristica import child_env
-from heuristica.demos.processes import kill_session, running_in_session
+from heuristica.demos.processes import RUN_MARK, kill_session, run_mark, running_in_session
 
 __all__ = ["STARTUP_ALLOWANCE_SECONDS", "RunOutcome", "run_file", "run_module"]
 
@@ -33,6 +41,7 @@ STARTUP_ALLOWANCE_SECONDS = 10.0
 EXIT_GRACE_SECONDS = 3.0
 POLL_SECONDS = 0.05
 _END_OF_STREAM: Event = {"event": "end_of_stream"}
+GUARD = Path(__file__).with_name("guard.py")
 
 
 @dataclass
@@ -84,14 +93,15 @@ def run_module(
             hard_deadline = time.monotonic() + time_limit + STARTUP_ALLOWANCE_SECONDS
         on_event(event)
 
-    process = _start([sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args])
-    on_started(process.pid)
+    command = [sys.executable, "-W", "default::DeprecationWarning", "-m", module, *args]
+    run = _start(command, "demo run")
+    on_started(run.session)
     events: list[Event] = []
-    stop_reason = _relay(process, lambda: hard_deadline, events, relay, cancelled, _read_events)
-    killed, leftovers = _finish(process)
+    stop_reason = _relay(run.process, lambda: hard_deadline, events, relay, cancelled, _read_events)
+    returncode, killed, leftovers = _finish(run)
     result = next((event for event in reversed(events) if event["event"] == "result"), {})
     status, message = _status(
-        result, stop_reason, events, process.returncode, time_limit, stall=bool(progress_events)
+        result, stop_reason, events, returncode, time_limit, stall=bool(progress_events)
     )
     return RunOutcome(
         status=status,
@@ -100,28 +110,34 @@ def run_module(
         events=events,
         killed_by_runner=killed,
         leftovers=leftovers,
-        returncode=process.returncode,
+        returncode=returncode,
         seconds=time.monotonic() - started,
     )
 
 
 def run_file(
-    interpreter: str, path: Path, args: Sequence[str], time_limit: float, cwd: Path
+    interpreter: str,
+    path: Path,
+    args: Sequence[str],
+    time_limit: float,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
 ) -> RunOutcome:
     """Run ``interpreter path args`` in ``cwd``, exactly as ``run_module`` runs a demo:
     its own session, killed with its whole group at ``time_limit`` (no allowance),
     nothing left. Every line it prints is an ``output`` event, JSON or not.
 
-    status: ``timed_out`` when the limit stopped it, else ``exited``.
+    status: ``timed_out`` when the limit stopped it, else ``exited``. ``env``:
+    its environment (default: ours, with this package importable).
     """
     started = time.monotonic()
-    process = _start([interpreter, str(path), *args], cwd=cwd)
+    run = _start([interpreter, str(path), *args], "check", cwd=cwd, env=env)
     events: list[Event] = []
     deadline = started + time_limit
     stop_reason = _relay(
-        process, lambda: deadline, events, lambda event: None, lambda: False, _read_lines
+        run.process, lambda: deadline, events, lambda event: None, lambda: False, _read_lines
     )
-    killed, leftovers = _finish(process)
+    returncode, killed, leftovers = _finish(run)
     return RunOutcome(
         status="timed_out" if stop_reason == "deadline" else "exited",
         message="",
@@ -129,33 +145,98 @@ def run_file(
         events=events,
         killed_by_runner=killed,
         leftovers=leftovers,
-        returncode=process.returncode,
+        returncode=returncode,
         seconds=time.monotonic() - started,
     )
 
 
-def _start(command: Sequence[str], cwd: Path | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        cwd=cwd,
-        env={**child_env(), "PYTHONUNBUFFERED": "1"},
-    )
+@dataclass
+class _Guarded:
+    """A run under its guard: the guard's process (the leader of the run's
+    session; its pipes are the run's input and output) and the pipe that
+    brings the exit status of the run's own command."""
+
+    process: subprocess.Popen[str]
+    status_pipe: int
+    _returncode: int | None = None
+
+    @property
+    def session(self) -> int:
+        return self.process.pid
+
+    def returncode(self, timeout: float) -> int | None:
+        """The command's exit status, waiting up to ``timeout`` s for it; None if
+        it is still running. A guard killed before it could say (the whole
+        session was killed) counts as the command killed by SIGKILL."""
+        if self._returncode is None:
+            ready, _, _ = select.select([self.status_pipe], [], [], timeout)
+            if not ready:
+                return None
+            said = os.read(self.status_pipe, 64).strip()
+            self._returncode = int(said) if said else -signal.SIGKILL
+        return self._returncode
+
+    def end(self) -> None:
+        """The run is over: let its guard go (it kills anything still in the session)."""
+        with contextlib.suppress(OSError):
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=EXIT_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.status_pipe)
 
 
-def _finish(process: subprocess.Popen[str]) -> tuple[list[int], list[int]]:
-    """Wait briefly for the process, kill what is left of its session: (killed, leftovers)."""
+def _start(
+    command: Sequence[str],
+    kind: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> _Guarded:
+    """``command`` in a new session under its guard; ``kind`` names the run
+    ("demo run", "check") to a server that finds it left behind. ``env``: its
+    environment (default: ours, with this package importable)."""
+    status_pipe, status_end = os.pipe()
     try:
-        process.wait(timeout=EXIT_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        kill_session(process.pid)
-        process.wait()
-    killed = kill_session(process.pid)
-    return killed, _leftovers(process.pid)
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(GUARD), str(status_end), *command],
+            stdin=subprocess.PIPE,  # never written: its end is the guard's lifeline
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            cwd=cwd,
+            pass_fds=(status_end,),
+            env={
+                **(child_env() if env is None else env),
+                "PYTHONUNBUFFERED": "1",
+                RUN_MARK: run_mark(kind),
+            },
+        )
+    except BaseException:
+        os.close(status_pipe)
+        raise
+    finally:
+        os.close(status_end)
+    return _Guarded(process, status_pipe)
+
+
+def _finish(run: _Guarded) -> tuple[int, list[int], list[int]]:
+    """Wait briefly for the command to exit, kill what is left of its session,
+    let the guard go: (returncode, killed, leftovers)."""
+    returncode = run.returncode(EXIT_GRACE_SECONDS)
+    if returncode is None:
+        kill_session(run.session)
+        returncode = run.returncode(EXIT_GRACE_SECONDS)
+    killed = kill_session(run.session, spare=run.session)
+    run.end()
+    return (
+        -signal.SIGKILL if returncode is None else returncode,
+        killed,
+        _leftovers(run.session),
+    )
 
 
 def _relay(

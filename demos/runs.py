@@ -4,8 +4,8 @@ A browser session only holds a batch id. The batch runs in its own thread and
 is bounded by each run's time limit, whether or not anyone is still watching.
 """
 
-import atexit
 import itertools
+import logging
 import os
 import threading
 import time
@@ -13,17 +13,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from heuristica.demos.processes import kill_session
+from heuristica.demos.processes import end_runs_left_behind, kill_session
 from heuristica.demos.runner import RunOutcome, run_module
-from heuristica.demos.slots import RunLimit, RunSlots, Ticket, run_limit_from_environment
+from heuristica.demos.slots import (
+    RunLimit,
+    RunSlots,
+    Ticket,
+    Waiting,
+    run_limit_from_environment,
+)
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
 
-__all__ = ["BOARD", "BOARD_PROBLEM", "Batch", "RunBoard", "RunView"]
+__all__ = [
+    "BOARD",
+    "BOARD_PROBLEM",
+    "Batch",
+    "RunBoard",
+    "RunView",
+    "on_server_start",
+    "on_server_stop",
+]
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 KEEP_FINISHED_SECONDS = 15 * 60
+SHUTDOWN_SECONDS = 5.0
 PROGRESS_EVENTS = frozenset({"workers_started", "workers_starting", "worker_ready", "task_done"})
 """What counts as progress: the time limit is on a stall between two of these."""
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,8 @@ class RunView:
     settings: DemoSettings
     state: str = "queued"
     queue_position: int = 0
+    waiting_note: str = ""
+    """While queued: what is wrong with the line, in words for the reader (Redis away...)."""
     events: tuple[dict[str, Any], ...] = ()
     outcome: RunOutcome | None = None
     started_at: float | None = None
@@ -116,11 +135,26 @@ class RunBoard:
         return False
 
     def kill_all(self) -> None:
-        """Kill every running demo process tree (the server is shutting down)."""
+        """Kill every running demo process tree."""
         with self._lock:
             pids = [batch.pid for batch in self._batches.values() if batch.pid is not None]
         for pid in pids:
             kill_session(pid)
+
+    def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> tuple[int, int]:
+        """The server is stopping: end every run it started and take every
+        waiting one out of the line, and wait (up to ``timeout``) until each
+        batch has given its slot back. Returns (runs ended, runs that waited)."""
+        with self._lock:
+            batches = [batch for batch in self._batches.values() if not batch.finished]
+        running = sum(any(run.state == "running" for run in batch.views()) for batch in batches)
+        for batch in batches:
+            batch.cancel_requested.set()
+        self.kill_all()
+        deadline = time.monotonic() + timeout
+        while any(not batch.finished for batch in batches) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return running, len(batches) - running
 
     def _execute(self, batch: Batch) -> None:
         try:
@@ -130,21 +164,32 @@ class RunBoard:
                     if cancelled():
                         break
                     self._run_one(batch, index)
+        except Exception as error:  # a run's thread must end with its runs accounted for
+            _log.exception("demo batch %s failed", batch.batch_id)
+            self._fail_unfinished(batch, f"the server could not run it ({error})")
+        finally:
             with batch.lock:
                 batch.runs = [
                     replace(run, state="skipped") if run.state == "queued" else run
                     for run in batch.runs
                 ]
-        finally:
             self.slots.release(batch.ticket)
             batch.finished_at = time.monotonic()
 
     def _wait_for_slot(self, batch: Batch) -> bool:
-        def cancelled_or_moved() -> bool:
-            self._update(batch, 0, queue_position=self.slots.position(batch.ticket))
-            return batch.cancel_requested.is_set()
+        def show(waiting: Waiting) -> None:
+            self._update(batch, 0, queue_position=waiting.place, waiting_note=waiting.note)
 
-        return self.slots.wait_turn(batch.ticket, cancelled_or_moved)
+        return self.slots.wait_turn(batch.ticket, batch.cancel_requested.is_set, on_wait=show)
+
+    def _fail_unfinished(self, batch: Batch, message: str) -> None:
+        """Give every run that did not finish an outcome that says why."""
+        outcome = RunOutcome(status="error", message=message, result={})
+        with batch.lock:
+            batch.runs = [
+                run if run.state == "finished" else replace(run, state="finished", outcome=outcome)
+                for run in batch.runs
+            ]
 
     def _run_one(self, batch: Batch, index: int) -> None:
         settings = batch.runs[index].settings
@@ -197,4 +242,17 @@ def _board_from_environment() -> tuple[RunBoard, str | None]:
 
 
 BOARD, BOARD_PROBLEM = _board_from_environment()
-atexit.register(BOARD.kill_all)
+
+
+def on_server_start() -> list[str]:
+    """A server starting up ends the runs a dead one left on this machine; what it did."""
+    return [str(left) for left in end_runs_left_behind()]
+
+
+def on_server_stop() -> list[str]:
+    """A server stopping ends its runs before it exits; what it did."""
+    running, waiting = BOARD.shutdown()
+    if not running + waiting:
+        return []
+    plural = "s" * (running != 1)
+    return [f"ended {running} demo run{plural} and {waiting} waiting in line before stopping"]

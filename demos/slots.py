@@ -6,16 +6,28 @@ server process, ``RedisRunSlots`` across every app server on one Redis
 instead of overloading the machines.
 
 The Redis limit is a semaphore with a line: a sorted set of holders scored
-by when their lease runs out, a sorted set of waiting tickets in arrival
-order, and their own leases. Each server renews the leases of its own
-tickets every few seconds; a server that crashes stops renewing, and its
-slots and places in line come back within ``LEASE_SECONDS``. Every change is
-one Lua script, timed by Redis's clock, so servers never disagree.
+by when their lease runs out, a sorted set of waiting tickets scored by when
+they joined (Redis's clock, in microseconds), and their own leases. Each
+server renews the leases of its own tickets twice a second; a server that
+crashes stops renewing, and its slots and places in line come back within
+``LEASE_SECONDS``. Every change is one Lua script, timed by Redis's clock,
+so servers never disagree.
+
+Redis may lose the line (a restart without its data, a ``FLUSHALL``) or be
+out of reach for longer than a lease (frozen, or the network between). Either
+way Redis no longer knows which runs are going: its record is missing, or it
+was not touched for longer than the servers' renewals would allow. Then no
+slot is handed out for ``grace`` seconds, and every lease is stretched that
+long, while the servers put back what they hold and where their runs wait
+(each ticket at its old place: it keeps the time it joined). So the limit is
+never exceeded across a flush, a restart or a freeze, and counts again within
+one renewal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -31,11 +43,15 @@ from heuristica.shared_store import SharedStore, shared_store_from_environment
 
 __all__ = [
     "LEASE_SECONDS",
+    "REJOINED_NOTE",
+    "RENEW_SECONDS",
+    "UNSURE_NOTE",
     "RedisRunSlots",
     "RunLimit",
     "RunSlots",
     "RunnerBusy",
     "Ticket",
+    "Waiting",
     "busy_message",
     "limit_from_environment",
     "run_limit_from_environment",
@@ -43,6 +59,13 @@ __all__ = [
 
 LEASE_SECONDS = 15.0
 """A ticket whose server has not renewed it for this long is dropped."""
+RENEW_SECONDS = 0.5
+"""How often a server renews its tickets (at most; a third of a shorter lease)."""
+UNSURE_RENEWALS = 4
+"""Redis untouched for this many renewals means it was out of reach; after a
+loss or such a gap, slots wait this many renewals for the servers to report."""
+
+_log = logging.getLogger(__name__)
 
 
 class RunnerBusy(RuntimeError):
@@ -54,6 +77,21 @@ class Ticket:
     """A place in the line (compared by identity; ``id`` names it in Redis)."""
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    joined: int = 0
+    """When it joined the line, by Redis's clock (µs): its place, kept across a loss."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Where a waiting ticket stands: its place in line (0 while unknown) and,
+    when something is wrong, what to tell the person waiting."""
+
+    place: int
+    note: str = ""
+
+
+def _ignore(_waiting: Waiting) -> None:
+    return None
 
 
 class RunLimit(Protocol):
@@ -67,9 +105,14 @@ class RunLimit(Protocol):
         ...
 
     def wait_turn(
-        self, ticket: Ticket, cancelled: Callable[[], bool], poll_seconds: float = 0.1
+        self,
+        ticket: Ticket,
+        cancelled: Callable[[], bool],
+        poll_seconds: float = 0.1,
+        on_wait: Callable[[Waiting], None] = _ignore,
     ) -> bool:
-        """Block until the ticket holds a slot (True) or ``cancelled()`` says stop (False)."""
+        """Block until the ticket holds a slot (True) or ``cancelled()`` says stop
+        (False); tell ``on_wait`` where it stands after every look."""
         ...
 
     def release(self, ticket: Ticket) -> None: ...
@@ -116,10 +159,15 @@ class RunSlots:
             return ticket
 
     def wait_turn(
-        self, ticket: Ticket, cancelled: Callable[[], bool], poll_seconds: float = 0.1
+        self,
+        ticket: Ticket,
+        cancelled: Callable[[], bool],
+        poll_seconds: float = 0.1,
+        on_wait: Callable[[Waiting], None] = _ignore,
     ) -> bool:
         with self._changed:
             while not (self._line[0] is ticket and len(self._holders) < self.limit):
+                on_wait(Waiting(self._line.index(ticket) + 1))
                 if cancelled():
                     self._line.remove(ticket)
                     self._changed.notify_all()
@@ -133,6 +181,8 @@ class RunSlots:
     def release(self, ticket: Ticket) -> None:
         with self._changed:
             self._holders.discard(ticket)
+            if ticket in self._line:  # it never got its turn
+                self._line.remove(ticket)
             self._changed.notify_all()
 
     def position(self, ticket: Ticket) -> int:
@@ -144,69 +194,121 @@ class RunSlots:
             return len(self._holders), len(self._line)
 
 
-# KEYS: holders, line, leases (of waiting tickets), sequence. Every script
-# first drops holders and waiting tickets whose lease ran out.
+# KEYS: holders, line, leases (of waiting tickets), the time Redis was last
+# touched, the "unsure" marker. ARGV[1]: how long untouched means out of
+# reach (ms), ARGV[2]: how long to be unsure (ms). Every script first
+# notices a loss or a gap (then stretches every lease and marks itself
+# unsure), then drops holders and waiting tickets whose lease ran out.
 _PURGE = """
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local last = tonumber(redis.call('GET', KEYS[4]))
+local unsure_ms = tonumber(ARGV[2])
+local tickets = redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[3])
+if not last or (now - last > tonumber(ARGV[1]) and tickets > 0) then
+  redis.call('SET', KEYS[5], '1', 'PX', unsure_ms)
+  for _, key in ipairs({KEYS[1], KEYS[3]}) do
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', key, '-inf', now + unsure_ms)) do
+      redis.call('ZADD', key, now + unsure_ms, member)
+    end
+  end
+end
+redis.call('SET', KEYS[4], now)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
   redis.call('ZREM', KEYS[2], dead)
   redis.call('ZREM', KEYS[3], dead)
 end
+local unsure = redis.call('EXISTS', KEYS[5])
 """
-# ARGV: ticket, limit, max waiting, lease ms. Returns {joined 0/1, waiting}.
+# ARGV[3..]: ticket, limit, max waiting, lease ms. Returns {joined 0/1, waiting, joined at}.
 _ENQUEUE = (
     _PURGE
     + """
 local waiting = redis.call('ZCARD', KEYS[2])
-local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
-if waiting >= tonumber(ARGV[3]) + free then return {0, waiting} end
-redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), ARGV[1])
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[1])
-return {1, waiting + 1}
+local free = tonumber(ARGV[4]) - redis.call('ZCARD', KEYS[1])
+if waiting >= tonumber(ARGV[5]) + free then return {0, waiting, 0} end
+local joined = t[1] * 1000000 + t[2]
+redis.call('ZADD', KEYS[2], joined, ARGV[3])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), ARGV[3])
+return {1, waiting + 1, joined}
 """
 )
-# ARGV: ticket, limit, lease ms. Returns 0 = holds a slot, n = place in line, -1 = gone.
+_HOLDS, _WAITS, _UNSURE, _LOST = 0, 1, 2, -1
+# ARGV[3..]: ticket, limit, lease ms, joined at. Returns {state, place}:
+# holds a slot now, waits (place), waits while Redis is unsure, or lost
+# (then it is put back where it joined).
 _TAKE = (
     _PURGE
     + """
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
-if not rank then return -1 end
-if rank == 0 and redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('ZREM', KEYS[3], ARGV[1])
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-  return 0
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return {0, 0} end
+local state = 1
+if not redis.call('ZSCORE', KEYS[2], ARGV[3]) then
+  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[3])
+  state = -1
 end
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
-return rank + 1
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]), ARGV[3])
+local rank = redis.call('ZRANK', KEYS[2], ARGV[3])
+if unsure == 1 then return {state == -1 and -1 or 2, rank + 1} end
+if rank == 0 and redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[3])
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[3])
+  return {0, 0}
+end
+return {state, rank + 1}
 """
 )
-# ARGV: lease ms, how many held tickets follow, the held tickets, the waiting
-# tickets. A held slot is put back even if Redis lost it (a restart without
-# data), so a run in progress keeps counting; a waiting ticket only if it is
-# still in line. Returns {running, waiting}.
+# ARGV[3..]: lease ms, how many held tickets, how many waiting ones, how many
+# released ones; the held tickets, the waiting ones (ticket, joined at), the
+# released ones. A held slot is put back even if Redis lost it, so a run in
+# progress keeps counting; a waiting ticket goes back to its place unless it
+# holds a slot by now; a released one is dropped. Returns {running, waiting, unsure}.
 _RENEW = (
     _PURGE
     + """
-local held = tonumber(ARGV[2])
-for i = 3, #ARGV do
-  if i - 2 <= held then
-    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[i])
-  else
-    redis.call('ZADD', KEYS[3], 'XX', now + tonumber(ARGV[1]), ARGV[i])
-  end
+local lease = now + tonumber(ARGV[3])
+local held, waiting, released = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local i = 7
+for _ = 1, held do
+  redis.call('ZADD', KEYS[1], lease, ARGV[i])
+  i = i + 1
 end
-return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}
+for _ = 1, waiting do
+  if not redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i])
+    redis.call('ZADD', KEYS[3], lease, ARGV[i])
+  end
+  i = i + 2
+end
+for _ = 1, released do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('ZREM', KEYS[3], ARGV[i])
+  i = i + 1
+end
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]), unsure}
 """
 )
-_RELEASE = """
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-"""
+
+
+def _unreachable_note(reason: str) -> str:
+    return f"{reason}: your run keeps its place and starts once Redis answers"
+
+
+REJOINED_NOTE = (
+    "Redis lost the line (it was restarted or emptied): your run joined it again "
+    "where it was, by the time you pressed Run"
+)
+AWAY_LOG = "demo runs go on, and runs waiting in line keep their places until it answers"
+UNSURE_LOG = (
+    "Redis lost the demo's line (restarted or flushed) or was out of reach for longer "
+    "than renewals allow: no run starts for %.1f s while the servers report theirs"
+)
+UNSURE_NOTE = (
+    "Redis is back after an interruption: the servers are reporting which runs are "
+    "still going, so that no more than the limit run at once"
+)
 
 
 class RedisRunSlots:
@@ -220,61 +322,69 @@ class RedisRunSlots:
         self.max_waiting = max_waiting
         self._shared = shared
         self._lease_ms = int(lease * 1000)
+        renew_every = min(lease / 3, RENEW_SECONDS)
+        unsure_ms = int(renew_every * UNSURE_RENEWALS * 1000)
+        self._timing = [unsure_ms, unsure_ms]
         prefix = f"{shared.prefix}demo:"
-        self._keys = [f"{prefix}holders", f"{prefix}line", f"{prefix}leases", f"{prefix}seq"]
+        self._keys = [
+            f"{prefix}{name}" for name in ("holders", "line", "leases", "touched", "unsure")
+        ]
         client = shared.client
         self._enqueue = client.register_script(_ENQUEUE)
         self._take = client.register_script(_TAKE)
         self._renew = client.register_script(_RENEW)
-        self._release = client.register_script(_RELEASE)
         self._held: set[str] = set()
-        self._waiting: set[str] = set()
+        self._waiting: dict[str, int] = {}
+        """Ticket id -> when it joined."""
+        self._released: set[str] = set()
+        """Released while Redis did not answer: dropped at the next renewal."""
         self._mine_lock = threading.Lock()
         threading.Thread(
-            target=self._renew_forever, args=(lease / 3,), name="demo-leases", daemon=True
+            target=self._renew_forever, args=(renew_every,), name="demo-leases", daemon=True
         ).start()
 
     def enqueue(self) -> Ticket:
         ticket = Ticket()
+        args: list[str | int] = [ticket.id, self.limit, self.max_waiting, self._lease_ms]
         with self._shared.answering():
-            joined, waiting = self._join(ticket, self.max_waiting)
+            joined, waiting, ticket.joined = self._run(self._enqueue, args)
         if not joined:
             raise RunnerBusy(busy_message(self.limit, int(waiting)))
         with self._mine_lock:
-            self._waiting.add(ticket.id)
+            self._waiting[ticket.id] = ticket.joined
         return ticket
 
-    def _join(self, ticket: Ticket, max_waiting: int) -> list[int]:
-        args: list[str | int] = [ticket.id, self.limit, max_waiting, self._lease_ms]
-        return list(self._enqueue(keys=self._keys, args=args))
-
     def wait_turn(
-        self, ticket: Ticket, cancelled: Callable[[], bool], poll_seconds: float = 0.1
+        self,
+        ticket: Ticket,
+        cancelled: Callable[[], bool],
+        poll_seconds: float = 0.1,
+        on_wait: Callable[[Waiting], None] = _ignore,
     ) -> bool:
+        place, rejoined = 0, False
         while True:
+            try:
+                state, place = self._place(ticket)
+            except redis.RedisError as error:  # keep the place we had and ask again
+                note = _unreachable_note(self._shared.unreachable(error))
+            else:
+                if state == _HOLDS:
+                    return True
+                rejoined = rejoined or state == _LOST
+                note = REJOINED_NOTE if rejoined else UNSURE_NOTE if state == _UNSURE else ""
+            on_wait(Waiting(place, note))
             if cancelled():
                 self.release(ticket)
                 return False
-            try:
-                place = self._place(ticket)
-            except redis.RedisError:
-                place = 1  # Redis is away: keep our place and ask again
-            if place == 0:
-                with self._mine_lock:
-                    self._waiting.discard(ticket.id)
-                    self._held.add(ticket.id)
-                return True
-            if place < 0:  # Redis lost the line (a restart): join it again
-                with contextlib.suppress(redis.RedisError):
-                    self._join(ticket, max_waiting=1 << 30)
             time.sleep(poll_seconds)
 
     def release(self, ticket: Ticket) -> None:
         with self._mine_lock:
             self._held.discard(ticket.id)
-            self._waiting.discard(ticket.id)
-        with contextlib.suppress(redis.RedisError):  # else its lease runs out on its own
-            self._release(keys=self._keys[:3], args=[ticket.id])
+            self._waiting.pop(ticket.id, None)
+            self._released.add(ticket.id)
+            with contextlib.suppress(redis.RedisError):  # else the next renewal drops it
+                self._renew_mine()
 
     def position(self, ticket: Ticket) -> int:
         with self._shared.answering():
@@ -283,22 +393,59 @@ class RedisRunSlots:
 
     def counts(self) -> tuple[int, int]:
         with self._shared.answering():
-            running, waiting = self._renew(keys=self._keys[:3], args=[self._lease_ms, 0])
-        return int(running), int(waiting)
+            running, waiting, _ = self._run(self._renew, [self._lease_ms, 0, 0, 0])
+        return running, waiting
 
-    def _place(self, ticket: Ticket) -> int:
-        return int(self._take(keys=self._keys[:3], args=[ticket.id, self.limit, self._lease_ms]))
+    def _run(self, script: redis.commands.core.Script, args: list[str | int]) -> list[int]:
+        return [int(value) for value in script(keys=self._keys, args=[*self._timing, *args])]
+
+    def _place(self, ticket: Ticket) -> tuple[int, int]:
+        """(state, place in line) of a waiting ticket; a ticket that gets its
+        slot moves from waiting to held in the same step, under the lock."""
+        args: list[str | int] = [ticket.id, self.limit, self._lease_ms, ticket.joined]
+        with self._mine_lock:
+            state, place = self._run(self._take, args)
+            if state == _HOLDS:
+                self._waiting.pop(ticket.id, None)
+                self._held.add(ticket.id)
+        return state, place
+
+    def _renew_mine(self) -> bool:
+        """Renew this server's tickets and drop the ones it released (caller holds
+        the lock); whether Redis is unsure of the line (False with nothing to renew)."""
+        held, waiting, released = list(self._held), list(self._waiting.items()), self._released
+        if not (held or waiting or released):
+            return False
+        args: list[str | int] = [self._lease_ms, len(held), len(waiting), len(released)]
+        args += [*held, *(value for pair in waiting for value in pair), *released]
+        unsure = self._run(self._renew, args)[2]
+        self._released = set()
+        return bool(unsure)
 
     def _renew_forever(self, every: float) -> None:
+        """Renew this server's tickets; tell the operator, once each, that Redis
+        went away, came back, or lost track of the line."""
+        away = unsure = False
         while True:
             time.sleep(every)
-            with self._mine_lock:
-                held, waiting = list(self._held), list(self._waiting)
-            if held or waiting:
-                with contextlib.suppress(redis.RedisError):
-                    self._renew(
-                        keys=self._keys[:3], args=[self._lease_ms, len(held), *held, *waiting]
-                    )
+            try:
+                with self._mine_lock:
+                    now_unsure = self._renew_mine()
+            except redis.RedisError as error:  # the leases wait for its return
+                if not away:
+                    _log.warning("%s: %s", self._shared.unreachable(error), AWAY_LOG)
+                away = True
+                continue
+            except Exception:  # the renewals must outlive any one bad round
+                _log.exception("renewing the demo's run slots failed")
+                continue
+            if away:
+                _log.warning(
+                    "Redis at %s answers again: the demo's line goes on", self._shared.shown_url
+                )
+            if now_unsure and not unsure:
+                _log.warning(UNSURE_LOG, self._timing[1] / 1000)
+            away, unsure = False, now_unsure
 
 
 def limit_from_environment(name: str, default: int) -> int:

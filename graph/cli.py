@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.graph.checks.matrix_file import MATRIX_FILE
 from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
@@ -324,7 +325,28 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
     verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
     verify.add_argument("--format", choices=["text", "json"], default="text")
-    verify.add_argument("--jobs", type=int, metavar="N", help="checks at once (default: cores)")
+    verify.add_argument(
+        "--jobs", type=int, metavar="N", help="checks (with the matrix: cells) at once (cores)"
+    )
+    verify.add_argument(
+        "--matrix",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help=f"run every cell of the matrix (default FILE: PATH/{MATRIX_FILE})",
+    )
+    verify.add_argument("--cell", action="append", metavar="NAME", help="only this cell (repeat)")
+    verify.add_argument(
+        "--print-github-matrix",
+        action="store_true",
+        help="print the matrix as a GitHub Actions strategy.matrix (one job per cell)",
+    )
+    verify.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="RECORD",
+        help=f"merge these records (one per cell, e.g. from CI jobs) into PATH/{RECORD_FILE}",
+    )
     verify.set_defaults(run=_verify)
 
     serve = commands.add_parser(

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from heuristica.graph.content_rules import disagreements
 from heuristica.graph.model import Link, Page, Tour
 from heuristica.graph.parsecache import ParsedFile
 from heuristica.graph.problems import Problem, Severity, did_you_mean
@@ -187,6 +188,7 @@ def _check_across(
         pages[page_id] = seen.sound
         problems += seen.problems
     problems += _orphans(pages, sources, memo.inbound)
+    problems += _release_disagreements(found, sources)
     tours = _tours(files, pages, problems)
     page_files = {page_id: item.file for page_id, (item, _) in sources.items()}
     unverifiable = {
@@ -255,6 +257,28 @@ def _link_problem(
         f"('{link.to}'); from a {source_type}, {can}" + _WITHOUT_LINK
     )
     return _at(item, ("links", index, "relation"), "relation-not-allowed", message)
+
+
+def _release_disagreements(found: dict[str, _Found], sources: _Sources) -> list[Problem]:
+    """A warning at each place that names another first release for an upstream
+    change than some other place does (``polars#27767 ... first in 1.41.2`` here,
+    ``first in 1.42.0`` there)."""
+    claims = [claim for page_id in sources for claim in found[page_id].item.claims]
+    problems = []
+    for claim, other in disagreements(claims):
+        where = (
+            "elsewhere on this page"
+            if other.page == claim.page
+            else (f"on page '{other.page}' ({sources[other.page][0].file})")
+        )
+        message = (
+            f"{claim.reference} is said here to be first in {' and '.join(claim.versions)}, "
+            f"but first in {' and '.join(other.versions)} {where}; check the release tags "
+            "and make the pages agree"
+        )
+        item = sources[claim.page][0]
+        problems.append(_at(item, claim.loc, "release-disagreement", message, Severity.WARNING))
+    return problems
 
 
 def _orphans(pages: dict[str, Page], sources: _Sources, inbound: Counter[str]) -> list[Problem]:

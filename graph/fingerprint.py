@@ -1,13 +1,14 @@
 """A cheap way to tell that a knowledge folder changed: the loader's own scan
 (``graph.files``: stats every page file, opens none, never raises, whatever
-the folder holds) and the verification record's version. The app and the MCP
-server load the folder again when it changes."""
+the folder holds) and the versions of the verification record and the
+matrix file. The app and the MCP server load the folder again when it changes."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from heuristica.graph.checks.matrix_file import MATRIX_FILE
 from heuristica.graph.checks.record import RECORD_FILE
 from heuristica.graph.files import Scan, scan_folder
 
@@ -15,12 +16,17 @@ __all__ = ["folder_fingerprint"]
 
 
 def folder_fingerprint(root: Path, scan: Scan | None = None) -> str:
-    """Changes whenever a page file below ``root``, or its verification record,
-    is added, removed, renamed or edited. ``scan`` is a scan of ``root`` just
+    """Changes whenever a page file below ``root``, its verification record or
+    its matrix file is added, removed, renamed or edited. ``scan`` is a scan of ``root`` just
     made, if there is one. Valid in this process only."""
     scan = scan if scan is not None else scan_folder(root)
+    versions = [_version(root / name) for name in (RECORD_FILE, MATRIX_FILE)]
+    return "-".join([scan.fingerprint, *versions])
+
+
+def _version(path: Path) -> str:
     try:
-        record = os.stat(root / RECORD_FILE)
+        found = os.stat(path)
     except OSError:
-        return f"{scan.fingerprint}-no-record"
-    return f"{scan.fingerprint}-{record.st_mtime_ns}-{record.st_size}-{record.st_ino}"
+        return "none"
+    return f"{found.st_mtime_ns}.{found.st_size}.{found.st_ino}"

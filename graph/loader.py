@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from heuristica.graph.checks.signature import unparsable
+from heuristica.graph.content_rules import check_problems, release_claims
 from heuristica.graph.crosspage import AcrossMemo, check_across
 from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.graph.gcpause import paused_gc
@@ -404,12 +405,33 @@ def _page(text: str, file: str) -> ParsedFile:
     locs: list[tuple[str | int, ...]] = [("id",), ("demo",)]
     for index in range(len(page.links)):
         locs += [("links", index, "to"), ("links", index, "relation")]
+    # Compared across pages; a file that names no reference has none (most of them).
+    claims = tuple(release_claims(page)) if "#" in text or "gh-" in text else ()
+    locs += [claim.loc for claim in claims]
     unverifiable = (
         unparsable(page.code_reference.import_, page.code_reference.signature)
         if isinstance(page, Implementation)
         else None
     )
-    return ParsedFile(file, page=page, places=_places(root, locs), unverifiable=unverifiable)
+    return ParsedFile(
+        file,
+        page=page,
+        problems=tuple(_rule_problems(page, root, file)),
+        places=_places(root, locs),
+        unverifiable=unverifiable,
+        claims=claims,
+    )
+
+
+def _rule_problems(page: Page, root: yaml.Node, file: str) -> list[Problem]:
+    """The content rules on one page's checks (graph/content_rules.py), as warnings."""
+    problems = []
+    for found in check_problems(page):
+        mark = _locate(root, found.loc, at_key=False)
+        problems.append(
+            Problem(file, mark.line, mark.col, Severity.WARNING, found.code, found.message)
+        )
+    return problems
 
 
 def _tour(text: str, file: str) -> ParsedFile:

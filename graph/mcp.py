@@ -40,6 +40,7 @@ from heuristica.graph.gcpause import tidy
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.markdown import inert_line, one_line, safe_markdown
+from heuristica.graph.mcp_wire import guarded_stdio
 from heuristica.graph.model import Page
 from heuristica.graph.page_markdown import page_markdown
 from heuristica.graph.problems import closest
@@ -51,6 +52,11 @@ __all__ = ["LiveKnowledge", "build_server", "serve_stdio"]
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
 MAX_DEPTH = 4
+MAX_ID_CHARS = 200
+"""The longest page id an argument may hold (a slug is a file name: real ones are short)."""
+MAX_QUERY_CHARS = 1000
+"""The longest search: a question or a pasted error message, not a document."""
+MAX_NAME_CHARS = 100
 _SUGGESTIONS = 3
 _OVERVIEW_CHARS = 300
 
@@ -154,7 +160,7 @@ class ProblemList(BaseModel):
 class CheckOutcome(BaseModel):
     name: str
     claim: str = Field(description="the sentence on the page the check backs")
-    status: str = Field(description="holds, fails, error or skipped")
+    status: str = Field(description="holds, fails, error, skipped or not_applicable")
     reason: str
     expected: str
     seen: str
@@ -162,6 +168,7 @@ class CheckOutcome(BaseModel):
 
 class VerificationRun(BaseModel):
     environment: str = Field(description="interpreter and package versions it ran on")
+    cell: str | None = Field(description="the matrix cell it ran in; null for a plain verify")
     verified_at: str
     checks: list[CheckOutcome]
 
@@ -173,6 +180,10 @@ class VerificationState(BaseModel):
         "nothing_to_verify (the page has no checks)"
     )
     text: str = Field(description="the badge the explorer shows")
+    summary: str = Field(
+        description="one line from every environment recorded: where its checks fail "
+        "(and what was expected) and where they hold; empty when never verified"
+    )
     run: VerificationRun | None = Field(description="the run the state is about")
     other_runs: list[VerificationRun] = Field(
         description="this version of the page verified on other environments"
@@ -183,6 +194,7 @@ def _verification_run(page: Page, run: PageRun) -> VerificationRun:
     claims = {check.name: check.claim for check in page.checks}
     return VerificationRun(
         environment=run.environment.label(),
+        cell=run.cell,
         verified_at=run.verified_at.isoformat(),
         checks=[
             CheckOutcome(
@@ -208,12 +220,13 @@ def page_verification_state(root: Path, page: Page) -> VerificationState:
     if state is None:
         text = "Nothing to verify: the page has no checks"
         return VerificationState(
-            id=page.id, state="nothing_to_verify", text=text, run=None, other_runs=[]
+            id=page.id, state="nothing_to_verify", text=text, summary="", run=None, other_runs=[]
         )
     return VerificationState(
         id=page.id,
         state=state.state.value,
         text=state.text,
+        summary=state.grid.summary() if state.grid and state.grid.columns else "",
         run=_verification_run(page, state.run) if state.run else None,
         other_runs=[_verification_run(page, run) for run in state.other_runs],
     )
@@ -313,7 +326,13 @@ class _KnowledgeServer(MCPServer[Any]):
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
-PageId = Annotated[str, Field(description="a page id, <type>/<slug>, e.g. heuristic/use-spawn")]
+PageId = Annotated[
+    str,
+    Field(
+        max_length=MAX_ID_CHARS,
+        description="a page id, <type>/<slug>, e.g. heuristic/use-spawn",
+    ),
+]
 
 
 def build_server(root: Path) -> MCPServer[Any]:
@@ -332,7 +351,9 @@ def build_server(root: Path) -> MCPServer[Any]:
 
     @server.tool(annotations=_READ_ONLY)
     def search(
-        query: Annotated[str, Field(min_length=1, description="words to look for")],
+        query: Annotated[
+            str, Field(min_length=1, max_length=MAX_QUERY_CHARS, description="words to look for")
+        ],
         type: Annotated[PageType | None, Field(description="only pages of this type")] = None,
         limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10,
     ) -> SearchResults:
@@ -353,7 +374,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         depth: Annotated[int, Field(ge=1, le=MAX_DEPTH, description="links away")] = 1,
         relation: Annotated[
             str | None,
-            Field(description="follow only this relation: " + ", ".join(RELATIONS)),
+            Field(
+                max_length=MAX_NAME_CHARS,
+                description="follow only this relation: " + ", ".join(RELATIONS),
+            ),
         ] = None,
     ) -> Neighbourhood:
         """Pages within ``depth`` links of a page, following links either way,
@@ -407,6 +431,10 @@ def build_server(root: Path) -> MCPServer[Any]:
         """A page as Markdown, the same text as get_page."""
         graph = live.current().graph
         page_id = f"{type}/{slug}"
+        if len(page_id) > MAX_ID_CHARS:
+            raise ResourceNotFoundError(
+                f"no page has an id of {len(page_id):,} characters (at most {MAX_ID_CHARS})"
+            )
         try:
             page = _known(graph, page_id)
         except ToolError as exc:
@@ -417,5 +445,7 @@ def build_server(root: Path) -> MCPServer[Any]:
 
 
 def serve_stdio(root: Path) -> None:
-    """Serve the knowledge folder ``root`` on stdin/stdout until the client leaves."""
-    build_server(root).run("stdio")
+    """Serve the knowledge folder ``root`` on stdin/stdout until the client
+    leaves, every line checked on its way in (``graph.mcp_wire``)."""
+    with guarded_stdio():
+        build_server(root).run("stdio")

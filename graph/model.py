@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -104,7 +107,7 @@ CODE_REFERENCE_CHECK = "code-reference"
 """The name of the check every implementation page gets from its Code Reference."""
 DEFAULT_CHECK_TIMEOUT = 60.0
 MAX_CHECK_SECONDS = 3600.0
-PACKAGE_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"
+MAX_REQUIREMENT_CHARS = 200
 Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
 
 
@@ -166,6 +169,60 @@ class Expect(_Strict):
         return [self.output] if isinstance(self.output, str) else list(self.output or [])
 
 
+@dataclass(frozen=True)
+class PackageScope:
+    """One entry of a check's ``packages``: a distribution and the versions its
+    claim is about (an empty range: every version)."""
+
+    name: str
+    versions: SpecifierSet
+
+    @property
+    def key(self) -> str:
+        """The name as pip compares names (``Foo_Bar`` is ``foo-bar``)."""
+        return canonicalize_name(self.name)
+
+    def contains(self, version: str) -> bool:
+        return self.versions.contains(version, prereleases=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.versions}"
+
+    @staticmethod
+    def parse(text: str) -> tuple[PackageScope | None, str]:
+        """The scope ``text`` names, or None and why it is not one."""
+        example = "e.g. polars, 'polars>=1.42' or 'grpcio>=1.60,<2'"
+        if len(text) > MAX_REQUIREMENT_CHARS:
+            return None, f"is longer than {MAX_REQUIREMENT_CHARS} characters; {example}"
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return (
+                None,
+                f"must be a distribution name and an optional range, {example}; got {text!r}",
+            )
+        if requirement.url or requirement.marker or requirement.extras:
+            return None, (
+                f"takes a name and a version range only (no extras, URL or ';' marker), "
+                f"{example}; got {text!r}"
+            )
+        return PackageScope(requirement.name, requirement.specifier), ""
+
+
+def python_specifier(python: str | None) -> str | None:
+    """``python`` when it is a PEP 440 specifier (or None); a field error otherwise."""
+    if python is None:
+        return None
+    try:
+        SpecifierSet(python)
+    except InvalidSpecifier:
+        raise _bad(
+            "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
+            f"got {python!r}"
+        ) from None
+    return python
+
+
 class Check(_Strict):
     """A runnable claim: a short program and what it must show (see docs/page-format.md)."""
 
@@ -174,7 +231,9 @@ class Check(_Strict):
     claim: Text
     """The one sentence on the page this check backs."""
     packages: list[str] = Field(default_factory=list)
-    """Distributions whose versions matter; one that is not installed skips the check."""
+    """Distributions whose versions matter, each with an optional PEP 440 range
+    (``polars>=1.42``): one that is not installed skips the check; an installed
+    version outside the range makes it not applicable."""
     python: str | None = None
     """A PEP 440 specifier on the interpreter's version, e.g. ``>=3.12``."""
     platform: Platform | None = None
@@ -200,30 +259,30 @@ class Check(_Strict):
 
     @field_validator("packages")
     @classmethod
-    def _distribution_names(cls, packages: list[str]) -> list[str]:
+    def _requirements(cls, packages: list[str]) -> list[str]:
+        names: set[str] = set()
         for index, package in enumerate(packages):
-            if not re.fullmatch(PACKAGE_NAME_PATTERN, package) or len(package) > 100:
-                raise _bad_at(
-                    (index,),
-                    package,
-                    "must be a distribution name as pip knows it, e.g. polars or numpy; "
-                    f"got {package!r}",
-                )
+            scope, why = PackageScope.parse(package)
+            if scope is not None and scope.key in names:
+                why = f"names {scope.name} twice; give one range per package"
+            if scope is None or why:
+                raise _bad_at((index,), package, why)
+            names.add(scope.key)
         return packages
+
+    @property
+    def scopes(self) -> list[PackageScope]:
+        """Each named package with the versions its claim is about."""
+        return [scope for scope, _ in map(PackageScope.parse, self.packages) if scope]
+
+    @property
+    def package_names(self) -> list[str]:
+        return [scope.name for scope in self.scopes]
 
     @field_validator("python")
     @classmethod
     def _specifier(cls, python: str | None) -> str | None:
-        if python is None:
-            return None
-        try:
-            SpecifierSet(python)
-        except InvalidSpecifier:
-            raise _bad(
-                "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
-                f"got {python!r}"
-            ) from None
-        return python
+        return python_specifier(python)
 
     @model_validator(mode="after")
     def _hang_within_timeout(self) -> Check:
@@ -290,8 +349,16 @@ class CodeReference(_Strict):
     lines: Line | None = None
     signature: Text
     import_: Text = Field(alias="import")
+    python: str | None = None
+    """The Python versions the signature is stated for (PEP 440, e.g. ``>=3.11``):
+    elsewhere its check is not applicable."""
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("python")
+    @classmethod
+    def _specifier(cls, python: str | None) -> str | None:
+        return python_specifier(python)
 
 
 class Parameter(_Strict):

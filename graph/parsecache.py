@@ -29,12 +29,13 @@ from typing import Any
 
 import pydantic
 
+from heuristica.graph.content_rules import ReleaseClaim
 from heuristica.graph.files import FileKey, PageFile
 from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import PAGE_ADAPTER, Page, Tour
 from heuristica.graph.problems import Problem, Severity
 
-__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path"]
+__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path", "user_cache_folder"]
 
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
@@ -46,6 +47,7 @@ _SOURCES = (
     "problems.py",
     "relations.py",
     "checks/signature.py",
+    "content_rules.py",
 )
 _log = logging.getLogger(__name__)
 
@@ -76,6 +78,9 @@ class ParsedFile:
     unverifiable: tuple[str, str] | None = None
     """(field, why) when the page's Code Reference cannot be checked
     (``graph.checks.signature.unparsable``), found once with the parse."""
+    claims: tuple[ReleaseClaim, ...] = ()
+    """The page's 'first in' claims about upstream changes, compared across
+    pages (``graph.content_rules``), found once with the parse."""
 
     def place(self, *loc: str | int) -> Place:
         return self.places.get(".".join(map(str, loc)), (0, 0))
@@ -178,11 +183,12 @@ def _dump(parsed: ParsedFile) -> list[Any]:
         [[p.line, p.col, p.severity.value, p.code, p.message] for p in parsed.problems],
         {loc: list(place) for loc, place in parsed.places.items()},
         None if parsed.unverifiable is None else list(parsed.unverifiable),
+        [[list(c.loc), c.reference, list(c.versions)] for c in parsed.claims],
     ]
 
 
 def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
-    key, kind, value, problems, places, unverifiable = row
+    key, kind, value, problems, places, unverifiable, claims = row
     page = PAGE_ADAPTER.validate_json(value) if value is not None and kind == "page" else None
     tour = Tour.model_validate_json(value) if value is not None and kind == "tour" else None
     parsed = ParsedFile(
@@ -195,16 +201,27 @@ def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
         ),
         {str(loc): (int(line), int(col)) for loc, (line, col) in places.items()},
         None if unverifiable is None else (str(unverifiable[0]), str(unverifiable[1])),
+        tuple(
+            ReleaseClaim(page.id, tuple(loc), str(reference), tuple(map(str, versions)))
+            for loc, reference, versions in claims
+            if page is not None
+        ),
     )
     return (int(key[0]), int(key[1]), int(key[2]), int(key[3]), int(key[4])), parsed
+
+
+def user_cache_folder() -> Path:
+    """Heuristica's per-user cache: ``$HEURISTICA_CACHE``, else
+    ``$XDG_CACHE_HOME/heuristica``, else ``~/.cache/heuristica``."""
+    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+    return Path(configured) if configured else Path(base) / "heuristica"
 
 
 def cache_path(root: Path) -> Path | None:
     """Where the parse cache of the knowledge folder ``root`` is kept; None if
     that would be inside the folder itself."""
-    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-    folder = Path(configured) if configured else Path(base) / "heuristica"
+    folder = user_cache_folder()
     real_root = os.path.realpath(root)
     name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
     path = Path(os.path.realpath(folder)) / f"parsed-{name}.json"

@@ -32,7 +32,7 @@ from heuristica.graph.checks.run import (
 from heuristica.graph.checks.signature import parse_import, parse_signature, unparsable
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
 
-__all__ = ["Verification", "code_reference_check", "plan", "verify"]
+__all__ = ["Verification", "code_reference_check", "plan", "top_modules", "verify"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class Verification:
 
     @property
     def passed(self) -> bool:
-        """True when no check fails or errs (skipped ones are fine)."""
-        return all(r.status in (Status.HOLDS, Status.SKIPPED) for r in self.results)
+        """True when no check fails or errs (skipped and not applicable ones are fine)."""
+        return all(r.status not in (Status.FAILS, Status.ERROR) for r in self.results)
 
     def counts(self) -> dict[str, int]:
         return {status.value: sum(r.status is status for r in self.results) for status in Status}
@@ -61,11 +61,13 @@ def code_reference_check(page: Implementation, distribution: str | None) -> Chec
         name=CODE_REFERENCE_CHECK,
         claim="The Code Reference's import and signature match the installed version.",
         packages=[distribution] if distribution else [],
+        python=reference.python,
         code=f"{reference.import_}\n\n{reference.signature}\n",
     )
 
 
-def _top_modules(pages: Iterable[Page]) -> list[str]:
+def top_modules(pages: Iterable[Page]) -> list[str]:
+    """The top-level modules the Code References of ``pages`` import."""
     return sorted(
         {
             binding.module.split(".")[0]
@@ -124,7 +126,7 @@ def _planned_code_reference(page: Implementation, environment: Environment) -> P
 
 
 def packages_named(pages: Iterable[Page]) -> list[str]:
-    return sorted({name for page in pages for check in page.checks for name in check.packages})
+    return sorted({name for page in pages for check in page.checks for name in check.package_names})
 
 
 def verify(
@@ -133,7 +135,7 @@ def verify(
     """Run every check of ``pages`` under ``interpreter``, ``jobs`` at a time
     (default: one per core). ProbeError when the interpreter cannot be asked."""
     pages = list(pages)
-    modules = _top_modules(pages)
+    modules = top_modules(pages)
     environment = read_environment(interpreter, packages_named(pages), modules)
     planned = plan(pages, environment)
     workers = max(1, jobs or os.cpu_count() or 1)

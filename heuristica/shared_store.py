@@ -6,6 +6,9 @@ environment. Unset, each server keeps that state in its own process.
 
 The client connects lazily and gives up quickly (``SOCKET_TIMEOUT_S``): a
 Redis that does not answer must cost a page a second at most, never hang it.
+So a command is tried again once, at once, only when its connection broke (a
+pooled connection to a Redis that restarted), never after a timeout: redis-py's
+default of ten tries with back-off would turn a frozen Redis into a 15 s wait.
 Messages name the URL with any password hidden.
 """
 
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 __all__ = [
     "ENV_VAR",
@@ -96,6 +101,7 @@ def shared_store(url: str) -> SharedStore:
             socket_timeout=SOCKET_TIMEOUT_S,
             socket_connect_timeout=SOCKET_TIMEOUT_S,
             health_check_interval=15,
+            retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
             decode_responses=True,
         )
     except ValueError as error:

@@ -149,8 +149,8 @@ def cancel() -> None:
 def show_run(run: RunView) -> None:
     """Status, progress, verdict and explanation of one run."""
     st.markdown(f"**{scenario_label(run.settings)}**")
-    if run.state == "queued" and run.queue_position:
-        st.info(f"Waiting for a free demo slot: number {run.queue_position} in line.")
+    if run.state == "queued" and (run.queue_position or run.waiting_note):
+        show_waiting(run)
         return
     if run.state == "queued":
         st.caption("Starts when the run above has finished.")
@@ -173,6 +173,16 @@ def show_run(run: RunView) -> None:
     if run.outcome is None:
         return
     show_verdict(run.settings, run.outcome)
+
+
+def show_waiting(run: RunView) -> None:
+    """Its place in line, and what is wrong with the line if anything is."""
+    place = f": number {run.queue_position} in line" if run.queue_position else ""
+    text = f"Waiting for a free demo slot{place}."
+    if run.waiting_note:
+        st.warning(f"{text} {run.waiting_note}.", icon=":material/cloud_off:")
+    else:
+        st.info(text)
 
 
 def show_verdict(settings: DemoSettings, outcome: RunOutcome) -> None:

@@ -18,7 +18,7 @@ from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
 from heuristica.tours.path import for_projector, shared_tour_drawing
-from heuristica.tours.room import GONE, MISSING
+from heuristica.tours.room import GONE
 from heuristica.tours.sessions import Following, Session
 from heuristica.ui import tour_live
 from heuristica.ui.downloads import knowledge_base_downloads
@@ -45,7 +45,7 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] l
 }
 div[data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
-  font-size: 3.2rem; font-weight: 700; letter-spacing: 0.12em; line-height: 1.1;
+  font-size: clamp(2rem, 3.2vw, 3.2rem); font-weight: 700; letter-spacing: 0.1em; line-height: 1.1;
 }
 </style>
 """
@@ -76,14 +76,15 @@ def clamp(tour_id: str, step: int) -> Position:
 def live_position(base: Position) -> tuple[Position, Following | None, int]:
     """Where a follower is (the presenter's step while attached, else ``base``),
     whom it follows now, and the session version that position stands for
-    (GONE when it follows nobody, MISSING while its session cannot be seen)."""
+    (GONE when it follows nobody, MISSING or UNREACHABLE while its session
+    cannot be seen)."""
     following: Following | None = st.session_state.tour_following
     if following is None or store is None:
         return base, following, GONE
     followed = tour_live.followed_session(live, following)
     following = st.session_state.tour_following
-    if followed is None:
-        return base, following, MISSING
+    if isinstance(followed, int):
+        return base, following, followed
     if following is not None and following.attached and followed.tour_id in tours:
         return clamp(followed.tour_id, followed.step), following, followed.version
     return base, following, followed.version
@@ -94,18 +95,17 @@ request = requested_position(tours)
 position = request.position
 joined_by_link = url_is_news() and tour_live.FOLLOW_PARAM in st.query_params
 if joined_by_link and store is not None:
-    joined = tour_live.join(store, st.query_params[tour_live.FOLLOW_PARAM])
+    joined = tour_live.join(live, st.query_params[tour_live.FOLLOW_PARAM])
     if joined is not None and joined.tour_id in tours:
         position = clamp(joined.tour_id, joined.step)
-if tour_live.FOLLOW_PARAM in st.query_params:
-    del st.query_params[tour_live.FOLLOW_PARAM]
 
 position, following, drawn_version = live_position(position)
 show(position)
+tour_live.keep_following_in_url(following)
 
 presenting: Session | None = st.session_state.tour_presenting
 if presenting is not None and store is not None:
-    presenting = tour_live.moved(store, position.tour_id, position.step)
+    presenting = tour_live.moved(live, position.tour_id, position.step)
 
 for problem in request.problems:
     st.warning(problem, icon=":material/link_off:")
@@ -135,7 +135,7 @@ def start_presenting(tour_id: str, step: int) -> None:
 
 def join_typed() -> None:
     assert store is not None
-    session = tour_live.join(store, st.session_state.tour_join_code)
+    session = tour_live.join(live, st.session_state.tour_join_code)
     if session is not None and session.tour_id in tours:
         show(clamp(session.tour_id, session.step))
 
@@ -146,7 +146,8 @@ def set_following(value: Following | None) -> None:
 
 def presenter_header(session: Session) -> None:
     link = tour_live.join_link(session.code)
-    code_column, qr_column, how_column = st.columns([1.3, 1, 3], vertical_alignment="center")
+    # at 1024 px wide and up, the code stays whole and the QR code (170 px) stays in its column
+    code_column, qr_column, how_column = st.columns([1.6, 1.2, 3], vertical_alignment="center")
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",
@@ -166,10 +167,18 @@ def presenter_header(session: Session) -> None:
     how_column.markdown("or open **Tours**, choose **Follow** and type the session code.")
 
 
-def follower_header(following: Following) -> None:
+def follower_header(following: Following, in_touch: bool) -> None:
+    """Whom this browser follows, and whether it is in touch with the session
+    now (not while the store does not answer or has lost it)."""
     status, buttons = st.columns([3, 2], vertical_alignment="center")
     if following.attached:
-        status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        if in_touch:
+            status.success(f"Following session `{following.code}` live.", icon=":material/cast:")
+        else:
+            status.warning(
+                f"Following session `{following.code}`: out of touch with it just now (see above).",
+                icon=":material/cloud_off:",
+            )
         buttons.button(
             "Detach",
             on_click=set_following,
@@ -213,14 +222,20 @@ def reader_header(tour: Tour, position: Position) -> None:
     with follow.popover(
         "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
     ):
-        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM")
+        st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM4P")
         st.button("Join", on_click=join_typed, icon=":material/login:")
 
 
-def draw(position: Position, presenting: Session | None, following: Following | None) -> None:
+def draw(
+    position: Position,
+    presenting: Session | None,
+    following: Following | None,
+    in_touch: bool = True,
+) -> None:
     """The page below its warnings, at ``position``: the session message, the
-    title, the header of a presenter, a follower or a reader, the graph, the
-    step and (but for a presenter) the whole page and the downloads."""
+    title, the header of a presenter, a follower (``in_touch`` with its
+    session or not) or a reader, the graph, the step and (but for a
+    presenter) the whole page and the downloads."""
     tour = tours[position.tour_id]
     step = tour.steps[position.step]
     visited = st.session_state.tour_visited.setdefault(tour.id, set())
@@ -232,7 +247,11 @@ def draw(position: Position, presenting: Session | None, following: Following | 
         st.error(st.session_state.tour_session_message, icon=":material/cast:")
 
     def move(offset: int) -> None:
-        go_to(tour.id, position.step + offset)
+        # From where the reader is now, not where this run drew the button: a
+        # click may reach the server before the run its last click started has
+        # drawn its buttons, and then runs the callback that run's elder left.
+        now: Position = st.session_state.tour_position
+        go_to(now.tour_id, now.step + offset)
 
     def on_key(pressed: Move) -> None:
         move(1 if pressed == "next" else -1)
@@ -249,7 +268,7 @@ def draw(position: Position, presenting: Session | None, following: Following | 
     if presenting is not None:
         presenter_header(presenting)
     elif following is not None:
-        follower_header(following)
+        follower_header(following, in_touch)
     else:
         reader_header(tour, position)
 
@@ -348,13 +367,14 @@ def follower_view(position: Position, following: Following, drawn_version: int) 
             st.rerun(scope="app")
         following = now_following
         show(position)
-    draw(position, None, following)
+        tour_live.keep_following_in_url(following)
+    draw(position, None, following, in_touch=drawn_version > 0)
     tour_live.follow_here(live, following, drawn_version)
 
 
 if presenting is not None:
     draw(position, presenting, None)
-    tour_live.present_point(live, presenting)
+    tour_live.present_point(live, presenting, (position.tour_id, position.step))
 elif following is not None and store is not None:
     follower_view(position, following, drawn_version)
     downloads(tours[position.tour_id])

@@ -15,7 +15,7 @@ import yaml
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
-from tests.e2e.test_tour_live import DEADLINE_MS, click, wait_until_idle
+from tests.e2e.test_tour_live import CODE, DEADLINE_MS, click, wait_until_idle
 
 TOUR = "multiprocessing-with-polars-in-10-minutes"
 STEP = 3
@@ -46,7 +46,7 @@ def main() -> None:
         at_step(presenter, steps)
         click(presenter, "Present")
         code = presenter.get_by_test_id("stMetricValue")
-        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=DEADLINE_MS)
+        expect(code).to_have_text(re.compile(CODE), timeout=DEADLINE_MS)
         follower.goto(f"{url}/tour?follow={code.inner_text()}")
         at_step(follower, steps)
         expect(follower).to_have_url(re.compile(rf"step={STEP}$"), timeout=DEADLINE_MS)

@@ -8,8 +8,10 @@ tests' Playwright session.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -22,9 +24,10 @@ from mcp.types import (
     TextContent,
 )
 
-__all__ = ["Agent", "connected", "text"]
+__all__ = ["Agent", "connected", "mcp_server", "text"]
 
 T = TypeVar("T")
+REPO = Path(__file__).resolve().parent.parent
 
 
 class Agent:
@@ -51,6 +54,13 @@ class Agent:
         result = self._run(self._client.read_resource, uri)
         assert isinstance(result, ReadResourceResult)
         return result
+
+
+def mcp_server(folder: Path) -> StdioServerParameters:
+    """``python -m graph mcp folder``, run from this checkout, as a client starts it."""
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "graph", "mcp", str(folder)], cwd=REPO
+    )
 
 
 @contextmanager

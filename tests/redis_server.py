@@ -5,6 +5,7 @@ installed by scripts/install-test-deps; no system service is used)."""
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -69,8 +70,18 @@ class RedisServer:
             finally:
                 client.close()
 
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): it keeps its connections and data but answers nothing."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGCONT)  # a paused server cannot act on SIGTERM
             self._process.terminate()
             try:
                 self._process.wait(timeout=10)

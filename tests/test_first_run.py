@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from heuristica.ui.frontend_files import plain_data
 
 APP = Path(__file__).resolve().parent.parent / "shell.py"
+
+EXPLORER_KB = Path(__file__).resolve().parent / "fixtures" / "explorer_kb"
 
 _FIRST_RUN = """
 import sys
@@ -20,19 +23,42 @@ assert not at.exception, at.exception
 print(" ".join(sorted(m for m in ("IPython", "pandas") if m in sys.modules)))
 """
 
+_WARM_UP = """
+import sys
+from heuristica.ui.knowledge_base import warm_up
+warm_up()
+print("pandas" in sys.modules)
+"""
+
 
 def test_the_first_run_imports_neither_pandas_nor_ipython() -> None:
     """Streamlit's dataframe check on a component's data imports pandas (over
     a second of a server's first run), and pyvis imports IPython (a quarter
-    of a second): the app needs neither."""
+    of a second): the app needs neither for a page without a verification
+    grid (this base has no record)."""
     run = subprocess.run(
         [sys.executable, "-c", _FIRST_RUN, str(APP)],
         capture_output=True,
         text=True,
         timeout=180,
         check=True,
+        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
     )
     assert run.stdout.strip() == ""
+
+
+def test_the_server_imports_pandas_for_the_verification_grid_before_its_first_reader() -> None:
+    """The grid of a page verified in several environments is a data grid,
+    which needs pandas: the server's warm-up imports it, so no reader's run pays."""
+    run = subprocess.run(
+        [sys.executable, "-c", _WARM_UP],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
+    )
+    assert run.stdout.strip().splitlines()[-1] == "True"
 
 
 def test_plain_data_is_the_same_json() -> None:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from mcp import MCPError, StdioServerParameters
+from mcp import MCPError
 from mcp.types import TextResourceContents
 
-from tests.agent import Agent, connected, text
+from tests.agent import Agent, connected, mcp_server, text
 from tests.kb import page, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,10 +62,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(kb: Path) -> Iterator[Agent]:
-    server = StdioServerParameters(
-        command=sys.executable, args=["-m", "graph", "mcp", str(kb)], cwd=REPO
-    )
-    with connected(server) as agent:
+    with connected(mcp_server(kb)) as agent:
         yield agent
 
 
@@ -269,6 +266,8 @@ def test_verification_reports_the_recorded_run_until_the_page_changes(
     verify_and_record(kb, CHECKED)
     state = structured(client, "verification", id=CHECKED)
     assert state["state"] == "verified" and state["text"].startswith("Verified on CPython")
+    assert state["summary"].startswith("Holds on CPython ")  # the panel's line, same record
+    assert state["run"]["cell"] is None  # a plain verify, not a matrix cell
     (check,) = state["run"]["checks"]
     assert check == check | {"name": "prints-ok", "claim": CHECK["claim"], "status": "holds"}
     edited = page(CHECKED, ("requires_env", MACOS), title="Checked, then edited", checks=[CHECK])

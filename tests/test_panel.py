@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.checks.record import has_checks
+from heuristica.graph.checks.record import RECORD_FILE, has_checks, page_verification, read_record
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.graph.markdown import escape_markdown, plain_title, safe_markdown
@@ -140,7 +140,9 @@ def test_full_panel_draws_every_section_of_the_type_in_order(
     page = best_connected(shipped, page_type)
     app = draw(DEFAULT_ROOT, page.id)
     assert [unescape(s.value) for s in app.subheader] == [page.title]
-    checks = ["Checks"] if has_checks(page) else []
+    state = page_verification(page, read_record(DEFAULT_ROOT / RECORD_FILE))
+    matrix = ["Where it holds"] if state and state.grid and len(state.grid.columns) > 1 else []
+    checks = [*matrix, "Checks"] if has_checks(page) else []
     assert section_headings(app) == [
         *(heading for _, heading in SECTIONS[page_type]),
         *checks,

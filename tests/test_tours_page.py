@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.tours.sessions import ended_message, not_live_message
+from heuristica.tours.join_limit import JOIN_ATTEMPTS
+from heuristica.tours.sessions import CODE_LENGTH, ended_message, not_live_message
 from heuristica.ui.tour_live import live_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
 TOUR_PAGE = "pages/tour.py"
+UNUSED = "Z" * CODE_LENGTH
+"""A well-formed code no session has."""
 
 
 def open_tour(monkeypatch: pytest.MonkeyPatch, kb: Path = FIXTURE_KB, **params: str) -> AppTest:
@@ -102,7 +105,7 @@ def test_presenting_shows_a_code_a_join_link_and_its_qr_code_and_hides_the_downl
     assert any(b.label == "Tour as Markdown" for b in at.get("download_button"))
     next(b for b in at.button if b.label == "Present").click().run()
     (code,) = [m.value for m in at.metric]
-    assert len(code) == 5 and code.isalnum() and code.isupper()
+    assert len(code) == CODE_LENGTH and code.isalnum() and code.isupper()
     (link,) = [block.value for block in at.get("code")]
     assert link.endswith(f"/tour?follow={code}")
     (qr,) = at.get("image")
@@ -119,44 +122,51 @@ def test_the_join_link_follows_the_session_at_the_presenters_step(monkeypatch):
     follower = open_tour(monkeypatch, follow=code.lower())
     assert [s.value for s in follower.success] == [f"Following session `{code}` live."]
     assert step_heading(follower) == "3. multiprocessing\\.get\\_context"
-    assert "follow" not in follower.query_params
+    assert follower.query_params["follow"] == code, "a reconnecting browser follows again"
     assert follower.query_params["step"] == "3"
 
 
-def test_a_join_link_with_an_unknown_code_says_so_and_shows_the_tour(monkeypatch):
-    at = open_tour(monkeypatch, follow="ZZZZZ")
+def test_a_join_link_with_an_unknown_code_says_so_and_shows_the_tour(
+    monkeypatch, fresh_live_sessions
+):
+    at = open_tour(monkeypatch, follow=UNUSED)
     assert not at.exception
-    assert [e.value for e in at.error] == [not_live_message("ZZZZZ")]
+    assert [e.value for e in at.error] == [not_live_message(UNUSED)]
     assert step_heading(at) == "1. Polars\\: use spawn, not fork"
 
 
-def test_after_five_wrong_codes_a_browser_must_wait_even_for_a_right_one(monkeypatch):
+def test_after_ten_wrong_codes_from_one_address_even_a_new_browser_must_wait_for_a_right_one(
+    monkeypatch, fresh_live_sessions
+):
     presenter = open_tour(monkeypatch, tour="first-steps", step="1")
     next(b for b in presenter.button if b.label == "Present").click().run()
     (code,) = [m.value for m in presenter.metric]
     at = open_tour(monkeypatch, tour="first-steps", step="1")
-    for guess in ("AAAAA", "BBBBB", "CCCCC", "DDDDD", "EEEEE", code):
-        at.text_input(key="tour_join_code").input(guess)
+    for letter in "ABCDEFGHJK"[:JOIN_ATTEMPTS]:
+        at.text_input(key="tour_join_code").input(letter * CODE_LENGTH)
         next(b for b in at.button if b.label == "Join").click().run()
-    (error,) = at.error
-    assert error.value.startswith("Too many codes that lead to no session: wait")
-    assert not at.success
+    fresh = open_tour(monkeypatch, follow=code)
+    (error,) = fresh.error
+    assert error.value.startswith("Too many codes that lead to no session from your address")
+    assert not fresh.success
 
 
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("", "Type the session code the presenter shows, e.g. `K7QXM`."),
-        ("K7Q", "A session code has 5 characters; `K7Q` has 3."),
+        ("", "Type the session code the presenter shows, e.g. `K7QXM4P`."),
+        ("K7Q", "A session code has 7 characters; `K7Q` has 3."),
         (
-            "K7QX0",
-            "`K7QX0` is not a session code: codes use letters and digits without "
+            "K7QXM40",
+            "`K7QXM40` is not a session code: codes use letters and digits without "
             "0, O, 1, I or L (found '0').",
         ),
-        ("ZZZZZ", not_live_message("ZZZZZ")),
+        (UNUSED, not_live_message(UNUSED)),
     ],
 )
-def test_following_a_wrong_code_says_what_is_wrong(monkeypatch, typed: str, message: str):
+def test_following_a_wrong_code_says_what_is_wrong(
+    monkeypatch, fresh_live_sessions, typed: str, message: str
+):
     at = open_tour(monkeypatch, tour="first-steps", step="1")
     at.text_input(key="tour_join_code").input(typed)
     next(b for b in at.button if b.label == "Join").click().run()

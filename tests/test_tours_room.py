@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from heuristica.shared_store import StoreUnavailable
 from heuristica.tours.room import (
     GONE,
     HEARTBEAT_SECONDS,
     MISSING_GRACE_SECONDS,
     REWAKE_SECONDS,
+    UNREACHABLE,
     Room,
 )
 from heuristica.tours.sessions import (
@@ -210,3 +212,68 @@ class LosingStore:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._store, name)
+
+
+class AwayStore:
+    """A store that does not answer while ``away`` (Redis stopped or frozen)."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+        self.away = False
+
+    def __getattr__(self, name: str) -> object:
+        method = getattr(self._store, name)
+
+        def call(*args: object) -> object:
+            if self.away:
+                raise StoreUnavailable("Redis at redis://cache:6379/0 does not answer (refused)")
+            return method(*args)
+
+        return call
+
+
+def test_a_step_the_store_did_not_take_is_written_once_it_answers_and_her_page_woken(
+    room: Room, store: MemorySessionStore, browsers: Browsers
+):
+    away = AwayStore(store)
+    room.store = away
+    session = store.start("tour")
+    room.present("p", session, "frag")
+    away.away = True
+    room.present("p", session, "frag", ("tour", 3))  # she pressed Next while it was away
+    room.tick()
+    assert store.look_up(session.code).step == 0 and browsers.woken == []
+    away.away = False
+    room.tick()
+    assert store.look_up(session.code).step == 3
+    assert browsers.woken == [("p", "frag")], "her page drops its warning"
+    assert room.published("p") == store.look_up(session.code)
+
+
+def test_a_step_taken_while_the_store_lost_the_session_comes_back_at_that_step(
+    room: Room, store: MemorySessionStore
+):
+    session = store.start("tour")
+    room.present("p", session, "frag", ("tour", 2))
+    store.end(session.code)  # what a Redis restart without data looks like from here
+    room.tick()
+    restored = store.look_up(session.code)
+    assert (restored.code, restored.step) == (session.code, 2)
+
+
+def test_followers_are_told_once_the_store_does_not_answer_and_again_when_it_does(
+    room: Room, store: MemorySessionStore, browsers: Browsers
+):
+    away = AwayStore(store)
+    room.store = away
+    session = store.start("tour")
+    room.follow("f1", session.code, attached=True, drawn_version=session.version, fragment="p")
+    away.away = True
+    room.tick()
+    assert browsers.woken == [("f1", "p")], "to say it is out of touch"
+    room.follow("f1", session.code, attached=True, drawn_version=UNREACHABLE, fragment="p")
+    room.tick()
+    assert browsers.woken == [("f1", "p")], "once"
+    away.away = False
+    room.tick()
+    assert browsers.woken == [("f1", "p"), ("f1", "p")], "to catch up"

@@ -15,7 +15,13 @@ A presenter's page says where she is on every run (``present``); while her
 browser stays connected, the room renews her session every
 ``heartbeat_seconds``. If the store lost the session (Redis restarted
 without its data) while she is still there, the room restores it under the
-same code, and her followers carry on.
+same code, and her followers carry on. A step she takes while the store does
+not answer is not lost: the room writes it as soon as the store answers
+(trying every ``RETRY_SECONDS``) and wakes her page, which then drops its
+"followers cannot see this step yet".
+
+A followed session the store cannot be read for is ``UNREACHABLE``: its
+attached followers are woken once to say so, and again when it answers.
 
 No Streamlit here: the app passes ``wake`` and ``connected`` (ui.tour_live),
 tests pass plain functions.
@@ -38,10 +44,20 @@ from heuristica.tours.sessions import (
     SessionStore,
 )
 
-__all__ = ["GONE", "HEARTBEAT_SECONDS", "MISSING", "RECHECK_SECONDS", "Room"]
+__all__ = [
+    "GONE",
+    "HEARTBEAT_SECONDS",
+    "MISSING",
+    "RECHECK_SECONDS",
+    "RETRY_SECONDS",
+    "UNREACHABLE",
+    "Room",
+]
 
 RECHECK_SECONDS = 1.0
 """How often every followed session is re-read even without a nudge."""
+RETRY_SECONDS = 0.25
+"""How often a step the store did not take yet is offered again."""
 HEARTBEAT_SECONDS = 3.0
 """How often a connected presenter's session is renewed (well inside its timeout)."""
 REWAKE_SECONDS = 3.0
@@ -54,6 +70,8 @@ GONE = -1
 """The version a follower has drawn once its session has ended."""
 MISSING = -2
 """The version a follower has drawn while its session is missing but may come back."""
+UNREACHABLE = -3
+"""The version a follower has drawn while the store does not answer."""
 
 Wake = Callable[[str, str], bool]
 """``wake(browser, fragment)``: run that fragment of that browser's page; False if it is gone."""
@@ -74,9 +92,16 @@ class _Follower:
 @dataclass
 class _Presenter:
     session: Session
+    """Her session as the store has it, as far as this server knows."""
+    wanted: tuple[str, int]
+    """(tour id, step) where she is: ahead of ``session`` while the store did not take it."""
     fragment: str
     moved_at: float
     renewed_at: float
+
+    @property
+    def behind(self) -> bool:
+        return (self.session.tour_id, self.session.step) != self.wanted
 
 
 @dataclass
@@ -96,6 +121,8 @@ class Room:
     _ended: set[str] = field(default_factory=set)
     _nudged: set[str | None] = field(default_factory=set)
     _nudge: threading.Event = field(default_factory=threading.Event)
+    _away: str | None = None
+    """Why the store did not answer last time (None: it did), for the operator's log."""
 
     def follow(
         self, browser: str, code: str, *, attached: bool, drawn_version: int, fragment: str
@@ -108,14 +135,32 @@ class Room:
         with self._lock:
             self._followers.pop(browser, None)
 
-    def present(self, browser: str, session: Session, fragment: str) -> None:
-        """``browser`` presents ``session`` (its page has just run; ``fragment`` wakes it)."""
+    def present(
+        self,
+        browser: str,
+        session: Session,
+        fragment: str,
+        wanted: tuple[str, int] | None = None,
+    ) -> None:
+        """``browser`` presents ``session`` (its page has just run; ``fragment``
+        wakes it) and stands at ``wanted`` (tour id, step; by default where
+        ``session`` is): if the store has not taken that step yet, the room
+        writes it once the store answers."""
         now = self.clock()
         with self._lock:
             known = self._presenters.get(browser)
+            if known is not None and known.session.code == session.code:
+                session = max(session, known.session, key=lambda s: s.version)
             moved_at = now if known is None or known.session != session else known.moved_at
             renewed_at = now if known is None else known.renewed_at
-            self._presenters[browser] = _Presenter(session, fragment, moved_at, renewed_at)
+            where = wanted or (session.tour_id, session.step)
+            self._presenters[browser] = _Presenter(session, where, fragment, moved_at, renewed_at)
+
+    def published(self, browser: str) -> Session | None:
+        """The session ``browser`` presents, as the room last wrote or read it."""
+        with self._lock:
+            presenter = self._presenters.get(browser)
+            return presenter.session if presenter is not None else None
 
     def stop_presenting(self, browser: str) -> None:
         with self._lock:
@@ -136,7 +181,7 @@ class Room:
         """Listen to the store and look after this server's browsers (a daemon thread)."""
         self.store.subscribe(self.nudged)
         while True:
-            nudged = self._nudge.wait(recheck_seconds)
+            nudged = self._nudge.wait(RETRY_SECONDS if self._any_behind() else recheck_seconds)
             with self._lock:
                 codes = set(self._nudged)
                 self._nudged.clear()
@@ -154,14 +199,21 @@ class Room:
         for code in followed if codes is None else followed & codes:
             self._wake_followers_of(code)
 
+    def _any_behind(self) -> bool:
+        with self._lock:
+            return any(presenter.behind for presenter in self._presenters.values())
+
     def _wake_followers_of(self, code: str) -> None:
         now = self.clock()
         try:
             target = self.store.look_up(code).version
         except SessionGone as gone:
             target = self._ended_or_missing(code, gone, now)
-        except StoreUnavailable:
-            return  # nothing new to show; the next round asks again
+        except StoreUnavailable as error:
+            target = UNREACHABLE  # they are told, and woken again once it answers
+            self._store_away(error)
+        else:
+            self._store_back()
         if target == MISSING:
             return
         with self._lock:
@@ -192,7 +244,7 @@ class Room:
             due = [
                 (browser, presenter)
                 for browser, presenter in self._presenters.items()
-                if now - presenter.renewed_at >= self.heartbeat_seconds
+                if presenter.behind or now - presenter.renewed_at >= self.heartbeat_seconds
             ]
         for browser, presenter in due:
             if not self.connected(browser):
@@ -200,28 +252,59 @@ class Room:
                 if now - presenter.renewed_at > PRESENTER_TIMEOUT_S:
                     self.stop_presenting(browser)
                 continue
-            presenter.renewed_at = now
             try:
+                self._renew(browser, presenter, now)
+            except StoreUnavailable as error:
+                self._store_away(error)  # the next round asks again
+            else:
+                self._store_back()
+
+    def _store_away(self, error: StoreUnavailable) -> None:
+        if self._away is None:
+            _log.warning(
+                "%s: live sessions wait for it; followers are told, and a presenter's "
+                "steps are written when it answers",
+                error.message,
+            )
+        self._away = error.message
+
+    def _store_back(self) -> None:
+        if self._away is not None:
+            _log.warning("the live sessions' store answers again: followers catch up")
+        self._away = None
+
+    def _renew(self, browser: str, presenter: _Presenter, now: float) -> None:
+        """Write her step if the store is behind her, else say she is still there."""
+        behind = presenter.behind
+        try:
+            if behind:
+                tour_id, step = presenter.wanted
+                presenter.session = self.store.move(presenter.session.code, tour_id, step)
+            else:
                 self.store.heartbeat(presenter.session.code)
-            except SessionGone:
-                self._lost(browser, presenter, now)
-            except StoreUnavailable:
-                continue
+        except SessionGone:
+            self._lost(browser, presenter, now)
+        presenter.renewed_at = now
+        if behind:
+            self.wake(browser, presenter.fragment)  # her page: the step reached them
 
     def _lost(self, browser: str, presenter: _Presenter, now: float) -> None:
-        """Her session is gone while she is still here: idle too long, or the store lost it."""
+        """Her session is gone while she is still here: idle too long, or the store
+        lost it (then it comes back under its code, at the step where she is)."""
         if now - presenter.moved_at > self.idle_timeout:
             self.stop_presenting(browser)
             self.wake(browser, presenter.fragment)
             return
-        presenter.session = self.store.restore(presenter.session)
+        tour_id, step = presenter.wanted
+        where = Session(presenter.session.code, tour_id, step, presenter.session.version)
+        presenter.session = self.store.restore(where)
 
 
 def _should_wake(follower: _Follower, target: int, now: float) -> bool:
     """Whether ``follower`` must redraw for ``target`` and has not just been woken for it."""
     if target == GONE:
         behind = follower.drawn_version != GONE
-    else:
+    else:  # a detached follower shows neither the presenter's step nor the store's trouble
         behind = follower.attached and follower.drawn_version != target
     recently = follower.woken_for == target and now - follower.woken_at < REWAKE_SECONDS
     return behind and not recently

@@ -1,6 +1,6 @@
 """Live onboarding sessions: a presenter walks a tour, followers see where she is.
 
-A session is found by a short code (``K7QXM``) that people type or scan, so
+A session is found by a short code (``K7QXM4P``) that people type or scan, so
 codes use letters and digits that cannot be mistaken for one another. Its
 state is which tour, which step, and a version number that grows with every
 step change, so a follower can tell "moved" from "same" by comparing one
@@ -25,7 +25,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from heuristica.shared_store import StoreUnavailable
@@ -37,7 +37,6 @@ __all__ = [
     "IDLE_TIMEOUT_S",
     "PRESENTER_TIMEOUT_S",
     "Following",
-    "JoinLimiter",
     "MemorySessionStore",
     "Session",
     "SessionGone",
@@ -54,8 +53,10 @@ __all__ = [
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Upper-case letters and digits without 0/O, 1/I/L: nothing to misread on a projector."""
-CODE_LENGTH = 5
-"""31**5, about 29 million codes: guessing a live one is hopeless, typing one is easy."""
+CODE_LENGTH = 7
+"""31**7, about 27.5 billion codes: with the join limit (tours.join_limit) a
+guesser needs years to hit one of a thousand live sessions; typing seven
+characters off a projector is still easy."""
 PRESENTER_TIMEOUT_S = 20.0
 """A session whose presenter has not been heard from for this long has ended."""
 IDLE_TIMEOUT_S = 3 * 3600.0
@@ -137,7 +138,7 @@ class SessionStore(Protocol):
 
 
 def normalise_code(text: str) -> str:
-    """``text`` as a code: upper case, spaces and hyphens dropped ("k7q-xm" -> "K7QXM")."""
+    """``text`` as a code: upper case, spaces and hyphens dropped ("k7q-xm4p" -> "K7QXM4P")."""
     return "".join(text.split()).replace("-", "").upper()
 
 
@@ -149,7 +150,7 @@ def code_problem(text: str) -> str | None:
     """Why ``text`` cannot be a session code, in words for the reader; None if it can."""
     code = normalise_code(text)
     if not code:
-        return "Type the session code the presenter shows, e.g. `K7QXM`."
+        return "Type the session code the presenter shows, e.g. `K7QXM4P`."
     if len(code) != CODE_LENGTH:
         return f"A session code has {CODE_LENGTH} characters; {_shown(code)} has {len(code)}."
     wrong = sorted({c for c in code if c not in CODE_ALPHABET})
@@ -333,41 +334,3 @@ class Following:
     def target(self, session: Session, own: tuple[str, int]) -> tuple[str, int]:
         """The (tour id, step) this browser should show, given its own position."""
         return (session.tour_id, session.step) if self.attached else own
-
-
-JOIN_ATTEMPTS = 5
-"""Wrong codes a browser may try within JOIN_WINDOW_S before it has to wait."""
-JOIN_WINDOW_S = 60.0
-
-
-@dataclass
-class JoinLimiter:
-    """Failed join attempts of one browser session: a few per minute, then a
-    wait, so codes cannot be guessed by trying them (one per browser session,
-    kept in its state)."""
-
-    clock: Clock = time.monotonic
-    attempts: int = JOIN_ATTEMPTS
-    window: float = JOIN_WINDOW_S
-    _failures: list[float] = field(default_factory=list)
-
-    def wait_seconds(self) -> float:
-        """0 if this browser may try a code now, else how long until it may."""
-        now = self.clock()
-        self._failures = [t for t in self._failures if now - t < self.window]
-        if len(self._failures) < self.attempts:
-            return 0.0
-        return self.window - (now - self._failures[0])
-
-    def failed(self) -> None:
-        self._failures.append(self.clock())
-
-    def refusal(self) -> str | None:
-        """The message for a browser that must wait, or None if it may try."""
-        wait = self.wait_seconds()
-        if not wait:
-            return None
-        return (
-            f"Too many codes that lead to no session: wait {wait:.0f} s before trying "
-            "another, and check the code the presenter shows."
-        )

@@ -134,10 +134,11 @@ def _load(root: Path, fingerprint: str, _scan: Scan) -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base now, outside any browser session (the app
-    calls this before its server takes requests), so the first reader does
-    not wait for it. Never raises: whatever goes wrong is logged here, and
-    the first session meets it again and shows it."""
+    """Load the knowledge base, and import what the panel's verification grid
+    needs, now, outside any browser session (the app calls this before its
+    server takes requests), so the first reader does not wait for them.
+    Never raises: whatever goes wrong is logged here, and the first session
+    meets it again and shows it."""
     started = time.perf_counter()
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     level = quiet.level
@@ -150,6 +151,9 @@ def warm_up() -> None:
     finally:
         quiet.setLevel(level)
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+    # The panel's verification grid is a Streamlit data grid, which imports pandas
+    # (over a second): import it here, before the first reader, not in their run.
+    import pandas  # noqa: F401
 
 
 def _loaded(kb: KnowledgeBase, seconds: float) -> str:

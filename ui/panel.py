@@ -14,26 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from pathlib import Path
-from typing import Literal
 from urllib.parse import quote
 
 import streamlit as st
 from pydantic import BaseModel
 
 from heuristica import demos
-from heuristica.graph.checks.record import (
-    RECORD_FILE,
-    BadgeState,
-    PageRun,
-    Record,
-    RecordedCheck,
-    RecordError,
-    has_checks,
-    page_verification,
-    read_record,
-)
-from heuristica.graph.checks.run import Status
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.markdown import (
     escape_markdown,
@@ -43,12 +29,10 @@ from heuristica.graph.markdown import (
     visible_bidi,
 )
 from heuristica.graph.model import (
-    CODE_REFERENCE_CHECK,
     SECTIONS,
     CodeReference,
     CommonError,
     Dependency,
-    Implementation,
     Insight,
     IOContract,
     Page,
@@ -57,22 +41,18 @@ from heuristica.graph.model import (
 )
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_BORDERS
-from heuristica.ui.knowledge_base import knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
+from heuristica.ui.verification import checks_section, verification_badge, where_it_holds
 
 __all__ = [
     "EXPLORE_PAGE",
     "TYPE_ICONS",
-    "checks_section",
     "explore_link",
     "related",
     "render_page",
     "source_url",
     "type_badge_html",
-    "verification_badge",
 ]
-
-BadgeColour = Literal["green", "red", "gray", "orange"]
 
 DEMO_PAGE = "pages/demo.py"
 
@@ -94,6 +74,7 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     for field, heading in SECTIONS[page.page_type]:
         _section_heading(heading)
         _SECTION_RENDERERS.get(field, _markdown)(getattr(page, field))
+    where_it_holds(page)
     checks_section(page)
     _related_pages(page, kg)
 
@@ -263,114 +244,3 @@ def _related_pages(page: Page, kg: KnowledgeGraph) -> None:
         key=f"related_pages_{page.id}",
         label="Related pages",
     )
-
-
-# Verification: the badge under the page's metadata, and its checks -----------------
-
-_BADGES: dict[BadgeState, tuple[BadgeColour, str]] = {
-    BadgeState.VERIFIED: ("green", ":material/verified:"),
-    BadgeState.FAILING: ("red", ":material/error:"),
-    BadgeState.NOT_VERIFIED: ("gray", ":material/help:"),
-    BadgeState.STALE: ("orange", ":material/history:"),
-}
-_RESULT_ICONS: dict[Status, str] = {
-    Status.HOLDS: ":material/check_circle:",
-    Status.FAILS: ":material/cancel:",
-    Status.ERROR: ":material/error:",
-    Status.SKIPPED: ":material/do_not_disturb_on:",
-}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _read_record(path: Path, changed: tuple[int, int]) -> Record | None:
-    """The record at ``path``, cached until the file changes (``changed`` is its
-    mtime and size); None when it is unreadable: the Problems page says why."""
-    try:
-        return read_record(path)
-    except RecordError:
-        return None
-
-
-def _record() -> Record | None:
-    path = knowledge_root() / RECORD_FILE
-    try:
-        stat = path.stat()
-    except OSError:
-        return Record()
-    return _read_record(path, (stat.st_mtime_ns, stat.st_size))
-
-
-def _badge_text(text: str) -> str:
-    # st.badge escapes brackets itself; escaping them twice would break its markup.
-    return escape_markdown(text.replace("[", "(").replace("]", ")"))
-
-
-def verification_badge(page: Page) -> None:
-    """The page's verification state as a badge: verified (where, when), failing,
-    not verified, or edited since; nothing for a page without checks."""
-    record = _record()
-    if record is None:
-        st.caption("The verification record cannot be read: see Problems.")
-        return
-    state = page_verification(page, record)
-    if state is None:
-        return
-    colour, icon = _BADGES[state.state]
-    st.badge(_badge_text(state.text), icon=icon, color=colour)
-    for other in state.other_runs:
-        st.caption(_badge_text(_other_run(other)))
-
-
-def _other_run(run: PageRun) -> str:
-    """One line on a run of the page's checks in another environment."""
-    where = f"{run.environment.label()} · {run.verified_at.date().isoformat()}"
-    if run.failing:
-        return f"Also run on {where}: {len(run.failing)} of {len(run.checks)} fail"
-    if len(run.skipped) == len(run.checks):
-        return f"Also run on {where}: every check was skipped"
-    skipped = f" ({len(run.skipped)} skipped)" if run.skipped else ""
-    return f"Also verified on {where}: holds{skipped}"
-
-
-def checks_section(page: Page) -> None:
-    """Each check of the page, with its claim, code and last recorded result."""
-    if not has_checks(page):
-        return
-    record = _record() or Record()
-    state = page_verification(page, record)
-    run = state.run if state else None
-    _section_heading("Checks")
-    st.caption("Run them on your machine:")
-    st.code(f"python -m graph verify --page {page.id}", language="bash", wrap_lines=True)
-    for name, claim, code in _page_checks(page):
-        result = run.checks.get(name) if run else None
-        icon = _RESULT_ICONS[result.status] if result else ":material/radio_button_unchecked:"
-        label = f"{escape_markdown(name)} · {result.status.value if result else 'not run'}"
-        with st.expander(label, icon=icon):
-            _markdown(claim)
-            if result is not None:
-                _check_result(result, stale=state is not None and state.state is BadgeState.STALE)
-            st.markdown("**Code**")
-            st.code(visible_bidi(code), language="python", wrap_lines=True)
-
-
-def _page_checks(page: Page) -> list[tuple[str, str, str]]:
-    """(name, claim, code) of each check, the Code Reference check first."""
-    checks = [(check.name, check.claim, check.code) for check in page.checks]
-    if isinstance(page, Implementation):
-        reference = page.code_reference
-        claim = "The Code Reference's import and signature match the installed version."
-        code = f"{reference.import_}\n\n{reference.signature}"
-        checks.insert(0, (CODE_REFERENCE_CHECK, claim, code))
-    return checks
-
-
-def _check_result(result: RecordedCheck, *, stale: bool) -> None:
-    when = "Last result, before the page was edited" if stale else "Last result"
-    st.markdown(f"**{when}: {result.status.value}** ({result.seconds:.1f} s)")
-    if result.reason:
-        st.markdown(escape_markdown(result.reason))
-    for heading, text in (("Expected", result.expected), ("Seen", result.seen)):
-        if text and result.status is not Status.HOLDS:
-            st.markdown(f"**{heading}**")
-            st.code(visible_bidi(text), language=None, wrap_lines=True)

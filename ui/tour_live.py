@@ -19,13 +19,15 @@ behind a run in progress instead of replacing it, so a reader's own click
 is never dropped for it.
 
 State in ``st.session_state``: ``tour_presenting`` (the Session this browser
-presents, or None), ``tour_following`` (a ``Following``, or None),
+presents, or None), ``tour_following`` (a ``Following``, or None) and
 ``tour_session_message`` (why a session this browser took part in ended, or
-why an action failed; shown until the reader acts) and ``tour_join_limiter``.
+why an action failed; shown until the reader acts). Wrong codes are counted
+per client address, not per browser session (``tours.join_limit``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import threading
@@ -41,16 +43,22 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import (
     get_script_run_ctx,
 )
 
-from heuristica.shared_store import (
-    SharedStoreError,
-    StoreUnavailable,
-    shared_store_from_environment,
+from heuristica.shared_store import StoreUnavailable, shared_store_from_environment
+from heuristica.tours.join_limit import (
+    JOIN_ATTEMPTS,
+    JOIN_WINDOW_S,
+    JoinLimit,
+    MemoryJoinLimit,
+    Network,
+    RedisJoinLimit,
+    client_address,
+    refusal,
+    trusted_proxies_from_environment,
 )
 from heuristica.tours.redis_store import RedisSessionStore
-from heuristica.tours.room import Room
+from heuristica.tours.room import GONE, MISSING, UNREACHABLE, Room
 from heuristica.tours.sessions import (
     Following,
-    JoinLimiter,
     MemorySessionStore,
     Session,
     SessionGone,
@@ -63,13 +71,14 @@ from heuristica.tours.sessions import (
 __all__ = [
     "FOLLOW_PARAM",
     "Live",
+    "client",
     "follow_here",
     "followed_session",
     "fragment_run",
     "join",
     "join_link",
+    "keep_following_in_url",
     "leave_room",
-    "limiter",
     "live_point",
     "live_sessions",
     "moved",
@@ -82,7 +91,13 @@ __all__ = [
 ]
 
 FOLLOW_PARAM = "follow"
-"""``/tour?follow=K7QXM`` joins session K7QXM (the link and QR code a presenter shows)."""
+"""``/tour?follow=K7QXM4P`` joins session K7QXM4P (the link and QR code a presenter
+shows). A follower's URL keeps it, so a browser that reconnects, to this
+server or (behind a load balancer) another, follows again."""
+NOT_YET = "Followers cannot see this step yet"
+FORWARDED_FOR = "X-Forwarded-For"
+LOOPBACK = "127.0.0.1"
+UNREACHABLE_MESSAGE = "The live session cannot be reached just now"
 
 _log = logging.getLogger(__name__)
 
@@ -90,10 +105,13 @@ _log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Live:
     """This server's live sessions: the store (None if it cannot be configured),
-    the room, and what is wrong with the configuration, for the reader."""
+    the room, the limit on wrong codes and the proxies whose X-Forwarded-For
+    it believes, and what is wrong with the configuration, for the reader."""
 
     store: SessionStore | None
     room: Room | None
+    joins: JoinLimit | None = None
+    trusted: tuple[Network, ...] = ()
     problem: str | None = None
 
 
@@ -104,17 +122,19 @@ def live_sessions() -> Live:
     Redis; unset: in this process."""
     try:
         shared = shared_store_from_environment()
-    except SharedStoreError as error:
+        trusted = tuple(trusted_proxies_from_environment())
+    except ValueError as error:  # SharedStoreError too
         _log.error("%s: live sessions are off", error)
-        return Live(None, None, f"Live sessions are off: {error}.")
+        return Live(None, None, problem=f"Live sessions are off: {error}.")
     store: SessionStore = MemorySessionStore() if shared is None else RedisSessionStore(shared)
+    joins: JoinLimit = MemoryJoinLimit() if shared is None else RedisJoinLimit(shared)
     if shared is not None:
         problem = shared.ping()
         if problem:
             _log.warning("%s: live sessions wait for it; reading and exploring work", problem)
     room = Room(store, wake=_wake, connected=_connected)
     threading.Thread(target=room.run_forever, name="tour-room", daemon=True).start()
-    return Live(store, room)
+    return Live(store, room, joins, trusted)
 
 
 def _browser() -> str:
@@ -191,28 +211,44 @@ def stop_presenting(live: Live) -> None:
         unavailable("The session could not be ended", error)
 
 
-def moved(store: SessionStore, tour_id: str, step: int) -> Session:
+def moved(live: Live, tour_id: str, step: int) -> Session:
     """Publish the presenter's position (bringing back a session the store lost
-    while she was still presenting); her session as it now stands."""
+    while she was still presenting); her session as it now stands. A step the
+    store does not take now is not lost: the room writes it once the store
+    answers and wakes this page, which then drops the warning."""
+    assert live.store is not None and live.room is not None
     session: Session = st.session_state.tour_presenting
-    if (session.tour_id, session.step) == (tour_id, step):
-        return session
-    try:
-        try:
-            session = store.move(session.code, tour_id, step)
-        except SessionGone:
-            session = store.restore(Session(session.code, tour_id, step, session.version))
-    except StoreUnavailable as error:
-        unavailable("Followers cannot see this step yet", error)
-        return session
+    published = live.room.published(_browser())
+    if published is not None and published.code == session.code:
+        session = max(session, published, key=lambda s: s.version)
     st.session_state.tour_presenting = session
+    if (session.tour_id, session.step) != (tour_id, step):
+        try:
+            session = _move(live.store, session, tour_id, step)
+        except StoreUnavailable as error:
+            session_message(
+                f"{NOT_YET}: {error.message}. They see it as soon as Redis answers; "
+                "you may go on presenting."
+            )
+            return session
+    st.session_state.tour_presenting = session
+    if (st.session_state.tour_session_message or "").startswith(NOT_YET):
+        session_message(None)
     return session
 
 
-def present_point(live: Live, session: Session) -> None:
+def _move(store: SessionStore, session: Session, tour_id: str, step: int) -> Session:
+    try:
+        return store.move(session.code, tour_id, step)
+    except SessionGone:
+        return store.restore(Session(session.code, tour_id, step, session.version))
+
+
+def present_point(live: Live, session: Session, where: tuple[str, int]) -> None:
+    """End of a presenter's page, standing at ``where`` (tour id, step)."""
     assert live.room is not None
     room = live.room
-    live_point(lambda browser, fragment: room.present(browser, session, fragment))
+    live_point(lambda browser, fragment: room.present(browser, session, fragment, where))
 
 
 def leave_room(live: Live) -> None:
@@ -222,22 +258,32 @@ def leave_room(live: Live) -> None:
         live.room.stop_presenting(_browser())
 
 
-def limiter() -> JoinLimiter:
-    return st.session_state.setdefault("tour_join_limiter", JoinLimiter())
+def client(live: Live) -> str:
+    """Whom this browser's join attempts count against: its address, as
+    ``tours.join_limit.client_address`` reads it (Streamlit says None for a
+    loopback peer)."""
+    peer = st.context.ip_address
+    if not isinstance(peer, str):  # None for a loopback peer; AppTest's stand-in says a mock
+        peer = LOOPBACK
+    forwarded = st.context.headers.get_all(FORWARDED_FOR) if live.trusted else []
+    return client_address(peer, forwarded, live.trusted)
 
 
-def join(store: SessionStore, typed: str) -> Session | None:
+def join(live: Live, typed: str) -> Session | None:
     """Follow the session ``typed`` names; None (with the reason in the
-    session message) if there is none or this browser must wait."""
-    refusal = limiter().refusal()
-    if refusal:
-        session_message(refusal)
-        return None
+    session message) if there is none or this address must wait."""
+    assert live.store is not None and live.joins is not None
+    address = client(live)
     try:
-        session = store.look_up(typed)
+        wait = live.joins.wait_seconds(address)
+        if wait:
+            session_message(refusal(wait))
+            return None
+        session = live.store.look_up(typed)
     except SessionGone as gone:
         if code_problem(typed) is None:
-            limiter().failed()
+            with contextlib.suppress(StoreUnavailable):  # Redis just went: nothing joins now
+                _count_failure(live.joins, address)
         session_message(gone.message)
         return None
     except StoreUnavailable as error:
@@ -249,9 +295,22 @@ def join(store: SessionStore, typed: str) -> Session | None:
     return session
 
 
-def followed_session(live: Live, following: Following) -> Session | None:
-    """The followed session now; None once it has ended (the reader is told)
-    or while it cannot be seen (the reader is told it may come back)."""
+def _count_failure(joins: JoinLimit, address: str) -> None:
+    """Count a wrong code against ``address``; tell the operator when it hits the limit."""
+    if joins.failed(address) == JOIN_ATTEMPTS:
+        _log.warning(
+            "%s tried %d session codes that lead to no session within %.0f s; "
+            "its joins wait (a guesser, or a room behind one address mistyping)",
+            address,
+            JOIN_ATTEMPTS,
+            JOIN_WINDOW_S,
+        )
+
+
+def followed_session(live: Live, following: Following) -> Session | int:
+    """The followed session now; else GONE once it has ended (the reader is
+    told), MISSING or UNREACHABLE while it cannot be seen (the reader is told
+    it may come back, and is woken when it does)."""
     assert live.store is not None and live.room is not None
     missing = (
         f"The session `{following.code}` cannot be found just now; it comes back here "
@@ -263,15 +322,29 @@ def followed_session(live: Live, following: Following) -> Session | None:
         if gone.ended or live.room.has_ended(following.code):
             st.session_state.tour_following = None
             session_message(ended_message(following.code))
-        else:
-            session_message(missing)
-        return None
+            return GONE
+        session_message(missing)
+        return MISSING
     except StoreUnavailable as error:
-        unavailable("The live session cannot be reached", error)
-        return None
-    if st.session_state.tour_session_message == missing:
+        session_message(
+            f"{UNREACHABLE_MESSAGE}: {error.message}. You see the presenter's step "
+            "as soon as it answers; reading the tour works meanwhile."
+        )
+        return UNREACHABLE
+    said = st.session_state.tour_session_message or ""
+    if said == missing or said.startswith(UNREACHABLE_MESSAGE):
         session_message(None)
     return session
+
+
+def keep_following_in_url(following: Following | None) -> None:
+    """The URL names the session this browser follows (and nothing else's)."""
+    code = following.code if following is not None else None
+    if st.query_params.get(FOLLOW_PARAM) != code:
+        if code is None:
+            del st.query_params[FOLLOW_PARAM]
+        else:
+            st.query_params[FOLLOW_PARAM] = code
 
 
 def fragment_run() -> bool:

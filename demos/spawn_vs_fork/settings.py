@@ -3,7 +3,7 @@
 import multiprocessing
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from enum import StrEnum
+from enum import Enum
 from typing import TypeVar
 
 __all__ = [
@@ -27,7 +27,18 @@ class SettingsError(ValueError):
         self.setting = setting
 
 
-class Method(StrEnum):
+class _Word(str, Enum):  # noqa: UP042 (StrEnum is 3.11+: see the docstring)
+    """A choice that reads as its value, as ``enum.StrEnum`` (3.11+) does: checks
+    import this engine under the interpreter being verified, which may be older."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Method(_Word):
     """How multiprocessing starts a worker process."""
 
     FORK = "fork"
@@ -35,14 +46,14 @@ class Method(StrEnum):
     FORKSERVER = "forkserver"
 
 
-class Scenario(StrEnum):
+class Scenario(_Word):
     """What the parent process does before it starts its workers."""
 
     PARENT_USES_POLARS = "parent-uses-polars"
     PARENT_IDLE = "parent-idle"
 
 
-_Choice = TypeVar("_Choice", bound=StrEnum)
+_Choice = TypeVar("_Choice", bound=_Word)
 
 # Bounds keep a room full of people pressing Run from overloading the machine.
 LIMITS: dict[str, tuple[int, int]] = {

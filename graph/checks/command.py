@@ -1,7 +1,9 @@
 """``python -m graph verify``: run the checks of a knowledge base and print
-what holds, what fails (expected vs seen), what errs and what was skipped.
+what holds, what fails (expected vs seen), what errs, what was skipped (a
+package not installed) and what is not applicable (outside the versions or
+platform its claim is about).
 
-Exit codes: 0 every check holds or is skipped, 1 a check fails or errs (or a
+Exit codes: 0 no check fails or errs, 1 a check fails or errs (or a
 page could not be loaded), 2 bad usage.
 """
 
@@ -24,24 +26,32 @@ from heuristica.graph.model import Page
 from heuristica.graph.problems import did_you_mean
 from heuristica.graph.verify import Verification, packages_named, verify
 
-__all__ = ["run_verify"]
+__all__ = ["printable", "result_lines", "run_verify"]
 
 _MARKS = {
     Status.HOLDS: "holds",
     Status.FAILS: "FAILS",
     Status.ERROR: "ERROR",
     Status.SKIPPED: "skipped",
+    Status.NOT_APPLICABLE: "n/a",
 }
 
 
 def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
     """Verify the pages of ``result`` as ``args`` say; the exit code."""
+    from heuristica.graph.checks import matrix_command
+
+    _refuse_mixed(args)
+    if args.merge:
+        return matrix_command.run_merge(result, args)
     pages = _chosen(result, args.page or [])
+    if args.matrix is not None or args.cell or args.print_github_matrix:
+        return matrix_command.run_matrix_verify(result, pages, args)
     interpreter = _interpreter(args.python)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give 1 or more checks to run at once")
     for problem in result.errors:
-        print(_printable(str(problem)), file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
     started = time.monotonic()
     try:
         verification = verify(pages, interpreter, args.jobs)
@@ -56,6 +66,15 @@ def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
         path = write_record(result.root / RECORD_FILE, pages, verification)
         print(f"recorded {len(pages)} pages in {path}", file=sys.stderr)
     return 0 if verification.passed and not result.errors else 1
+
+
+def _refuse_mixed(args: argparse.Namespace) -> None:
+    """Options of the matrix that do not go with others."""
+    matrix = args.matrix is not None or bool(args.cell) or args.print_github_matrix
+    if matrix and args.python:
+        raise UsageError("--python runs one interpreter; the matrix names its own: drop one")
+    if args.merge and (args.cell or args.print_github_matrix or args.record or args.page):
+        raise UsageError("--merge only merges records: give it alone (with --matrix FILE)")
 
 
 def _chosen(result: LoadResult, page_ids: list[str]) -> list[Page]:
@@ -99,7 +118,7 @@ def _as_json(verification: Verification, pages: list[Page], seconds: float) -> d
 
 
 def _as_text(verification: Verification, pages: list[Page], seconds: float) -> str:
-    lines = [line for result in verification.results for line in _result_lines(result)]
+    lines = [line for result in verification.results for line in result_lines(result)]
     environment = verification.environment
     named = [*packages_named(pages), *_code_reference_packages(verification)]
     counts = verification.counts()
@@ -117,21 +136,22 @@ def _as_text(verification: Verification, pages: list[Page], seconds: float) -> s
     summary = _summary(verification, pages, seconds)
     lines.append(
         f"{summary['checks']} checks on {summary['pages']} pages: {counts['holds']} hold, "
-        f"{counts['fails']} fail, {counts['error']} errors, {counts['skipped']} skipped "
+        f"{counts['fails']} fail, {counts['error']} errors, {counts['skipped']} skipped, "
+        f"{counts['not_applicable']} not applicable "
         f"({seconds:.1f} s)"
     )
-    return "\n".join(_printable(line) for line in lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _code_reference_packages(verification: Verification) -> list[str]:
     return [name for result in verification.results for name in result.packages]
 
 
-def _result_lines(result: CheckResult) -> list[str]:
+def result_lines(result: CheckResult) -> list[str]:
     head = f"{_MARKS[result.status]:<8} {result.page}  {result.name}  ({result.seconds:.1f} s)"
     if result.status is Status.HOLDS:
         return [head]
-    if result.status is Status.SKIPPED:
+    if result.status in (Status.SKIPPED, Status.NOT_APPLICABLE):
         return [f"{head}: {result.reason}"]
     lines = [head, *_field("claim", result.claim), *_field("why", result.reason)]
     lines += [*_field("expected", result.expected), *_field("seen", result.seen)]
@@ -146,7 +166,7 @@ def _field(label: str, text: str) -> list[str]:
     return [f"{indent}{label + ':':<10}{first}", *(f"{indent}{'':<10}{line}" for line in rest)]
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Page text and program output are untrusted: control characters (terminal
     escapes) are shown as escapes, never sent to the terminal."""
     return "".join(

@@ -4,14 +4,20 @@ Python's version, platform and packages, not against ours."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import heuristica
 from heuristica.demos.runner import run_file
+from heuristica.graph.parsecache import user_cache_folder
 
 __all__ = [
     "PROBE_FILE",
@@ -20,6 +26,7 @@ __all__ = [
     "ModuleInfo",
     "ProbeError",
     "ask",
+    "check_env",
     "read_environment",
 ]
 
@@ -80,11 +87,46 @@ def read_environment(
     )
 
 
+def check_env() -> dict[str, str]:
+    """The environment a check (or the probe) runs in: ours, with a folder that
+    holds nothing but this package first on ``PYTHONPATH``. Installed,
+    heuristica sits in a site-packages: putting that whole folder on the path
+    would shadow the packages of the interpreter under test with ours."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (_import_folder(), env.get("PYTHONPATH", "")) if part
+    )
+    return env
+
+
+@functools.cache
+def _import_folder() -> str:
+    """A folder in the per-user cache with one link, ``heuristica``, to this package
+    (made once); the folder that holds the package when no link can be made."""
+    package = Path(heuristica.__file__).resolve().parent
+    name = hashlib.blake2b(str(package).encode(), digest_size=8).hexdigest()
+    folder = user_cache_folder() / "import" / name
+    link = folder / "heuristica"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not link.is_symlink() or link.resolve() != package:
+            # one name per process and thread: matrix cells ask at the same time
+            temporary = folder / f".heuristica-{os.getpid()}-{threading.get_ident()}"
+            temporary.unlink(missing_ok=True)
+            temporary.symlink_to(package, target_is_directory=True)
+            os.replace(temporary, link)
+    except OSError:
+        return str(heuristica.IMPORT_ROOT)
+    return str(folder)
+
+
 def ask(interpreter: str, request: Mapping[str, object]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="heuristica-probe-") as folder:
         probe = Path(folder) / PROBE_FILE
         probe.write_text(PROBE_SOURCE, encoding="utf-8")
-        outcome = run_file(interpreter, probe, [json.dumps(request)], PROBE_SECONDS, Path(folder))
+        outcome = run_file(
+            interpreter, probe, [json.dumps(request)], PROBE_SECONDS, Path(folder), check_env()
+        )
     lines = [event["line"] for event in outcome.events if event["event"] == "output"]
     try:
         answer = json.loads(lines[-1])

@@ -15,12 +15,14 @@ Requests:
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.metadata
 import importlib.util
 import inspect
 import json
 import platform
+import re
 import sys
 from typing import Any
 
@@ -81,14 +83,9 @@ def signature(bindings: list[dict[str, str | None]], name: str) -> dict[str, Any
     found = _resolve(name, bound, modules)
     if found is None:
         return {"outcome": "not-found"}
+    parameters: list[dict[str, Any]] | None
     try:
-        parameters = inspect.signature(found).parameters.values()
-    except (TypeError, ValueError) as error:
-        return {"outcome": "no-signature", "message": f"{type(error).__name__}: {error}"}
-    return {
-        "outcome": "found",
-        "where": f"{getattr(found, '__module__', '?')}.{getattr(found, '__qualname__', name)}",
-        "parameters": [
+        parameters = [
             {
                 "name": parameter.name,
                 "kind": parameter.kind.name,
@@ -96,9 +93,64 @@ def signature(bindings: list[dict[str, str | None]], name: str) -> dict[str, Any
                 if parameter.default is inspect.Parameter.empty
                 else repr(parameter.default),
             }
-            for parameter in parameters
-        ],
+            for parameter in inspect.signature(found).parameters.values()
+        ]
+    except (TypeError, ValueError) as error:
+        parameters = _text_signature(found)
+        if parameters is None:
+            return {"outcome": "no-signature", "message": f"{type(error).__name__}: {error}"}
+    return {
+        "outcome": "found",
+        "where": f"{getattr(found, '__module__', '?')}.{getattr(found, '__qualname__', name)}",
+        "parameters": parameters,
     }
+
+
+def _text_signature(found: Any) -> list[dict[str, Any]] | None:
+    """The parameters a built-in declares in its ``__text_signature__``, read as
+    source and never run, for the built-ins ``inspect.signature`` refuses (a
+    default it cannot represent: ``os.register_at_fork(*, before=<unrepresentable>)``).
+    Such a default is described as ``<unrepresentable>``; None when there is no
+    text signature or it cannot be read (Python < 3.9 has no ``ast.unparse``)."""
+    text = getattr(found, "__text_signature__", None)
+    if not isinstance(text, str) or not hasattr(ast, "unparse"):
+        return None
+    text = re.sub(r"=\s*<[^<>]*>", "=...", text)  # an unrepresentable default
+    text = re.sub(r"^\(\s*\$\w+\s*(,\s*/\s*)?,?\s*", "(", text)  # $module / $self
+    try:
+        arguments = ast.parse(f"def f{text}: pass").body[0].args  # type: ignore[attr-defined]
+    except (SyntaxError, AttributeError, IndexError):
+        return None
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    described = [
+        _described(arg.arg, kind, default)
+        for arg, kind, default in zip(  # noqa: B905 (no strict= before 3.10; equal lengths)
+            positional,
+            ["POSITIONAL_ONLY"] * len(arguments.posonlyargs)
+            + ["POSITIONAL_OR_KEYWORD"] * len(arguments.args),
+            defaults,
+        )
+    ]
+    if arguments.vararg is not None:
+        described.append(_described(arguments.vararg.arg, "VAR_POSITIONAL", None))
+    described += [
+        _described(arg.arg, "KEYWORD_ONLY", default)
+        for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)  # noqa: B905
+    ]
+    if arguments.kwarg is not None:
+        described.append(_described(arguments.kwarg.arg, "VAR_KEYWORD", None))
+    return described
+
+
+def _described(name: str, kind: str, default: Any) -> dict[str, Any]:
+    if default is None:
+        shown = None
+    elif isinstance(default, ast.Constant) and default.value is Ellipsis:
+        shown = "<unrepresentable>"
+    else:
+        shown = ast.unparse(default)
+    return {"name": name, "kind": kind, "default": shown}
 
 
 def _resolve(name: str, bound: dict[str, Any], modules: list[Any]) -> Any:

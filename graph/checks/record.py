@@ -1,30 +1,46 @@
-"""The verification record: results of ``verify --record``, committed beside
-the pages (``knowledge/verification.json``), and what it says about a page
-now: the badge the panel shows, and warnings for ``check`` and Problems.
+"""The verification record: results of ``verify --record`` (and of
+``verify --matrix --record``), committed beside the pages
+(``knowledge/verification.json``), and what it says about a page now: the
+warnings for ``check`` and Problems (the badge and grid: ``grid``).
 
-Per page, one entry per environment (interpreter, platform, the versions of
-the packages that page's checks name): a team that verifies on several
-versions keeps each one's results. Each entry carries a hash of the page as
-loaded, so an edit after the run shows as "edited after its last
-verification" until someone verifies again.
+Per page, one run per matrix cell, and one per environment of a plain
+``verify --record`` (interpreter, platform, the versions of the packages that
+page's checks name): a team that verifies on several versions keeps each
+one's results. Each run carries a hash of the page as loaded, so an edit
+after the run shows as "edited after its last verification" until someone
+verifies again. The shape: ``recorded``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from heuristica.graph.checks.environment import Environment
+from heuristica.graph.checks.grid import (
+    BadgeState,
+    Column,
+    PageVerification,
+    page_verification,
+)
+from heuristica.graph.checks.matrix_file import matrix_problems
+from heuristica.graph.checks.recorded import (
+    PageRun,
+    Record,
+    RecordedCell,
+    RecordedCheck,
+    RecordedEnvironment,
+    has_checks,
+    page_hash,
+)
 from heuristica.graph.checks.run import CheckResult, Status
 from heuristica.graph.checks.signature import unparsable
 from heuristica.graph.loader import LoadResult
@@ -32,6 +48,7 @@ from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.problems import Problem, Severity
 
 if TYPE_CHECKING:
+    from heuristica.graph.checks.matrix import CellRun
     from heuristica.graph.verify import Verification
 
 __all__ = [
@@ -40,82 +57,26 @@ __all__ = [
     "PageRun",
     "PageVerification",
     "Record",
+    "RecordError",
+    "RecordedCheck",
     "VerificationMemo",
+    "has_checks",
+    "merge_records",
     "page_hash",
     "page_verification",
     "read_record",
     "verification_problems",
     "with_verification_problems",
+    "write_matrix_record",
     "write_record",
 ]
 
 RECORD_FILE = "verification.json"
 """In the knowledge base's folder. JSON, not YAML: the page loader skips it."""
-FORMAT = 1
 ENVIRONMENTS_KEPT = 8
-"""Per page, the most recent environments kept; older ones drop out."""
+"""Per page, the most recent environments of plain runs kept; older ones drop out."""
 SEEN_CHARS = 1500
 """How much of what a check showed is recorded (a traceback can be long)."""
-
-
-class _Recorded(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class RecordedEnvironment(_Recorded):
-    implementation: str
-    python: str
-    platform: str
-    machine: str = ""
-    packages: dict[str, str | None] = Field(default_factory=dict)
-
-    def label(self) -> str:
-        """``CPython 3.11.7 · polars 2.1.0``."""
-        parts = [f"{self.implementation} {self.python}"]
-        parts += [f"{name} {version or 'not installed'}" for name, version in self.packages.items()]
-        return " · ".join(parts)
-
-
-class RecordedCheck(_Recorded):
-    status: Status
-    reason: str = ""
-    expected: str = ""
-    seen: str = ""
-    seconds: float = 0.0
-
-
-class PageRun(_Recorded):
-    """One page verified in one environment."""
-
-    page_hash: str
-    verified_at: dt.datetime
-    environment: RecordedEnvironment
-    checks: dict[str, RecordedCheck]
-
-    @property
-    def failing(self) -> list[str]:
-        return [n for n, c in self.checks.items() if c.status in (Status.FAILS, Status.ERROR)]
-
-    @property
-    def skipped(self) -> list[str]:
-        return [n for n, c in self.checks.items() if c.status is Status.SKIPPED]
-
-
-class Record(_Recorded):
-    format: int = FORMAT
-    pages: dict[str, list[PageRun]] = Field(default_factory=dict)
-    """Page id -> its runs, newest first, at most one per environment."""
-
-
-def page_hash(page: Page) -> str:
-    """Changes whenever anything on the page changes (not its file's formatting)."""
-    data = page.model_dump(mode="json", by_alias=True)
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def has_checks(page: Page) -> bool:
-    return bool(page.checks) or isinstance(page, Implementation)
 
 
 class RecordError(Exception):
@@ -162,50 +123,176 @@ def _record_error(path: Path, line: int, col: int, message: str) -> RecordError:
 
 
 def write_record(path: Path, pages: Iterable[Page], verification: Verification) -> Path:
-    """Merge this run's results for ``pages`` into the record at ``path``.
+    """Merge one plain run's results for ``pages`` into the record at ``path``.
 
-    A page's entry for the same environment is replaced; other environments'
-    are kept (newest first, at most ENVIRONMENTS_KEPT). A record that cannot be
-    read is started afresh. Returns ``path``.
+    A page's run in the same environment is replaced; other environments'
+    and the matrix cells' runs are kept. A record that cannot be read is
+    started afresh. Returns ``path``.
     """
+    record = _readable(path)
+    now = _now()
+    runs = _page_runs(pages, verification, None, now)
+    return _save(path, _with_runs(record, runs, record.cells))
+
+
+def write_matrix_record(
+    path: Path, pages: Iterable[Page], runs: Sequence[CellRun], matrix_cells: Sequence[str]
+) -> Path:
+    """Merge the cells of a ``verify --matrix`` (or ``--cell``) run into the record.
+
+    Each cell run replaces that cell's entry and its page runs; a cell that
+    could not be built keeps its last results, with the reason it could not
+    be built now. Cells that are no longer in the matrix (``matrix_cells``, in
+    its order) are dropped with their runs. Returns ``path``.
+    """
+    record = _readable(path)
+    pages = list(pages)
+    now = _now()
+    cells = dict(record.cells)
+    fresh: list[tuple[str, PageRun]] = []
+    for run in runs:
+        name = run.cell.name
+        cells[name] = _recorded_cell(run, cells.get(name), now)
+        if run.verification is not None:
+            fresh += _page_runs(pages, run.verification, name, now)
+    ordered = {name: cells[name] for name in matrix_cells if name in cells}
+    return _save(path, _with_runs(record, fresh, ordered))
+
+
+def merge_records(path: Path, others: Sequence[Record], matrix_cells: Sequence[str] | None) -> Path:
+    """Merge ``others`` (records written by ``--cell`` runs elsewhere, e.g. one
+    per CI job) into the record at ``path``: per cell the newest run wins,
+    plain runs are merged as ``write_record`` does. ``matrix_cells``: the
+    matrix's cells in order (others dropped), None to keep every cell."""
+    record = _readable(path)
+    cells = dict(record.cells)
+    fresh: list[tuple[str, PageRun]] = []
+    for other in others:
+        newer = {
+            name: cell
+            for name, cell in other.cells.items()
+            if name not in cells or cell.verified_at >= cells[name].verified_at
+        }
+        cells |= newer
+        fresh += [
+            (page_id, run)
+            for page_id, runs in other.pages.items()
+            for run in runs
+            if run.cell is None or run.cell in newer
+        ]
+    names = list(cells) if matrix_cells is None else [n for n in matrix_cells if n in cells]
+    fresh.sort(key=lambda pair: pair[1].verified_at)
+    merged = _with_runs(record, fresh, {name: cells[name] for name in names})
+    return _save(path, merged)
+
+
+def _readable(path: Path) -> Record:
     try:
-        record = read_record(path)
+        return read_record(path)
     except RecordError:
-        record = Record()
-    runs = dict(record.pages)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    results: dict[str, list[CheckResult]] = {}
-    for result in verification.results:
-        results.setdefault(result.page, []).append(result)
-    for page in pages:
-        if page.id not in results:
-            continue
-        run = _page_run(page, results[page.id], verification.environment, now)
-        others = [old for old in runs.get(page.id, []) if old.environment != run.environment]
-        runs[page.id] = [run, *others][:ENVIRONMENTS_KEPT]
-    fresh = Record(pages=dict(sorted(runs.items())))
-    text = json.dumps(fresh.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        return Record()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _with_runs(
+    record: Record, fresh: list[tuple[str, PageRun]], cells: dict[str, RecordedCell]
+) -> Record:
+    """``record`` with each of ``fresh`` (page id, run) in place of the run it
+    replaces: the same cell's, or for a plain run the same environment's."""
+    pages = {page_id: list(runs) for page_id, runs in record.pages.items()}
+    for page_id, run in fresh:
+        kept = [old for old in pages.get(page_id, []) if not _same_place(old, run)]
+        pages[page_id] = [run, *kept]
+    order = {name: index for index, name in enumerate(cells)}
+    tidy = {}
+    for page_id, runs in sorted(pages.items()):
+        in_cells = sorted((r for r in runs if r.cell in order), key=lambda r: order[str(r.cell)])
+        plain = sorted(
+            (r for r in runs if r.cell is None), key=lambda r: r.verified_at, reverse=True
+        )
+        if in_cells or plain:
+            tidy[page_id] = [*in_cells, *plain[:ENVIRONMENTS_KEPT]]
+    return Record(cells=cells, pages=tidy)
+
+
+def _same_place(old: PageRun, new: PageRun) -> bool:
+    if new.cell is not None:
+        return old.cell == new.cell
+    return old.cell is None and old.environment == new.environment
+
+
+def _save(path: Path, record: Record) -> Path:
+    text = json.dumps(record.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
     return path
 
 
-def _page_run(
-    page: Page, results: list[CheckResult], environment: Environment, now: dt.datetime
-) -> PageRun:
-    named = sorted({name for result in results for name in result.packages})
-    recorded = RecordedEnvironment(
+def _recorded_cell(run: CellRun, before: RecordedCell | None, now: dt.datetime) -> RecordedCell:
+    versions = {pin.name: pin.version for pin in run.cell.pins}
+    declared = run.cell.interpreter.version
+    if run.verification is None:
+        if before is not None:
+            return before.model_copy(update={"reason": run.reason})
+        return RecordedCell(python=declared, versions=versions, verified_at=now, reason=run.reason)
+    return RecordedCell(
+        python=declared,
+        versions=versions,
+        verified_at=now,
+        environment=_recorded_environment(run.verification.environment, None),
+        installed=list(run.built.requirements) if run.built else [],
+        counts=run.verification.counts(),
+    )
+
+
+def _recorded_environment(
+    environment: Environment, named: Iterable[str] | None
+) -> RecordedEnvironment:
+    """``environment`` as recorded: with the packages ``named`` (None: every one
+    the interpreter reported installed)."""
+    packages = (
+        {name: version for name, version in environment.packages.items() if version}
+        if named is None
+        else {name: environment.packages.get(name) for name in named}
+    )
+    return RecordedEnvironment(
         implementation=environment.implementation,
         python=environment.python,
         platform=environment.platform,
         machine=environment.machine,
-        packages={name: environment.packages.get(name) for name in named},
+        packages=dict(sorted(packages.items())),
     )
+
+
+def _page_runs(
+    pages: Iterable[Page], verification: Verification, cell: str | None, now: dt.datetime
+) -> list[tuple[str, PageRun]]:
+    results: dict[str, list[CheckResult]] = {}
+    for result in verification.results:
+        results.setdefault(result.page, []).append(result)
+    return [
+        (page.id, _page_run(page, results[page.id], verification.environment, cell, now))
+        for page in pages
+        if page.id in results
+    ]
+
+
+def _page_run(
+    page: Page,
+    results: list[CheckResult],
+    environment: Environment,
+    cell: str | None,
+    now: dt.datetime,
+) -> PageRun:
+    named = sorted({name for result in results for name in result.packages})
     return PageRun(
         page_hash=page_hash(page),
         verified_at=now,
-        environment=recorded,
+        environment=_recorded_environment(environment, named),
         checks={
             result.name: RecordedCheck(
                 status=result.status,
@@ -216,57 +303,8 @@ def _page_run(
             )
             for result in results
         },
+        cell=cell,
     )
-
-
-class BadgeState(StrEnum):
-    VERIFIED = "verified"
-    FAILING = "failing"
-    NOT_VERIFIED = "not_verified"
-    STALE = "stale"
-
-
-@dataclass(frozen=True)
-class PageVerification:
-    """What the record says about one page now."""
-
-    state: BadgeState
-    text: str
-    """The badge, e.g. "Verified on CPython 3.11.7 · polars 2.1.0 · 2026-12-02"."""
-    run: PageRun | None
-    """The run the badge is about (the newest for the page as it is now)."""
-    other_runs: tuple[PageRun, ...] = ()
-    """Other environments this version of the page was verified on."""
-
-
-def page_verification(page: Page, record: Record) -> PageVerification | None:
-    """The page's verification state; None for a page that has nothing to verify."""
-    if not has_checks(page):
-        return None
-    runs = record.pages.get(page.id, [])
-    current = [run for run in runs if run.page_hash == page_hash(page)]
-    if not runs:
-        return PageVerification(BadgeState.NOT_VERIFIED, "Not verified", None)
-    if not current:
-        last = runs[0]
-        text = f"Edited after its last verification ({_date(last)})"
-        return PageVerification(BadgeState.STALE, text, last)
-    run, others = current[0], tuple(current[1:])
-    where = f"{run.environment.label()} · {_date(run)}"
-    total = len(run.checks)
-    if run.failing:
-        verb = "fails" if len(run.failing) == 1 else "fail"
-        text = f"{len(run.failing)} of {total} checks {verb} on {where}"
-        return PageVerification(BadgeState.FAILING, text, run, others)
-    if len(run.skipped) == total:
-        text = f"Not verified: every check was skipped on {where}"
-        return PageVerification(BadgeState.NOT_VERIFIED, text, run, others)
-    skipped = f" ({len(run.skipped)} skipped)" if run.skipped else ""
-    return PageVerification(BadgeState.VERIFIED, f"Verified on {where}{skipped}", run, others)
-
-
-def _date(run: PageRun) -> str:
-    return run.verified_at.date().isoformat()
 
 
 def with_verification_problems(
@@ -335,7 +373,7 @@ def verification_problems(
     if isinstance(record, RecordError):
         # named like the loader's Problems: relative to the knowledge folder
         problems.append(replace(record.problem, file=RECORD_FILE))
-    return problems
+    return problems + matrix_problems(result.root)
 
 
 def _page_problems(
@@ -353,21 +391,33 @@ def _page_problems(
     if state.state is BadgeState.STALE:
         message = (
             f"page '{page_id}' was edited after its last verification "
-            f"({_date(state.run)}): run 'python -m graph verify --record --page {page_id}'"
+            f"({state.run.verified_at.date().isoformat()}): "
+            f"run 'python -m graph verify --record --page {page_id}'"
         )
         problems.append(Problem(file, 0, 0, Severity.WARNING, "stale-verification", message))
         return problems
-    for name in state.run.failing:
-        check = state.run.checks[name]
-        line = _check_line(root / file, name)
-        message = (
-            f"check '{name}' {'fails' if check.status is Status.FAILS else 'errs'} on "
-            f"{state.run.environment.label()} ({_date(state.run)}): {check.reason}"
-        )
-        problems.append(
-            Problem(file, line, 1 if line else 0, Severity.WARNING, "failing-check", message)
-        )
+    grid = state.grid
+    if grid is None:
+        return problems
+    # A cell outside a check's declared range ran it as not applicable: it never fails there.
+    for name in grid.checks:
+        failing = [column for column in grid.columns if name in column.failing]
+        if failing:
+            problems.append(_failing_check(root / file, file, name, failing))
     return problems
+
+
+def _failing_check(path: Path, file: str, name: str, columns: list[Column]) -> Problem:
+    first = columns[0].results[name]
+    verb = "fails" if first.status is Status.FAILS else "errs"
+    where = "; ".join(
+        f"{column.label} ({column.verified_at.date().isoformat()}"
+        + (f", cell {', '.join(column.cells[name])})" if column.cells.get(name) else ")")
+        for column in columns
+    )
+    line = _check_line(path, name)
+    message = f"check '{name}' {verb} inside its declared range on {where}: {first.reason}"
+    return Problem(file, line, 1 if line else 0, Severity.WARNING, "failing-check", message)
 
 
 def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: str) -> list[Problem]:

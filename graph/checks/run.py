@@ -15,7 +15,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 
 from heuristica.demos.runner import RunOutcome, run_file
-from heuristica.graph.checks.environment import Environment
+from heuristica.graph.checks.environment import Environment, check_env
 from heuristica.graph.checks.signature import Signature, differences, installed_parameters, render
 from heuristica.graph.model import Check
 
@@ -27,8 +27,8 @@ __all__ = [
     "Verdict",
     "judge_expectations",
     "judge_signature",
+    "not_run",
     "run_check",
-    "skip_reason",
 ]
 
 CHECK_FILE = "heuristica-check.py"
@@ -43,6 +43,15 @@ class Status(StrEnum):
     FAILS = "fails"
     ERROR = "error"
     SKIPPED = "skipped"
+    """It cannot run here: a package it names is not installed."""
+    NOT_APPLICABLE = "not_applicable"
+    """It runs only where its claim is about, and this is outside: another
+    version of Python or of a package it names, or another platform."""
+
+    @property
+    def words(self) -> str:
+        """As a reader says it: ``not applicable``."""
+        return self.value.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -90,32 +99,43 @@ class CheckResult:
         return data
 
 
-def skip_reason(check: Check, environment: Environment) -> str:
-    """Why ``check`` does not apply under ``environment``, or an empty string."""
-    missing = [name for name in check.packages if environment.packages.get(name) is None]
+def not_run(check: Check, environment: Environment) -> Verdict | None:
+    """Why ``check`` is not run under ``environment`` (skipped: a package is not
+    installed; not applicable: outside the versions or platform its claim is
+    about), or None when it runs."""
+    scopes = check.scopes
+    missing = [scope.name for scope in scopes if environment.packages.get(scope.name) is None]
     if missing:
-        return f"{', '.join(missing)} not installed under {environment.executable}"
+        where = environment.executable
+        return Verdict(Status.SKIPPED, f"{', '.join(missing)} not installed under {where}")
+    outside = [
+        f"{scope} (this is {environment.packages[scope.name]})"
+        for scope in scopes
+        if not scope.contains(str(environment.packages[scope.name]))
+    ]
     if check.python and not SpecifierSet(check.python).contains(
         environment.python, prereleases=True
     ):
-        return f"needs Python {check.python}; this is {environment.python}"
+        outside.insert(0, f"Python {check.python} (this is {environment.python})")
     if check.platform and not environment.platform.startswith(check.platform):
-        return f"needs platform {check.platform}; this is {environment.platform}"
-    return ""
+        outside.append(f"platform {check.platform} (this is {environment.platform})")
+    if outside:
+        return Verdict(Status.NOT_APPLICABLE, f"about {'; '.join(outside)}")
+    return None
 
 
 def run_check(planned: PlannedCheck, environment: Environment, interpreter: str) -> CheckResult:
     """Run one check (or skip it) and judge it."""
     if planned.unrunnable:
         return _result(planned, Verdict(Status.FAILS, planned.unrunnable), 0.0)
-    reason = skip_reason(planned.check, environment)
-    if reason:
-        return _result(planned, Verdict(Status.SKIPPED, reason), 0.0)
+    verdict = not_run(planned.check, environment)
+    if verdict is not None:
+        return _result(planned, verdict, 0.0)
     with tempfile.TemporaryDirectory(prefix="heuristica-check-") as folder:
         program = Path(folder) / planned.file_name
         program.write_text(planned.program, encoding="utf-8")
         outcome = run_file(
-            interpreter, program, planned.args, planned.check.time_limit, Path(folder)
+            interpreter, program, planned.args, planned.check.time_limit, Path(folder), check_env()
         )
         verdict = _without_folder(planned.judge(outcome), folder)
     if outcome.leftovers:
@@ -151,7 +171,7 @@ def _result(planned: PlannedCheck, verdict: Verdict, seconds: float) -> CheckRes
         expected=verdict.expected,
         seen=verdict.seen,
         seconds=seconds,
-        packages=tuple(check.packages),
+        packages=tuple(check.package_names),
     )
 
 

@@ -163,6 +163,23 @@ def test_no_more_runs_execute_at_once_than_the_limit_and_the_rest_wait_or_are_re
     assert statuses == ["deadlock"] * 3
 
 
+class BrokenLine(RunSlots):
+    """A limit whose wait fails in a way nobody planned for."""
+
+    def wait_turn(self, *args: object, **kwargs: object) -> bool:
+        raise RuntimeError("the line broke")
+
+
+def test_a_batch_whose_thread_fails_ends_with_every_run_saying_why() -> None:
+    board = RunBoard(BrokenLine(limit=1, max_waiting=1))
+    batch_id = board.start([quick(), quick(method="spawn")])
+    assert board.wait(batch_id, timeout=30)
+    runs = board.get(batch_id).views()
+    assert [run.state for run in runs] == ["finished", "finished"], "no tab stays 'waiting'"
+    assert {run.outcome.message for run in runs} == {"the server could not run it (the line broke)"}
+    assert board.slots.counts() == (0, 0), "its place in line was given back"
+
+
 def test_a_comparison_runs_its_runs_one_after_another() -> None:
     board = RunBoard(RunSlots(limit=2, max_waiting=0))
     batch_id = board.start([quick(scenario="parent-idle"), quick(method="forkserver")])

@@ -5,25 +5,27 @@ a shared limit must do (several servers, a crashed one, Redis away)."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import redis
 
-from heuristica import child_env
 from heuristica.demos import runs
 from heuristica.demos.slots import (
+    REJOINED_NOTE,
+    UNSURE_NOTE,
     RedisRunSlots,
     RunLimit,
     RunnerBusy,
     RunSlots,
+    Waiting,
     limit_from_environment,
 )
 from heuristica.shared_store import StoreUnavailable, shared_store
 from tests.redis_server import RedisServer, redis_server
+from tests.slot_holder import LEASE_S, server_holding_a_slot
 
 __all__ = ["redis_server"]
 
@@ -97,34 +99,36 @@ def test_two_servers_on_one_redis_share_one_limit(redis_server: RedisServer) -> 
     assert first.wait_turn(three, cancelled=_after(10.0))
 
 
+def test_a_line_redis_lost_comes_back_in_the_order_people_joined(
+    redis_server: RedisServer,
+) -> None:
+    first, second = (RedisRunSlots(shared_store(redis_server.url), 1, 5) for _ in range(2))
+    holder = first.enqueue()
+    assert first.wait_turn(holder, cancelled=_after(10.0))
+    waiting = [second.enqueue(), first.enqueue(), second.enqueue()]
+    redis.Redis.from_url(redis_server.url).flushall()
+
+    seen: list[Waiting] = []
+    deadline = _after(10.0)
+    settled = lambda: deadline() or (seen[-1].place == 3 and seen[-1].note != UNSURE_NOTE)  # noqa: E731
+    assert not second.wait_turn(waiting[2], settled, poll_seconds=0.05, on_wait=seen.append)
+    assert seen[-1].place == 3, "the last to join is still third once the servers reported"
+    notes = {waiting.note for waiting in seen}
+    assert notes & {UNSURE_NOTE, REJOINED_NOTE}, "the tab said why it waited"
+    assert [first.position(ticket) for ticket in waiting[:2]] == [1, 2]
+    assert first.counts() == (1, 2), "the running run counts again; the cancelled one left"
+
+
 def test_the_slot_of_a_crashed_server_comes_back_when_its_lease_runs_out(
     redis_server: RedisServer,
 ) -> None:
-    crashed = subprocess.Popen(
-        [sys.executable, "-c", _HOLD_A_SLOT, redis_server.url],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=child_env(),
-    )
-    assert crashed.stdout is not None
-    assert crashed.stdout.readline().strip() == "holding"
-    slots = RedisRunSlots(shared_store(redis_server.url), 1, 5, lease=1.0)
+    crashed = server_holding_a_slot(redis_server.url)
+    slots = RedisRunSlots(shared_store(redis_server.url), 1, 5, lease=LEASE_S)
     ticket = slots.enqueue()
     assert slots.position(ticket) == 1, "the other server's run holds the only slot"
     crashed.send_signal(signal.SIGKILL)
     crashed.wait()
     assert slots.wait_turn(ticket, cancelled=_after(10.0), poll_seconds=0.05)
-
-
-_HOLD_A_SLOT = """
-import sys, time
-from heuristica.shared_store import shared_store
-from heuristica.demos.slots import RedisRunSlots
-slots = RedisRunSlots(shared_store(sys.argv[1]), 1, 5, lease=1.0)
-slots.wait_turn(slots.enqueue(), cancelled=lambda: False)
-print("holding", flush=True)
-time.sleep(600)
-"""
 
 
 def test_a_redis_that_does_not_answer_is_named_when_a_run_is_asked_for(

@@ -16,9 +16,10 @@ import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "REPO", "running_app"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "REPO", "AppServer", "app_server", "running_app"]
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -53,16 +54,26 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"streamlit was not healthy at {url} within {START_TIMEOUT_S} s")
 
 
+@dataclass(frozen=True)
+class AppServer:
+    """A running app server: its URL, its process and the file its output goes to."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path | None
+
+
 @contextmanager
-def running_app(
+def app_server(
     knowledge: Path,
     script: Path = REPO / "app.py",
     log: Path | None = None,
     env: Mapping[str, str] | None = None,
-) -> Iterator[str]:
-    """``streamlit run script`` over ``knowledge`` on a free port; yields its
-    URL. ``log`` receives the server's output (by default it is dropped);
-    ``env`` adds to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL."""
+) -> Iterator[AppServer]:
+    """``streamlit run script`` over ``knowledge`` on a free port, once it is healthy.
+    ``log`` receives the server's output (by default it is dropped); ``env`` adds
+    to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL. A test
+    may stop or kill the process itself; whatever is left is stopped at the end."""
     port = _free_port()
     with open(log or os.devnull, "wb") as output:
         server = subprocess.Popen(
@@ -90,7 +101,7 @@ def running_app(
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, server)
-            yield url
+            yield AppServer(url, server, log)
         finally:
             server.terminate()
             try:
@@ -98,3 +109,15 @@ def running_app(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@contextmanager
+def running_app(
+    knowledge: Path,
+    script: Path = REPO / "app.py",
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """``app_server``, yielding only its URL."""
+    with app_server(knowledge, script, log, env) as server:
+        yield server.url

@@ -56,6 +56,9 @@ class StreamlitClient:
     """Runs of fragments alone the server started (its own wake-ups included)."""
     fragment_runs_requested: int = 0
     on_text: Callable[[str], None] = lambda text: None
+    values: dict[str, WidgetState] = field(default_factory=dict)
+    """By label, the values this client has typed into widgets: sent with every
+    request, as the browser sends the state of every widget it shows."""
     _page_script_hash: str = ""
     _websocket: websockets.ClientConnection | None = None
     _reader: asyncio.Task[None] | None = None
@@ -82,6 +85,10 @@ class StreamlitClient:
     async def run(self, *, widget_states: list[WidgetState] | None = None) -> None:
         """Ask for a full run, as a page load or a widget change does."""
         await self._send(widget_states or [], fragment_id="")
+
+    def set_number(self, label: str, value: float) -> None:
+        """Type ``value`` into the number field labelled ``label`` (sent with the next request)."""
+        self.values[label] = WidgetState(id=self.widgets[label].id, double_value=value)
 
     async def click(self, label: str) -> None:
         """Press the button labelled ``label`` (its trigger goes with the current
@@ -128,7 +135,7 @@ class StreamlitClient:
         rerun.query_string = self.query_string
         rerun.page_name = self.page
         rerun.page_script_hash = self._page_script_hash
-        rerun.widget_states.widgets.extend(widget_states)
+        rerun.widget_states.widgets.extend([*self.values.values(), *widget_states])
         if fragment_id:
             rerun.fragment_id = fragment_id
             rerun.is_auto_rerun = auto

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import FIXTURE_KB
 from tests.e2e.harness import running_app
 from tests.e2e.test_tour_live import (
+    CODE,
     DEADLINE_MS,
     click,
     expect_following,
@@ -49,7 +50,7 @@ def present_on(page: Page, url: str) -> str:
     open_tour(page, url)
     click(page, "Present")
     code = page.get_by_test_id("stMetricValue")
-    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=DEADLINE_MS)
+    expect(code).to_have_text(re.compile(CODE), timeout=DEADLINE_MS)
     return code.inner_text()
 
 

@@ -13,7 +13,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from heuristica.tours.sessions import ended_message, not_live_message
+from heuristica.tours.sessions import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    ended_message,
+    not_live_message,
+)
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import graph_frame, wait_for_focus
 
@@ -25,6 +30,9 @@ PAGES = [
     "implementation/multiprocessing-get-context",
     "principle/malicious-markup",
 ]
+CODE = rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
+"""A session code as the presenter's page shows it."""
+UNUSED = "Z" * CODE_LENGTH
 DEADLINE_MS = 60_000
 """How long a page may take to show what it must: a wait, not a speed claim (on a
 2-core machine shared with other test runs, chromium alone can take 20 s)."""
@@ -70,7 +78,7 @@ def present(page: Page, app_url: str) -> str:
     open_tour(page, app_url)
     page.get_by_role("button", name="Present").click()
     code = page.get_by_test_id("stMetricValue")
-    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=DEADLINE_MS)
+    expect(code).to_have_text(re.compile(CODE), timeout=DEADLINE_MS)
     return code.inner_text()
 
 
@@ -101,7 +109,13 @@ def expect_followers_at(step: int, followers: list[Page]) -> None:
     for follower in followers:
         expect_step(follower, step)
         wait_for_focus(graph_frame(follower), PAGES[step - 1])
-        expect(follower).to_have_url(re.compile(rf"tour={TOUR}&step={step}$"), timeout=DEADLINE_MS)
+        expect(follower).to_have_url(following_at(step), timeout=DEADLINE_MS)
+
+
+def following_at(step: int) -> re.Pattern[str]:
+    """A follower's URL at ``step``: the tour, the step and the session it follows."""
+    keys = (f"tour={TOUR}", f"step={step}", "follow=[A-HJ-NP-Z2-9]+")
+    return re.compile(r"\?" + "".join(rf"(?=(.*&)?{key}(&|$))" for key in keys))
 
 
 def test_two_followers_follow_every_step_the_presenter_takes(app_url, new_page):
@@ -189,12 +203,10 @@ def test_a_follower_is_told_plainly_the_session_ended_and_a_late_joiner_sees_no_
 
 def test_an_unknown_or_malformed_code_is_refused_clearly(app_url, new_page):
     follower = new_page()
-    join(follower, app_url, "ZZZZZ")
-    expect(follower.get_by_text(plain(not_live_message("ZZZZZ")))).to_be_visible(
-        timeout=DEADLINE_MS
-    )
+    join(follower, app_url, UNUSED)
+    expect(follower.get_by_text(plain(not_live_message(UNUSED)))).to_be_visible(timeout=DEADLINE_MS)
     join(follower, app_url, "K0")
-    malformed = follower.get_by_text("A session code has 5 characters; K0 has 2.")
+    malformed = follower.get_by_text(f"A session code has {CODE_LENGTH} characters; K0 has 2.")
     expect(malformed).to_be_visible(timeout=DEADLINE_MS)
 
 

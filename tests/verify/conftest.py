@@ -34,17 +34,24 @@ def site_packages(python: Path) -> Path:
     return Path(found.stdout.strip())
 
 
+def fake_files(version: str) -> dict[str, str]:
+    """The files of the fake distribution at ``version``: its module and metadata."""
+    info = f"heuristica_fixture_pkg-{version}.dist-info"
+    return {
+        "fixture_pkg/__init__.py": f"GENERATION = {version.split('.')[0]}\n",
+        f"{info}/METADATA": (
+            f"Metadata-Version: 2.1\nName: {FAKE_DISTRIBUTION}\nVersion: {version}\n"
+        ),
+        f"{info}/RECORD": "fixture_pkg/__init__.py,,\n",
+    }
+
+
 def install_fake(python: Path, version: str) -> None:
     """A real (tiny) installed distribution: a module and its dist-info metadata."""
     target = site_packages(python)
-    (target / "fixture_pkg").mkdir()
-    (target / "fixture_pkg" / "__init__.py").write_text(f"GENERATION = {version.split('.')[0]}\n")
-    info = target / f"heuristica_fixture_pkg-{version}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {FAKE_DISTRIBUTION}\nVersion: {version}\n"
-    )
-    (info / "RECORD").write_text("fixture_pkg/__init__.py,,\n")
+    for name, text in fake_files(version).items():
+        (target / name).parent.mkdir(exist_ok=True)
+        (target / name).write_text(text)
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_each_check_opens_with_its_claim_last_result_and_code(draw: Draw, record
     assert labels == ["ok · holds", "wrong · fails", "also\\-ok · holds"]
     wrong = app.expander[1]
     assert unescaped(wrong.markdown[0].value) == "It prints b."
-    assert wrong.markdown[1].value.startswith("**Last result: fails** (")
+    assert unescaped(wrong.markdown[1].value).startswith("**Last result: fails** on CPython 3.")
     assert [c.value for c in wrong.code] == [
         "exit status 0, the line 'b'",
         "exit status 0, printed:\na",

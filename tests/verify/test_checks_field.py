@@ -109,8 +109,26 @@ MALFORMED = [
     pytest.param(
         {**GOOD, "packages": ["polars", "not a name"]},
         "- not a name",
-        "'checks[1].packages[2]': must be a distribution name as pip knows it",
+        "'checks[1].packages[2]': must be a distribution name and an optional range",
         id="bad-package-name",
+    ),
+    pytest.param(
+        {**GOOD, "packages": ["polars>=1.42", "polars<2"]},
+        "- polars<2",
+        "'checks[1].packages[2]': names polars twice; give one range per package",
+        id="package-named-twice",
+    ),
+    pytest.param(
+        {**GOOD, "packages": ["polars[pyarrow]>=1"]},
+        "- polars[pyarrow]>=1",
+        "takes a name and a version range only (no extras, URL or ';' marker)",
+        id="package-with-extras",
+    ),
+    pytest.param(
+        {**GOOD, "packages": ["polars>=one"]},
+        "- polars>=one",
+        "'checks[1].packages[1]': must be a distribution name and an optional range",
+        id="bad-package-range",
     ),
     pytest.param(
         {**GOOD, "platform": "Linux x86"},

@@ -78,6 +78,21 @@ def test_signature_drift_fails_saying_what_the_page_and_the_installed_version_ha
     )
 
 
+def test_a_built_in_whose_defaults_inspect_refuses_is_read_from_its_text_signature(
+    tmp_path: Path,
+) -> None:
+    """``inspect.signature(os.register_at_fork)`` raises (its defaults are
+    ``<unrepresentable>``); its ``__text_signature__`` still says its parameters."""
+    imports = "from os import register_at_fork"
+    right = "def register_at_fork(*, before=..., after_in_child=..., after_in_parent=...)"
+    assert code_reference(tmp_path, right, imports).status is Status.HOLDS
+
+    wrong = code_reference(tmp_path, right.replace("after_in_parent", "in_parent"), imports)
+
+    assert wrong.status is Status.FAILS
+    assert "after_in_parent" in wrong.seen
+
+
 def test_a_renamed_parameter_is_one_difference(tmp_path: Path) -> None:
     checked = code_reference(
         tmp_path, "def set_forkserver_preload(modules_names)", "import multiprocessing as mp"

@@ -55,6 +55,47 @@ def test_the_same_check_is_skipped_fails_or_holds_by_the_interpreter_it_runs_und
     assert new["checks"][0]["status"] == "holds"
 
 
+def test_a_claim_that_changed_between_versions_is_proven_on_both_sides(
+    tmp_path: Path, venvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One check per range, each expecting its range's behaviour: under each
+    version one holds and the other is not applicable; none fails."""
+    generation = "import fixture_pkg\nprint(f'generation={fixture_pkg.GENERATION}')\n"
+    before = {
+        "name": "first-generation",
+        "claim": "Before 2.0, fixture_pkg is in its first generation.",
+        "packages": [f"{FAKE_DISTRIBUTION}<2"],
+        "expect": {"output": "generation=1"},
+        "code": generation,
+    }
+    after = {**before, "name": "second-generation", "packages": [f"{FAKE_DISTRIBUTION}>=2"]}
+    after |= {"claim": "From 2.0 on, it is in its second.", "expect": {"output": "generation=2"}}
+    write(tmp_path, "h.yaml", page(H, checks=[before, after]))
+
+    runs = {v: report(tmp_path, capsys, "--python", str(venvs[v])) for v in ("1.0", "2.0")}
+
+    statuses = {v: [c["status"] for c in run["checks"]] for v, run in runs.items()}
+    assert statuses == {"1.0": ["holds", "not_applicable"], "2.0": ["not_applicable", "holds"]}
+    assert runs["1.0"]["checks"][1]["reason"] == f"about {FAKE_DISTRIBUTION}>=2 (this is 1.0)"
+    assert runs["2.0"]["summary"]["not_applicable"] == 1
+
+
+def test_a_check_run_outside_its_range_would_fail_there(
+    tmp_path: Path, venvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The range is what keeps a correct, version-bound claim from failing
+    elsewhere: the same check without it fails under the other version."""
+    scoped = {**GENERATION_CHECK, "packages": [f"{FAKE_DISTRIBUTION}>=2"]}
+    write(tmp_path, "h.yaml", page(H, checks=[scoped]))
+    assert report(tmp_path, capsys, "--python", str(venvs["1.0"]))["checks"][0]["status"] == (
+        "not_applicable"
+    )
+    assert main(["verify", str(tmp_path), "--python", str(venvs["1.0"])]) == 0
+    capsys.readouterr()
+    write(tmp_path, "h.yaml", page(H, checks=[GENERATION_CHECK]))
+    assert main(["verify", str(tmp_path), "--python", str(venvs["1.0"])]) == 1
+
+
 def test_the_environment_is_read_from_the_other_interpreter(
     base: Path, venvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -80,8 +121,8 @@ def test_a_python_specifier_is_judged_against_the_other_interpreter(
 
     results = verify(load_knowledge(tmp_path).pages.values(), str(lean_python)).results
 
-    assert [r.status for r in results] == [Status.HOLDS, Status.SKIPPED]
-    assert results[1].reason == f"needs Python !={version}; this is {version}"
+    assert [r.status for r in results] == [Status.HOLDS, Status.NOT_APPLICABLE]
+    assert results[1].reason == f"about Python !={version} (this is {version})"
 
 
 def test_the_demo_engine_runs_under_an_interpreter_without_the_app_dependencies(

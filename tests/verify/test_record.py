@@ -57,7 +57,9 @@ def test_the_record_holds_per_page_hash_environment_date_and_each_check(recorded
     data = json.loads((recorded / RECORD_FILE).read_text())
 
     (run,) = data["pages"][FAILS]
-    assert set(run) == {"page_hash", "verified_at", "environment", "checks"}
+    assert set(run) == {"page_hash", "verified_at", "environment", "checks", "cell"}
+    assert run["cell"] is None  # a plain verify, not a matrix cell
+    assert data["format"] == 2
     assert run["environment"]["implementation"] == "CPython"
     assert run["checks"]["wrong"]["status"] == "fails"
     assert run["checks"]["wrong"]["seen"] == "exit status 0, printed:\na"
@@ -77,7 +79,7 @@ def test_check_warns_about_failing_and_stale_verifications_at_the_page(
     failing = next(p for p in problems if p.code == "failing-check")
     text = (recorded / "fails.yaml").read_text().splitlines()
     assert text[failing.line - 1].strip() == "- name: wrong"
-    assert "check 'wrong' fails on CPython" in failing.message
+    assert "check 'wrong' fails inside its declared range on CPython" in failing.message
     assert main(["check", str(recorded)]) == 0
     out = capsys.readouterr().out
     assert "warning: page 'heuristic/edited-since' was edited after its last verification" in out
@@ -110,7 +112,8 @@ def test_runs_on_other_environments_are_kept_and_the_same_one_is_replaced(tmp_pa
     ]
     state = page_verification(pages[0], read_record(path))
     assert state is not None
-    assert state.text.startswith("Verified on CPython 3.11.7 · polars 2.1.0 · ")
+    # the badge reads every environment: the one where the check still fails shows
+    assert state.text.startswith("Fails on polars 1.41 · ")
     assert [r.environment.packages["polars"] for r in state.other_runs] == ["1.41.0"]
 
 
