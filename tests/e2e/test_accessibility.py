@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Frame, Page, expect
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import load_knowledge
 from heuristica.tours.handout import tour_html
+from heuristica.tours.sessions import CODE_ALPHABET, CODE_LENGTH
 from tests.e2e.axe import AXE, violations
 from tests.e2e.harness import REPO
 from tests.e2e.locators import (
@@ -136,7 +137,7 @@ def test_tours_as_reader_presenter_and_follower_have_no_violations(
         problems |= found(presenter, "Tour, reader")
         presenter.get_by_role("button", name="Present").click()
         code = presenter.get_by_test_id("stMetricValue")
-        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
+        expect(code).to_have_text(re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"))
         graph_frame(presenter)
         settled(presenter)
         problems |= found(presenter, "Tour, presenter")
