@@ -74,7 +74,9 @@ def _pyenv_candidates(version: str) -> list[str]:
         return []
     chosen = [n for n in names if _PLAIN_VERSION.match(n) and _version_matches(n, version)]
     chosen.sort(key=Version, reverse=True)
-    return [str(versions / name / "bin" / "python") for name in chosen]
+    # pyenv links bin/python; a plain `make install` into that folder makes only python3.
+    bins = [versions / name / "bin" for name in chosen]
+    return [str(b / exe) for b in bins for exe in ("python", "python3") if (b / exe).exists()]
 
 
 def _version_matches(actual: str, wanted: str) -> bool:
