@@ -8,6 +8,8 @@ base, in Debian's chromium:
 - search-lit.png: what the search box finds, lit on the graph;
 - related.png: How related? between get_context and the Linux page;
 - demo.png: a fork pool deadlocking, caught and cleaned up;
+- where-it-holds.png: the default page's "Where it holds" from the shipped
+  record (every cell of the matrix), its first cell opened;
 - verification.png: a page of the verify fixture, verified and recorded for
   real, one of its checks failing and opened.
 
@@ -39,16 +41,32 @@ PAUSE_MS = 1500
 """After the page settles: the graph's last redraw, fonts."""
 
 
+def as_tall_as(page: Page, selector: str) -> None:
+    """Make the window as tall as the element at ``selector`` reaches: the
+    app scrolls inside the window, so what is below it is not drawn (an
+    element shot taller than the window came out blank at the bottom). The
+    element's top is scrolled into view first: one scrolled past (after a
+    click lower down) came out blank at the top."""
+    element = page.locator(selector)
+    for _ in range(3):  # a resize can move things again
+        element.evaluate("e => e.scrollIntoView({block: 'start'})")
+        box, window = element.bounding_box(), page.viewport_size
+        assert box is not None and window is not None
+        height = int(box["y"] + box["height"]) + 100
+        if height <= window["height"]:
+            return
+        page.set_viewport_size({"width": window["width"], "height": height})
+        settled(page, PAUSE_MS)
+
+
 def explorer(page: Page, url: str, out: Path) -> None:
     open_settled(page, url, PAUSE_MS)
     page.screenshot(path=out / "explorer.png")
 
 
 def panel(page: Page, url: str, out: Path) -> None:
-    # Tall enough for the whole page: an element taller than the window is
-    # shot in pieces, and the top of the panel came out blank.
-    page.set_viewport_size({"width": 1440, "height": 5200})
     open_settled(page, f"{url}/?node={DEFAULT}", PAUSE_MS)
+    as_tall_as(page, ".st-key-explore_panel")
     page.locator(".st-key-explore_panel").screenshot(path=out / "panel.png")
 
 
@@ -76,6 +94,45 @@ def related(page: Page, url: str, out: Path) -> None:
     page.screenshot(path=out / "related.png")
 
 
+GRID_ROW_PX = 35
+"""The data grid's header and row height (Streamlit's default)."""
+
+
+def where_it_holds(page: Page, url: str, out: Path) -> None:
+    open_settled(page, f"{url}/?node={DEFAULT}", PAUSE_MS)
+    as_tall_as(page, ".st-key-explore_panel")
+    heading = page.get_by_role("heading", name="Where it holds")
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid.get_by_test_id("glide-cell-1-0")).not_to_be_empty()  # the grid is drawn
+    box = grid.bounding_box()
+    assert box is not None
+    opened = page.locator(".st-key-where_it_holds_cell_" + DEFAULT.replace("/", "-"))
+    for _ in range(3):  # a rerun that lands between the two can drop the key
+        # The first check's name (its selection reruns the script, showing
+        # nothing), then one cell to the right: the first environment.
+        page.mouse.click(box["x"] + 20, box["y"] + GRID_ROW_PX * 1.5)
+        settled(page)
+        page.keyboard.press("ArrowRight")
+        settled(page)
+        if opened.is_visible():
+            break
+    expect(opened).to_be_visible()
+    # The grid's toolbar shows while the pointer is on it or it has the focus.
+    page.mouse.move(0, 0)
+    page.evaluate("document.activeElement.blur()")
+    settled(page, PAUSE_MS)
+    as_tall_as(page, ".st-key-explore_panel")
+    top = heading.bounding_box()
+    end = page.get_by_role("heading", name="Checks", exact=True).bounding_box()
+    panel = page.locator(".st-key-explore_panel").bounding_box()
+    assert top is not None and end is not None and panel is not None
+    y = top["y"] - 8
+    page.screenshot(
+        path=out / "where-it-holds.png",
+        clip={"x": panel["x"], "y": y, "width": panel["width"], "height": end["y"] - y},
+    )
+
+
 def demo(page: Page, url: str, out: Path) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(f"{url}/demo")
@@ -93,14 +150,13 @@ def verification(browser: Browser, out: Path) -> None:
         shutil.copytree(REPO / "tests" / "fixtures" / "verify_kb", knowledge)
         heuristica(["verify", str(knowledge), "--record"])  # one check fails on purpose
         with running_app(knowledge) as url:
-            # Tall enough for the whole page: an element taller than the
-            # window is shot in pieces, and the panel's top came out blank.
-            page = browser.new_page(viewport={"width": 1440, "height": 2600})
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.set_default_timeout(WAIT_MS)
             page.goto(f"{url}/?node=heuristic/prefer-spawn")
             graph_frame(page)
             page.locator("summary", has_text="arithmetic-fails · fails").click()
             settled(page, PAUSE_MS)
+            as_tall_as(page, ".st-key-explore_panel")
             page.locator(".st-key-explore_panel").screenshot(path=out / "verification.png")
             page.close()
 
@@ -112,6 +168,7 @@ SHOTS: dict[str, Callable[[Page, str, Path], None]] = {
     "search-lit": search_lit,
     "related": related,
     "demo": demo,
+    "where-it-holds": where_it_holds,
 }
 
 
