@@ -16,8 +16,10 @@ polars uses" and "start methods compared".
 Issue 23 added 22 more the same way (a question, an error, a typo for each
 page no question asked about yet, and the issue's own "deadlok polras"),
 some naming two pages that must both be in the first three; all 61 held
-when they were written (2026-12-07). Queries most of whose words are in no
-page must find nothing at all.
+when they were written (2026-12-07). A second round added 21, one for each
+page only one question asked about; 19 held when written, and the two that
+did not are in MISSED, with why. Queries most of whose words are in no page
+must find nothing at all.
 """
 
 from __future__ import annotations
@@ -168,7 +170,74 @@ QUESTIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "default start metod on macos",
         ("environment/cpython-start-method-defaults", "environment/macos"),
     ),
+    # Issue 23, a second round: a question, error or typo for each page only
+    # one question asked about
+    (
+        "we upgraded polars and the fork warning went away",
+        "environment/polars-fork-warning-versions",
+    ),
+    ("how do I see the fork DeprecationWarning", "environment/cpython-fork-deprecation-warning"),
+    ("py-spy dump of a stuck worker", "environment/linux-glibc"),
+    ("google cloud client created at import, workers hang", "heuristic/grpc-and-fork"),
+    (
+        "library code should not call set_start_method",
+        "heuristic/set-start-method-once-or-pass-a-context",
+    ),
+    (
+        "should I parallelise my polars job with a process pool",
+        "heuristic/you-rarely-need-multiprocessing-with-polars",
+    ),
+    ("reset a connection pool in the child after fork", "implementation/os-register-at-fork"),
+    ("is preexec_fn safe with threads", "implementation/subprocess-run-fork-exec"),
+    ("which BLAS library did numpy load", "implementation/threadpoolctl-threadpool-limits"),
+    (
+        "is it safe to fork after import polars but before the first query",
+        "principle/async-signal-safety-after-fork",
+    ),
+    ("fork bug only shows in some test orders", "principle/lazy-thread-pool-initialisation"),
+    (
+        "workers times threads is more than the number of cores",
+        "heuristic/limit-native-threads-in-worker-processes",
+    ),
+    (
+        "_pickle.PicklingError: Can't pickle <function <lambda> at 0x7f3a2c1e5d30>: "
+        "attribute lookup <lambda> on __main__ failed",
+        "principle/pickling-across-process-boundaries",
+    ),
+    (
+        "RuntimeError: Cannot re-initialize CUDA in forked subprocess. To use CUDA with "
+        "multiprocessing, you must use the 'spawn' start method",
+        "environment/pytorch-and-cuda",
+    ),
+    ("mp.get_contex spawn", "implementation/multiprocessing-get-context"),
+    (
+        "dataloder first batch never returns",
+        "implementation/torch-dataloader-multiprocessing-context",
+    ),
+    ("paralelism threads vs proceses", "principle/parallelism-within-vs-across-processes"),
+    (
+        "forkserver top levle code runs in the server",
+        "heuristic/keep-module-level-code-inert-under-forkserver",
+    ),
+    (
+        "set_forkserver_preload side efects",
+        "heuristic/preload-only-side-effect-free-modules-into-the-forkserver",
+    ),
+    ("POLARS_MAX_THREDS worker_init_fn", "heuristic/cap-polars-threads-before-polars-is-imported"),
+    ("fork warnign is not proof", "heuristic/treat-fork-warnings-as-hints-not-proof"),
 ]
+
+MISSED = {
+    "is it safe to fork after import polars but before the first query": (
+        "fifth: the pages on pre-fork servers, on Polars and spawn, on subprocess and on "
+        "lazy pools share its words and come first"
+    ),
+    "fork warnign is not proof": (
+        "the index keeps stems ('warn'), and a typo in the ending is three edits from one"
+    ),
+}
+"""Questions of the table whose page is not in the first three, and why: kept
+to be counted (80 of 82 held on 2026-12-07), and to fail once they hold."""
 
 NOTHING = ["kubernetes helm chart", "java garbage collector tuning"]
 """About nothing here: most of their words are in no page."""
@@ -187,9 +256,16 @@ def test_the_table_asks_about_pages_that_exist(index: SearchIndex) -> None:
     pages = load_knowledge(DEFAULT_ROOT).pages
     assert len(QUESTIONS) >= 40
     assert [page for _, named in QUESTIONS for page in wanted(named) if page not in pages] == []
+    assert set(MISSED) <= {question for question, _ in QUESTIONS}
 
 
-@pytest.mark.parametrize(("question", "pages"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def asked(question: str, pages: str | tuple[str, ...]) -> object:
+    reason = MISSED.get(question)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(question, pages, marks=marks, id=question)
+
+
+@pytest.mark.parametrize(("question", "pages"), [asked(q, p) for q, p in QUESTIONS])
 def test_the_pages_that_answer_are_in_the_top_three(
     index: SearchIndex, question: str, pages: str | tuple[str, ...]
 ) -> None:
