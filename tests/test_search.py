@@ -190,6 +190,13 @@ def test_a_typo_is_read_only_as_a_word_a_typo_or_two_away(tmp_path: Path) -> Non
     assert ids(search(kg, "dedlok")) == [], "two typos in a word of seven letters"
 
 
+def test_a_typo_in_a_words_ending_finds_the_word(tmp_path: Path) -> None:
+    kg = graph_of(tmp_path, page("principle/p", title="Warnings are hints"), page("principle/q"))
+    found = index_for(kg).find("warnign")
+    assert ids(found.hits) == ["principle/p"], "warning's term is warn: three edits from warnign"
+    assert found.read_as == (("warnign", ("warnings",)),)
+
+
 def test_a_typo_is_never_read_as_a_stop_word(tmp_path: Path) -> None:
     kg = graph_of(tmp_path, page("principle/p", overview="Which one to start."))
     assert search(kg, "whcih") == []

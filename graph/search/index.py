@@ -28,7 +28,15 @@ from tantivy import Occur, Query
 from heuristica.graph.gcpause import paused_gc
 from heuristica.graph.model import Page
 from heuristica.graph.relations import PageType
-from heuristica.graph.search.query import STEMMER, STOP_WORDS, Terms, max_edits, stem, terms
+from heuristica.graph.search.query import (
+    STEMMER,
+    STOP_WORDS,
+    Terms,
+    max_edits,
+    one_typo_away,
+    stem,
+    terms,
+)
 from heuristica.graph.search.snippets import Sentence, Snippet, Span, marks, read, snippet
 from heuristica.graph.search.text import COLUMNS, columns
 
@@ -222,6 +230,7 @@ class SearchIndex:
             self._pages[row] = page
         self._searcher = self._store.write(removed, added)
         self._vocabulary: list[str] | None = None
+        self._known_terms: frozenset[str] = frozenset()
         self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
         self._store.head = self
 
@@ -415,6 +424,7 @@ class SearchIndex:
                     if count and found.isalpha() and found not in STOP_WORDS
                 }
             )
+            self._known_terms = frozenset(self._vocabulary)
         edits = max_edits(word)
         distance: dict[str, int] = {}
         for form in dict.fromkeys((word, stem(word))):
@@ -422,6 +432,9 @@ class SearchIndex:
                 form, self._vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=None
             ):
                 distance[found] = min(typos, distance.get(found, typos))
+        if edits:  # a typo in a word's ending: its stem is no term, the word's is
+            for found in {stem(near) for near in one_typo_away(word)} & self._known_terms:
+                distance[found] = min(1, distance.get(found, 1))
         if not distance:
             return []
         fewest = min(distance.values())

@@ -27,6 +27,7 @@ __all__ = [
     "Correction",
     "Terms",
     "max_edits",
+    "one_typo_away",
     "stem",
     "terms",
     "words",
@@ -93,6 +94,22 @@ def max_edits(word: str) -> int:
     if len(word) < _FUZZY_MIN_LENGTH or not word.isalpha():
         return 0
     return 2 if len(word) >= _TWO_EDITS_LENGTH else 1
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_typo_away(word: str) -> set[str]:
+    """Every string one typo from ``word``: a letter left out, swapped with
+    the next, replaced or added. Their stems find the word meant when the typo
+    is in its ending ("warnign" is "warning", whose term is "warn": three
+    edits from the typo, which comparing terms alone would not accept)."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    left_out = {a + b[1:] for a, b in cuts if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    replaced = {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+    added = {a + c + b for a, b in cuts for c in _LETTERS}
+    return (left_out | swapped | replaced | added) - {word}
 
 
 @dataclass(frozen=True)
