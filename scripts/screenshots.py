@@ -26,9 +26,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from heuristica.graph.cli import main as heuristica
+from heuristica.commands.cli import main as heuristica
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
-from tests.e2e.locators import graph_frame, open_settled, settled
+from tests.e2e.locators import graph_frame, open_settled, run_finished
 
 WAIT_MS = 120_000
 DEFAULT = "heuristic/polars-use-spawn-not-fork"
@@ -56,7 +56,7 @@ def as_tall_as(page: Page, selector: str) -> None:
         if height <= window["height"]:
             return
         page.set_viewport_size({"width": window["width"], "height": height})
-        settled(page, PAUSE_MS)
+        run_finished(page, PAUSE_MS)
 
 
 def explorer(page: Page, url: str, out: Path) -> None:
@@ -75,7 +75,7 @@ def search(page: Page, url: str, out: Path) -> None:
     graph_frame(page)
     page.locator("#heuristica-search-input").fill(ERROR)
     expect(page.locator(".option").first).to_be_visible(timeout=WAIT_MS)
-    settled(page, PAUSE_MS)
+    run_finished(page, PAUSE_MS)
     page.screenshot(path=out / "search.png")
 
 
@@ -85,7 +85,7 @@ def search_lit(page: Page, url: str, out: Path) -> None:
     page.locator("#heuristica-search-input").fill("deadlock")
     expect(page.get_by_text("(the search box) shown, lit")).to_be_visible(timeout=WAIT_MS)
     frame.wait_for_selector('body[data-ready="1"]')
-    settled(page, PAUSE_MS)
+    run_finished(page, PAUSE_MS)
     page.screenshot(path=out / "search-lit.png")
 
 
@@ -111,16 +111,16 @@ def where_it_holds(page: Page, url: str, out: Path) -> None:
         # The first check's name (its selection reruns the script, showing
         # nothing), then one cell to the right: the first environment.
         page.mouse.click(box["x"] + 20, box["y"] + GRID_ROW_PX * 1.5)
-        settled(page)
+        run_finished(page)
         page.keyboard.press("ArrowRight")
-        settled(page)
+        run_finished(page)
         if opened.is_visible():
             break
     expect(opened).to_be_visible()
     # The grid's toolbar shows while the pointer is on it or it has the focus.
     page.mouse.move(0, 0)
     page.evaluate("document.activeElement.blur()")
-    settled(page, PAUSE_MS)
+    run_finished(page, PAUSE_MS)
     as_tall_as(page, ".st-key-explore_panel")
     top = heading.bounding_box()
     end = page.get_by_role("heading", name="Checks", exact=True).bounding_box()
@@ -136,10 +136,10 @@ def where_it_holds(page: Page, url: str, out: Path) -> None:
 def demo(page: Page, url: str, out: Path) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(f"{url}/demo")
-    settled(page, PAUSE_MS)
+    run_finished(page, PAUSE_MS)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_text("No process of this run is left")).to_be_visible(timeout=WAIT_MS)
-    settled(page, PAUSE_MS)
+    run_finished(page, PAUSE_MS)
     page.get_by_text("fork after the parent used Polars").scroll_into_view_if_needed()
     page.screenshot(path=out / "demo.png")
 
@@ -155,7 +155,7 @@ def verification(browser: Browser, out: Path) -> None:
             page.goto(f"{url}/?node=heuristic/prefer-spawn")
             graph_frame(page)
             page.locator("summary", has_text="arithmetic-fails · fails").click()
-            settled(page, PAUSE_MS)
+            run_finished(page, PAUSE_MS)
             as_tall_as(page, ".st-key-explore_panel")
             page.locator(".st-key-explore_panel").screenshot(path=out / "verification.png")
             page.close()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.search import search
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.search import search
 from heuristica.ui.search import SEARCH_KEY
 from tests.explorer_links import drawn_graph
 
@@ -21,7 +21,7 @@ FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
 @pytest.fixture
 def explore(monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(FIXTURE_KB))
-    return AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    return AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
 
 
 def headers(at: AppTest) -> list[str]:
@@ -103,11 +103,11 @@ def test_the_guided_tour_is_offered_only_where_there_are_tours(
     explore: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     at = explore.run()
-    assert [link.label for link in at.main.get("page_link")] == ["Take a guided tour"]
+    assert [link.proto.label for link in at.main.get("page_link")] == ["Take a guided tour"]
     for source in FIXTURE_KB.glob("*.yaml"):
         (tmp_path / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(tmp_path))
-    at = AppTest.from_file(str(REPO / "shell.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30).run()
     assert not at.exception
-    assert [link.label for link in at.main.get("page_link")] == []
+    assert [link.proto.label for link in at.main.get("page_link")] == []
     assert all("New here" not in caption.value for caption in at.main.caption)

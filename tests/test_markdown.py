@@ -1,4 +1,4 @@
-"""Untrusted page text through graph.markdown: one CommonMark parse, written
+"""Untrusted page text through kb.markdown: one CommonMark parse, written
 out as Markdown (the panel, the Markdown hand-out) or HTML (the HTML
 hand-out), with the same rules in both: web links only, no image loaded,
 math that cannot grow past its line, bidirectional controls made visible."""
@@ -16,18 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from heuristica.graph.markdown import (
+from heuristica.kb.markdown import (
     MAX_MARKDOWN_CHARS,
     escape_markdown,
     formula_is_safe,
-    inert_line,
-    plain_title,
     quoted,
     safe_html,
     safe_html_inline,
     safe_markdown,
-    title_markdown,
 )
+from heuristica.kb.text import inert_line, plain_title, title_markdown
 from tests.markup import SCRIPT_LINKS, html_targets, is_web, markdown_targets
 
 REPO = Path(__file__).resolve().parent.parent

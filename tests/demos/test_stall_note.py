@@ -5,10 +5,10 @@ stopped that the runner lets go on."""
 
 import time
 
-from heuristica.demos.runner import run_module
 from heuristica.demos.runs import PROGRESS_EVENTS, RunView
 from heuristica.demos.spawn_vs_fork.report import seconds_left, stall_note
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings
+from heuristica.processes.runner import run_module
 
 TIME_LIMIT = 1.0
 STARTS_AFTER = 2.5

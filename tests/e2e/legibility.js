@@ -104,7 +104,13 @@
         const p = network.canvasToDOM({x: focus.x, y: focus.y});
         if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) problems.push(`focus out of view`);
     }
+    const outside = ids.filter((id) => {
+        const box = network.getBoundingBox(id);
+        const topLeft = network.canvasToDOM({x: box.left, y: box.top});
+        const bottomRight = network.canvasToDOM({x: box.right, y: box.bottom});
+        return topLeft.x < 0 || topLeft.y < 0 || bottomRight.x > width || bottomRight.y > height;
+    });
     const drawnPixels = all.filter((s) => s.drawn).map((s) => s.pixels);
     const smallest = drawnPixels.length ? Math.min(...drawnPixels) : null;
-    return {count: ids.length, problems, crossings, smallest};
+    return {count: ids.length, problems, crossings, smallest, outside};
 })

@@ -39,6 +39,9 @@ class Legibility:
     the whole graph) has some, behind the labels' background."""
     smallest: float | None
     """Height in screen pixels of the smallest label drawn (None: none is)."""
+    outside: list[str]
+    """Pages whose circle or label is not wholly inside the frame (a view
+    opened zoomed in to readable labels has some; a tour's has none)."""
 
 
 def legibility(
@@ -55,4 +58,5 @@ def legibility(
         list(report["problems"]),
         list(report["crossings"]),
         report["smallest"],
+        list(report["outside"]),
     )

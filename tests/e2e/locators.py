@@ -121,7 +121,26 @@ def url_node(page: Page) -> list[str]:
     return parse_qs(urlsplit(page.url).query).get("node", [])
 
 
-def settled(page: Page, pause_ms: int = 300) -> None:
+SETTLED = """() => [...document.images].every(
+    image => image.complete || image.loading === "lazy")"""
+NEXT_FRAMES = """() => document.fonts.ready.then(
+    () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))"""
+
+
+def settled(page: Page) -> None:
+    """Until whatever the page and its frames show has had its chance to act:
+    every image has loaded or failed (an injected ``onerror`` would have run,
+    a remote ``src`` would have been asked for), the fonts are in, and two
+    frames were drawn (styles applied, so a CSS ``url()`` would have been
+    asked for). A condition, not a fixed wait: it ends as soon as it holds."""
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        frame.wait_for_function(SETTLED)
+        frame.evaluate(NEXT_FRAMES)
+
+
+def run_finished(page: Page, pause_ms: int = 300) -> None:
     """Until Streamlit has finished running the page, and ``pause_ms`` more
     (the graph's last redraw, fonts)."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
@@ -130,8 +149,8 @@ def settled(page: Page, pause_ms: int = 300) -> None:
 
 def open_settled(page: Page, url: str, pause_ms: int = 300) -> Frame:
     """Open ``url`` (a screen with a graph) until its graph is drawn and the
-    page has settled; the graph's frame."""
+    script has finished running (``run_finished``); the graph's frame."""
     page.goto(url)
     frame = graph_frame(page)
-    settled(page, pause_ms)
+    run_finished(page, pause_ms)
     return frame

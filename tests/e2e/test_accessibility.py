@@ -16,8 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
 from heuristica.tours.handout import tour_html
 from heuristica.tours.sessions import CODE_ALPHABET, CODE_LENGTH
 from tests.e2e.axe import AXE, violations
@@ -28,7 +28,7 @@ from tests.e2e.locators import (
     click_node,
     graph_frame,
     open_settled,
-    settled,
+    run_finished,
 )
 
 GET_CONTEXT = "implementation/multiprocessing-get-context"
@@ -86,7 +86,7 @@ def test_explore_browse_related_and_problems_have_no_violations(
     problems |= found(page, "How related?")
 
     page.goto(f"{shipped_url}/problems")
-    settled(page)
+    run_finished(page)
     problems |= found(page, "Problems")
 
     page.locator("#heuristica-search-input").fill("deadlok polras")
@@ -108,16 +108,16 @@ def test_the_live_demo_has_no_violations_before_or_after_a_run(
 ) -> None:
     page = sized_page(1280, 720)
     page.goto(f"{shipped_url}/demo?scenario=fork-idle-parent")
-    settled(page)
+    run_finished(page)
     problems = found(page, "Live demo")
     for label, value in (("Workers", "1"), ("Tasks", "2"), ("Rows per group_by", "1000")):
         field = page.get_by_label(label, exact=True)
         field.fill(value)
         field.press("Enter")
-        settled(page)
+        run_finished(page)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_text("No process of this run is left")).to_be_visible(timeout=LOAD_MS)
-    settled(page)
+    run_finished(page)
     problems |= found(page, "Live demo, a run finished")
     assert problems == {}
 
@@ -133,18 +133,18 @@ def test_tours_as_reader_presenter_and_follower_have_no_violations(
             page.set_default_timeout(LOAD_MS)
         presenter.goto(f"{shipped_url}/tour?tour={TOUR}&step=3")
         graph_frame(presenter)
-        settled(presenter)
+        run_finished(presenter)
         problems |= found(presenter, "Tour, reader")
         presenter.get_by_role("button", name="Present").click()
         code = presenter.get_by_test_id("stMetricValue")
         expect(code).to_have_text(re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"))
         graph_frame(presenter)
-        settled(presenter)
+        run_finished(presenter)
         problems |= found(presenter, "Tour, presenter")
         follower.goto(f"{shipped_url}/tour?follow={code.inner_text()}")
         expect(follower.get_by_text("live.", exact=False)).to_be_visible()
         graph_frame(follower)
-        settled(follower)
+        run_finished(follower)
         problems |= found(follower, "Tour, follower")
     finally:
         for context in contexts:

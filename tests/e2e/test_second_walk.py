@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from heuristica.graph.checks.grid import page_verification
-from heuristica.graph.checks.record import RECORD_FILE, read_record
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
+from heuristica.checks.grid import page_verification
+from heuristica.checks.record import RECORD_FILE, read_record
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
 from heuristica.tours.handout import tour_html
 from tests.e2e.harness import REPO
 from tests.e2e.legibility import READABLE_PIXELS, legibility

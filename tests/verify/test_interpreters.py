@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.interpreters import InterpreterNotFound, find_interpreter
+from heuristica.checks.interpreters import InterpreterNotFound, find_interpreter
 
 HERE = platform.python_version()
 MINOR = ".".join(HERE.split(".")[:2])
