@@ -141,15 +141,19 @@ def search_box(kg: KnowledgeGraph, *, lights_page: bool) -> None:
 @st.fragment
 def _box(kg: KnowledgeGraph, lights_page: bool) -> None:
     query = current_query()
+    state: Any = st.session_state.get(SEARCH_KEY)
+    chosen = state.get("chosen") if state is not None else None
+    # A page chosen is opened before anything else: the box forgets its query
+    # as it sends the choice, and the rerun that query change asks for would
+    # drop the choice (a trigger lives for one run).
+    if isinstance(chosen, str) and chosen in kg:
+        st.switch_page(EXPLORE_PAGE, query_params={"node": chosen})
     if lights_page and query != st.session_state.get(_DRAWN_QUERY):
         st.rerun(scope="app")
-    result = _component(
+    _component(
         key=SEARCH_KEY,
         data=box_data(kg, query),
         default={"query": ""},
         on_query_change=lambda: None,
         on_chosen_change=lambda: None,
     )
-    chosen = result.chosen
-    if isinstance(chosen, str) and chosen in kg:
-        st.switch_page(EXPLORE_PAGE, query_params={"node": chosen})
