@@ -44,7 +44,7 @@ _NOT_PROSE = frozenset(
     {
         "code", "quick_install", "signature", "import_", "url", "repository", "file", "lines",
         "id", "type", "domains", "last_updated", "demo", "links", "kind", "name", "packages",
-        "python", "platform", "expect", "language", "timeout",
+        "python", "platform", "expect", "language", "timeout", "tools", "symbol", "revision",
     }
 )  # fmt: skip
 
@@ -108,7 +108,7 @@ def check_problems(page: Page) -> list[RuleProblem]:
     """The first two rules, for every check of ``page``."""
     problems: list[RuleProblem] = []
     for index, check in enumerate(page.checks):
-        tree = _parsed(check.code)
+        tree = _parsed(check.code) if check.language == "python" else None
         if tree is None:
             continue  # not Python: the run says so
         problems += _unused_packages(index, check, tree)

@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from heuristica.graph.checks.signature import unparsable
+from heuristica.graph.checks.signature import reference_unparsable
 from heuristica.graph.content_rules import check_problems, release_claims
 from heuristica.graph.crosspage import AcrossMemo, check_across
 from heuristica.graph.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
@@ -409,9 +409,7 @@ def _page(text: str, file: str) -> ParsedFile:
     claims = tuple(release_claims(page)) if "#" in text or "gh-" in text else ()
     locs += [claim.loc for claim in claims]
     unverifiable = (
-        unparsable(page.code_reference.import_, page.code_reference.signature)
-        if isinstance(page, Implementation)
-        else None
+        reference_unparsable(page.code_reference) if isinstance(page, Implementation) else None
     )
     return ParsedFile(
         file,

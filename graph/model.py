@@ -109,6 +109,10 @@ DEFAULT_CHECK_TIMEOUT = 60.0
 MAX_CHECK_SECONDS = 3600.0
 MAX_REQUIREMENT_CHARS = 200
 Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
+Tool = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=60)]
+"""A command a shell check runs, as it is named on PATH (``sqlite3``, ``node``)."""
+CheckLanguage = Literal["python", "bash", "sh"]
+CODE_LANGUAGE_PATTERN = r"^[a-z][a-z0-9+#-]*$"
 
 
 def _bad(message: str) -> PydanticCustomError:
@@ -240,6 +244,12 @@ class Check(_Strict):
     """A prefix of ``sys.platform``, e.g. ``linux``."""
     timeout: float = Field(default=DEFAULT_CHECK_TIMEOUT, gt=0, le=MAX_CHECK_SECONDS)
     expect: Expect = Field(default_factory=Expect)
+    language: CheckLanguage = "python"
+    """What ``code`` is: a Python program (run by the interpreter being verified)
+    or a ``bash``/``sh`` script."""
+    tools: list[Tool] = Field(default_factory=list)
+    """Commands the program runs, looked up on PATH: one that is missing skips
+    the check, naming it (a shell check needs its shell too, without saying so)."""
     code: Text
 
     @field_validator("name")
@@ -343,12 +353,27 @@ class Principle(_Page):
     theoretical_basis: Text
 
 
+LINES_PATTERN = r"^(\d+)(?:-(\d+))?$"
+
+
 class CodeReference(_Strict):
+    """Where the code is. Python (the default) names an ``import`` and a
+    ``signature``, checked against the installed package; any other language
+    names the ``symbol`` its ``file`` defines, checked in a local checkout of
+    the repository (docs/page-format.md, "Code in other languages")."""
+
+    language: Annotated[str, StringConstraints(pattern=CODE_LANGUAGE_PATTERN, max_length=30)] = (
+        "python"
+    )
     repository: Url
     file: Line
     lines: Line | None = None
-    signature: Text
-    import_: Text = Field(alias="import")
+    symbol: Line | None = None
+    """What ``file`` defines (a function, table, index, type...), outside Python."""
+    revision: Line | None = None
+    """A commit, tag or branch the reference is stated at (other languages: read with git)."""
+    signature: Text | None = None
+    import_: Text | None = Field(default=None, alias="import")
     python: str | None = None
     """The Python versions the signature is stated for (PEP 440, e.g. ``>=3.11``):
     elsewhere its check is not applicable."""
@@ -359,6 +384,50 @@ class CodeReference(_Strict):
     @classmethod
     def _specifier(cls, python: str | None) -> str | None:
         return python_specifier(python)
+
+    @model_validator(mode="after")
+    def _fields_of_language(self) -> CodeReference:
+        if self.language == "python":
+            self._python_fields()
+        else:
+            self._other_fields()
+        return self
+
+    def _python_fields(self) -> None:
+        missing = [name for name in ("signature", "import") if self._given(name) is None]
+        if missing:
+            raise _bad(
+                f"a Python Code Reference needs {' and '.join(repr(m) for m in missing)}; "
+                'code in another language says so, e.g. "language: sql", and names the '
+                "'symbol' its file defines"
+            )
+        if self.symbol is not None or self.revision is not None:
+            raise _bad(
+                "'symbol' and 'revision' are for code in other languages: a Python Code "
+                "Reference is checked against the installed package, by its 'signature'"
+            )
+
+    def _other_fields(self) -> None:
+        if self.symbol is None:
+            raise _bad(
+                f"a {self.language} Code Reference names the 'symbol' its file defines "
+                '(a function, table, index, type...), e.g. "symbol: idx_orders_customer"'
+            )
+        if self.import_ is not None or self.python is not None:
+            raise _bad(
+                f"'import' and 'python' are for Python Code References; this one is "
+                f"{self.language}: name the 'symbol' its file defines"
+            )
+        lines = re.fullmatch(LINES_PATTERN, self.lines or "1")
+        if lines is None or (lines[2] is not None and int(lines[1]) > int(lines[2])):
+            raise _bad(f"'lines' is a line or a range such as \"120-180\"; got {self.lines!r}")
+
+    def _given(self, name: str) -> str | None:
+        return self.import_ if name == "import" else self.signature
+
+    @property
+    def is_python(self) -> bool:
+        return self.language == "python"
 
 
 class Parameter(_Strict):

@@ -33,6 +33,7 @@ from heuristica.graph.model import (
     SystemRequirement,
     UsageExample,
 )
+from heuristica.graph.page_markdown import reference_facts
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
@@ -164,7 +165,8 @@ def source_url(ref: CodeReference) -> str | None:
     anchor = ""
     if lines:
         anchor = f"#L{lines[1]}" + (f"-L{lines[2]}" if lines[2] else "")
-    return f"{ref.repository.rstrip('/')}/blob/HEAD/{quote(ref.file.lstrip('/'))}{anchor}"
+    revision = quote(ref.revision or "HEAD", safe="")
+    return f"{ref.repository.rstrip('/')}/blob/{revision}/{quote(ref.file.lstrip('/'))}{anchor}"
 
 
 def _code_reference(ref: CodeReference) -> None:
@@ -173,10 +175,12 @@ def _code_reference(ref: CodeReference) -> None:
     file = escape_markdown(ref.file)
     url = source_url(ref)
     st.markdown(f"**File** [{file}](<{url}>){lines}" if url else f"**File** {file}{lines}")
-    st.markdown("**Signature**")
-    st.code(visible_bidi(ref.signature), language="python", wrap_lines=True)
-    st.markdown("**Import**")
-    st.code(visible_bidi(ref.import_), language="python", wrap_lines=True)
+    for label, value in reference_facts(ref):
+        st.markdown(f"**{label}** {escape_markdown(value)}")
+    for label, code in (("Signature", ref.signature), ("Import", ref.import_)):
+        if code is not None:
+            st.markdown(f"**{label}**")
+            st.code(visible_bidi(code), language=ref.language, wrap_lines=True)
 
 
 def _io_contract(contract: IOContract) -> None:

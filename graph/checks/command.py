@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from heuristica.graph.checks.environment import ProbeError
+from heuristica.graph.checks.local_code import Repositories, RepositoriesError, read_repositories
 from heuristica.graph.checks.record import RECORD_FILE, write_record
 from heuristica.graph.checks.run import CheckResult, Status
 from heuristica.graph.cli import UsageError
@@ -26,7 +27,7 @@ from heuristica.graph.model import Page
 from heuristica.graph.problems import did_you_mean
 from heuristica.graph.verify import Verification, packages_named, verify
 
-__all__ = ["printable", "result_lines", "run_verify"]
+__all__ = ["printable", "repositories_of", "result_lines", "run_verify"]
 
 _MARKS = {
     Status.HOLDS: "holds",
@@ -54,7 +55,7 @@ def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
         print(printable(str(problem)), file=sys.stderr)
     started = time.monotonic()
     try:
-        verification = verify(pages, interpreter, args.jobs)
+        verification = verify(pages, interpreter, args.jobs, repositories_of(result))
     except ProbeError as error:
         raise UsageError(str(error)) from None
     seconds = time.monotonic() - started
@@ -66,6 +67,15 @@ def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
         path = write_record(result.root / RECORD_FILE, pages, verification)
         print(f"recorded {len(pages)} pages in {path}", file=sys.stderr)
     return 0 if verification.passed and not result.errors else 1
+
+
+def repositories_of(result: LoadResult) -> Repositories:
+    """The local checkouts the knowledge base (and this machine) name; a usage
+    error that says where when its file cannot be read."""
+    try:
+        return read_repositories(result.root)
+    except RepositoriesError as error:
+        raise UsageError(str(error)) from None
 
 
 def _refuse_mixed(args: argparse.Namespace) -> None:

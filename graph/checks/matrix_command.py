@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from heuristica.graph.checks.command import printable, result_lines
+from heuristica.graph.checks.command import printable, repositories_of, result_lines
 from heuristica.graph.checks.matrix import CellRun, MatrixRun, run_matrix
 from heuristica.graph.checks.matrix_file import MATRIX_FILE, Cell, Matrix, MatrixError, read_matrix
 from heuristica.graph.checks.record import (
@@ -73,7 +73,7 @@ def run_matrix_verify(result: LoadResult, pages: list[Page], args: argparse.Name
             file=sys.stderr,
         )
     started = time.monotonic()
-    run = run_matrix(pages, matrix, cells, args.jobs)
+    run = run_matrix(pages, matrix, cells, args.jobs, repositories=repositories_of(result))
     seconds = time.monotonic() - started
     if args.format == "json":
         print(json.dumps(_as_json(run, seconds), indent=2))

@@ -42,7 +42,7 @@ from heuristica.graph.checks.recorded import (
     page_hash,
 )
 from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.checks.signature import unparsable
+from heuristica.graph.checks.signature import reference_unparsable
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.problems import Problem, Severity
@@ -426,7 +426,7 @@ def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: st
     if result.unverifiable is not None:  # found when the page was parsed
         found = result.unverifiable.get(page_id)
     else:
-        found = unparsable(page.code_reference.import_, page.code_reference.signature)
+        found = reference_unparsable(page.code_reference)
     if not found:
         return []
     field, why = found

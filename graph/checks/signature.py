@@ -16,6 +16,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from heuristica.graph.model import CodeReference
+
 __all__ = [
     "Binding",
     "Parameter",
@@ -24,6 +26,7 @@ __all__ = [
     "installed_parameters",
     "parse_import",
     "parse_signature",
+    "reference_unparsable",
     "render",
     "unparsable",
 ]
@@ -125,6 +128,14 @@ def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
     except ValueError as error:
         return "signature", f"{error}{see}"
     return None
+
+
+def reference_unparsable(reference: CodeReference) -> tuple[str, str] | None:
+    """(field, why) when a Python Code Reference cannot be checked; None when it
+    can, or when it is in another language (checked in its checkout instead)."""
+    if reference.import_ is None or reference.signature is None:
+        return None
+    return unparsable(reference.import_, reference.signature)
 
 
 def _parenthesised(rest: str) -> str:
