@@ -109,8 +109,8 @@ DEFAULT_CHECK_TIMEOUT = 60.0
 MAX_CHECK_SECONDS = 3600.0
 MAX_REQUIREMENT_CHARS = 200
 Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
-Tool = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=60)]
-"""A command a shell check runs, as it is named on PATH (``sqlite3``, ``node``)."""
+TOOL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._+-]{0,59}"
+"""A command a check runs, as it is named on PATH (``sqlite3``, ``node``)."""
 CheckLanguage = Literal["python", "bash", "sh"]
 CODE_LANGUAGE_PATTERN = r"^[a-z][a-z0-9+#-]*$"
 
@@ -247,7 +247,7 @@ class Check(_Strict):
     language: CheckLanguage = "python"
     """What ``code`` is: a Python program (run by the interpreter being verified)
     or a ``bash``/``sh`` script."""
-    tools: list[Tool] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
     """Commands the program runs, looked up on PATH: one that is missing skips
     the check, naming it (a shell check needs its shell too, without saying so)."""
     code: Text
@@ -279,6 +279,15 @@ class Check(_Strict):
                 raise _bad_at((index,), package, why)
             names.add(scope.key)
         return packages
+
+    @field_validator("tools")
+    @classmethod
+    def _commands(cls, tools: list[str]) -> list[str]:
+        for index, tool in enumerate(tools):
+            if not re.fullmatch(TOOL_PATTERN, tool):
+                why = f"must be a command as named on PATH, e.g. sqlite3 or node; got {tool!r}"
+                raise _bad_at((index,), tool, why)
+        return tools
 
     @property
     def scopes(self) -> list[PackageScope]:
