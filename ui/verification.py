@@ -244,7 +244,9 @@ def _last_result(state: PageVerification | None, name: str) -> tuple[str, Record
 
 def _page_checks(page: Page) -> list[tuple[str, str, str, str]]:
     """(name, claim, code, language) of each check, the Code Reference check first."""
-    checks = [(check.name, check.claim, check.code, check.language) for check in page.checks]
+    checks: list[tuple[str, str, str, str]] = [
+        (check.name, check.claim, check.code, check.language) for check in page.checks
+    ]
     if isinstance(page, Implementation):
         check = code_reference_check(page, None)
         language = "python" if page.code_reference.is_python else "yaml"
