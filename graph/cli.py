@@ -1,10 +1,14 @@
-"""``heuristica`` (``python -m graph`` in a checkout): check, export, start and
-verify pages, search them and find how two are related, serve the explorer, and
-serve the knowledge base to agents over MCP.
+"""heuristica: keep, check, prove, search and serve a team's knowledge base.
 
-Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
-the knowledge base has errors or nothing was found, 2 bad usage (for example a
-path that does not exist, an unknown type or page id).
+Start one with "heuristica init", add pages with "heuristica new", check and
+verify them, search them, find how two are related, serve the explorer, or
+serve them to coding agents over MCP. Every command takes the knowledge folder
+as its argument (default: ./knowledge). In a checkout, "python -m graph" is the
+same command. "heuristica docs" lists the documentation that ships with it.
+
+Exit codes: 0 sound (warnings allowed, unless check --strict) or found; 1 the
+knowledge base has errors, a check fails, or nothing was found; 2 bad usage
+(for example a folder that does not exist, an unknown type or page id).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.graph.checks.matrix_file import MATRIX_FILE
 from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
 from heuristica.graph.export import to_graphml, to_node_link_json
+from heuristica.graph.extras import MissingExtra, require
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
 from heuristica.graph.paths import RelationPath, relation_paths, step_text, unknown_page
@@ -30,6 +35,7 @@ from heuristica.graph.reports import FORMATS, Report, Summary
 from heuristica.graph.search import SearchHit, Span, search
 from heuristica.graph.search.text import printable
 from heuristica.graph.skeleton import skeleton
+from heuristica.graph.where import DOCS, command, find_knowledge, folder_argument
 
 __all__ = ["main"]
 
@@ -98,12 +104,63 @@ def _new(args: argparse.Namespace) -> int:
     if not slug:
         raise UsageError(f"title {args.title!r} has no letters or digits to make an id from")
     page_type = PageType(args.type)
-    path = args.dir / page_type.value / f"{slug}.yaml"
+    root = args.dir if args.dir is not None else find_knowledge(Path.cwd())
+    if root is None:
+        raise UsageError(
+            "no knowledge base here or in any folder above (a folder with principle/, "
+            "heuristic/... or one named knowledge/): start one with "
+            f"'{command('init')}', or name the folder with --dir"
+        )
+    path = _folder(root) / page_type.value / f"{slug}.yaml"
     if path.exists():
         raise UsageError(f"{path} already exists; not overwriting it")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(page_type, f"{page_type.value}/{slug}", args.title), "utf-8")
-    print(f"wrote {path}: fill in every section, then run '{args.prog} check'")
+    shown = folder_argument(path)
+    print(
+        f"wrote {shown}: fill in every section, then run: {command('check', folder_argument(root))}"
+    )
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from heuristica.graph.init import KNOWLEDGE_FOLDER, InitError, init
+
+    try:
+        written = init(args.dir)
+    except InitError as error:
+        raise UsageError(str(error)) from None
+    knowledge = folder_argument(written.folder / KNOWLEDGE_FOLDER)
+    print(f"wrote {len(written.files)} files into {folder_argument(written.folder) or '.'}:")
+    for path in written.files:
+        print(f"  {folder_argument(path)}")
+    steps = [
+        command("check", knowledge, "--strict"),
+        command("verify", knowledge),
+        command("serve", knowledge),
+        command("new", "heuristic", "Your first rule of thumb", "--dir", knowledge),
+    ]
+    print("Next:", *(f"  {step}" for step in steps), sep="\n")
+    print(
+        "Replace the sample pages with your own, commit, and CI checks and verifies "
+        "them on every push (.github/workflows/knowledge.yml)."
+    )
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    names = sorted(path.stem for path in DOCS.glob("*.md"))
+    if args.name is None:
+        print(
+            "The documentation that ships with heuristica (print one with "
+            f"'{command('docs', 'NAME')}'):"
+        )
+        print(*(f"  {name}" for name in names), sep="\n")
+        return 0
+    name = args.name.removesuffix(".md")
+    if name not in names:
+        raise UsageError(f"no document {args.name!r}; there are: {', '.join(names)}")
+    sys.stdout.write((DOCS / f"{name}.md").read_text("utf-8"))
     return 0
 
 
@@ -222,27 +279,37 @@ def _knowledge(given: Path | None) -> Path:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    require("streamlit", "app", "serve")
     from heuristica.graph.serve import exec_streamlit
 
-    _check_streamlit_options(args.streamlit_options)
-    exec_streamlit(_knowledge(args.knowledge), args.port, args.streamlit_options)
+    options, folder = _streamlit_options(args.streamlit_options)
+    if folder is not None and args.knowledge is not None:
+        raise UsageError(f"two folders: {folder} and --knowledge {args.knowledge}; give one")
+    exec_streamlit(_knowledge(folder or args.knowledge), args.port, options)
 
 
-def _check_streamlit_options(options: Sequence[str]) -> None:
-    """Each option is ``--name=value``, or ``--name`` followed by its value."""
-    awaiting_value = False
-    for token in options:
+def _streamlit_options(tokens: Sequence[str]) -> tuple[list[str], Path | None]:
+    """The Streamlit options among ``tokens`` (each ``--name=value``, or ``--name``
+    followed by its value) and the knowledge folder, the one other argument."""
+    awaiting_value, folder, options = False, None, []
+    for token in tokens:
         if token.startswith("-"):
             awaiting_value = "=" not in token
         elif awaiting_value:
             awaiting_value = False
-        elif Path(token).is_dir():
-            raise UsageError(f"unexpected argument {token!r}: name the folder with --knowledge")
+        elif folder is None:
+            folder = Path(token)
+            continue
         else:
-            raise UsageError(f"unexpected argument {token!r}: Streamlit options start with --")
+            raise UsageError(
+                f"unexpected argument {token!r}: give one folder; Streamlit options start with --"
+            )
+        options.append(token)
+    return options, folder
 
 
 def _mcp(args: argparse.Namespace) -> int:
+    require("mcp", "mcp", "mcp")
     from heuristica.graph.mcp import serve_stdio
 
     serve_stdio(_knowledge(args.path))
@@ -262,7 +329,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -284,11 +353,36 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.set_defaults(run=_export)
 
-    new = commands.add_parser("new", help="write a skeleton page with every section")
+    new = commands.add_parser(
+        "new",
+        help="write a skeleton page with every section",
+        description="Write a page with every section of its type into the knowledge base "
+        "this is run in (found walking up from here, like git: a folder with principle/, "
+        "heuristic/... or one named knowledge/), or into --dir.",
+    )
     new.add_argument("type", choices=[t.value for t in PageType])
     new.add_argument("title")
-    new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
+    new.add_argument("--dir", type=Path, help="the knowledge folder (default: found from here)")
     new.set_defaults(run=_new)
+
+    init = commands.add_parser(
+        "init",
+        help="start a knowledge base: sample pages, a tour, CI and a pre-commit hook",
+        description="Write a new team's knowledge base into DIR (default: here): "
+        "knowledge/ with one sample page of each type, a tour, a verification matrix "
+        "and repositories.toml, a GitHub Actions workflow that checks and verifies it, "
+        "a .pre-commit-config.yaml and a README. Refuses to overwrite any file.",
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."))
+    init.set_defaults(run=_init)
+
+    docs = commands.add_parser(
+        "docs",
+        help="list or print the documentation that ships with heuristica",
+        description="Without NAME, list the documents; with one (e.g. page-format), print it.",
+    )
+    docs.add_argument("name", nargs="?", metavar="NAME")
+    docs.set_defaults(run=_docs)
 
     search = commands.add_parser("search", help="find pages by words, a question or an error")
     search.add_argument("query", help="what to look for (quote it in the shell)")
@@ -346,15 +440,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "serve",
         allow_abbrev=False,
         help="start the explorer on a knowledge folder",
-        description="Start the explorer (Streamlit) on a knowledge folder. Options this "
-        "command does not know, such as --server.address 0.0.0.0, go to Streamlit.",
+        usage=f"{prog} serve [PATH] [--port PORT] [STREAMLIT OPTIONS]",
+        description="Start the explorer (Streamlit; needs heuristica[app]) on the "
+        "knowledge folder PATH (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, else "
+        "the example knowledge base that ships with heuristica). Options this command "
+        "does not know, such as --server.address 0.0.0.0, go to Streamlit.",
     )
-    serve.add_argument(
-        "--knowledge",
-        type=Path,
-        help="the knowledge folder (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, "
-        "else the example knowledge base that ships with heuristica)",
-    )
+    serve.add_argument("--knowledge", type=Path, help=argparse.SUPPRESS)
     serve.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
     serve.set_defaults(run=_serve, takes_extra=True)
 
@@ -379,6 +471,6 @@ def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
     args.streamlit_options = extra
     try:
         return args.run(args)
-    except (UsageError, OSError) as exc:
+    except (UsageError, MissingExtra, OSError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from heuristica.graph.model import Check, Page
+from heuristica.graph.where import doc_pointer
 
 __all__ = [
     "ReleaseClaim",
@@ -114,9 +115,10 @@ def check_problems(page: Page) -> list[RuleProblem]:
         problems += _unused_packages(index, check, tree)
         why = _cannot_fail(check, tree)
         if why:
+            guide = doc_pointer("verification", "Writing a good check")
             message = (
                 f"check '{check.name}' cannot fail: {why}; make what it prints depend on "
-                "what it observes, or assert it (docs/verification.md, 'Writing a good check')"
+                f"what it observes, or assert it ({guide})"
             )
             problems.append(RuleProblem(("checks", index, "name"), "check-cannot-fail", message))
     return problems

@@ -38,6 +38,7 @@ from heuristica.demos.spawn_vs_fork.settings import (
     Scenario,
     SettingsError,
 )
+from heuristica.graph.extras import install_line, missing
 from heuristica.graph.markdown import quoted
 from heuristica.shared_store import StoreUnavailable
 from heuristica.ui.shell import inside_app
@@ -291,6 +292,14 @@ def workload_source() -> tuple[str, str]:
 
 st.title("Live demo: spawn vs fork with Polars")
 st.caption(REGISTRY[DEMO].description)
+if missing("polars"):
+    st.warning(
+        "The live demo runs real Polars workers, and Polars is not installed with this "
+        "heuristica. Install the demo extra, then restart the app:",
+        icon=":material/extension:",
+    )
+    st.code(install_line("demo"), language="bash")
+    st.stop()
 choose_settings(requested_scenario())
 try:
     settings: DemoSettings | None = settings_from_widgets()

@@ -64,7 +64,7 @@ store = live.store
 if not tours:
     st.info(
         "The knowledge base has no tours yet: add YAML tours under its `tours/` folder "
-        "(see docs/tours.md)."
+        "(see `heuristica docs tours`)."
     )
     st.stop()
 

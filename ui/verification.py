@@ -37,6 +37,7 @@ from heuristica.graph.checks.run import Status
 from heuristica.graph.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.verify import code_reference_check
+from heuristica.graph.where import command
 from heuristica.ui.knowledge_base import knowledge_root
 
 __all__ = ["SYMBOLS", "checks_section", "verification_badge", "where_it_holds"]
@@ -216,7 +217,8 @@ def checks_section(page: Page) -> None:
     stale = state is not None and state.state is BadgeState.STALE
     st.markdown("#### Checks")
     st.caption("Run them on your machine:")
-    st.code(f"python -m graph verify --page {page.id}", language="bash", wrap_lines=True)
+    shown = command("verify", knowledge_root(), "--page", page.id)
+    st.code(shown, language="bash", wrap_lines=True)
     for name, claim, code, language in _page_checks(page):
         found = _last_result(state, name)
         result = found[1] if found else None

@@ -46,6 +46,7 @@ from heuristica.graph.checks.signature import reference_unparsable
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.graph.problems import Problem, Severity
+from heuristica.graph.where import command
 
 if TYPE_CHECKING:
     from heuristica.graph.checks.matrix import CellRun
@@ -392,7 +393,7 @@ def _page_problems(
         message = (
             f"page '{page_id}' was edited after its last verification "
             f"({state.run.verified_at.date().isoformat()}): "
-            f"run 'python -m graph verify --record --page {page_id}'"
+            f"run '{command('verify', root, '--record', '--page', page_id)}'"
         )
         problems.append(Problem(file, 0, 0, Severity.WARNING, "stale-verification", message))
         return problems

@@ -17,6 +17,7 @@ import tokenize
 from dataclasses import dataclass
 
 from heuristica.graph.model import CodeReference
+from heuristica.graph.where import doc_pointer
 
 __all__ = [
     "Binding",
@@ -118,7 +119,7 @@ def parse_signature(text: str) -> Signature:
 
 def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
     """(field, why) when a Code Reference cannot be checked, else None."""
-    see = " (see 'The Code Reference check' in docs/page-format.md)"
+    see = f" (see {doc_pointer('page-format', 'The Code Reference check')})"
     try:
         parse_import(import_text)
     except ValueError as error:
