@@ -329,8 +329,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
+    about, _, exit_codes = __doc__.partition("\n\nExit codes")
     parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog,
+        description=about,
+        epilog=f"Exit codes{exit_codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
