@@ -127,7 +127,7 @@ def _init(args: argparse.Namespace) -> int:
     from heuristica.graph.init import KNOWLEDGE_FOLDER, InitError, init
 
     try:
-        written = init(args.dir)
+        written = init(args.dir, args.install)
     except InitError as error:
         raise UsageError(str(error)) from None
     knowledge = folder_argument(written.folder / KNOWLEDGE_FOLDER)
@@ -145,6 +145,13 @@ def _init(args: argparse.Namespace) -> int:
         "Replace the sample pages with your own, commit, and CI checks and verifies "
         "them on every push (.github/workflows/knowledge.yml)."
     )
+    if not written.install.known:
+        print(
+            f"Note: the workflow runs 'pip install {written.install.spec}', but this "
+            "heuristica came from a local file, folder or checkout, which CI cannot reach. "
+            "Point that line at a wheel your CI can download or at "
+            "'heuristica @ git+https://...@TAG', or run init again with --install SPEC."
+        )
     return 0
 
 
@@ -378,6 +385,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "a .pre-commit-config.yaml and a README. Refuses to overwrite any file.",
     )
     init.add_argument("dir", nargs="?", type=Path, default=Path("."))
+    init.add_argument(
+        "--install",
+        metavar="SPEC",
+        help="what the workflow pip-installs to get heuristica (default: where this one "
+        "came from when that is an https URL, else heuristica==VERSION)",
+    )
     init.set_defaults(run=_init)
 
     docs = commands.add_parser(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import heuristica
 
-__all__ = ["KNOWLEDGE_FOLDER", "TEMPLATE", "InitError", "init", "install_spec"]
+__all__ = ["KNOWLEDGE_FOLDER", "TEMPLATE", "InitError", "InstallSpec", "init", "install_spec"]
 
 TEMPLATE = Path(__file__).parent / "templates" / "team"
 KNOWLEDGE_FOLDER = "knowledge"
@@ -31,13 +31,25 @@ class InitError(Exception):
 
 
 @dataclass(frozen=True)
+class InstallSpec:
+    """What the workflow ``pip install``s; ``known`` is False when it is a guess
+    (this heuristica came from a local file, folder or checkout, which CI cannot
+    reach), so the user is told to check it."""
+
+    spec: str
+    known: bool
+
+
+@dataclass(frozen=True)
 class Written:
     folder: Path
     files: list[Path]
+    install: InstallSpec
 
 
-def init(folder: Path) -> Written:
-    """Write the template into ``folder`` (made if missing); InitError, writing
+def init(folder: Path, install: str | None = None) -> Written:
+    """Write the template into ``folder`` (made if missing), the workflow
+    installing ``install`` (default: ``install_spec()``); InitError, writing
     nothing, when a file it would write is there already."""
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} is a file, not a folder")
@@ -48,11 +60,12 @@ def init(folder: Path) -> Written:
             f"not overwriting what is there: {', '.join(existing)} (nothing was written; "
             "choose an empty folder, or move these away)"
         )
-    values = _values()
+    spec = InstallSpec(install, True) if install else install_spec()
+    values = _values(spec.spec)
     for target, source in planned.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_filled(source.read_text("utf-8"), values), "utf-8")
-    return Written(folder, sorted(planned))
+    return Written(folder, sorted(planned), spec)
 
 
 def _template_files() -> list[Path]:
@@ -66,12 +79,12 @@ def _target(source: Path) -> Path:
     )
 
 
-def _values() -> dict[str, str]:
+def _values(install: str) -> dict[str, str]:
     return {
         "{today}": dt.date.today().isoformat(),
         "{knowledge}": KNOWLEDGE_FOLDER,
         "{knowledge_pattern}": KNOWLEDGE_FOLDER,
-        "{install}": shlex.quote(install_spec()),
+        "{install}": shlex.quote(install),
     }
 
 
@@ -81,20 +94,21 @@ def _filled(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def install_spec() -> str:
+def install_spec() -> InstallSpec:
     """What CI should ``pip install`` to get this heuristica: where it came from
     when that is a URL others can reach (PEP 610's direct_url.json), else its
-    name and version."""
-    version = heuristica.__version__
+    name and version (known to be reachable only when it came from an index)."""
+    by_version = f"heuristica=={heuristica.__version__}"
     try:
         recorded = metadata.distribution("heuristica").read_text("direct_url.json")
     except metadata.PackageNotFoundError:
-        recorded = None
-    if recorded:
-        url, vcs = _direct_url(recorded)
-        if url.startswith("https://"):
-            return f"heuristica @ {vcs}{url}"
-    return f"heuristica=={version}"
+        return InstallSpec(by_version, known=False)  # run from a checkout
+    if recorded is None:
+        return InstallSpec(by_version, known=True)  # from a package index
+    url, vcs = _direct_url(recorded)
+    if url.startswith("https://"):
+        return InstallSpec(f"heuristica @ {vcs}{url}", known=True)
+    return InstallSpec(by_version, known=False)
 
 
 def _direct_url(recorded: str) -> tuple[str, str]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from heuristica import __version__
 from heuristica.graph import cli
 from heuristica.graph.cli import main
-from heuristica.graph.init import TEMPLATE, install_spec
+from heuristica.graph.init import TEMPLATE, InstallSpec, install_spec
 from heuristica.graph.where import DOCS, command, find_knowledge, folder_argument
 
 INIT_FILES = [
@@ -74,7 +75,7 @@ def test_the_workflow_checks_strictly_and_verifies(team: Path) -> None:
     workflow = yaml.safe_load((team / ".github/workflows/knowledge.yml").read_text())
     runs = [step["run"] for step in workflow["jobs"]["knowledge"]["steps"] if "run" in step]
     assert runs == [
-        f"pip install {install_spec()}",
+        f"pip install {install_spec().spec}",
         "heuristica check knowledge --format github --strict",
         "heuristica verify knowledge",
     ]
@@ -93,6 +94,71 @@ def test_init_says_what_to_do_next(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert f"wrote {len(INIT_FILES)} files into " in out
     assert command("check", folder_argument(tmp_path / "t" / "knowledge"), "--strict") in out
+
+
+def test_init_from_a_checkout_says_the_workflows_install_line_is_a_guess(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the tests run heuristica from this checkout: no installed distribution
+    assert main(["init", str(tmp_path / "t")]) == 0
+    out = capsys.readouterr().out
+    assert f"Note: the workflow runs 'pip install heuristica=={__version__}', but " in out
+    assert "run init again with --install SPEC" in out
+
+
+def test_init_install_names_what_the_workflow_installs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = "heuristica @ git+https://git.example.com/we/heuristica@v0.1.0"
+    assert main(["init", str(tmp_path), "--install", spec]) == 0
+    assert "Note:" not in capsys.readouterr().out
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/knowledge.yml").read_text())
+    assert f"pip install '{spec}'" in [
+        step.get("run") for step in workflow["jobs"]["knowledge"]["steps"]
+    ]
+
+
+class Installed:
+    """A stand-in for ``importlib.metadata``'s Distribution with a direct_url.json."""
+
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "spec", "known"),
+    [
+        (None, f"heuristica=={__version__}", True),
+        (
+            '{"url": "https://github.com/we/heuristica", '
+            '"vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
+            "heuristica @ git+https://github.com/we/heuristica@abc123",
+            True,
+        ),
+        (
+            '{"url": "https://example.com/heuristica-0.1.0-py3-none-any.whl", "archive_info": {}}',
+            "heuristica @ https://example.com/heuristica-0.1.0-py3-none-any.whl",
+            True,
+        ),
+        (
+            '{"url": "file:///home/me/heuristica", "dir_info": {}}',
+            f"heuristica=={__version__}",
+            False,
+        ),
+        ("not json", f"heuristica=={__version__}", False),
+    ],
+    ids=["index", "git", "wheel-url", "local-folder", "unreadable"],
+)
+def test_the_install_line_follows_where_heuristica_came_from(
+    monkeypatch: pytest.MonkeyPatch, direct_url: str | None, spec: str, known: bool
+) -> None:
+    monkeypatch.setattr(
+        "heuristica.graph.init.metadata.distribution", lambda name: Installed(direct_url)
+    )
+    assert install_spec() == InstallSpec(spec, known)
 
 
 def test_init_overwrites_nothing_and_writes_nothing_when_a_file_is_there(
