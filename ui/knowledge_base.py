@@ -31,6 +31,7 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
 from heuristica.graph.reload import Reloader
+from heuristica.graph.where import command
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "warm_up"]
 
@@ -166,7 +167,7 @@ def _loaded(kb: KnowledgeBase, seconds: float) -> str:
     warnings = len(kb.result.problems) - errors
     if errors or warnings:
         said += f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        said += ": see Problems in the app, or run `heuristica check`)"
+        said += f": see Problems in the app, or run {command('check', kb.root)})"
     return said
 
 
