@@ -335,6 +335,17 @@ def _verify(args: argparse.Namespace) -> int:
     return run_verify(_load(args.path), args)
 
 
+def _knowledge_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_ROOT,
+        metavar="FOLDER",
+        help="the knowledge folder (default: ./knowledge)",
+    )
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
     about, _, exit_codes = __doc__.partition("\n\nExit codes")
     parser = argparse.ArgumentParser(
@@ -346,8 +357,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="report every problem in a knowledge base")
-    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    check = commands.add_parser(
+        "check",
+        help="report every problem in a knowledge base",
+        description="Report every problem in a knowledge base.",
+    )
+    _knowledge_argument(check)
     check.add_argument(
         "--format",
         choices=list(FORMATS),
@@ -358,8 +373,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     check.set_defaults(run=_check)
 
-    export = commands.add_parser("export", help="write the graph as GraphML or node-link JSON")
-    export.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    export = commands.add_parser(
+        "export",
+        help="write the graph as GraphML or node-link JSON",
+        description="Write the graph as GraphML or node-link JSON.",
+    )
+    _knowledge_argument(export)
     export.add_argument("--format", choices=["graphml", "json"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True)
     export.set_defaults(run=_export)
@@ -371,8 +390,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "this is run in (found walking up from here, like git: a folder with principle/, "
         "heuristic/... or one named knowledge/), or into --dir.",
     )
-    new.add_argument("type", choices=[t.value for t in PageType])
-    new.add_argument("title")
+    new.add_argument("type", choices=[t.value for t in PageType], help="the page's type")
+    new.add_argument("title", help="its title, which also makes its id (quote it in the shell)")
     new.add_argument("--dir", type=Path, help="the knowledge folder (default: found from here)")
     new.set_defaults(run=_new)
 
@@ -384,7 +403,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "and repositories.toml, a GitHub Actions workflow that checks and verifies it, "
         "a .pre-commit-config.yaml and a README. Refuses to overwrite any file.",
     )
-    init.add_argument("dir", nargs="?", type=Path, default=Path("."))
+    init.add_argument(
+        "dir", nargs="?", type=Path, default=Path("."), help="where to write (default: here)"
+    )
     init.add_argument(
         "--install",
         metavar="SPEC",
@@ -398,12 +419,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="list or print the documentation that ships with heuristica",
         description="Without NAME, list the documents; with one (e.g. page-format), print it.",
     )
-    docs.add_argument("name", nargs="?", metavar="NAME")
+    docs.add_argument("name", nargs="?", metavar="NAME", help="a document, e.g. page-format")
     docs.set_defaults(run=_docs)
 
-    search = commands.add_parser("search", help="find pages by words, a question or an error")
+    search = commands.add_parser(
+        "search",
+        help="find pages by words, a question or an error",
+        description="Find pages by words, a question or an error.",
+    )
     search.add_argument("query", help="what to look for (quote it in the shell)")
-    search.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(search)
     search.add_argument(
         "--type",
         choices=[t.value for t in PageType],
@@ -414,20 +439,29 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     search.add_argument("--format", choices=["text", "json"], default="text")
     search.set_defaults(run=_search)
 
-    path = commands.add_parser("path", help="how two pages are related: the shortest paths")
+    path = commands.add_parser(
+        "path",
+        help="how two pages are related: the shortest paths",
+        description="How two pages are related: the shortest paths.",
+    )
     path.add_argument("source", help="a page id, e.g. heuristic/polars-use-spawn-not-fork")
     path.add_argument("target", help="another page id")
-    path.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(path)
     path.add_argument("--format", choices=["text", "json"], default="text")
     path.set_defaults(run=_path)
 
     verify = commands.add_parser(
-        "verify", help="run the checks on pages: which claims hold on this interpreter"
+        "verify",
+        help="run the checks on pages: which claims hold on this interpreter",
+        description="Run the checks on pages: which claims hold on this interpreter, or "
+        "on every cell of the verification matrix.",
     )
-    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(verify)
     verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
-    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
+    verify.add_argument(
+        "--record", action="store_true", help=f"save results in FOLDER/{RECORD_FILE}"
+    )
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument(
         "--jobs", type=int, metavar="N", help="checks (with the matrix: cells) at once (cores)"
@@ -437,7 +471,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         nargs="?",
         const="",
         metavar="FILE",
-        help=f"run every cell of the matrix (default FILE: PATH/{MATRIX_FILE})",
+        help=f"run every cell of the matrix (default FILE: FOLDER/{MATRIX_FILE})",
     )
     verify.add_argument("--cell", action="append", metavar="NAME", help="only this cell (repeat)")
     verify.add_argument(
@@ -449,7 +483,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--merge",
         nargs="+",
         metavar="RECORD",
-        help=f"merge these records (one per cell, e.g. from CI jobs) into PATH/{RECORD_FILE}",
+        help=f"merge these records (one per cell, e.g. from CI jobs) into FOLDER/{RECORD_FILE}",
     )
     verify.set_defaults(run=_verify)
 
@@ -457,9 +491,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "serve",
         allow_abbrev=False,
         help="start the explorer on a knowledge folder",
-        usage=f"{prog} serve [PATH] [--port PORT] [STREAMLIT OPTIONS]",
+        usage=f"{prog} serve [FOLDER] [--port PORT] [STREAMLIT OPTIONS]",
         description="Start the explorer (Streamlit; needs heuristica[app]) on the "
-        "knowledge folder PATH (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, else "
+        "knowledge folder FOLDER (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, else "
         "the example knowledge base that ships with heuristica). Options this command "
         "does not know, such as --server.address 0.0.0.0, go to Streamlit.",
     )
@@ -474,7 +508,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "Protocol on stdin/stdout, read-only. Without a folder: $HEURISTICA_KNOWLEDGE, "
         "else ./knowledge, else the example knowledge base that ships with heuristica.",
     )
-    mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
+    mcp.add_argument("path", nargs="?", type=Path, metavar="FOLDER", help="the knowledge folder")
     mcp.set_defaults(run=_mcp)
     return parser
 

@@ -243,6 +243,25 @@ def test_help_is_complete_plain_text(capsys: pytest.CaptureFixture[str]) -> None
     assert "Exit codes: 0 sound" in out and out.rstrip().endswith("unknown type or page id).")
 
 
+@pytest.mark.parametrize(
+    "name", ["check", "export", "new", "init", "docs", "search", "path", "verify", "serve", "mcp"]
+)
+def test_each_commands_help_says_what_it_does_and_what_each_argument_is(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    out = capsys.readouterr().out
+    _, description, *sections = out.split("\n\n")
+    assert description.strip() and "``" not in out
+    for section in sections:
+        title, *lines = section.splitlines()
+        if title == "positional arguments:":
+            for line, after in zip(lines, [*lines[1:], ""], strict=True):
+                if not line.startswith("   "):  # an argument, then its help here or below
+                    assert len(line.split()) > 1 or after.startswith("   "), line
+
+
 def test_serve_takes_the_folder_as_its_argument_like_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
