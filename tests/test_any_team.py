@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from heuristica import __version__
-from heuristica.graph import cli
-from heuristica.graph.cli import main
-from heuristica.graph.init import TEMPLATE, InstallSpec, install_spec
-from heuristica.graph.where import DOCS, command, find_knowledge, folder_argument
+from heuristica.commands import cli
+from heuristica.commands.cli import main
+from heuristica.commands.init import TEMPLATE, InstallSpec, install_spec
+from heuristica.kb.where import DOCS, command, find_knowledge, folder_argument
 
 INIT_FILES = [
     ".github/workflows/knowledge.yml",
@@ -156,7 +156,7 @@ def test_the_install_line_follows_where_heuristica_came_from(
     monkeypatch: pytest.MonkeyPatch, direct_url: str | None, spec: str, known: bool
 ) -> None:
     monkeypatch.setattr(
-        "heuristica.graph.init.metadata.distribution", lambda name: Installed(direct_url)
+        "heuristica.commands.init.metadata.distribution", lambda name: Installed(direct_url)
     )
     assert install_spec() == InstallSpec(spec, known)
 
@@ -227,7 +227,7 @@ def test_docs_lists_and_prints_the_shipped_documents(capsys: pytest.CaptureFixtu
 
 
 def test_messages_point_at_docs_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
-    from heuristica.graph.checks.signature import unparsable
+    from heuristica.kb.signature import unparsable
 
     _, why = unparsable("print(1)", "def f()") or ("", "")
     (name,) = re.findall(r"`heuristica docs ([\w-]+)`", why)
@@ -267,7 +267,7 @@ def test_serve_takes_the_folder_as_its_argument_like_the_others(
 ) -> None:
     served: list[tuple[Path, int | None, list[str]]] = []
     monkeypatch.setattr(
-        "heuristica.graph.serve.exec_streamlit",
+        "heuristica.commands.serve.exec_streamlit",
         lambda root, port, options: served.append((root, port, options)),
     )
     (tmp_path / "kb").mkdir()

@@ -119,7 +119,7 @@ def test_the_problems_page_command_runs_and_lists_the_problem(
     folder = team(tmp_path / "with space")
     write(folder / "knowledge", "heuristic/broken.yaml", "type: heuristic\nid: [\n")
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(folder / "knowledge"))
-    app = AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    app = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
     app.run()
     app.switch_page("pages/problems.py").run()
     (printed,) = [code.value for code in app.main.code if code.value.startswith("heuristica ")]

@@ -13,19 +13,19 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph.checks.local_code import (
+from heuristica.checks.local_code import (
     REPOSITORIES_ENV,
     Repositories,
     RepositoriesError,
     judge_reference,
     read_repositories,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.checks.symbols import definition_lines
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import CodeReference
-from heuristica.graph.verify import verify
+from heuristica.checks.run import Status
+from heuristica.checks.symbols import definition_lines
+from heuristica.checks.verify import verify
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import CodeReference
 from tests.demos.conftest import alive_in_session, still_running
 from tests.kb import page, write
 from tests.verify.test_verify import check, run_checks
