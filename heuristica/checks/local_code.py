@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heuristica.checks.run import Status, Verdict
-from heuristica.checks.symbols import LANGUAGE_RULES, definition_lines, rule_for
+from heuristica.checks.symbols import definitions
 from heuristica.kb.model import CodeReference
 
 __all__ = [
@@ -108,7 +108,6 @@ class _Source:
 
 def judge_reference(reference: CodeReference, repositories: Repositories) -> Verdict:
     """Whether ``reference.file`` defines ``reference.symbol`` (within its lines)."""
-    rule = rule_for(reference.language)
     expected = f"{reference.file} defines {reference.symbol}" + (
         f" within lines {reference.lines}" if reference.lines else ""
     )
@@ -129,10 +128,8 @@ def judge_reference(reference: CodeReference, repositories: Repositories) -> Ver
     if source.verdict is not None:
         return Verdict(source.verdict.status, source.verdict.reason, expected, source.verdict.seen)
     assert reference.symbol is not None  # the model requires it outside Python
-    found = definition_lines(source.text, reference.symbol, reference.language)
-    how = f"rule for {reference.language}: {rule.description}"
-    if reference.language not in LANGUAGE_RULES:
-        how = f"no rule for {reference.language}, so {rule.description}"
+    defined = definitions(source.text, reference.symbol, reference.language)
+    found, how = defined.lines, defined.how
     where = f"{reference.file}" + (f" at {reference.revision}" if reference.revision else "")
     if not found:
         reason = f"{where} does not define {reference.symbol} ({how})"

@@ -1,12 +1,13 @@
-"""Where a source file defines a symbol, by a textual rule per language.
+"""Where a source file defines a symbol.
 
 A Code Reference in a language other than Python names a ``symbol`` its
-``file`` defines. These rules find the lines that define it: a line matches
-when it has one of the language's definition forms with the symbol as the
-defined name (docs/page-format.md, "Code in other languages", lists them).
-Comments and strings are not told apart from code: a rule reads text, it
-does not parse. A language without a rule falls back to the symbol as a
-whole word anywhere in the file, and the check says it used that fallback.
+``file`` defines. A language a tree-sitter grammar reads here is parsed
+(``parsed``). The others are read by a textual rule: a line matches when it
+has one of the language's definition forms with the symbol as the defined
+name (docs/page-format.md, "Code in other languages", lists them); a rule
+reads text, it does not parse, so comments and strings are not told apart
+from code. A language with neither falls back to the symbol as a whole word
+anywhere in the file, and the check says it used that fallback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["LANGUAGE_RULES", "Rule", "definition_lines", "rule_for"]
+from heuristica.checks.parsed import grammar_for, parsed_lines
+
+__all__ = ["LANGUAGE_RULES", "Definitions", "Rule", "definitions"]
 
 Pattern = Callable[[str], str]
 """Builds a regular expression from the escaped symbol."""
@@ -50,20 +53,6 @@ def _sql_object(name: str) -> str:
     )
 
 
-def _c_function(name: str) -> str:
-    # A definition starts at column 0 (the return type may sit on the line
-    # before) and does not end with ';' on that line, which a prototype does.
-    return rf"^(?![#/ \t])(?:[\w \t\*]*?[ \t\*])?({name})[ \t]*\((?![^\n]*\)\s*;[ \t]*$)"
-
-
-def _c_type_or_macro(name: str) -> str:
-    return (
-        rf"(?:^\s*#\s*define\s+({name})\b"
-        rf"|\b(?:struct|union|enum)\s+({name})\s*\{{"
-        rf"|^\}}\s*({name})\s*;)"
-    )
-
-
 _RULES: dict[str, Rule] = {
     "sql": Rule(
         "CREATE [UNIQUE|TEMP|VIRTUAL] TABLE|INDEX|VIEW|TRIGGER|FUNCTION|PROCEDURE|... "
@@ -71,37 +60,7 @@ _RULES: dict[str, Rule] = {
         (_sql_object,),
         re.MULTILINE | re.IGNORECASE,
     ),
-    "c": Rule(
-        "a function defined from column 0 (NAME( on a line that is not a prototype "
-        "ending in ';'), #define NAME, struct|union|enum NAME {, or } NAME; closing a typedef",
-        (_c_function, _c_type_or_macro),
-    ),
-    "go": Rule(
-        "func NAME(, func (receiver) NAME(, type NAME, var NAME or const NAME",
-        (
-            lambda n: rf"^func\s+(?:\([^)]*\)\s*)?({n})\s*[\[(]",
-            lambda n: rf"^\s*(?:type|var|const)\s+({n})\b",
-        ),
-    ),
-    "rust": Rule(
-        "fn|struct|enum|trait|type|mod|const|static|union NAME, or macro_rules! NAME",
-        (
-            lambda n: rf"\b(?:fn|struct|enum|trait|type|mod|const|static|union)\s+({n})\b",
-            lambda n: rf"\bmacro_rules!\s*({n})\b",
-        ),
-    ),
-    "javascript": Rule(
-        "function NAME, class NAME, const|let|var NAME = (or :), or a method NAME(...) {",
-        (
-            lambda n: rf"\b(?:function\s*\*?|class|interface|type|enum)\s+({n})\b",
-            lambda n: rf"\b(?:const|let|var)\s+({n})\s*[=:]",
-            lambda n: (
-                rf"^\s+(?:(?:async|static|get|set|public|private|protected)\s+)*"
-                rf"({n})\s*\([^)]*\)\s*(?::[^{{]*)?\{{"
-            ),
-        ),
-    ),
-    "java": Rule(
+    "kotlin": Rule(
         "class|interface|enum|record|object|trait NAME, fun|def NAME, or a method "
         "declared as TYPE NAME(...) on a line not ending in ';'",
         (
@@ -113,10 +72,6 @@ _RULES: dict[str, Rule] = {
         "def [self.]NAME, class NAME or module NAME",
         (lambda n: rf"\b(?:def\s+(?:self\.)?|class\s+|module\s+)({n})\b",),
     ),
-    "shell": Rule(
-        "NAME() or function NAME",
-        (lambda n: rf"^\s*(?:function\s+)?({n})\s*\(\s*\)", lambda n: rf"^\s*function\s+({n})\b"),
-    ),
 }
 
 _ALIASES = {
@@ -124,20 +79,11 @@ _ALIASES = {
     "postgresql": "sql",
     "mysql": "sql",
     "plpgsql": "sql",
-    "cpp": "c",
-    "c++": "c",
-    "h": "c",
-    "typescript": "javascript",
-    "js": "javascript",
-    "ts": "javascript",
-    "kotlin": "java",
-    "scala": "java",
-    "csharp": "java",
-    "c#": "java",
-    "swift": "java",
-    "bash": "shell",
-    "sh": "shell",
-    "zsh": "shell",
+    "kotlin": "kotlin",
+    "scala": "kotlin",
+    "csharp": "kotlin",
+    "c#": "kotlin",
+    "swift": "kotlin",
 }
 
 WHOLE_WORD = Rule("the symbol as a whole word anywhere in the file", (lambda n: rf"\b({n})\b",))
@@ -146,13 +92,26 @@ LANGUAGE_RULES: dict[str, Rule] = {**_RULES, **{a: _RULES[t] for a, t in _ALIASE
 """Every language with a rule of its own, by the name a page gives it."""
 
 
-def rule_for(language: str) -> Rule:
-    """The rule for ``language``; the whole-word fallback when it has none."""
-    return LANGUAGE_RULES.get(language, WHOLE_WORD)
+@dataclass(frozen=True)
+class Definitions:
+    """Where a file defines a symbol, and how that was found (said in a verdict)."""
+
+    lines: list[int]
+    how: str
 
 
-def definition_lines(text: str, symbol: str, language: str) -> list[int]:
-    """The line numbers (from 1) where ``text`` defines ``symbol`` in ``language``.
-
-    A dotted symbol (``Orders.total``) is found by its last part."""
-    return rule_for(language).lines(text, symbol.rsplit(".", 1)[-1])
+def definitions(text: str, symbol: str, language: str) -> Definitions:
+    """The lines (from 1) where ``text`` defines ``symbol`` in ``language``: by
+    tree-sitter when a grammar here reads the language, else by its textual
+    rule, else by the whole-word fallback. A dotted symbol (``Orders.total``)
+    is found by its last part."""
+    name = symbol.rsplit(".", 1)[-1]
+    grammar = grammar_for(language)
+    if grammar is not None:
+        return Definitions(parsed_lines(grammar, text, name), grammar.described())
+    rule = LANGUAGE_RULES.get(language)
+    if rule is None:
+        return Definitions(
+            WHOLE_WORD.lines(text, name), f"no rule for {language}, so {WHOLE_WORD.description}"
+        )
+    return Definitions(rule.lines(text, name), f"rule for {language}: {rule.description}")

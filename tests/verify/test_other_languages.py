@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from heuristica.checks.local_code import (
     judge_reference,
     read_repositories,
 )
+from heuristica.checks.parsed import GRAMMARS, parsed_lines
 from heuristica.checks.run import Status
-from heuristica.checks.symbols import definition_lines
+from heuristica.checks.symbols import definitions
 from heuristica.checks.verify import verify
 from heuristica.commands.cli import main
 from heuristica.kb.loader import load_knowledge
@@ -100,40 +102,86 @@ def test_a_page_with_an_sql_reference_loads_without_warnings(tmp_path: Path) -> 
     assert result.problems == []
 
 
-# --- the textual rules ----------------------------------------------------------------
+# --- finding a definition: a parser where a grammar reads the language, else a rule --
+
+
+def lines(text: str, symbol: str, language: str) -> list[int]:
+    return definitions(text, symbol, language).lines
 
 
 def test_sql_rule_finds_a_create_in_any_case_and_across_lines() -> None:
-    assert definition_lines(SCHEMA, "idx_orders_customer", "sql") == [3]
-    assert definition_lines(SCHEMA, "orders", "sqlite") == [1]
-    assert definition_lines(SCHEMA, "customer_id", "sql") == []
+    assert lines(SCHEMA, "idx_orders_customer", "sql") == [3]
+    assert lines(SCHEMA, "orders", "sqlite") == [1]
+    assert lines(SCHEMA, "customer_id", "sql") == []
+    assert definitions(SCHEMA, "orders", "sql").how.startswith("rule for sql: CREATE ")
 
 
-def test_c_rule_finds_definitions_not_prototypes_or_calls() -> None:
-    text = (
-        "void sqlite3CreateIndex(Parse*,Token*);\n"
-        "void sqlite3CreateIndex(\n  Parse *pParse\n){\n"
-        "  sqlite3Analyze(pParse, 0, 0);\n}\n"
-        "void sqlite3Analyze(Parse *pParse, Token *pName1, Token *pName2){\n}\n"
-        "#define SQLITE_MAX 10\n"
-    )
-    assert definition_lines(text, "sqlite3CreateIndex", "c") == [2]
-    assert definition_lines(text, "sqlite3Analyze", "c") == [7]
-    assert definition_lines(text, "SQLITE_MAX", "c") == [9]
+C_SOURCE = """\
+void sqlite3CreateIndex(Parse*,Token*);
+/* sqlite3Analyze(pParse) is called below; "sqlite3Vacuum(" is only text */
+void sqlite3CreateIndex(
+  Parse *pParse
+){
+  sqlite3Analyze(pParse, 0, 0);
+}
+static Index *
+sqlite3AllocateIndexObject(int nCol){
+  return 0;
+}
+#define SQLITE_MAX 10
+typedef struct Index Index;
+struct Index { int nColumn; };
+"""
+
+
+def test_c_is_parsed_definitions_not_prototypes_calls_comments_or_strings() -> None:
+    assert lines(C_SOURCE, "sqlite3CreateIndex", "c") == [3]
+    assert lines(C_SOURCE, "sqlite3AllocateIndexObject", "c") == [9]
+    assert lines(C_SOURCE, "SQLITE_MAX", "c") == [12]
+    assert lines(C_SOURCE, "Index", "h") == [13, 14]
+    assert lines(C_SOURCE, "sqlite3Analyze", "c") == []
+    assert lines(C_SOURCE, "sqlite3Vacuum", "c") == []
+    how = definitions(C_SOURCE, "SQLITE_MAX", "c").how
+    assert how == f"parsed by tree-sitter with tree-sitter-c {metadata.version('tree-sitter-c')}"
 
 
 @pytest.mark.parametrize(
-    ("language", "text", "symbol"),
+    ("language", "text", "symbol", "line"),
     [
-        ("go", "package x\n\nfunc (s *Shop) Total(a int) int {", "Total"),
-        ("typescript", "export class Cart {\n  async total(x) {\n  }\n}", "total"),
-        ("rust", "pub fn total(cart: &Cart) -> u64 {", "total"),
-        ("bash", "#!/bin/sh\ndeploy() {\n  :\n}", "deploy"),
-        ("cobol", "PROCEDURE DIVISION.\n  PERFORM TOTAL.", "TOTAL"),
+        (
+            "go",
+            "package x\n\n// Total is not here\nfunc (s *Shop) Total(a int) int { return a }",
+            "Total",
+            4,
+        ),
+        ("typescript", "// total()\nexport class Cart {\n  async total(x) {\n  }\n}", "total", 3),
+        ("ts", "export interface Cart {}\nexport type Total = number;", "Total", 2),
+        ("javascript", "const x = total(1);\nfunction total(a) { return a; }", "total", 2),
+        ("rust", "// fn total\npub fn total(cart: &Cart) -> u64 {\n    0\n}", "total", 2),
+        ("java", "class Cart {\n  // total()\n  long total() { return 0; }\n}", "total", 3),
+        ("cpp", "namespace shop {\nint Cart::total() { return 0; }\n}", "Cart::total", 2),
+        ("bash", "#!/bin/sh\n# deploy() is below\ndeploy() {\n  :\n}", "deploy", 3),
+        ("sh", "echo deploy\nfunction deploy {\n  :\n}", "deploy", 2),
+        ("kotlin", "class Cart {\n  fun total(): Long = 0\n}", "total", 2),
+        ("ruby", "class Cart\n  def total\n  end\nend", "total", 2),
+        ("cobol", "PROCEDURE DIVISION.\n  PERFORM TOTAL.", "TOTAL", 2),
     ],
 )
-def test_each_language_rule_finds_its_definition(language: str, text: str, symbol: str) -> None:
-    assert definition_lines(text, symbol, language) == [text[: text.index(symbol)].count("\n") + 1]
+def test_each_language_finds_its_definition_only(
+    language: str, text: str, symbol: str, line: int
+) -> None:
+    assert lines(text, symbol, language) == [line]
+
+
+def test_every_grammars_query_compiles_and_names_what_it_captures() -> None:
+    for language, grammar in GRAMMARS.items():
+        assert parsed_lines(grammar, "", "x") == [], language
+
+
+def test_a_language_with_neither_grammar_nor_rule_says_it_used_the_whole_word() -> None:
+    assert definitions("PERFORM TOTAL.", "TOTAL", "cobol").how == (
+        "no rule for cobol, so the symbol as a whole word anywhere in the file"
+    )
 
 
 # --- the check, with and without a local checkout -------------------------------------
