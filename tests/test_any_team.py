@@ -103,7 +103,7 @@ def test_init_from_a_checkout_says_the_workflows_install_line_is_a_guess(
     assert main(["init", str(tmp_path / "t")]) == 0
     out = capsys.readouterr().out
     assert f"Note: the workflow runs 'pip install heuristica=={__version__}', but " in out
-    assert "run init again with --install SPEC" in out
+    assert "init --install SPEC writes it for you" in out
 
 
 def test_init_install_names_what_the_workflow_installs(
@@ -233,6 +233,12 @@ def test_messages_point_at_docs_that_exist(capsys: pytest.CaptureFixture[str]) -
     (name,) = re.findall(r"`heuristica docs ([\w-]+)`", why)
     assert main(["docs", name]) == 0
     assert "## The Code Reference check" in capsys.readouterr().out
+
+
+def test_version_names_the_installed_heuristica(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert (exited.value.code, capsys.readouterr().out) == (0, f"heuristica {__version__}\n")
 
 
 def test_help_is_complete_plain_text(capsys: pytest.CaptureFixture[str]) -> None:

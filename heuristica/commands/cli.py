@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, __version__
 from heuristica.checks.matrix_file import MATRIX_FILE
 from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.export import to_graphml, to_node_link_json
@@ -217,6 +217,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         epilog=f"Exit codes{exit_codes}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -78,7 +78,8 @@ def _init(args: argparse.Namespace) -> int:
             f"Note: the workflow runs 'pip install {written.install.spec}', but this "
             "heuristica came from a local file, folder or checkout, which CI cannot reach. "
             "Point that line at a wheel your CI can download or at "
-            "'heuristica @ git+https://...@TAG', or run init again with --install SPEC."
+            "'heuristica @ git+https://...@TAG' (in a new folder, init --install SPEC "
+            "writes it for you)."
         )
     return 0
 
