@@ -131,6 +131,48 @@ GRAMMARS: dict[str, Grammar] = {
         (constructor_declaration name: (identifier) @name)
         """,
     ),
+    "csharp": Grammar(
+        "tree-sitter-c-sharp",
+        "language",
+        """
+        (class_declaration name: (identifier) @name)
+        (struct_declaration name: (identifier) @name)
+        (interface_declaration name: (identifier) @name)
+        (enum_declaration name: (identifier) @name)
+        (record_declaration name: (identifier) @name)
+        (delegate_declaration name: (identifier) @name)
+        (method_declaration name: (identifier) @name)
+        (constructor_declaration name: (identifier) @name)
+        (property_declaration name: (identifier) @name)
+        """,
+    ),
+    "scala": Grammar(
+        "tree-sitter-scala",
+        "language",
+        """
+        (class_definition name: (identifier) @name)
+        (object_definition name: (identifier) @name)
+        (trait_definition name: (identifier) @name)
+        (enum_definition name: (identifier) @name)
+        (function_definition name: (identifier) @name)
+        (function_declaration name: (identifier) @name)
+        (val_definition pattern: (identifier) @name)
+        (type_definition name: (type_identifier) @name)
+        """,
+    ),
+    "ruby": Grammar(
+        "tree-sitter-ruby",
+        "language",
+        """
+        (method name: (_) @name)
+        (singleton_method name: (_) @name)
+        (class name: (constant) @name)
+        (class name: (scope_resolution name: (constant) @name))
+        (module name: (constant) @name)
+        (module name: (scope_resolution name: (constant) @name))
+        (assignment left: (constant) @name)
+        """,
+    ),
     "bash": Grammar("tree-sitter-bash", "language", "(function_definition name: (word) @name)"),
 }
 """Every language read by a parser, by the name a page gives it."""
@@ -144,6 +186,9 @@ _ALIASES = {
     "js": "javascript",
     "jsx": "javascript",
     "ts": "typescript",
+    "c#": "csharp",
+    "cs": "csharp",
+    "rb": "ruby",
     "sh": "bash",
     "shell": "bash",
     "zsh": "bash",

@@ -68,10 +68,6 @@ _RULES: dict[str, Rule] = {
             lambda n: rf"^\s*(?:[\w<>\[\],.?]+\s+)+({n})\s*\((?![^\n]*;\s*$)",
         ),
     ),
-    "ruby": Rule(
-        "def [self.]NAME, class NAME or module NAME",
-        (lambda n: rf"\b(?:def\s+(?:self\.)?|class\s+|module\s+)({n})\b",),
-    ),
 }
 
 _ALIASES = {
@@ -80,9 +76,6 @@ _ALIASES = {
     "mysql": "sql",
     "plpgsql": "sql",
     "kotlin": "kotlin",
-    "scala": "kotlin",
-    "csharp": "kotlin",
-    "c#": "kotlin",
     "swift": "kotlin",
 }
 

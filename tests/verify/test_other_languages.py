@@ -163,7 +163,16 @@ def test_c_is_parsed_definitions_not_prototypes_calls_comments_or_strings() -> N
         ("bash", "#!/bin/sh\n# deploy() is below\ndeploy() {\n  :\n}", "deploy", 3),
         ("sh", "echo deploy\nfunction deploy {\n  :\n}", "deploy", 2),
         ("kotlin", "class Cart {\n  fun total(): Long = 0\n}", "total", 2),
-        ("ruby", "class Cart\n  def total\n  end\nend", "total", 2),
+        ("ruby", "class Cart\n  # def total\n  def total\n  end\nend", "total", 3),
+        ("rb", "total = 1\ndef self.total\nend", "total", 2),
+        (
+            "csharp",
+            "class Cart {\n  // Total()\n  public long Total() { return 0; }\n}",
+            "Total",
+            3,
+        ),
+        ("c#", "var t = Total();\nrecord Total(int N);", "Total", 2),
+        ("scala", "object Shop {\n  // def total\n  def total(x: Int): Int = x\n}", "total", 3),
         ("cobol", "PROCEDURE DIVISION.\n  PERFORM TOTAL.", "TOTAL", 2),
     ],
 )
