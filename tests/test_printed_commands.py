@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.core_venv import make_core_venv
 from tests.installed import REPO, outside_env, run, team
-from tests.kb import write
+from tests.kb import page, write
 from tests.test_panel import Draw, draw, host  # noqa: F401 - the panel's host app and its fixture
 from tests.verify.recorded import HOLDS, build
 
@@ -126,6 +126,22 @@ def test_the_problems_page_command_runs_and_lists_the_problem(
     status, output = shell(venv, printed, tmp_path)
     assert status == 1, output
     assert "heuristic/broken.yaml:3:1: error" in output
+
+
+def test_the_tour_pages_docs_pointer_prints_the_tours_document(
+    venv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "no tours"
+    write(folder, "heuristic/a.yaml", page("heuristic/a", title="A"))
+    monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(folder))
+    app = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
+    app.run()
+    app.switch_page("pages/tour.py").run()
+    (hint,) = [info.value for info in app.info if "heuristica docs" in info.value]
+    (printed,) = re.findall(r"`(heuristica docs [\w-]+)`", hint)
+    status, output = shell(venv, printed, tmp_path)
+    assert status == 0, output
+    assert output.startswith("# Tours: onboarding sessions\n")
 
 
 def test_the_badges_verify_command_runs_that_page(venv: Path, draw: Draw, tmp_path: Path) -> None:  # noqa: F811
