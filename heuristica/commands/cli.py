@@ -94,13 +94,20 @@ def _export(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     types = [PageType(name) for name in args.type or ()]
-    hits = _knowledge_base(args.path).search(args.query, limit=args.limit, types=types)
+    found = _knowledge_base(args.path).find(args.query, limit=args.limit, types=types)
+    hits = found.hits
+    # With JSON on stdout, what a person should know goes to stderr.
+    notes = sys.stderr if args.format == "json" else sys.stdout
+    said = " ".join(
+        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
+        + ([printable(found.note)] if found.note else [])
+    )
+    if said:
+        print(said, file=notes)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
     elif hits:
         print_hits(hits)
-    else:
-        print(f"No page matches {printable(args.query)!r}.")
     return 0 if hits else 1
 
 

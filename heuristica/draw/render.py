@@ -35,6 +35,7 @@ __all__ = [
     "EDGE_COLOUR",
     "LABEL_COLOUR",
     "LEGEND_TEXT",
+    "LEGIBLE_LABEL_PIXELS",
     "PATH_COLOUR",
     "TOUR_COLOUR",
     "TOUR_STEP",
@@ -79,7 +80,13 @@ TOUR_COLOUR = PATH_COLOUR
 _FOCUS_BORDER = "#212121"
 _LIT_GLOW = "rgba(255, 179, 0, 0.95)"
 _DIMMED_TEXT = "#767676"
-_DIMMED_EDGE = "#D4D4D4"
+"""4.5:1 on white: a dimmed page's label is still text to read."""
+_DIMMED_BORDER = "#8C8C8C"
+"""3.4:1 on white: a dimmed circle is faded, but still a shape to see."""
+_DIMMED_EDGE = "#949494"
+"""3.0:1 on white: a link to a dimmed page is fainter than a link, still seen."""
+_LABEL_BACKGROUND = "rgba(255, 255, 255, 0.9)"
+"""Behind each label: a link passing under a label never crosses its text out."""
 _DIM = 0.7
 """How far a dimmed page's colours are blended towards white."""
 _FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
@@ -87,7 +94,11 @@ _NODE_SIZE = 12
 _FOCUS_SIZE = 22
 _LABEL_SIZE = 14
 _FOCUS_LABEL_SIZE = 17
-_EDGE_LABEL_SIZE = 12
+_EDGE_LABEL_SIZE = 14
+LEGIBLE_LABEL_PIXELS = 12
+"""A view opens with its smallest label this tall on screen (or larger).
+Zoomed out, vis-network fades labels over the pixel below this and draws
+none under 11 px."""
 
 LEGEND_TEXT = {
     "lit": "Search hit",
@@ -115,7 +126,10 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
     return {
         "focus": drawing.focus,
         "layout": "computed" if drawing.positioned else "physics",
-        "types": [{"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t]} for t in types],
+        "types": [
+            {"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t], "border": TYPE_BORDERS[t]}
+            for t in types
+        ],
         "relations": [_relation(name) for name in relations],
         "nodes": {
             "id": [node.id for node in nodes],
@@ -149,6 +163,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             "can_expand": drawing.options.can_expand,
         },
         "legend": LEGEND_TEXT,
+        "label_pixels": LEGIBLE_LABEL_PIXELS,
     }
 
 
@@ -171,7 +186,7 @@ def _styles(scale: float) -> dict[str, Any]:
         fill, border = TYPE_COLOURS[page_type], TYPE_BORDERS[page_type]
         text = LABEL_COLOUR
         if highlight is Highlight.DIMMED:
-            fill, border, text = _blend_white(fill), _blend_white(border), _DIMMED_TEXT
+            fill, border, text = _blend_white(fill), _DIMMED_BORDER, _DIMMED_TEXT
         if focus:
             border = _FOCUS_BORDER
         chosen = {"background": fill, "border": _FOCUS_BORDER}
@@ -233,8 +248,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
                 "color": LABEL_COLOUR,
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
+                "background": _LABEL_BACKGROUND,
             },
             "labelHighlightBold": False,
+            "scaling": _LABEL_SCALING,
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
@@ -246,8 +263,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
                 "color": LABEL_COLOUR,
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
+                "background": _LABEL_BACKGROUND,
                 "align": "horizontal",
             },
+            "scaling": _LABEL_SCALING,
         },
         "interaction": {
             "hover": True,
@@ -261,6 +280,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
         "physics": _physics(scale),
     }
 
+
+_LABEL_SCALING = {"label": {"enabled": False, "drawThreshold": LEGIBLE_LABEL_PIXELS}}
+"""vis-network draws no label under drawThreshold - 1 pixels and fades those
+between that and drawThreshold. ("enabled": labels are not sized by value.)"""
 
 _PHYSICS: dict[str, Any] = {
     "enabled": True,
@@ -306,6 +329,7 @@ def graph_document(
         '<script src="vis-network.min.js"></script>': (
             f"<script>{web_file(VIS_NETWORK.name)}</script>"
         ),
+        '<script src="untangle.js"></script>': f"<script>{web_file('untangle.js')}</script>",
         '<script src="graph.js"></script>': f"<script>{web_file('graph.js')}</script>",
         "<!-- slot:head -->": head,
         "<!-- slot:before -->": before,

@@ -20,7 +20,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from heuristica import demos
-from heuristica.draw.render import TYPE_COLOURS
+from heuristica.draw.render import TYPE_BORDERS
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import (
@@ -36,6 +36,7 @@ from heuristica.kb.model import (
 )
 from heuristica.kb.page_markdown import reference_facts
 from heuristica.kb.relations import PageType
+from heuristica.kb.text import plain_title, title_markdown
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 from heuristica.ui.verification import checks_section, verification_badge, where_it_holds
 
@@ -63,7 +64,7 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     """Draw ``page`` into the current container: every section of its type,
     then all related pages grouped by relation, both directions."""
     _type_badge(page.page_type)
-    st.subheader(escape_markdown(page.title), anchor=False)
+    st.subheader(title_markdown(page.title), anchor=False)
     _metadata(page)
     verification_badge(page)
     for field, heading in SECTIONS[page.page_type]:
@@ -89,7 +90,7 @@ def explore_link(page: Page, *, label: str | None = None) -> None:
     page_links(
         [LinkGroup(None, [PageLink(page, text=label)])],
         key=f"explore_link_{page.id}_{label or ''}",
-        label=label or page.title,
+        label=label or plain_title(page.title),
     )
 
 
@@ -105,10 +106,11 @@ def _markdown(text: str) -> None:
 
 
 def type_badge_html(page_type: PageType) -> str:
-    """The type badge: the only HTML the panel sends. Its colour and label come
-    from code, never from a page, so it matches the graph's colour exactly."""
+    """The type badge: the only HTML the panel sends. Its colours and label
+    come from code, never from a page: the type's outline in the graph behind
+    white text (4.5:1 or more; the fills are as light as 1.9:1)."""
     return (
-        f'<span style="background:{TYPE_COLOURS[page_type]};color:#fff;'
+        f'<span style="background:{TYPE_BORDERS[page_type]};color:#fff;'
         "padding:0.1rem 0.55rem;border-radius:0.75rem;font-size:0.8rem;"
         f'font-weight:600">{page_type.label}</span>'
     )

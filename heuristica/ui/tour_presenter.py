@@ -54,7 +54,11 @@ def _header(screen: TourScreen, session: Session) -> None:
         icon=":material/cancel_presentation:",
     )
     qr_column.image(
-        tour_live.qr_png(link), caption="Scan to follow", width=170, output_format="PNG"
+        tour_live.qr_png(link),
+        caption="Scan to follow",
+        width=170,
+        output_format="PNG",
+        alt=f"QR code of the link to follow session {session.code}",
     )
     how_column.markdown("#### To follow along: scan the code, or open this link")
     how_column.code(link, language=None, wrap_lines=True)

@@ -13,6 +13,7 @@ import streamlit as st
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown
 from heuristica.kb.model import Page, Tour
+from heuristica.kb.text import title_markdown
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
@@ -108,7 +109,7 @@ class TourScreen:
                 type="primary" if offset > 0 else "secondary",
             )
         page = self.kg.page(step.page)
-        st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
+        st.subheader(f"{position.step + 1}. {title_markdown(page.title)}", anchor=False)
         note(step.note)
         if step.question is not None:
             check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")

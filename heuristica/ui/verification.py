@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
-from streamlit.elements.lib.column_types import ColumnConfig
 
 from heuristica.checks.grid import (
     BadgeState,
@@ -39,6 +38,7 @@ from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.kb.where import command
 from heuristica.ui.knowledge_base import knowledge_root
+from heuristica.ui.streamlit_internals import ColumnConfig
 
 __all__ = ["SYMBOLS", "checks_section", "verification_badge", "where_it_holds"]
 
