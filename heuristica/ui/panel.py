@@ -34,6 +34,7 @@ from heuristica.kb.model import (
     SystemRequirement,
     UsageExample,
 )
+from heuristica.kb.page_markdown import reference_facts
 from heuristica.kb.relations import PageType
 from heuristica.kb.text import plain_title, title_markdown
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
@@ -166,7 +167,8 @@ def source_url(ref: CodeReference) -> str | None:
     anchor = ""
     if lines:
         anchor = f"#L{lines[1]}" + (f"-L{lines[2]}" if lines[2] else "")
-    return f"{ref.repository.rstrip('/')}/blob/HEAD/{quote(ref.file.lstrip('/'))}{anchor}"
+    revision = quote(ref.revision or "HEAD", safe="")
+    return f"{ref.repository.rstrip('/')}/blob/{revision}/{quote(ref.file.lstrip('/'))}{anchor}"
 
 
 def _code_reference(ref: CodeReference) -> None:
@@ -175,10 +177,12 @@ def _code_reference(ref: CodeReference) -> None:
     file = escape_markdown(ref.file)
     url = source_url(ref)
     st.markdown(f"**File** [{file}](<{url}>){lines}" if url else f"**File** {file}{lines}")
-    st.markdown("**Signature**")
-    st.code(visible_bidi(ref.signature), language="python", wrap_lines=True)
-    st.markdown("**Import**")
-    st.code(visible_bidi(ref.import_), language="python", wrap_lines=True)
+    for label, value in reference_facts(ref):
+        st.markdown(f"**{label}** {escape_markdown(value)}")
+    for label, code in (("Signature", ref.signature), ("Import", ref.import_)):
+        if code is not None:
+            st.markdown(f"**{label}**")
+            st.code(visible_bidi(code), language=ref.language, wrap_lines=True)
 
 
 def _io_contract(contract: IOContract) -> None:
