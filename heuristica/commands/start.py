@@ -71,7 +71,8 @@ def _init(args: argparse.Namespace) -> int:
     print("Next:", *(f"  {step}" for step in steps), sep="\n")
     print(
         "Replace the sample pages with your own, commit, and CI checks and verifies "
-        "them on every push (.github/workflows/knowledge.yml)."
+        "them on every push (.github/workflows/knowledge.yml); verify-matrix.yml proves "
+        "them on every cell of the matrix, by hand and weekly."
     )
     if not written.install.known:
         print(
