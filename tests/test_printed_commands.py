@@ -123,7 +123,10 @@ def test_the_problems_page_command_runs_and_lists_the_problem(
     app.run()
     app.switch_page("pages/problems.py").run()
     (printed,) = [code.value for code in app.main.code if code.value.startswith("heuristica ")]
-    status, output = shell(venv, printed, tmp_path)
+    # the folder outside the server's working folder is named alone, to run where it is
+    assert str(tmp_path) not in printed
+    assert "in the folder that holds `knowledge`" in app.caption[0].value
+    status, output = shell(venv, printed, folder)
     assert status == 1, output
     assert "heuristic/broken.yaml:3:1: error" in output
 

@@ -11,7 +11,15 @@ from pathlib import Path
 
 from heuristica.kb.relations import PageType
 
-__all__ = ["COMMAND", "DOCS", "command", "doc_pointer", "find_knowledge", "folder_argument"]
+__all__ = [
+    "COMMAND",
+    "DOCS",
+    "command",
+    "doc_pointer",
+    "find_knowledge",
+    "folder_argument",
+    "folder_for_visitors",
+]
 
 COMMAND = "heuristica"
 """The installed command; ``python -m graph`` is the same in a checkout."""
@@ -40,6 +48,16 @@ def folder_argument(root: Path, here: Path | None = None) -> str:
     absolute = root.resolve()
     relative = os.path.relpath(absolute, (here or Path.cwd()).resolve())
     return relative if relative.split(os.sep).count(os.pardir) <= 2 else str(absolute)
+
+
+def folder_for_visitors(root: Path, here: Path | None = None) -> tuple[str, bool]:
+    """``root`` as the app names it in a command every visitor sees, and whether
+    that is its name alone: relative when it is inside the server's working
+    folder, else only the folder's name, to be run where that folder is. A browser never sees the
+    server's own paths, and a visitor's copy is not at them anyway."""
+    named = folder_argument(root, here)
+    outside = os.path.isabs(named) or named.split(os.sep)[0] == os.pardir
+    return (root.name, True) if outside else (named, False)
 
 
 def is_knowledge_base(folder: Path) -> bool:

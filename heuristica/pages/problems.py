@@ -3,14 +3,15 @@
 Messages quote file names, ids and values from the pages, so they are shown
 as plain table cells (bidirectional controls made visible), never as Markdown
 or HTML. Files are named relative to the knowledge folder; the command that
-lists them in a terminal names the folder as the server has it.
+lists them in a terminal names the folder relative to the server's working
+folder, or by its name alone (never the server's own path).
 """
 
 import streamlit as st
 
-from heuristica.kb.markdown import visible_bidi
+from heuristica.kb.markdown import escape_markdown, visible_bidi
 from heuristica.kb.problems import Problem, Severity
-from heuristica.kb.where import command
+from heuristica.kb.where import command, folder_for_visitors
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.shell import inside_app
 
@@ -35,8 +36,12 @@ def where(problem: Problem) -> str:
 
 
 st.title("Problems")
-st.caption("What is wrong in the knowledge base, file by file. The same list in a terminal:")
-st.code(command("check", kb.root), language="bash")
+folder, by_name = folder_for_visitors(kb.root)
+where_to_run = f", in the folder that holds `{escape_markdown(folder)}`" if by_name else ""
+st.caption(
+    f"What is wrong in the knowledge base, file by file. The same list in a terminal{where_to_run}:"
+)
+st.code(command("check", folder), language="bash")
 
 if not problems:
     st.success("No problems: every page loaded and every link is valid.", icon=":material/check:")

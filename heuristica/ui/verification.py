@@ -36,7 +36,7 @@ from heuristica.checks.run import Status
 from heuristica.checks.verify import code_reference_check
 from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
-from heuristica.kb.where import command
+from heuristica.kb.where import command, folder_for_visitors
 from heuristica.ui.knowledge_base import knowledge_root
 from heuristica.ui.streamlit_internals import ColumnConfig
 
@@ -216,8 +216,10 @@ def checks_section(page: Page) -> None:
     state = page_verification(page, _record() or Record())
     stale = state is not None and state.state is BadgeState.STALE
     st.markdown("#### Checks")
-    st.caption("Run them on your machine:")
-    shown = command("verify", knowledge_root(), "--page", page.id)
+    folder, by_name = folder_for_visitors(knowledge_root())
+    where_to_run = f", in the folder that holds `{escape_markdown(folder)}`" if by_name else ""
+    st.caption(f"Run them on your machine{where_to_run}:")
+    shown = command("verify", folder, "--page", page.id)
     st.code(shown, language="bash", wrap_lines=True)
     for name, claim, code, language in _page_checks(page):
         found = _last_result(state, name)
