@@ -1,6 +1,6 @@
 """``heuristica`` (``python -m graph`` in a checkout): check, export, start and
-verify pages, search them and find how two are related, serve the explorer, and
-serve the knowledge base to agents over MCP.
+verify pages, search them and find how two are related, serve the explorer,
+serve the knowledge base to agents over MCP, and show what a change does to it.
 
 Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
 the knowledge base has errors or nothing was found, 2 bad usage (for example a
@@ -21,6 +21,7 @@ from pathlib import Path
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.graph.checks.matrix_file import MATRIX_FILE
 from heuristica.graph.checks.record import RECORD_FILE, with_verification_problems
+from heuristica.graph.diff.command import add_diff_command
 from heuristica.graph.export import to_graphml, to_node_link_json
 from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult, load_knowledge
@@ -367,6 +368,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
     mcp.set_defaults(run=_mcp)
+
+    add_diff_command(commands, DEFAULT_ROOT)
     return parser
 
 

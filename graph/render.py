@@ -32,6 +32,7 @@ from heuristica.graph.relations import RELATIONS, PageType
 from heuristica.graph.view import View
 
 __all__ = [
+    "DIFF_COLOURS",
     "EDGE_COLOUR",
     "LABEL_COLOUR",
     "LEGEND_TEXT",
@@ -89,10 +90,26 @@ _LABEL_SIZE = 14
 _FOCUS_LABEL_SIZE = 17
 _EDGE_LABEL_SIZE = 12
 
+DIFF_COLOURS = {
+    Highlight.ADDED.value: "#1B7F3B",
+    Highlight.REMOVED.value: "#C62828",
+    Highlight.CHANGED.value: "#7B4BB7",
+}
+"""A drawn diff's outlines and links, each at least 4.5:1 on white; removed
+ones are dashed too, so colour is not the only sign."""
+_DIFF_HIGHLIGHTS = (Highlight.ADDED, Highlight.REMOVED, Highlight.CHANGED)
+_DASHES = [4, 3]
+_LINK_DASHES = [8, 6]
+
 LEGEND_TEXT = {
     "lit": "Search hit",
     "path": "Path (each link names its relation)",
     "tour": "Tour path",
+    Highlight.ADDED.value: "Page added",
+    Highlight.REMOVED.value: "Page removed",
+    Highlight.CHANGED.value: "Page changed",
+    EdgeStyle.ADDED.value: "Link added",
+    EdgeStyle.REMOVED.value: "Link removed",
 }
 TOUR_STEP = "tour_step"
 """The relation name of a tour's own step-to-step arrow."""
@@ -130,6 +147,11 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
             "expanded": [i for i, node in enumerate(nodes) if node.expanded],
             "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
+            "marked": [
+                [i, node.highlight.value]
+                for i, node in enumerate(nodes)
+                if node.highlight in _DIFF_HIGHLIGHTS
+            ],
         },
         "edges": {
             "from": [index[edge.source] for edge in drawing.edges],
@@ -172,13 +194,21 @@ def _styles(scale: float) -> dict[str, Any]:
         text = LABEL_COLOUR
         if highlight is Highlight.DIMMED:
             fill, border, text = _blend_white(fill), _blend_white(border), _DIMMED_TEXT
+        marked = highlight in _DIFF_HIGHLIGHTS
+        if marked:
+            border = DIFF_COLOURS[highlight.value]
+        if highlight is Highlight.REMOVED:
+            fill = _blend_white(fill)
         if focus:
             border = _FOCUS_BORDER
         chosen = {"background": fill, "border": _FOCUS_BORDER}
         return {
             "size": round((_FOCUS_SIZE if focus else _NODE_SIZE) * scale, 1),
-            "borderWidth": 4 if focus else 2,
+            "borderWidth": 4 if focus or marked else 2,
             "borderWidthSelected": 4,
+            "shapeProperties": {
+                "borderDashes": [4, 3] if highlight is Highlight.REMOVED else False
+            },
             "color": {"background": fill, "border": border, "highlight": chosen, "hover": chosen},
             "font": {
                 "size": round((_FOCUS_LABEL_SIZE if focus else _LABEL_SIZE) * scale, 1),
@@ -194,11 +224,12 @@ def _styles(scale: float) -> dict[str, Any]:
             },
         }
 
-    def edge(colour: str, width: float, smooth: object) -> dict[str, Any]:
+    def edge(colour: str, width: float, smooth: object, dashes: object = False) -> dict[str, Any]:
         return {
             "color": {"color": colour, "highlight": _FOCUS_BORDER, "hover": _FOCUS_BORDER},
             "width": width,
             "smooth": smooth,
+            "dashes": dashes,
         }
 
     return {
@@ -209,6 +240,10 @@ def _styles(scale: float) -> dict[str, Any]:
             EdgeStyle.PATH.value: edge(PATH_COLOUR, 4, False),
             EdgeStyle.TOUR.value: edge(
                 TOUR_COLOUR, 3, {"enabled": True, "type": "curvedCW", "roundness": 0.15}
+            ),
+            EdgeStyle.ADDED.value: edge(DIFF_COLOURS[Highlight.ADDED.value], 3, False),
+            EdgeStyle.REMOVED.value: edge(
+                DIFF_COLOURS[Highlight.REMOVED.value], 2.5, False, [8, 6]
             ),
             "dimmed": {"color": {"color": _DIMMED_EDGE}},
         },

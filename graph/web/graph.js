@@ -35,6 +35,7 @@
     const dimmed = new Set(n.dimmed);
     const expanded = new Set(n.expanded);
     const notes = new Map(n.note);
+    const marked = new Map(n.marked || []);
     const nodes = n.id.map((id, i) => ({
       id,
       index: i,
@@ -45,7 +46,7 @@
       summary: n.summary[i],
       x: n.x ? n.x[i] : null,
       y: n.y ? n.y[i] : null,
-      highlight: lit.has(i) ? "lit" : dimmed.has(i) ? "dimmed" : "plain",
+      highlight: marked.get(i) || (lit.has(i) ? "lit" : dimmed.has(i) ? "dimmed" : "plain"),
       expanded: expanded.has(i),
       note: notes.get(i) || "",
     }));
@@ -574,6 +575,7 @@
         ctx.fillStyle = style.color.color;
         const width = style.width || styles.link.width;
         ctx.lineWidth = width;
+        ctx.setLineDash(style.dashes || []);
         ctx.beginPath();
         for (const edge of edges) {
           const from = bodyNodes[edge.from];
@@ -625,7 +627,7 @@
         const view = this.inView(radius);
         ctx.save();
         for (const type of drawing.types) {
-          for (const highlight of ["plain", "lit", "dimmed"]) {
+          for (const highlight of Object.keys(drawing.styles.nodes)) {
             ctx.beginPath();
             for (const node of drawing.nodes) {
               const drawn = bodyNodes[node.id];
@@ -1010,9 +1012,12 @@
       const entries = drawing.types.map((type) => ["", type.colour, type.label]);
       if (drawing.focus) entries.push(["focus", null, "Current page"]);
       if (drawing.nodes.some((node) => node.highlight === "lit")) entries.push(["lit", "#ffffff", drawing.legend.lit]);
-      for (const style of ["path", "tour"]) {
+      for (const mark of ["added", "removed", "changed"]) {
+        if (drawing.nodes.some((node) => node.highlight === mark)) entries.push([`mark ${mark}`, null, drawing.legend[mark]]);
+      }
+      for (const style of ["path", "tour", "added_link", "removed_link"]) {
         if (drawing.edges.some((edge) => edge.style === style)) {
-          entries.push(["line", drawing.styles.edges[style].color.color, drawing.legend[style]]);
+          entries.push([`line ${style}`, drawing.styles.edges[style].color.color, drawing.legend[style]]);
         }
       }
       legend.replaceChildren(
