@@ -300,7 +300,11 @@ def _markdown_item(item: Item) -> str:
     return f"- {item.sign} {_markdown_code(item.code)}{text}"
 
 
-def _markdown(diff: Diff, limit: int | None, note: str) -> str:
+_Rendered = list[tuple[Section, list[str]]]
+"""Each section with its items as Markdown lines, made once however often cut."""
+
+
+def _markdown(diff: Diff, rendered: _Rendered, limit: int | None, note: str) -> str:
     lines = [
         MARKER,
         f"**Knowledge review** · {summary_line(diff)}",
@@ -309,33 +313,36 @@ def _markdown(diff: Diff, limit: int | None, note: str) -> str:
     ]
     if note:
         lines += ["", f"> {note}"]
-    for section in sections(diff):
-        shown = section.items if limit is None else section.items[:limit]
-        lines += ["", f"<details><summary>{section.title} ({len(section.items)})</summary>", ""]
-        lines += [_markdown_item(item) for item in shown]
-        if len(shown) < len(section.items):
-            lines.append(f"- … and {len(section.items) - len(shown)} more")
+    for section, items in rendered:
+        shown = items if limit is None else items[:limit]
+        lines += ["", f"<details><summary>{section.title} ({len(items)})</summary>", ""]
+        lines += shown
+        if len(shown) < len(items):
+            lines.append(f"- … and {len(items) - len(shown)} more")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 
 def to_markdown(diff: Diff, limit: int = COMMENT_LIMIT, where: str = "") -> str:
     """A pull-request comment: the marker, a summary line, then each section
-    folded. Longer than ``limit`` characters, each section is cut to as many
-    items as fit, with a note that says so (``where``: where the whole is)."""
-    whole = _markdown(diff, None, "")
+    folded. Longer than ``limit`` characters, each section keeps as many of its
+    first items as let the whole fit, with a note that says so (``where``:
+    where the whole diff is)."""
+    rendered = [(s, [_markdown_item(item) for item in s.items]) for s in sections(diff)]
+    whole = _markdown(diff, rendered, None, "")
     if len(whole) <= limit:
         return whole
-    total = sum(len(section.items) for section in sections(diff))
+    total = sum(len(items) for _, items in rendered)
     note = (
         f"Shortened to fit a comment ({len(whole):,} characters, over the {limit:,} "
         f"that GitHub allows): each section lists its first items of {total:,}."
         + (f" {where}" if where else " Run `heuristica diff` for the whole list.")
     )
-    keep = max(len(section.items) for section in sections(diff))
-    while keep > 0:
-        keep //= 2
-        shortened = _markdown(diff, keep, note)
-        if len(shortened) <= limit:
-            return shortened
-    return _markdown(diff, 0, note)
+    fits, too_many = 0, max(len(items) for _, items in rendered)
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if len(_markdown(diff, rendered, middle, note)) <= limit:
+            fits = middle
+        else:
+            too_many = middle
+    return _markdown(diff, rendered, fits, note)
