@@ -86,6 +86,7 @@ _DIM = 0.7
 _FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
 _NODE_SIZE = 12
 _FOCUS_SIZE = 22
+_MARKED_SIZE = 16
 _LABEL_SIZE = 14
 _FOCUS_LABEL_SIZE = 17
 _EDGE_LABEL_SIZE = 12
@@ -203,8 +204,10 @@ def _styles(scale: float) -> dict[str, Any]:
             border = _FOCUS_BORDER
         chosen = {"background": fill, "border": _FOCUS_BORDER}
         return {
-            "size": round((_FOCUS_SIZE if focus else _NODE_SIZE) * scale, 1),
-            "borderWidth": 4 if focus or marked else 2,
+            "size": round(
+                (_FOCUS_SIZE if focus else _MARKED_SIZE if marked else _NODE_SIZE) * scale, 1
+            ),
+            "borderWidth": 4 if focus else 5 if marked else 2,
             "borderWidthSelected": 4,
             "shapeProperties": {
                 "borderDashes": [4, 3] if highlight is Highlight.REMOVED else False
@@ -216,8 +219,8 @@ def _styles(scale: float) -> dict[str, Any]:
                 "mod": "bold" if focus else "",
             },
             "shadow": {
-                "enabled": highlight is Highlight.LIT,
-                "color": _LIT_GLOW,
+                "enabled": highlight is Highlight.LIT or marked,
+                "color": _glow(DIFF_COLOURS[highlight.value]) if marked else _LIT_GLOW,
                 "size": 16,
                 "x": 0,
                 "y": 0,
@@ -248,6 +251,11 @@ def _styles(scale: float) -> dict[str, Any]:
             "dimmed": {"color": {"color": _DIMMED_EDGE}},
         },
     }
+
+
+def _glow(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, 0.75)"
 
 
 def _blend_white(hex_colour: str) -> str:

@@ -92,11 +92,12 @@ def diff_drawing(diff: Diff) -> Drawing:
     changed_links = [key for key, style in edges.items() if style is not EdgeStyle.LINK]
     centre = list(dict.fromkeys([*marks, *(p for s, t, _ in changed_links for p in (s, t))]))
     centre = [page_id for page_id in centre if page_id in pages][:MAX_DRAWN]
+    middle = set(centre)
     drawn = set(centre)
     for source, target, _ in edges:
         if len(drawn) >= MAX_DRAWN:
             break
-        if source in drawn or target in drawn:
+        if source in middle or target in middle:
             drawn |= {source, target}
     shown = {key: style for key, style in edges.items() if key[0] in drawn and key[1] in drawn}
     view = View(
@@ -157,10 +158,11 @@ def diff_html(diff: Diff) -> str:
         f"<header><h1>{_text(heading)}</h1>"
         f'<p class="meta">{_text(summary_line(diff))}</p>{note}</header>'
     )
+    hidden = "" if drawing.nodes else "#explorer { display: none; }"
     return graph_document(
         drawing,
         title="Knowledge changes · Heuristica",
-        head=f"<style>{_STYLE}</style>",
+        head=f"<style>{_STYLE}{hidden}</style>",
         before=header,
         after=_lists(diff),
     )

@@ -263,7 +263,7 @@
       this.bindNetwork();
       const saved = this.restorable(drawing);
       if (saved) {
-        this.nodes.update(Object.entries(saved.positions).map(([id, p]) => ({ id, ...p })));
+        this.updateNodes(Object.entries(saved.positions).map(([id, p]) => ({ id, ...p })));
         this.handMoved = saved.handMoved;
         this.network.moveTo(saved.view);
         this.finish();
@@ -405,11 +405,23 @@
         this.tidyAndFinish(new Set(), run);
         return;
       }
-      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: pinned.has(id) })));
+      this.updateNodes(this.nodes.getIds().map((id) => ({ id, fixed: pinned.has(id) })));
       this.pending = { run, pinned, which };
       network.setOptions({ physics: { ...drawing.options.physics, enabled: true } });
       const newCount = drawing.nodes.length - pinned.size;
       network.stabilize(which === "new" ? Math.min(400, 60 + 20 * newCount) : 400);
+    }
+
+    // Some fields of some nodes changed. vis-network (9.1.13, Node.updateGroupOptions)
+    // gives a node its group's colours again on an update that has none, which
+    // would undo a dimmed or diff-marked node's own: each keeps them.
+    updateNodes(updates) {
+      this.nodes.update(
+        updates.map((update) => {
+          const own = this.nodes.get(update.id);
+          return own && own.color ? { ...update, color: own.color } : update;
+        }),
+      );
     }
 
     // Called once physics has run (vis-network may report it twice when a
@@ -419,7 +431,7 @@
       if (!pending || pending.run !== this.layoutRun) return;
       this.pending = null;
       this.network.setOptions({ physics: { enabled: false } });
-      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: false })));
+      this.updateNodes(this.nodes.getIds().map((id) => ({ id, fixed: false })));
       if (pending.which === "all") this.stretchToFrame();
       this.tidyAndFinish(pending.which === "new" ? pending.pinned : new Set(), pending.run);
     }
