@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica.graph.markdown import quoted
-from heuristica.ui.knowledge_base import ENV_VAR, current
+from heuristica.ui.history import history_banner
+from heuristica.ui.knowledge_base import ENV_VAR, current, knowledge_root
 from heuristica.ui.search import search_box
 
 # A file favicon goes inline as a data URL (a :material/...: one is fetched
@@ -29,6 +30,12 @@ navigation = st.navigation(
         ),
         st.Page("pages/demo.py", title="Live demo", icon=":material/science:", url_path="demo"),
         st.Page("pages/tour.py", title="Tours", icon=":material/tour:", url_path="tour"),
+        st.Page(
+            "pages/changes.py",
+            title="What changed",
+            icon=":material/difference:",
+            url_path="changes",
+        ),
         st.Page(
             "pages/problems.py",
             title=f"Problems ({len(problems)})" if problems else "Problems",
@@ -58,4 +65,5 @@ with st.sidebar:
             icon=":material/warning:",
         )
 
+history_banner(knowledge_root())
 navigation.run()

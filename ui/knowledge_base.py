@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -31,6 +31,7 @@ from heuristica.graph.knowledge import KnowledgeGraph
 from heuristica.graph.loader import LoadResult
 from heuristica.graph.parsecache import ParseCache, cache_path
 from heuristica.graph.reload import Reloader
+from heuristica.ui.history import Revision, revision_shown
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "warm_up"]
 
@@ -47,6 +48,8 @@ class KnowledgeBase:
     result: LoadResult
     graph: KnowledgeGraph
     fingerprint: str
+    at: Revision | None = None
+    """The revision shown (``?at=``), read-only; None: the knowledge as it is now."""
 
 
 def knowledge_root() -> Path:
@@ -144,7 +147,7 @@ def warm_up() -> None:
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected here
     try:
-        kb = current()
+        kb = _loaded_from(knowledge_root())
     except Exception:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
@@ -171,7 +174,14 @@ def _loaded(kb: KnowledgeBase, seconds: float) -> str:
 
 
 def current() -> KnowledgeBase:
-    """The knowledge base as it is on disk now (at most a second old)."""
-    root = knowledge_root()
+    """The knowledge base this browser session shows: at the revision ``?at=``
+    names, else as it is on disk now (at most a second old)."""
+    shown = revision_shown(knowledge_root())
+    if isinstance(shown, Revision):
+        return replace(_loaded_from(shown.folder), at=shown)
+    return _loaded_from(knowledge_root())
+
+
+def _loaded_from(root: Path) -> KnowledgeBase:
     scan = _recent_scan(root)
     return _load(root, folder_fingerprint(root, scan), scan)

@@ -35,6 +35,8 @@ from heuristica.graph.model import (
 )
 from heuristica.graph.relations import PageType
 from heuristica.graph.render import TYPE_COLOURS
+from heuristica.ui.history import page_history
+from heuristica.ui.knowledge_base import current, knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 from heuristica.ui.verification import checks_section, verification_badge, where_it_holds
 
@@ -71,6 +73,11 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     where_it_holds(page)
     checks_section(page)
     _related_pages(page, kg)
+    _history(page)
+
+
+def _history(page: Page) -> None:
+    page_history(page, knowledge_root(), current().result.files.get(page.id, ""))
 
 
 def related(kg: KnowledgeGraph, page_id: str) -> Iterator[tuple[str, Page]]:

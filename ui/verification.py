@@ -36,7 +36,7 @@ from heuristica.graph.checks.record import (
 from heuristica.graph.checks.run import Status
 from heuristica.graph.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.graph.model import CODE_REFERENCE_CHECK, Implementation, Page
-from heuristica.ui.knowledge_base import knowledge_root
+from heuristica.ui.knowledge_base import current
 
 __all__ = ["SYMBOLS", "checks_section", "verification_badge", "where_it_holds"]
 
@@ -84,7 +84,7 @@ def _read_record(path: Path, changed: tuple[int, int]) -> Record | None:
 
 
 def _record() -> Record | None:
-    path = knowledge_root() / RECORD_FILE
+    path = current().root / RECORD_FILE  # a revision's own record under ?at=
     try:
         stat = path.stat()
     except OSError:

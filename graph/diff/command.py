@@ -10,18 +10,17 @@ an unknown revision, a folder that is not in a git repository.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.diff.compare import Diff, Side, compare
+from heuristica.graph.diff.compare import Diff, compare
 from heuristica.graph.diff.formats import to_json, to_markdown, to_text
 from heuristica.graph.diff.git import WORKING_TREE, GitError, Repository, repository
 from heuristica.graph.diff.html import diff_html
-from heuristica.graph.diff.snapshot import ContentCache, Snapshot, snapshot
+from heuristica.graph.diff.snapshot import ContentCache, snapshot
 from heuristica.graph.problems import Severity
 
 __all__ = ["add_diff_command", "diff_sides", "run_diff"]
@@ -81,35 +80,21 @@ def _split(given: list[str], default_root: Path) -> tuple[str | None, str, Path]
     return base, head, path
 
 
-def _shown(side: Snapshot, folder: Path) -> Side:
-    """One side to compare, its files named from where the command runs."""
-
-    def here(file: str) -> str:
-        return os.path.normpath(os.path.join(folder, file))
-
-    result = side.result
-    return Side(
-        name=side.revision,
-        commit=side.commit,
-        label=side.label,
-        pages=result.pages,
-        tours=result.tours,
-        problems=[dataclasses.replace(p, file=here(p.file)) for p in result.problems],
-        record=side.record,
-        files={page_id: here(file) for page_id, file in result.files.items()},
-    )
-
-
 def diff_sides(
-    repo: Repository, base: str, head: str, folder: Path, cache: ContentCache | None = None
+    repo: Repository, base: str, head: str, folder: Path, *, named_from_here: bool = True
 ) -> Diff:
     """The diff of the knowledge folder between two revisions (``WORKING_TREE``:
-    the files on disk). GitError for a revision that is not known."""
-    from heuristica.demos import REGISTRY
+    the files on disk), its files named from where the command runs (else
+    relative to the folder). GitError for a revision that is not known."""
+    from heuristica.demos import available
 
-    cache = cache if cache is not None else ContentCache()
-    sides = [snapshot(repo, revision, folder, cache, list(REGISTRY)) for revision in (base, head)]
-    return compare(*(_shown(side, folder) for side in sides))
+    cache = ContentCache()
+    sides = [snapshot(repo, revision, folder, cache, available()) for revision in (base, head)]
+
+    def here(file: str) -> str:
+        return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
+
+    return compare(*(side.side(here) for side in sides))
 
 
 def _introduces(diff: Diff, level: str | None) -> bool:

@@ -133,7 +133,7 @@ class Repository:
         found = self._commit(text)
         if found is None:
             raise GitError(
-                f"unknown revision {text!r}: not a branch, tag or commit of {self.top}"
+                f"unknown revision {text!r}: not a branch, tag or commit of this repository"
                 + self._depth_hint()
             )
         return found

@@ -25,7 +25,7 @@ from heuristica.graph.model import Page
 from heuristica.graph.render import graph_document
 from heuristica.graph.view import Edge, View
 
-__all__ = ["MAX_DRAWN", "diff_drawing", "diff_html"]
+__all__ = ["MAX_DRAWN", "diff_drawing", "diff_graph_html", "diff_html"]
 
 MAX_DRAWN = 600
 """Pages drawn at most: past it the neighbours are left out, then changed pages
@@ -166,3 +166,14 @@ def diff_html(diff: Diff) -> str:
         before=header,
         after=_lists(diff),
     )
+
+
+def diff_graph_html(diff: Diff) -> str:
+    """The drawing alone, as one HTML document (the app's What changed screen
+    lists the changes itself)."""
+    return graph_document(
+        diff_drawing(diff), title="Knowledge changes · Heuristica", head=_FRAME_STYLE
+    )
+
+
+_FRAME_STYLE = "<style>#explorer { height: 560px; }</style>"

@@ -15,8 +15,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from heuristica.graph.checks.record import (
@@ -26,6 +26,7 @@ from heuristica.graph.checks.record import (
     with_verification_problems,
 )
 from heuristica.graph.checks.recorded import Record
+from heuristica.graph.diff.compare import Side
 from heuristica.graph.diff.git import WORKING_TREE, Repository, TreeEntry
 from heuristica.graph.files import FileKey, PageFile, Unreadable, read_page_file
 from heuristica.graph.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
@@ -81,6 +82,21 @@ class Snapshot:
     """Loaded with the verification warnings, files relative to the knowledge folder."""
     record: Record | None
     """The verification record (None when it cannot be read: a Problem says why)."""
+
+    def side(self, shown: Callable[[str], str] = str) -> Side:
+        """What is compared of it, each file named by ``shown`` (given the file
+        relative to the knowledge folder)."""
+        result = self.result
+        return Side(
+            name=self.revision,
+            commit=self.commit,
+            label=self.label,
+            pages=result.pages,
+            tours=result.tours,
+            problems=[replace(p, file=shown(p.file)) for p in result.problems],
+            record=self.record,
+            files={page_id: shown(file) for page_id, file in result.files.items()},
+        )
 
 
 def snapshot(

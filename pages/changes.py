@@ -1,0 +1,76 @@
+"""What changed: two revisions of the knowledge base compared, drawn on the
+graph and listed, each change linking to its page on either side.
+
+The two revisions live in the URL (``?base=REV&head=REV``), so a comparison
+can be shared; each picker offers the working tree, the recent tags and the
+recent commits that touched the knowledge, and takes any branch, tag, commit
+or date (YYYY-MM-DD) typed into it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from heuristica.graph.diff.formats import summary_line
+from heuristica.graph.diff.git import WORKING_TREE, GitError, repository
+from heuristica.graph.diff.html import diff_graph_html
+from heuristica.graph.markdown import escape_markdown
+from heuristica.ui.changes import change_lines, diff_of, offered_revisions
+from heuristica.ui.knowledge_base import knowledge_root
+from heuristica.ui.shell import inside_app
+
+inside_app()
+
+root = knowledge_root()
+st.title("What changed")
+st.caption(
+    "Two revisions of the knowledge base compared: pages, links, tours, checks, "
+    "the verification record and problems. The same in a terminal: "
+    "`heuristica diff BASE HEAD`."
+)
+try:
+    repo = repository(root)
+    offered = offered_revisions(repo)
+    default_base = repo.default_base() if len(offered) > 1 else WORKING_TREE
+except GitError as error:
+    st.info(f"What changed needs a git repository: {escape_markdown(str(error))}.")
+    st.stop()
+
+
+def picker(label: str, parameter: str, default: str) -> str:
+    """A revision picker that shows and writes ``?parameter=``."""
+    chosen = st.query_params.get(parameter, default)
+    options = list(offered) if chosen in offered else [chosen, *offered]
+    picked = st.selectbox(
+        label,
+        options,
+        index=options.index(chosen),
+        format_func=lambda revision: offered.get(revision, revision),
+        accept_new_options=True,
+        key=f"changes_{parameter}_{chosen}",
+        help="Pick one, or type a branch, tag, commit or date (YYYY-MM-DD).",
+    )
+    if picked and picked != st.query_params.get(parameter):
+        st.query_params[parameter] = picked
+    return picked or default
+
+
+left, right = st.columns(2)
+with left:
+    base = picker("From", "base", default_base)
+with right:
+    head = picker("To", "head", WORKING_TREE)
+
+diff = diff_of(root, base, head)
+if isinstance(diff, str):
+    st.error(f"Cannot compare: {escape_markdown(diff)}", icon=":material/error:")
+    st.stop()
+
+st.markdown(f"**{escape_markdown(summary_line(diff))}**")
+st.caption(f"From {escape_markdown(diff.base.label)} to {escape_markdown(diff.head.label)}.")
+if diff.touched_pages() or diff.links_added or diff.links_removed:
+    components.html(diff_graph_html(diff), height=640)
+for title, lines in change_lines(diff):
+    with st.expander(title, expanded=len(lines) <= 20):
+        st.markdown("\n".join(lines))
