@@ -95,7 +95,8 @@ def _naive_diff(repo: Repository, base: str, head: str) -> None:
     for commit in (base, head):
         folder = revision_folder(repo, commit)
         result = with_verification_problems(load_knowledge(folder))
-        sides.append(Side(commit, commit, commit, result.pages, result.tours, result.problems, None))
+        pages, tours, problems = result.pages, result.tours, result.problems
+        sides.append(Side(commit, commit, commit, pages, tours, problems, None))
     compare(*sides)
 
 
@@ -141,7 +142,7 @@ def main() -> None:
         print(f"diff, first time:  {ours:6.2f} s   naive (both loaded in full): {naive:6.2f} s")
         again = _timed(args.runs, nothing, lambda: diff_sides(repo, base, head, kb))
         naive_again = _timed(args.runs, nothing, lambda: _naive_diff(repo, base, head))
-        print(f"diff, again:       {again:6.2f} s   naive:                       {naive_again:6.2f} s")
+        print(f"diff, again:       {again:6.2f} s   naive:          {naive_again:6.2f} s")
         page = next(iter(load_knowledge(kb).files.values()))
         history = _timed(args.runs, nothing, lambda: repo.log([page]))
         slow = _timed(1, nothing, lambda: _naive_history(repo, page))

@@ -46,7 +46,10 @@ def main(args: list[str]) -> int:
     if method == "GET" and re.fullmatch(r"repos/[^/]+/[^/]+/issues/\d+/comments", path):
         expression = args[args.index("--jq") + 1]
         shown = subprocess.run(
-            ["jq", "-r", expression], input=json.dumps(comments), text=True, check=True,
+            ["jq", "-r", expression],
+            input=json.dumps(comments),
+            text=True,
+            check=True,
             capture_output=True,
         )
         sys.stdout.write(shown.stdout)

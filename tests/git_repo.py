@@ -12,7 +12,7 @@ from typing import Any
 
 from tests.kb import write
 
-__all__ = ["ScriptedRepo"]
+__all__ = ["ScriptedRepo", "two_versions"]
 
 _START = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -58,3 +58,37 @@ class ScriptedRepo:
         self.git("commit", "-q", "--allow-empty", "-m", message)
         self.commits += 1
         return self.git("rev-parse", "HEAD")
+
+
+P = "principle/fork-copies-one-thread"
+IMPL = "implementation/get-context"
+H = "heuristic/use-spawn"
+OLD = "heuristic/old-advice"
+NEW = "heuristic/cap-threads"
+
+
+def two_versions(top: Path) -> ScriptedRepo:
+    """A knowledge base in two commits: the first (tagged v1) has an "Old advice"
+    heuristic; the second removes it, adds "Cap native threads in workers" in
+    its place and edits "Use spawn, not fork"."""
+    from tests.kb import page
+
+    repo = ScriptedRepo(top)
+    title = "Fork copies only the calling thread"
+    repo.write(
+        f"{IMPL}.yaml",
+        page(IMPL, ("uses_heuristic", H), title="multiprocessing.get_context(method)"),
+    )
+    repo.write(f"{H}.yaml", page(H, title="Use spawn, not fork"))
+    repo.write(f"{OLD}.yaml", page(OLD, title="Old advice"))
+    links = [("implemented_by", IMPL), ("uses_heuristic", H)]
+    repo.write(f"{P}.yaml", page(P, *links, ("uses_heuristic", OLD), title=title))
+    repo.commit("First pages")
+    repo.git("tag", "v1")
+    overview = "Spawn starts a fresh interpreter: no inherited locks."
+    repo.write(f"{H}.yaml", page(H, title="Use spawn, not fork", overview=overview))
+    repo.remove(f"{OLD}.yaml")
+    repo.write(f"{NEW}.yaml", page(NEW, title="Cap native threads in workers"))
+    repo.write(f"{P}.yaml", page(P, *links, ("uses_heuristic", NEW), title=title))
+    repo.commit("Replace old advice with thread caps")
+    return repo

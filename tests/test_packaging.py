@@ -69,7 +69,9 @@ def test_check_runs_from_a_folder_outside_the_repository(venv: Path, team_folder
     done = run([heuristica(venv), "check", "knowledge", "--format", "github"], cwd=team_folder)
     assert done.returncode == 1
     errors = [line for line in done.stdout.splitlines() if line.startswith("::error ")]
-    assert errors and errors[0].startswith("::error file=knowledge/heuristic/broken.yaml,line=3,col=1,")
+    assert errors and errors[0].startswith(
+        "::error file=knowledge/heuristic/broken.yaml,line=3,col=1,"
+    )
 
 
 def test_search_runs_from_a_folder_outside_the_repository(venv: Path, team_folder: Path) -> None:
