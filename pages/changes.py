@@ -13,7 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from heuristica.graph.diff.formats import summary_line
-from heuristica.graph.diff.git import WORKING_TREE, GitError, repository
+from heuristica.graph.diff.git import WORKING_TREE, GitError, NotARepository, repository
 from heuristica.graph.diff.html import diff_graph_html
 from heuristica.graph.markdown import escape_markdown
 from heuristica.ui.changes import change_lines, diff_of, offered_revisions
@@ -33,8 +33,15 @@ try:
     repo = repository(root)
     offered = offered_revisions(repo)
     default_base = repo.default_base() if len(offered) > 1 else WORKING_TREE
+except NotARepository:
+    st.info(
+        "What changed compares revisions of the knowledge base in git, and its folder is "
+        "not in a git repository. Every other screen works as before.",
+        icon=":material/info:",
+    )
+    st.stop()
 except GitError as error:
-    st.info(f"What changed needs a git repository: {escape_markdown(str(error))}.")
+    st.error(f"Cannot read the repository: {escape_markdown(str(error))}")
     st.stop()
 
 

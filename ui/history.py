@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from heuristica.graph.diff.git import Commit, GitError, repository
+from heuristica.graph.diff.git import Commit, GitError, NotARepository, repository
 from heuristica.graph.diff.snapshot import revision_folder
 from heuristica.graph.markdown import escape_markdown, quoted
 from heuristica.graph.model import Page
@@ -62,6 +62,8 @@ def _resolve(root: Path, name: str) -> Revision | str:
         repo = repository(root)
         commit = repo.resolve(name)
         return Revision(name, commit, repo.describe(commit), revision_folder(repo, commit))
+    except NotARepository:
+        return "the knowledge folder is not in a git repository, so it has no history"
     except GitError as error:
         return str(error)
 
@@ -118,6 +120,8 @@ def changes_url(base: str, head: str) -> str:
 def _commits(root: Path, file: str) -> list[Commit] | str:
     try:
         return repository(root).log([file], limit=HISTORY_COMMITS, follow=True)
+    except NotARepository:
+        return "the knowledge folder is not in a git repository"
     except GitError as error:
         return str(error)
 

@@ -27,6 +27,7 @@ __all__ = [
     "WORKING_TREE",
     "Commit",
     "GitError",
+    "NotARepository",
     "Repository",
     "TreeEntry",
     "repository",
@@ -45,6 +46,10 @@ _DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "mas
 
 class GitError(Exception):
     """Something git cannot do, said so a user can act on it."""
+
+
+class NotARepository(GitError):
+    """The knowledge folder is in no git repository."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +261,7 @@ def repository(folder: Path) -> Repository:
     try:
         top = _run(["rev-parse", "--show-toplevel"], folder).decode().strip()
     except GitError:
-        raise GitError(
+        raise NotARepository(
             f"{folder} is not in a git repository: the knowledge history needs one "
             "('git init' and a first commit start it)"
         ) from None
