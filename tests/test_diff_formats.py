@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from markdown_it import MarkdownIt
+
 from heuristica.graph.diff.compare import Diff, LinkChange, PageChange, Side
 from heuristica.graph.diff.formats import COMMENT_LIMIT, MARKER, to_markdown, to_text
 from heuristica.graph.diff.html import diff_drawing, diff_html
@@ -49,6 +51,19 @@ def test_markdown_starts_with_the_marker_and_a_summary_line_and_folds_each_secti
     assert lines[1].startswith("**Knowledge review** · pages: 1 added, 1 removed, 1 changed")
     assert text.count("<details><summary>") == 5
     assert text.count("</details>") == 5
+
+
+def test_markdown_items_are_one_flat_list_with_their_signs_shown() -> None:
+    comment = to_markdown(_hostile_diff())
+    tokens = MarkdownIt("commonmark").parse(comment)
+    depth = deepest = 0
+    for token in tokens:
+        depth += {"bullet_list_open": 1, "bullet_list_close": -1}.get(token.type, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1, "a '+' or '-' sign after the list marker started a nested list"
+    shown = MarkdownIt("commonmark").render(comment)
+    assert "<li>+ <code>heuristic/evil</code>" in shown
+    assert "<li>- <code>heuristic/gone</code>" in shown
 
 
 def test_markdown_keeps_page_text_inert() -> None:

@@ -297,7 +297,7 @@ def _markdown_code(text: str) -> str:
 
 def _markdown_item(item: Item) -> str:
     text = f" {markdown_text(item.text)}" if item.text else ""
-    return f"- {item.sign} {_markdown_code(item.code)}{text}"
+    return f"- {markdown_text(item.sign)} {_markdown_code(item.code)}{text}"
 
 
 _Rendered = list[tuple[Section, list[str]]]
