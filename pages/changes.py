@@ -4,7 +4,8 @@ graph and listed, each change linking to its page on either side.
 The two revisions live in the URL (``?base=REV&head=REV``), so a comparison
 can be shared; each picker offers the working tree, the recent tags and the
 recent commits that touched the knowledge, and takes any branch, tag, commit
-or date (YYYY-MM-DD) typed into it.
+or date (YYYY-MM-DD) typed into it. ``?page=ID`` (a page's history links with
+it) keeps only what changed for that page, until "Show every change".
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
+from heuristica.graph.diff.compare import about
 from heuristica.graph.diff.formats import summary_line
 from heuristica.graph.diff.git import WORKING_TREE, GitError, NotARepository, repository
 from heuristica.graph.diff.html import diff_graph_html
-from heuristica.graph.markdown import escape_markdown
-from heuristica.ui.changes import change_lines, diff_of, offered_revisions
+from heuristica.graph.markdown import escape_markdown, quoted
+from heuristica.ui.changes import change_lines, diff_of, offered_revisions, revision_label
 from heuristica.ui.knowledge_base import knowledge_root
 from heuristica.ui.shell import inside_app
 
@@ -48,7 +50,9 @@ except GitError as error:
 def picker(label: str, parameter: str, default: str) -> str:
     """A revision picker that shows and writes ``?parameter=``."""
     chosen = st.query_params.get(parameter, default)
-    options = list(offered) if chosen in offered else [chosen, *offered]
+    if chosen not in offered:
+        offered[chosen] = revision_label(repo, chosen)
+    options = list(offered)
     picked = st.selectbox(
         label,
         options,
@@ -74,6 +78,11 @@ if isinstance(diff, str):
     st.error(f"Cannot compare: {escape_markdown(diff)}", icon=":material/error:")
     st.stop()
 
+only = st.query_params.get("page")
+if only:
+    diff = about(diff, only)
+    st.info(f"Only what changed for {quoted(only)}.", icon=":material/filter_alt:")
+    st.button("Show every change", on_click=lambda: st.query_params.pop("page", None))
 st.markdown(f"**{escape_markdown(summary_line(diff))}**")
 st.caption(f"From {escape_markdown(diff.base.label)} to {escape_markdown(diff.head.label)}.")
 if diff.touched_pages() or diff.links_added or diff.links_removed:

@@ -20,8 +20,8 @@ from heuristica.graph.checks.recorded import (
 from heuristica.graph.checks.run import Status
 from heuristica.graph.cli import main
 from heuristica.graph.diff.command import diff_sides
-from heuristica.graph.diff.compare import Diff, LinkChange
-from heuristica.graph.diff.git import WORKING_TREE, repository
+from heuristica.graph.diff.compare import Diff, LinkChange, about
+from heuristica.graph.diff.git import BEFORE_HISTORY, WORKING_TREE, GitError, repository
 from heuristica.graph.loader import load_knowledge
 from tests.git_repo import ScriptedRepo
 from tests.kb import page
@@ -310,3 +310,50 @@ def test_a_folder_the_base_did_not_have_makes_every_page_added(tmp_path: Path) -
     repo.commit("first page")
     diff = _diff(repo)
     assert [c.id for c in diff.pages_added] == [H]
+
+
+def test_the_first_commit_is_compared_with_nothing_before_it(repo: ScriptedRepo) -> None:
+    git = repository(repo.kb)
+    (first,) = git.log()
+    assert first.parent is None and git.before(first) == BEFORE_HISTORY
+    diff = _diff(repo, git.before(first), first.sha)
+    assert {c.id for c in diff.pages_added} == {P, IMPL, H}
+    assert diff.base.label == "nothing (before the first commit)"
+
+
+def test_a_commit_is_compared_with_its_first_parent(repo: ScriptedRepo) -> None:
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Second."))
+    second = repo.commit("second")
+    git = repository(repo.kb)
+    newest, oldest = git.log()
+    assert newest.sha == second and git.before(newest) == oldest.sha
+
+
+def test_a_shallow_clones_oldest_commit_is_compared_with_its_missing_parent(
+    repo: ScriptedRepo, tmp_path: Path
+) -> None:
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Second."))
+    second = repo.commit("second")
+    clone = tmp_path / "shallow"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.top}", str(clone))
+    git = repository(clone / "knowledge")
+    (oldest,) = git.log()
+    assert git.before(oldest) == f"{second}~1"
+    with pytest.raises(GitError, match="this clone is shallow"):
+        git.resolve(git.before(oldest))
+
+
+def test_about_one_page_keeps_only_what_changed_for_it(repo: ScriptedRepo) -> None:
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Changed."))
+    repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", H), overview="Also changed."))
+    repo.remove(f"{P}.yaml")
+    repo.commit("three changes")
+    diff = _diff(repo)
+    only = about(diff, H)
+    assert [c.id for c in only.pages_changed] == [H]
+    assert only.pages_removed == ()
+    assert only.links_removed == (LinkChange(P, "uses_heuristic", H),)
+    (tour,) = only.tours  # the head's tour lost P's step: H is its second
+    assert tour.changed_steps == ((2, H),) and tour.lost_steps == ()
+    assert {c.id for c in about(diff, P).pages_removed} == {P}
+    assert about(diff, P).pages_changed == ()

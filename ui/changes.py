@@ -15,12 +15,23 @@ from heuristica.graph.diff.formats import sections
 from heuristica.graph.diff.git import WORKING_TREE, GitError, Repository, repository
 from heuristica.graph.files import scan_folder
 from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.markdown import escape_markdown
+from heuristica.graph.markdown import escape_markdown, quoted
 
-__all__ = ["RECENT", "change_lines", "diff_of", "offered_revisions", "page_url"]
+__all__ = [
+    "RECENT",
+    "change_lines",
+    "diff_of",
+    "offered_revisions",
+    "page_url",
+    "revision_label",
+]
 
 RECENT = 15
 """Commits that touched the knowledge offered in the pickers (tags besides)."""
+_SIGNS = {"+": ":green[**+**]", "-": ":red[**−**]", "~": ":violet[**~**]", "!": ":red[**!**]"}
+"""Each item's sign in its colour (as in the HTML diff); written plainly, "+" and
+"-" after a list marker would start a nested list."""
+_CODE_CHARS = 200
 
 
 def offered_revisions(repo: Repository) -> dict[str, str]:
@@ -32,6 +43,15 @@ def offered_revisions(repo: Repository) -> dict[str, str]:
     for commit in repo.log(limit=RECENT):
         offered[commit.sha] = f"{commit.short} · {commit.date.date()} · {commit.subject[:60]}"
     return offered
+
+
+def revision_label(repo: Repository, revision: str) -> str:
+    """How a revision typed or linked to (not one offered) is shown: the commit
+    it names with its subject, or the text itself when git does not know it."""
+    try:
+        return f"{revision} · {repo.describe(repo.resolve(revision))}"
+    except GitError:
+        return revision
 
 
 @st.cache_resource(max_entries=4, show_spinner="Comparing the two revisions…")
@@ -76,7 +96,7 @@ def change_lines(diff: Diff) -> list[tuple[str, list[str]]]:
             text = f" {escape_markdown(item.text)}" if item.text else ""
             links = _links(diff, page_id)
             lines.append(
-                f"- {item.sign} `{escape_markdown(item.code)}`{text}"
+                f"- {_SIGNS[item.sign]} {quoted(item.code, _CODE_CHARS)}{text}"
                 + (f" — {links}" if links else "")
             )
         out.append((f"{section.title} ({len(section.items)})", lines))

@@ -42,6 +42,7 @@ _KEPT = "history_at"
 _RESOLVE_SECONDS = 60
 """How long a revision's name (a branch moves) is taken to name the same commit."""
 HISTORY_COMMITS = 20
+_SUBJECT_CHARS = 72
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,18 @@ def history_banner(root: Path) -> None:
     st.button("Back to now", key="history_back_to_now", on_click=_back_to_now)
 
 
-def changes_url(base: str, head: str) -> str:
-    """The What changed page comparing two revisions."""
-    return f"./changes?{urlencode({'base': base, 'head': head})}"
+def changes_url(base: str, head: str, page: str = "") -> str:
+    """The What changed page comparing two revisions (``page``: only what
+    changed for that page)."""
+    return f"./changes?{urlencode({'base': base, 'head': head} | ({'page': page} if page else {}))}"
 
 
 @st.cache_data(ttl=_RESOLVE_SECONDS, show_spinner=False)
-def _commits(root: Path, file: str) -> list[Commit] | str:
+def _commits(root: Path, file: str) -> list[tuple[Commit, str]] | str:
+    """The commits that changed ``file``, each with what it is compared with."""
     try:
-        return repository(root).log([file], limit=HISTORY_COMMITS, follow=True)
+        repo = repository(root)
+        return [(c, repo.before(c)) for c in repo.log([file], limit=HISTORY_COMMITS, follow=True)]
     except NotARepository:
         return "the knowledge folder is not in a git repository"
     except GitError as error:
@@ -128,6 +132,18 @@ def _commits(root: Path, file: str) -> list[Commit] | str:
 
 def _when(date: dt.datetime) -> str:
     return date.date().isoformat()
+
+
+def _commit_line(commit: Commit, before: str, page_id: str) -> str:
+    """One commit as a Markdown list item: date · author · its subject (shortened,
+    the whole of it as the link's title), linking to what it did to the page."""
+    subject = commit.subject
+    short = subject if len(subject) <= _SUBJECT_CHARS else subject[: _SUBJECT_CHARS - 1] + "…"
+    url = changes_url(before, commit.sha, page_id)
+    return (
+        f"- {_when(commit.date)} · {escape_markdown(commit.author)} · "
+        f'[{escape_markdown(short)}]({url} "{escape_markdown(subject)}") `{commit.short}`'
+    )
 
 
 def page_history(page: Page, working_root: Path, file: str) -> None:
@@ -144,12 +160,6 @@ def page_history(page: Page, working_root: Path, file: str) -> None:
         if not found:
             st.caption("No commit has this page yet: it is new in the working tree.")
             return
-        lines = [
-            f"- {_when(c.date)} · {escape_markdown(c.author)} · "
-            f"[{escape_markdown(c.subject)}]({changes_url(f'{c.sha}~1', c.sha)}) "
-            f"`{c.short}`"
-            for c in found
-        ]
-        st.markdown("\n".join(lines))
+        st.markdown("\n".join(_commit_line(c, before, page.id) for c, before in found))
         if len(found) == HISTORY_COMMITS:
             st.caption(f"The newest {HISTORY_COMMITS} commits.")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "BEFORE_HISTORY",
     "WORKING_TREE",
     "Commit",
     "GitError",
@@ -35,6 +36,9 @@ __all__ = [
 
 WORKING_TREE = "working-tree"
 """The name for the files as they are on disk, uncommitted changes included."""
+BEFORE_HISTORY = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""Git's empty tree: the knowledge before the first commit, the base of what a
+repository's first commit did (a root commit has no ``~1``)."""
 
 _MAX_REVISION_CHARS = 200
 _SUBJECT_CHARS = 60
@@ -58,6 +62,9 @@ class Commit:
     author: str
     date: dt.datetime
     subject: str
+    parent: str | None = None
+    """The first parent (None: the repository's first commit, or a shallow
+    clone's oldest)."""
 
     @property
     def short(self) -> str:
@@ -133,6 +140,8 @@ class Repository:
         """The commit ``revision`` names (a branch, tag, commit, ``HEAD~2`` or a
         date ``YYYY-MM-DD``: the last commit on HEAD before its end)."""
         text = _checked_revision(revision)
+        if text == BEFORE_HISTORY:
+            return text
         if _DATE.match(text):
             return self._before(text)
         found = self._commit(text)
@@ -178,6 +187,8 @@ class Repository:
 
     def describe(self, commit: str) -> str:
         """``abc1234567 (subject)`` for messages and headings."""
+        if commit == BEFORE_HISTORY:
+            return "nothing (before the first commit)"
         subject = self.git("log", "-1", "--format=%s", commit).decode("utf-8", "replace").strip()
         if len(subject) > _SUBJECT_CHARS:
             subject = subject[: _SUBJECT_CHARS - 1].rstrip() + "…"
@@ -222,7 +233,7 @@ class Repository:
         """The newest commits (at most ``limit``) that touched ``paths`` (relative
         to the knowledge folder; none: the whole folder), newest first."""
         spec = [f"{self.prefix}/{p}" if self.prefix else p for p in paths] or [self.prefix or "."]
-        args = ["log", f"-n{limit}", "-z", "--format=%H%x1f%an%x1f%aI%x1f%s"]
+        args = ["log", f"-n{limit}", "-z", "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s"]
         if follow:
             args.append("--follow")
         try:
@@ -234,9 +245,21 @@ class Repository:
         commits = []
         for row in out.split(b"\0"):
             if row.strip():
-                sha, author, when, subject = row.decode("utf-8", "replace").strip().split("\x1f", 3)
-                commits.append(Commit(sha, author, dt.datetime.fromisoformat(when), subject))
+                sha, parents, author, when, subject = (
+                    row.decode("utf-8", "replace").strip().split("\x1f", 4)
+                )
+                first = parents.split()[0] if parents.split() else None
+                when_made = dt.datetime.fromisoformat(when)
+                commits.append(Commit(sha, author, when_made, subject, first))
         return commits
+
+    def before(self, commit: Commit) -> str:
+        """The revision to compare ``commit`` with to see what it did: its first
+        parent; for the first commit, ``BEFORE_HISTORY``; for a shallow clone's
+        oldest commit, its missing parent (so the message says how to fetch it)."""
+        if commit.parent is not None:
+            return commit.parent
+        return f"{commit.sha}~1" if self.shallow else BEFORE_HISTORY
 
     def tags(self, limit: int = 10) -> list[tuple[str, str]]:
         """The newest tags: (name, commit)."""

@@ -6,6 +6,7 @@ its diff; on a folder outside git these say so and the explorer still works."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,9 +91,10 @@ def test_what_changed_draws_and_lists_the_changes_with_links_to_each_side(
     expect(added).to_have_attribute("href", f"./?node={NEW.replace('/', '%2F')}")
     removed = page.locator("a", has_text="before").first
     assert "at=" in (removed.get_attribute("href") or "")
+    expect(page.locator("code", has_text=NEW).first).to_have_text(NEW)  # shown as written
 
 
-def test_a_pages_history_lists_its_commits_and_one_opens_what_it_changed(
+def test_a_pages_history_lists_its_commits_and_each_opens_what_it_did_to_the_page(
     page: Page, history_url: str
 ) -> None:
     page.goto(f"{history_url}/?node={H}")
@@ -100,12 +102,17 @@ def test_a_pages_history_lists_its_commits_and_one_opens_what_it_changed(
     page.get_by_text("History", exact=True).click()
     latest = page.get_by_role("link", name="Replace old advice with thread caps")
     expect(latest).to_be_visible()
-    expect(page.get_by_role("link", name="First pages")).to_be_visible()
-    with page.context.expect_page() as opened:  # Streamlit opens Markdown links in a new tab
-        latest.click()
-    diff = opened.value
-    expect(diff.get_by_role("heading", name="What changed")).to_be_visible()
-    expect(diff.get_by_text("pages: 1 added, 1 removed, 2 changed")).to_be_visible()
+    first = page.get_by_role("link", name="First pages")
+    for link, said in ((latest, "pages: 1 changed"), (first, "pages: 1 added")):
+        with page.context.expect_page() as opened:  # Markdown links open a new tab
+            link.click()
+        diff = opened.value
+        expect(diff.get_by_role("heading", name="What changed")).to_be_visible()
+        expect(diff.get_by_text(f"Only what changed for {H}.")).to_be_visible()
+        expect(diff.locator("strong", has_text=re.compile(f"^{said}[.;]"))).to_be_visible()
+        diff.get_by_role("button", name="Show every change").click()
+        expect(diff.get_by_text(f"Only what changed for {H}.")).to_have_count(0)
+        diff.close()
 
 
 def test_outside_git_the_history_says_so_and_the_explorer_works(
