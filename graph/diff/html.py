@@ -37,6 +37,9 @@ would take long to settle."""
 _STYLE = """
 html, body { height: auto; }
 body { max-width: 1100px; margin: 0 auto; padding: 24px; line-height: 1.5; }
+header h1 { font-size: 26px; margin: 0 0 6px; }
+header p { margin: 4px 0; overflow-wrap: anywhere; }
+header .summary { font-weight: 600; }
 header .meta { color: #5c5c5c; }
 #explorer { position: relative; height: 620px; }
 section.changes h2 { font-size: 18px; margin: 20px 0 6px; }
@@ -146,7 +149,7 @@ def _lists(diff: Diff) -> str:
 def diff_html(diff: Diff) -> str:
     """The whole diff as one HTML document that works offline."""
     drawing = diff_drawing(diff)
-    heading = f"Knowledge changes from {diff.base.label} to {diff.head.label}"
+    sides = f"From {diff.base.label} to {diff.head.label}."
     left_out = len(_marks(diff).keys() - {node.id for node in drawing.nodes})
     note = (
         f'<p class="meta">The drawing shows at most {MAX_DRAWN} pages: '
@@ -155,8 +158,8 @@ def diff_html(diff: Diff) -> str:
         else ""
     )
     header = (
-        f"<header><h1>{_text(heading)}</h1>"
-        f'<p class="meta">{_text(summary_line(diff))}</p>{note}</header>'
+        f"<header><h1>Knowledge changes</h1><p>{_text(sides)}</p>"
+        f'<p class="summary">{_text(summary_line(diff))}</p>{note}</header>'
     )
     hidden = "" if drawing.nodes else "#explorer { display: none; }"
     return graph_document(
