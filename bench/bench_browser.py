@@ -68,8 +68,8 @@ import streamlit as st
 import networkx as nx
 import streamlit.components.v1 as components
 from pyvis.network import Network
-from heuristica.graph.render import TYPE_COLOURS
-from heuristica.graph.view import build_view, default_focus
+from heuristica.draw.render import TYPE_COLOURS
+from heuristica.draw.view import build_view, default_focus
 from heuristica.ui.knowledge_base import current
 
 kg = current().graph
@@ -108,7 +108,7 @@ def in_the_panel(page: Page, frame: Frame, node: str, title: str) -> None:
 def previews_of(app: Path) -> Callable[[Page, Frame, str, str], None]:
     """How the explorer in ``app`` shows a click's preview: in the graph's
     card (from 00c3809 on), else in the panel."""
-    page = app / "graph" / "web" / "index.html"
+    page = app / "heuristica" / "draw" / "web" / "index.html"
     card = page.exists() and 'id="card"' in page.read_text(encoding="utf-8")
     return in_the_card if card else in_the_panel
 
@@ -254,7 +254,7 @@ def rerun_cost(knowledge: Path, runs: int) -> dict[str, float]:
     os.environ["HEURISTICA_KNOWLEDGE"] = str(knowledge)
     costs = {}
     for label, show_all in (("default view", False), ("whole graph", True)):
-        at = AppTest.from_file(str(REPO / "shell.py"), default_timeout=300)
+        at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=300)
         at.session_state["explore_show_all"] = show_all
         at.run()
         costs[label] = statistics.median(timed(at.run) for _ in range(runs))

@@ -22,9 +22,9 @@ import subprocess
 import sys
 import time
 
-from heuristica.demos.runner import run_module
 from heuristica.demos.runs import PROGRESS_EVENTS
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
+from heuristica.processes.runner import run_module
 
 MODULE = "heuristica.demos.spawn_vs_fork"
 DEMO_WORKERS = 4

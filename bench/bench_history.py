@@ -30,13 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import generate
-from heuristica.graph.checks.record import with_verification_problems
-from heuristica.graph.diff.command import diff_sides
-from heuristica.graph.diff.compare import Side, compare
-from heuristica.graph.diff.git import Repository, repository
-from heuristica.graph.diff.snapshot import revision_folder
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.parsecache import CACHE_ENV_VAR
+from heuristica.checks.record import with_verification_problems
+from heuristica.commands.diff import diff_sides
+from heuristica.history.compare import Side, compare
+from heuristica.history.git import Repository, repository
+from heuristica.history.snapshot import revision_folder
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.parsecache import CACHE_ENV_VAR
 
 
 def _git(top: Path, *args: str) -> str:

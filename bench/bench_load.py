@@ -12,7 +12,7 @@ a server restart, each beside the previous way in the same run.
 - first load after a restart: a fresh process with the saved parse cache
   beside one without it.
 - server side, what the app does: one page edited, then the folder reloaded
-  as the app reloads it (``graph.reload.Reloader``: scan, parse what changed,
+  as the app reloads it (``live.reload.Reloader``: scan, parse what changed,
   checks across pages, verification warnings, graph and the figures the
   pages show, all updated for what changed) beside the previous way (the
   same scan and parse cache, then everything after rebuilt from scratch);
@@ -38,10 +38,10 @@ from bench.generate import generate
 OUT = Path(__file__).resolve().parent / "out"
 
 _LOAD = """
-from heuristica.graph.files import scan_folder
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.parsecache import ParseCache
+from heuristica.kb.files import scan_folder
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.parsecache import ParseCache
 """
 
 _EDITED = """
@@ -75,8 +75,8 @@ for path in files:
 """,
     "naive: pure-Python yaml.SafeLoader + validation + graph": """
 import yaml
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.model import PAGE_ADAPTER
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import PAGE_ADAPTER
 files = sorted(root.rglob("*.yaml"))
 start = time.perf_counter()
 pages = {}
@@ -148,10 +148,10 @@ _RELOADS = (
     + """
 import statistics
 from heuristica import demos
-from heuristica.graph.checks.record import with_verification_problems
-from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.reload import Reloader
-from heuristica.graph.view import default_focus
+from heuristica.checks.record import with_verification_problems
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
+from heuristica.draw.view import default_focus
 
 def figures(graph):
     # what the sidebar and Explore ask of every new graph
@@ -195,7 +195,7 @@ logging.disable(logging.WARNING)
 os.environ["HEURISTICA_KNOWLEDGE"] = str(root)
 os.environ["HEURISTICA_CACHE"] = cache_folder
 from streamlit.testing.v1 import AppTest
-from heuristica.ui.knowledge_base import _RESCAN_SECONDS
+from heuristica.ui.knowledge_base import RESCAN_SECONDS
 app = AppTest.from_file(app_file, default_timeout=600)
 start = time.perf_counter()
 app.run()
@@ -210,7 +210,7 @@ try:
         app.run()
         ways["rerun"].append(time.perf_counter() - start)
         edited.write_text(original.replace("title: ", f"title: App {number} ", 1), "utf-8")
-        time.sleep(_RESCAN_SECONDS + 0.1)
+        time.sleep(RESCAN_SECONDS + 0.1)
         start = time.perf_counter()
         app.run()
         ways["edited"].append(time.perf_counter() - start)
@@ -305,7 +305,7 @@ def _server(root: Path, args: argparse.Namespace) -> None:
     )
     seconds = {name: float(value) for name, value in medians.items()}
     print(
-        f"  {'reload what changed (ours, graph.reload)':56s} median {seconds['ours']:6.3f} s"
+        f"  {'reload what changed (ours, live.reload)':56s} median {seconds['ours']:6.3f} s"
         f"  (scan {seconds['scan']:.3f}, reload {seconds['reload']:.3f}, "
         f"figures {seconds['figures']:.3f})"
     )
@@ -318,7 +318,7 @@ def _server(root: Path, args: argparse.Namespace) -> None:
 def _app(root: Path, args: argparse.Namespace) -> None:
     print("The app (AppTest, Explore), fresh process, saved parse cache (budget 3 s / 0.3 s):")
     with tempfile.TemporaryDirectory(prefix="heuristica-bench-cache-") as cache_folder:
-        app_file = str(Path(__file__).resolve().parent.parent / "shell.py")
+        app_file = str(Path(__file__).resolve().parent.parent / "heuristica" / "shell.py")
         names = {"cache_folder": cache_folder, "app_file": app_file, "edits": args.edits}
         _run(_APP, root, args.pages, **{**names, "edits": 0})  # writes the parse cache
         figures = dict(part.split("=") for part in _run(_APP, root, args.pages, **names).split())

@@ -4,7 +4,7 @@
 
 For each size, in a fresh Python process with the knowledge base already
 loaded before the clock starts:
-- ours: ``graph.drawing.draw`` (the Drawing value) plus ``graph.render.drawing_data``
+- ours: ``draw.drawing.draw`` (the Drawing value) plus ``draw.render.drawing_data``
   (the columnar JSON the browser reads), and ``standalone_html`` for the same
   view (the offline HTML with vis-network inlined); the whole-graph layout is
   computed once and timed on its own;
@@ -29,27 +29,27 @@ OUT = Path(__file__).resolve().parent / "out"
 _SETUP = """
 import time
 from pathlib import Path
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.view import build_view, default_focus
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.draw.view import build_view, default_focus
 kg = KnowledgeGraph(load_knowledge(Path({root!r})).pages)
 view = build_view(kg, default_focus(kg), show_all=True)
 """
 
 _WAYS = {
     "layout (once per knowledge base)": """
-from heuristica.graph.layout import spread_layout
+from heuristica.draw.layout import spread_layout
 start = time.perf_counter()
 spread_layout(sorted(kg.nx), [(a, b) for a, b, _ in kg.nx.edges(keys=True)])
 """,
     "ours: draw + drawing_data": """
-from heuristica.graph.drawing import draw
-from heuristica.graph.render import drawing_data
+from heuristica.draw.drawing import draw
+from heuristica.draw.render import drawing_data
 start = time.perf_counter()
 drawing_data(draw(view, kg))
 """,
     "ours: standalone_html (drawing + offline HTML)": """
-from heuristica.graph.render import standalone_html
+from heuristica.draw.render import standalone_html
 start = time.perf_counter()
 standalone_html(view, kg)
 """,

@@ -26,9 +26,9 @@ from typing import TypeVar
 
 from bench.generate import WORDS, generate
 from bench.previous_search import PreviousSearch
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.search import SearchIndex
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.search import SearchIndex
 from heuristica.ui.knowledge_base import DEFAULT_ROOT
 from tests.test_search_questions import QUESTIONS
 

@@ -23,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from heuristica.graph.checks.matrix import MatrixRun, run_matrix
-from heuristica.graph.checks.matrix_file import MATRIX_FILE, read_matrix
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import Page
-from heuristica.graph.verify import verify
+from heuristica.checks.matrix import MatrixRun, run_matrix
+from heuristica.checks.matrix_file import MATRIX_FILE, read_matrix
+from heuristica.checks.verify import verify
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import Page
 
 
 def wall_seconds(path: Path, jobs: int, repeats: int) -> tuple[float, int, dict[str, int]]:

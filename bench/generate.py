@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from heuristica.graph.relations import RELATIONS, PageType
+from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = ["generate"]
 

@@ -1,4 +1,4 @@
-"""The search that graph.search replaced (``KnowledgeGraph.search`` up to
+"""The search that heuristica.search replaced (``KnowledgeGraph.search`` up to
 commit 38fa7d3), kept only as bench_search's baseline.
 
 Each word of a query was matched against the words of titles and domains
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.model import Page
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Page
 
 __all__ = ["PreviousHit", "PreviousSearch"]
 

@@ -1,5 +1,5 @@
 import sys
 
-from heuristica.graph.cli import main
+from heuristica.commands.cli import main
 
 sys.exit(main(prog="python -m graph"))

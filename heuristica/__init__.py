@@ -1,9 +1,15 @@
 """Heuristica: keep, explore, prove and teach a team's engineering knowledge.
 
-The one name this project installs. In a checkout, ``heuristica/`` holds
-links to the top-level folders (``graph/``, ``pages/``, ``ui/``, ``demos/``,
-``tours/``, ``app.py``), so the same imports work in the repository and in
-an installed wheel, where the folders are copied in.
+The one name this project installs, and where all of its code lives, in
+wings from the ground up: ``processes`` (the process runner), ``kb`` (the
+knowledge), ``checks`` and ``demos``, ``search``, ``draw``, ``live`` (the live
+knowledge base), ``tours``, ``commands`` (the ``heuristica`` command, the MCP
+server), ``ui`` and ``pages`` (Streamlit), ``app.py`` and ``shell.py``. A wing
+imports only from the wings below it (tests/test_house.py); docs/architecture.md
+shows the house. The checkout's top-level ``app.py`` and ``pages/`` are links
+into this folder, ``graph/`` is ``python -m graph``.
+
+This module is the ground under every wing: names and paths they share.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.parsecache import CACHE_ENV_VAR
+from heuristica.kb.parsecache import CACHE_ENV_VAR
+from heuristica.ui import knowledge_base
+from tests.clock import FakeClock
 from tests.installed import build_wheel, install, team
 
 
@@ -41,3 +43,13 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def team_folder(tmp_path: Path) -> Path:
     """A team's repository outside this one: the shipped pages and one of its own."""
     return team(tmp_path)
+
+
+@pytest.fixture
+def app_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock of the app's knowledge base (``ui.knowledge_base.clock``), moved
+    by the test: ``app_clock.advance(RESCAN_SECONDS)`` makes the next run look
+    at the folder again."""
+    clock = FakeClock()
+    monkeypatch.setattr(knowledge_base, "clock", clock)
+    return clock

@@ -24,7 +24,7 @@ def explorer_links(app: AppTest) -> list[tuple[str | None, dict[str, Any]]]:
 
 
 def drawn_graph(app: AppTest, key: str) -> dict[str, Any]:
-    """The drawing data (``graph.render.drawing_data``) the graph component
+    """The drawing data (``draw.render.drawing_data``) the graph component
     with ``key`` was sent on this run."""
     for element in app.main:
         if element.type == "component_instance" and element.proto.component_name.endswith(

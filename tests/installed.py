@@ -2,10 +2,10 @@
 files, installed into a fresh virtual environment, and commands run from a
 folder outside the repository with the repository nowhere on the import path.
 
-The virtual environment sees the system's site-packages for the third-party
-dependencies (no downloads); ``pip install --no-index`` then proves that the
-pinned set satisfies what the wheel declares, and every heuristica file that
-runs is the wheel's copy.
+The virtual environment sees the packages of the environment the tests run in
+for the third-party dependencies (no downloads; ``tests.venvs``); ``pip install
+--no-index`` then proves that the pinned set satisfies what the wheel declares,
+and every heuristica file that runs is the wheel's copy.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
+from tests.venvs import make_venv
 
 __all__ = [
     "REPO",
@@ -88,9 +89,8 @@ def build_wheel(work: Path) -> Path:
 
 def install(wheel: Path, home: Path) -> Path:
     """A fresh venv at ``home`` with ``wheel`` installed; returns ``home``."""
-    made = run([sys.executable, "-m", "venv", "--system-site-packages", str(home)], cwd=home.parent)
-    assert made.returncode == 0, made.stderr
-    pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--no-index", str(wheel)]
+    python = make_venv(home, sees_ours=True, with_pip=True)
+    pip = [str(python), "-m", "pip", "install", "--no-index", str(wheel)]
     installed = run(pip, cwd=home.parent)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return home

@@ -10,13 +10,13 @@ from urllib.parse import quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import PageType
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import PageType
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 MALICIOUS = Path(__file__).parent / "fixtures" / "malicious_kb"
 
 PAGES = {

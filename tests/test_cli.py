@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from heuristica.graph.cli import main
+from heuristica.commands.cli import main
 from tests.kb import page, write
 
 REPO = Path(__file__).resolve().parent.parent

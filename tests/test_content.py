@@ -12,10 +12,10 @@ import networkx as nx
 import pytest
 
 from heuristica.demos import available as available_demos
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.model import Heuristic, Implementation, Page
-from heuristica.graph.relations import PageType
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.model import Heuristic, Implementation, Page
+from heuristica.kb.relations import PageType
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SEED = "heuristic/polars-use-spawn-not-fork"

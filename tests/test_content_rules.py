@@ -1,4 +1,4 @@
-"""The content rules (graph/content_rules.py) as a page author meets them: a
+"""The content rules (heuristica/kb/content_rules.py) as a page author meets them: a
 warning from the loader, and from `heuristica check`, at the file and line
 to fix."""
 
@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.parsecache import ParseCache
-from heuristica.graph.problems import Problem
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.parsecache import ParseCache
+from heuristica.kb.problems import Problem
 from tests.kb import page, write
 
 

@@ -10,26 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.recorded import (
+from heuristica.checks.recorded import (
     PageRun,
     Record,
     RecordedCheck,
     RecordedEnvironment,
     page_hash,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.cli import main
-from heuristica.graph.diff.command import diff_sides
-from heuristica.graph.diff.compare import Diff, LinkChange, about
-from heuristica.graph.diff.git import BEFORE_HISTORY, WORKING_TREE, GitError, repository
-from heuristica.graph.loader import load_knowledge
+from heuristica.checks.run import Status
+from heuristica.commands.cli import main
+from heuristica.commands.diff import diff_sides
+from heuristica.history.about import about
+from heuristica.history.compare import Diff, LinkChange
+from heuristica.history.git import BEFORE_HISTORY, WORKING_TREE, GitError, repository
+from heuristica.kb.loader import load_knowledge
 from tests.git_repo import ScriptedRepo
 from tests.kb import page
 
 P = "principle/fork-copies-one-thread"
 IMPL = "implementation/get-context"
 H = "heuristic/use-spawn"
-CHECK = {"name": "prints-ok", "claim": "It prints ok.", "code": "print('ok')"}
+CHECK: dict[str, object] = {"name": "prints-ok", "claim": "It prints ok.", "code": "print('ok')"}
 CHECK["expect"] = {"output": "ok"}
 
 

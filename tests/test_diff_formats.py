@@ -8,12 +8,12 @@ import json
 
 from markdown_it import MarkdownIt
 
-from heuristica.graph.diff.compare import Diff, LinkChange, PageChange, Side
-from heuristica.graph.diff.formats import COMMENT_LIMIT, MARKER, to_markdown, to_text
-from heuristica.graph.diff.html import diff_drawing, diff_html
-from heuristica.graph.drawing import EdgeStyle, Highlight
-from heuristica.graph.model import PAGE_MODELS, Page
-from heuristica.graph.relations import PageType
+from heuristica.draw.diff import diff_drawing, diff_html
+from heuristica.draw.drawing import EdgeStyle, Highlight
+from heuristica.history.compare import Diff, LinkChange, PageChange, Side
+from heuristica.history.formats import COMMENT_LIMIT, MARKER, to_markdown, to_text
+from heuristica.kb.model import PAGE_MODELS, Page
+from heuristica.kb.relations import PageType
 from tests.kb import page
 
 HOSTILE = "<script>alert(1)</script> [click](https://evil.example/x) **bold** \x1b[31m"

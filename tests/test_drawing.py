@@ -1,4 +1,4 @@
-"""graph.drawing: the one value every picture of the graph is drawn from."""
+"""draw.drawing: the one value every picture of the graph is drawn from."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.drawing import (
+from heuristica.draw.drawing import (
     LABEL_LINE_CHARS,
     LABEL_LINES,
     Drawing,
@@ -19,10 +19,10 @@ from heuristica.graph.drawing import (
     prepare_whole_drawing,
     wrap_label,
 )
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import RELATIONS
-from heuristica.graph.view import Edge, build_view, path_edges, view_of
+from heuristica.draw.view import Edge, build_view, path_edges, view_of
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import RELATIONS
 from tests.kb import page as page_data
 from tests.kb import write
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.search import search
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.search import search
 from tests.explorer_links import drawn_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +20,7 @@ FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"
 @pytest.fixture
 def explore(monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(FIXTURE_KB))
-    return AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    return AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
 
 
 def headers(at: AppTest) -> list[str]:

@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 
 from heuristica import child_env
-from heuristica.graph import files as files_module
-from heuristica.graph import loader
-from heuristica.graph.files import scan_folder
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.parsecache import ParseCache, ParsedFile
+from heuristica.kb import loader
+from heuristica.kb.files import scan_folder
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import ParseCache, ParsedFile
 from tests.kb import page, write
 
 H, E = "heuristic/use-spawn", "environment/linux"
@@ -114,7 +113,7 @@ def test_named_pipes_and_sockets_are_problems_and_never_opened(tmp_path: Path) -
 
 AS_NOBODY = """
 import json, os, sys
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 load_knowledge(sys.argv[1])  # import everything the load needs before giving up root
 if os.geteuid() == 0:
     os.setgroups([]); os.setgid(65534); os.setuid(65534)
@@ -167,7 +166,7 @@ def test_a_folder_that_vanishes_during_the_scan_is_no_problem(
             Path(path).rmdir()
         return real_scandir(path)
 
-    monkeypatch.setattr(files_module.os, "scandir", vanishing)
+    monkeypatch.setattr(os, "scandir", vanishing)
     result = load_knowledge(tmp_path)
     assert result.problems == []
     assert set(result.pages) == {H, E}
@@ -199,7 +198,7 @@ def test_a_file_that_changes_while_it_is_read_is_read_again_next_time(
         return data
 
     cache = ParseCache()
-    monkeypatch.setattr(files_module.os, "read", read_while_editing)
+    monkeypatch.setattr(os, "read", read_while_editing)
     first = load_knowledge(tmp_path, cache=cache)
     monkeypatch.undo()
     assert edits == [1]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from heuristica.ui.frontend_files import plain_data
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 
 EXPLORER_KB = Path(__file__).resolve().parent / "fixtures" / "explorer_kb"
 

@@ -1,11 +1,11 @@
-"""graph.gcpause: what is set aside is walked by no collection until tidied."""
+"""kb.gcpause: what is set aside is walked by no collection until tidied."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from heuristica.graph.gcpause import paused_gc, set_aside, tidy
+from heuristica.kb.gcpause import paused_gc, set_aside, tidy
 
 
 class _Node:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from heuristica.ui.graph_component import GraphEvent, parse_event
+from heuristica.ui.graph_component import EventKind, GraphEvent, parse_event
 
 
 @pytest.mark.parametrize("kind", ["open", "expand", "collapse", "resend"])
-def test_a_well_formed_event_is_read(kind: str):
+def test_a_well_formed_event_is_read(kind: EventKind):
     value = {"kind": kind, "node": "heuristic/x", "nonce": "1-a-1"}
     assert parse_event(value) == GraphEvent(kind, "heuristic/x", "1-a-1")
 

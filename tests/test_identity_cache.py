@@ -1,9 +1,11 @@
-"""graph.identity_cache: results are found by their objects' identity, never
+"""kb.identity_cache: results are found by their objects' identity, never
 by equality, and only the last few are kept."""
 
 from __future__ import annotations
 
-from heuristica.graph.identity_cache import IdentityCache
+import functools
+
+from heuristica.kb.identity_cache import IdentityCache
 
 
 def test_the_same_objects_and_key_give_the_kept_result() -> None:
@@ -26,6 +28,6 @@ def test_the_oldest_result_is_dropped_past_the_size() -> None:
     cache: IdentityCache[int] = IdentityCache(2)
     anchor = object()
     for key in range(3):
-        cache.get((anchor,), key, lambda key=key: key)
+        cache.get((anchor,), key, functools.partial(int, key))
     assert cache.get((anchor,), 0, lambda: -1) == -1
     assert cache.get((anchor,), 2, lambda: -1) == 2

@@ -1,4 +1,4 @@
-"""Loading a folder again after random edits (``graph.reload.Reloader``: parse
+"""Loading a folder again after random edits (``live.reload.Reloader``: parse
 cache, checks across pages, verification warnings and graph, each updated
 for what changed) gives exactly what a load from scratch gives: the same
 pages, tours, Problems and files, and a graph equal to the order of every
@@ -15,23 +15,23 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph import knowledge
-from heuristica.graph.checks.record import (
+from heuristica.checks.record import (
     RECORD_FILE,
     PageRun,
     Record,
     RecordedCheck,
-    RecordedEnvironment,
     page_hash,
     with_verification_problems,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.files import scan_folder
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.model import CODE_REFERENCE_CHECK, PAGE_ADAPTER
-from heuristica.graph.relations import RELATIONS
-from heuristica.graph.reload import Reloader
+from heuristica.checks.recorded import RecordedEnvironment
+from heuristica.checks.run import Status
+from heuristica.kb import knowledge
+from heuristica.kb.files import scan_folder
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.model import CODE_REFERENCE_CHECK, PAGE_ADAPTER
+from heuristica.kb.relations import RELATIONS
+from heuristica.live.reload import Reloader
 from tests.kb import page, write
 
 DEMOS = frozenset({"spawn_vs_fork"})
@@ -239,9 +239,9 @@ def test_an_edit_touches_only_the_pages_it_changes(tmp_path: Path) -> None:
     linked = [page_id for page_id in IDS[1:] if IDS[0] in before.nx.succ[page_id]]
     assert linked, "the edited page has links to it"
     for page_id in IDS[1:]:
-        assert after.nx._succ[page_id] is before.nx._succ[page_id]
+        assert after._succ[page_id] is before._succ[page_id]
         assert after.page(page_id) is before.page(page_id)
-    assert after.nx._succ[IDS[0]] is not before.nx._succ[IDS[0]]
+    assert after._succ[IDS[0]] is not before._succ[IDS[0]]
     assert after.page(IDS[0]).title == "Edited"
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import PageType
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import PageType
 from tests.kb import page, write
 
 P, LAZY, IMPL, H, E, ISLAND = (

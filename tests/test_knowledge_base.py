@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import gc
-import time
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.fingerprint import folder_fingerprint
-from heuristica.graph.parsecache import ParseCache, cache_path
-from heuristica.graph.reload import Reloader
+from heuristica.kb.parsecache import ParseCache, cache_path
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
 from heuristica.ui import knowledge_base
-from heuristica.ui.knowledge_base import (
-    _RESCAN_SECONDS,
-    DEFAULT_ROOT,
-    ENV_VAR,
-    _reloaders,
-    knowledge_root,
-)
+from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, RESCAN_SECONDS, knowledge_root, live
+from tests.clock import FakeClock
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 H, E = "heuristic/use-spawn", "environment/linux"
 
 
@@ -59,43 +53,48 @@ def panel_title(app: AppTest) -> str:
     return app.subheader[0].value
 
 
-def test_an_edited_page_shows_on_the_next_interaction(kb: Path) -> None:
+def test_an_edited_page_shows_on_the_next_interaction(kb: Path, app_clock: FakeClock) -> None:
     app = AppTest.from_file(str(APP), default_timeout=30)
     app.query_params["node"] = H
     app.run()
     assert panel_title(app) == "Use spawn"
     write(kb, "h.yaml", page(H, ("requires_env", E), title="Use spawn, edited"))
-    time.sleep(_RESCAN_SECONDS + 0.2)
+    app.run()
+    assert panel_title(app) == "Use spawn", "the folder is looked at once a second at most"
+    app_clock.advance(RESCAN_SECONDS)
     app.run()
     assert panel_title(app) == r"Use spawn, edited"
 
 
-def test_an_edit_is_reloaded_by_parsing_that_file_alone(kb: Path) -> None:
+def test_an_edit_is_reloaded_by_parsing_that_file_alone(kb: Path, app_clock: FakeClock) -> None:
     app = AppTest.from_file(str(APP), default_timeout=30)
     app.query_params["node"] = H
     app.run()
     write(kb, "e.yaml", page(E, title="Linux, edited"))
-    time.sleep(_RESCAN_SECONDS + 0.2)
+    app_clock.advance(RESCAN_SECONDS)
     app.run()
-    assert _reloaders[knowledge_root()].cache.parsed == 1
+    assert live().parsed == 1
     assert any(link["title"] == "Linux, edited" for _, link in explorer_links(app))
 
 
-def test_parse_results_are_saved_for_the_next_server_start(kb: Path) -> None:
+def test_parse_results_are_saved_for_the_next_server_start(
+    kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(knowledge_base, "SAVE_AFTER_SECONDS", 0.0)
     AppTest.from_file(str(APP), default_timeout=30).run()
     saved = cache_path(kb)
     assert saved is not None
-    deadline = time.monotonic() + 30  # written by a background thread
-    while not saved.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    tidied = live().tidied()  # written by a background thread
+    assert tidied is not None
+    tidied.result(timeout=30)
     assert len(ParseCache.load(saved)) == 2
 
 
 def test_the_loaded_pages_are_left_out_of_later_collections(kb: Path) -> None:
     """Each rerun's full collections would otherwise walk every loaded page
-    again (``graph.gcpause``)."""
+    again (``kb.gcpause``)."""
     AppTest.from_file(str(APP), default_timeout=30).run()
-    loaded = _reloaders[knowledge_root()].load()[1].page(H)
+    loaded = live().current().graph.page(H)
     assert not any(thing is loaded for thing in gc.get_objects())
 
 

@@ -1,16 +1,13 @@
-"""graph.layout: the whole-graph layout, and its command line."""
+"""draw.layout: the whole-graph layout, and the file the app's layout process writes."""
 
 from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
-from heuristica.graph.layout import spread_layout
+from heuristica.draw.layout import spread_layout, write_layout
 
-REPO = Path(__file__).resolve().parents[1]
 NODES = [f"n{i}" for i in range(60)]
 EDGES = [(f"n{i}", f"n{(i + 1) % 50}") for i in range(50)]
 
@@ -43,13 +40,9 @@ def test_an_empty_graph_has_an_empty_layout():
     assert spread_layout([], []) == {}
 
 
-def test_the_command_line_writes_the_layout_file(tmp_path: Path):
-    source, target = tmp_path / "graph.json", tmp_path / "layout.json"
-    source.write_text(json.dumps({"nodes": NODES, "edges": EDGES}))
-    subprocess.run(
-        [sys.executable, "-m", "heuristica.graph.layout", str(source), str(target)],
-        cwd=REPO,
-        check=True,
-    )
+def test_the_layout_file_is_the_layout_written_whole(tmp_path: Path):
+    target = tmp_path / "layout.json"
+    write_layout(NODES, EDGES, target)
     written = {k: tuple(v) for k, v in json.loads(target.read_text()).items()}
     assert written == spread_layout(NODES, EDGES)
+    assert [path.name for path in tmp_path.iterdir()] == ["layout.json"]

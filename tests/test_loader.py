@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadResult, load_knowledge
-from heuristica.graph.problems import Problem
+from heuristica.kb.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadResult, load_knowledge
+from heuristica.kb.model import Implementation
+from heuristica.kb.problems import Problem
 from tests.kb import dump, page, write
 
 P, IMPL, H, E = (
@@ -40,7 +41,9 @@ def test_sound_base_loads_every_page_without_problems(tmp_path: Path) -> None:
     result = load_knowledge(tmp_path)
     assert result.problems == []
     assert set(result.pages) == {P, IMPL, H, E}
-    assert result.pages[IMPL].code_reference.import_ == "import multiprocessing"
+    implementation = result.pages[IMPL]
+    assert isinstance(implementation, Implementation)
+    assert implementation.code_reference.import_ == "import multiprocessing"
 
 
 def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heuristica.graph.loader import MAX_FILE_BYTES, load_knowledge
+from heuristica.kb.loader import MAX_FILE_BYTES, load_knowledge
 from tests.kb import dump, page
 
 SETTINGS = settings(

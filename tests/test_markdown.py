@@ -1,4 +1,4 @@
-"""Untrusted page text through graph.markdown: one CommonMark parse, written
+"""Untrusted page text through kb.markdown: one CommonMark parse, written
 out as Markdown (the panel, the Markdown hand-out) or HTML (the HTML
 hand-out), with the same rules in both: web links only, no image loaded,
 math that cannot grow past its line, bidirectional controls made visible."""
@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heuristica.graph.markdown import (
+from heuristica.kb.markdown import (
     MAX_MARKDOWN_CHARS,
     escape_markdown,
     formula_is_safe,

@@ -11,10 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from heuristica import demos
-from heuristica.graph.loader import LoadResult, load_knowledge
+from heuristica.kb.loader import LoadResult, load_knowledge
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 SEED = "heuristic/polars-use-spawn-not-fork"
 
 

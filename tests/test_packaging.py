@@ -22,7 +22,7 @@ from tests.installed import REPO, SPAWN, TEAM_PAGES, heuristica, outside_env, ru
 from tests.kb import page, write
 
 pytestmark = pytest.mark.timeout(900)  # the first test also builds the wheel and the venv
-PACKAGE_FOLDERS = ("graph", "ui", "pages", "demos", "tours")
+PACKAGE = REPO / "heuristica"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
 
 
@@ -35,15 +35,15 @@ def test_wheel_holds_the_app_its_pages_frontends_settings_and_example(wheel: Pat
         "heuristica",
         wheel.name.split("-py3")[0] + ".dist-info",
     }, "nothing but heuristica is installed at the top level"
-    expected = {"heuristica/app.py", "heuristica/shell.py", "heuristica/streamlit.toml"}
-    # every file of every folder the package links to (a frontend folder missing
-    # from package-data fails here, not in a team's browser)
-    for folder in ("graph", "ui", "pages", "demos", "tours", "knowledge"):
-        expected |= {
-            f"heuristica/{path.relative_to(REPO).as_posix()}"
-            for path in (REPO / folder).rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts
-        }
+    # every file of the package, the example knowledge base it links to
+    # included (a frontend folder missing from package-data fails here, not in
+    # a team's browser)
+    expected = {"heuristica/streamlit.toml"} | {
+        f"heuristica/{path.relative_to(PACKAGE).as_posix()}"
+        for path in [*PACKAGE.rglob("*"), *(PACKAGE / "knowledge").rglob("*")]
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {"heuristica/app.py", "heuristica/shell.py", "heuristica/pages/tour.py"} <= expected
     assert expected - names == set()
 
 
@@ -55,7 +55,7 @@ def test_installed_files_are_the_wheels_copies_not_links(venv: Path, tmp_path: P
     package = Path(shown.stdout.strip()).parent
     assert package.is_relative_to(venv), shown.stdout + shown.stderr
     assert not any(path.is_symlink() for path in package.rglob("*"))
-    assert (package / "graph" / "cli.py").is_file() and (package / "knowledge").is_dir()
+    assert (package / "commands" / "cli.py").is_file() and (package / "knowledge").is_dir()
 
 
 # The command, from a team's folder
@@ -134,11 +134,7 @@ def _imported_distributions() -> set[str]:
     """Distributions that the package's code imports (third-party only)."""
     owners = packages_distributions()
     found: set[str] = set()
-    files = [
-        REPO / "app.py",
-        REPO / "shell.py",
-        *(p for f in PACKAGE_FOLDERS for p in (REPO / f).rglob("*.py")),
-    ]
+    files = list(PACKAGE.rglob("*.py"))
     for path in files:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Import):

@@ -12,12 +12,20 @@ from urllib.parse import parse_qs, quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.checks.record import RECORD_FILE, has_checks, page_verification, read_record
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.markdown import escape_markdown, safe_markdown
-from heuristica.graph.model import SECTIONS, CodeReference, Page
-from heuristica.graph.relations import PageType
+from heuristica.checks.record import RECORD_FILE, has_checks, page_verification, read_record
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.markdown import escape_markdown, safe_markdown
+from heuristica.kb.model import (
+    SECTIONS,
+    CodeReference,
+    Environment,
+    Heuristic,
+    Implementation,
+    Page,
+    Principle,
+)
+from heuristica.kb.relations import PageType
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR
 from heuristica.ui.panel import source_url, type_badge_html
 from tests.explorer_links import explorer_links
@@ -45,6 +53,7 @@ st.navigation(
         st.Page(panel, title="Panel", default=True),
         st.Page("pages/explore.py"),
         st.Page("pages/demo.py"),
+        st.Page("pages/changes.py"),
     ],
     position="hidden",
 ).run()
@@ -57,7 +66,7 @@ declares, so it declares explore and demo pages (empty: never run here)."""
 def host(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("panel_host")
     (folder / "pages").mkdir()
-    for name in ("explore.py", "demo.py"):
+    for name in ("explore.py", "demo.py", "changes.py"):
         (folder / "pages" / name).write_text("", encoding="utf-8")
     script = folder / "host.py"
     script.write_text(HOST, encoding="utf-8")
@@ -174,6 +183,7 @@ def test_implementation_shows_code_reference_io_tables_and_examples(
     draw: Draw, shipped: KnowledgeGraph
 ) -> None:
     page = best_connected(shipped, PageType.IMPLEMENTATION)
+    assert isinstance(page, Implementation)
     app = draw(DEFAULT_ROOT, page.id)
     inputs, outputs = app.table[0].value, app.table[1].value
     assert list(inputs.columns) == ["Name", "Type", "Description"]
@@ -208,8 +218,14 @@ def test_implementation_shows_code_reference_io_tables_and_examples(
 def test_source_url_links_github_files_and_lines(
     repository: str, file: str, lines: str | None, url: str | None
 ) -> None:
-    ref = CodeReference(
-        repository=repository, file=file, lines=lines, signature="def f()", import_="import f"
+    ref = CodeReference.model_validate(
+        {
+            "repository": repository,
+            "file": file,
+            "lines": lines,
+            "signature": "def f()",
+            "import": "import f",
+        }
     )
     assert source_url(ref) == url
 
@@ -218,6 +234,7 @@ def test_environment_shows_its_three_tables_and_install_commands(
     draw: Draw, shipped: KnowledgeGraph
 ) -> None:
     page = best_connected(shipped, PageType.ENVIRONMENT)
+    assert isinstance(page, Environment)
     app = draw(DEFAULT_ROOT, page.id)
     lengths = [len(table.value) for table in app.table]
     assert lengths == [
@@ -233,6 +250,7 @@ def test_environment_shows_its_three_tables_and_install_commands(
 
 def test_heuristic_shows_each_part_of_the_insight(draw: Draw, shipped: KnowledgeGraph) -> None:
     page = best_connected(shipped, PageType.HEURISTIC)
+    assert isinstance(page, Heuristic)
     app = draw(DEFAULT_ROOT, page.id)
     bold = [m.value for m in app.markdown]
     for part in ("**Action**", "**Value**", "**Trade-off**"):
@@ -244,7 +262,7 @@ def test_principle_theoretical_basis_keeps_its_math(draw: Draw, shipped: Knowled
     page = next(
         p
         for p in sorted(shipped.pages, key=lambda p: p.id)
-        if p.page_type is PageType.PRINCIPLE and "$$" in p.theoretical_basis
+        if isinstance(p, Principle) and "$$" in p.theoretical_basis
     )
     app = draw(DEFAULT_ROOT, page.id)
     shown = safe_markdown(page.theoretical_basis)
@@ -257,6 +275,7 @@ def test_metadata_box_lists_sources_with_their_kind_and_the_date(
     draw: Draw, shipped: KnowledgeGraph
 ) -> None:
     page = best_connected(shipped, PageType.HEURISTIC)
+    assert isinstance(page, Heuristic)
     app = draw(DEFAULT_ROOT, page.id)
     sources = next(m.value for m in app.markdown if m.value.startswith("**Knowledge sources**"))
     for source in page.sources:

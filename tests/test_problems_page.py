@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.problems import Problem, Severity
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.problems import Problem, Severity
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 HOSTILE_FILE = '<img src=x onerror="window.__pwned=1">.yaml'
 HOSTILE_FIELD = "<script>window.__pwned=1</script>"
 

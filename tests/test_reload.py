@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.record import with_verification_problems
-from heuristica.graph.loader import LoadResult, load_knowledge
-from heuristica.graph.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
+from heuristica.checks.record import with_verification_problems
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
 from tests.kb import page, write
 
 P, IMPL, H, E = (

@@ -1,4 +1,4 @@
-"""graph.render: the data graph.js reads, the one template's documents, the
+"""draw.render: the data graph.js reads, the one template's documents, the
 vendored vis-network, and colours that reach WCAG contrast."""
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 from pyvis.network import Network
 
-from heuristica.graph.drawing import Drawing, draw
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import PageType
-from heuristica.graph.render import (
+from heuristica.draw.drawing import Drawing, draw
+from heuristica.draw.render import (
     EDGE_COLOUR,
     LABEL_COLOUR,
     PATH_COLOUR,
@@ -30,7 +27,10 @@ from heuristica.graph.render import (
     legend,
     standalone_html,
 )
-from heuristica.graph.view import build_view, path_edges, view_of
+from heuristica.draw.view import build_view, path_edges, view_of
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import PageType
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "explorer_kb"

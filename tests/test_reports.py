@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
-from heuristica.graph.cli import main
-from heuristica.graph.reports import FORMATS, github_data, github_property
+from heuristica.commands.cli import main
+from heuristica.commands.reports import FORMATS, github_data, github_property
 from tests.kb import page, write
 
 H, E = "heuristic/use-spawn", "environment/linux"

@@ -36,7 +36,7 @@ def tools(tmp_path: Path) -> Path:
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
     shims = {
-        "heuristica": f'exec "{sys.executable}" -m heuristica.graph "$@"',
+        "heuristica": f'exec "{sys.executable}" -m heuristica "$@"',
         "gh": f'exec "{sys.executable}" "{REPO / "tests" / "fake_gh.py"}" "$@"',
     }
     for name, line in shims.items():

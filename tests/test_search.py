@@ -1,31 +1,25 @@
-"""graph.search on small knowledge bases written for each test, and on the
+"""search on small knowledge bases written for each test, and on the
 shipped one: what is indexed, how it ranks, the snippet, queries a person can
 get wrong, and the index following an edited knowledge base."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit as st
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import PAGE_ADAPTER, Page
-from heuristica.graph.relations import PageType
-from heuristica.graph.search import SearchHit, SearchIndex, index_for, search
-from heuristica.graph.search.snippets import SNIPPET_CHARS
-from heuristica.ui.knowledge_base import (
-    _RESCAN_SECONDS,
-    DEFAULT_ROOT,
-    ENV_VAR,
-    _reloaders,
-    current,
-)
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import PAGE_ADAPTER, Page
+from heuristica.kb.relations import PageType
+from heuristica.search import SearchHit, SearchIndex, index_for, search
+from heuristica.search.snippets import SNIPPET_CHARS
+from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, RESCAN_SECONDS, current, live
 from heuristica.ui.search import RESULT_LIMIT, search_results
+from tests.clock import FakeClock
 from tests.kb import page, write
 
 
@@ -376,7 +370,7 @@ def test_the_index_follows_an_edited_added_and_removed_page(tmp_path: Path) -> N
 
 
 def test_the_apps_index_follows_an_edit_reloaded_from_the_parse_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_clock: FakeClock
 ) -> None:
     """The app reloads only the files that changed (ui.knowledge_base keeps a
     ParseCache); the index of the reloaded graph answers for the edited page."""
@@ -387,10 +381,10 @@ def test_the_apps_index_follows_an_edit_reloaded_from_the_parse_cache(
     before = current()
     assert ids(search(before.graph, "zorblax")) == ["principle/a"]
     write(tmp_path, "a.yaml", page("principle/a", title="Frobnicate"))
-    time.sleep(_RESCAN_SECONDS + 0.2)
+    app_clock.advance(RESCAN_SECONDS)
     after = current()
     assert after.graph is not before.graph
-    assert _reloaders[tmp_path.resolve()].cache.parsed == 1, "only the edited file was read"
+    assert live().parsed == 1, "only the edited file was read"
     assert ids(search(after.graph, "frobnicate")) == ["principle/a"]
     assert ids(search(after.graph, "quuxle")) == ["principle/b"]
     assert search(after.graph, "zorblax") == []

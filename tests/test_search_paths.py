@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.paths import (
+from heuristica.draw.paths import (
     Step,
     did_you_mean,
     path_pages_and_links,
@@ -24,6 +22,8 @@ from heuristica.graph.paths import (
     resolve_path_params,
     step_text,
 )
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
 
 P, LAZY, IMPL, H, E, ISLAND = (

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.search import SearchIndex
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.search import SearchIndex
 from heuristica.ui.knowledge_base import DEFAULT_ROOT
 
 QUESTIONS: list[tuple[str, str]] = [

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Caption
 
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import COMPONENT, drawn_graph
 from tests.kb import page, write
 
-APP = Path(__file__).resolve().parent.parent / "shell.py"
+APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
 P, H, E, ISLAND = (
     "principle/fork-copies",
     "heuristic/use-spawn",
@@ -50,7 +51,7 @@ def chain(app: AppTest) -> list[str]:
         if element.type == "bidi_component" and element.proto.component_name == COMPONENT:
             groups = json.loads(element.proto.json)["groups"]
             shown.extend(link["id"] for group in groups for link in group["links"])
-        elif element.type == "caption" and element.value.startswith("↓"):
+        elif isinstance(element, Caption) and element.value.startswith("↓"):
             shown.append(element.value)
     return shown
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
-from heuristica.graph import cli
-from heuristica.graph.cli import main
-from heuristica.graph.serve import APP, streamlit_command
+from heuristica.commands import cli
+from heuristica.commands.cli import main
+from heuristica.commands.serve import APP, streamlit_command
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.drawing import EdgeStyle, Highlight, wrap_label
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.markdown import safe_html
-from heuristica.graph.model import Tour
-from heuristica.graph.render import TOUR_COLOUR, TOUR_STEP, drawing_data
+from heuristica.draw.drawing import EdgeStyle, Highlight, wrap_label
+from heuristica.draw.render import TOUR_COLOUR, TOUR_STEP, drawing_data
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.markdown import safe_html
+from heuristica.kb.model import Tour
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.path import for_projector, shared_tour_drawing, tour_drawing
@@ -155,24 +155,26 @@ def test_html_hand_out_carries_the_tour_graph_as_json(base):
 def hostile_tour(kg: KnowledgeGraph, notes: list[str]) -> Tour:
     """A tour over the base's pages with these notes (and as many explanations)."""
     pages = sorted(page.id for page in kg.pages)
-    return Tour(
-        id="hostile",
-        title="Hostile \u202eevil",
-        audience="Testers",
-        estimated_minutes=5,
-        steps=[
-            {
-                "page": pages[index % len(pages)],
-                "note": note,
-                "question": {
-                    "prompt": note,
-                    "choices": ["a", "b"],
-                    "answer": "a",
-                    "explanation": note,
-                },
-            }
-            for index, note in enumerate(notes)
-        ],
+    return Tour.model_validate(
+        {
+            "id": "hostile",
+            "title": "Hostile \u202eevil",
+            "audience": "Testers",
+            "estimated_minutes": 5,
+            "steps": [
+                {
+                    "page": pages[index % len(pages)],
+                    "note": note,
+                    "question": {
+                        "prompt": note,
+                        "choices": ["a", "b"],
+                        "answer": "a",
+                        "explanation": note,
+                    },
+                }
+                for index, note in enumerate(notes)
+            ],
+        }
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.problems import Problem
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.problems import Problem
 from tests.kb import dump, page, write
 
 H, E = "heuristic/use-spawn", "environment/linux"
@@ -53,7 +53,8 @@ def test_sound_tour_loads(tmp_path: Path) -> None:
     write(base(tmp_path), "tours/first.yaml", tour())
     result = load_knowledge(tmp_path)
     assert result.problems == []
-    assert result.tours["first-steps"].steps[1].question.answer == "spawn"
+    question = result.tours["first-steps"].steps[1].question
+    assert question is not None and question.answer == "spawn"
     assert set(result.pages) == {H, E}
 
 

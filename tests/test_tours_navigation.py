@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from heuristica.graph.model import Tour, TourStep
+from heuristica.kb.model import Tour, TourStep
 from heuristica.tours.navigation import Position, resolve_position
 
 

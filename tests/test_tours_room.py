@@ -4,6 +4,8 @@ plain functions here)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from heuristica.shared_store import StoreUnavailable
@@ -22,17 +24,7 @@ from heuristica.tours.sessions import (
     SessionGone,
     SessionStore,
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 class Browsers:
@@ -184,7 +176,7 @@ def test_a_missing_session_gets_a_grace_period_before_its_followers_are_told(
     room: Room, browsers: Browsers, clock: FakeClock
 ):
     lost = LosingStore(room.store)
-    room.store = lost
+    room.store = cast(SessionStore, lost)
     session = lost.start("tour")
     room.follow("f1", session.code, attached=True, drawn_version=session.version, fragment="p")
     lost.lose(session.code)
@@ -210,7 +202,7 @@ class LosingStore:
             raise SessionGone(code, "gone", ended=False)
         return self._store.look_up(code)
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
 
@@ -236,7 +228,7 @@ def test_a_step_the_store_did_not_take_is_written_once_it_answers_and_her_page_w
     room: Room, store: MemorySessionStore, browsers: Browsers
 ):
     away = AwayStore(store)
-    room.store = away
+    room.store = cast(SessionStore, away)  # every method of the store, through __getattr__
     session = store.start("tour")
     room.present("p", session, "frag")
     away.away = True
@@ -265,7 +257,7 @@ def test_followers_are_told_once_the_store_does_not_answer_and_again_when_it_doe
     room: Room, store: MemorySessionStore, browsers: Browsers
 ):
     away = AwayStore(store)
-    room.store = away
+    room.store = cast(SessionStore, away)  # every method of the store, through __getattr__
     session = store.start("tour")
     room.follow("f1", session.code, attached=True, drawn_version=session.version, fragment="p")
     away.away = True

@@ -28,6 +28,7 @@ from heuristica.tours.sessions import (
     normalise_code,
     not_live_message,
 )
+from tests.clock import FakeClock
 from tests.redis_server import RedisServer, redis_server
 
 __all__ = ["redis_server"]
@@ -36,17 +37,6 @@ PRESENTER_TIMEOUT = 2.0
 """Seconds. Redis expires keys by its own clock, so the Redis store's tests
 really wait for it; every check keeps half of it as margin."""
 IDLE_TIMEOUT = 3600.0
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -26,7 +26,7 @@ HOSTILE = [
 
 def warnings_for(page: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> list[str]:
     monkeypatch.setenv(ENV_VAR, str(FIXTURE_KB))
-    app = AppTest.from_file(str(REPO / "shell.py"), default_timeout=30)
+    app = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30)
     if page:
         app.switch_page(page)
     for name, value in params.items():

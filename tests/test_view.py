@@ -1,4 +1,4 @@
-"""graph.view: which pages the explorer shows, and how ?node= is read."""
+"""draw.view: which pages the explorer shows, and how ?node= is read."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import PageType
-from heuristica.graph.view import (
-    DEFAULT_FOCUS,
+from heuristica.draw.view import (
     Edge,
+    NodeRequest,
     build_view,
     closest_ids,
     default_focus,
@@ -20,10 +17,18 @@ from heuristica.graph.view import (
     resolve_node_param,
     view_of,
 )
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import PageType
 from tests.markup import markdown_targets
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "explorer_kb"
 FOCUS = "heuristic/polars-use-spawn-not-fork"
+
+
+def problem_of(request: NodeRequest) -> str:
+    assert request.problem is not None, "the request has a problem"
+    return request.problem
 
 
 @pytest.fixture(scope="module")
@@ -126,19 +131,23 @@ def test_views_of_the_same_request_are_equal_and_hashable(kg: KnowledgeGraph):
     assert hash(a) == hash(b)
 
 
-def test_default_focus_is_the_spawn_heuristic_when_it_exists(kg: KnowledgeGraph):
-    assert default_focus(kg) == DEFAULT_FOCUS
+def test_default_focus_is_the_start_page_the_knowledge_base_names(kg: KnowledgeGraph):
+    assert kg.most_linked != "environment/polars-2"
+    assert default_focus(kg, "environment/polars-2") == "environment/polars-2"
 
 
-def test_default_focus_is_the_best_linked_page_otherwise(kg: KnowledgeGraph):
-    pages = {p.id: p for p in kg.pages if p.id != DEFAULT_FOCUS}
-    smaller = KnowledgeGraph(pages)
-    degrees = {p: smaller.degree(p) for p in pages}
-    assert degrees[default_focus(smaller)] == max(degrees.values())
+def test_default_focus_is_the_best_linked_page_without_a_start_page_or_with_a_gone_one(
+    kg: KnowledgeGraph,
+):
+    degrees = {p.id: kg.degree(p.id) for p in kg.pages}
+    for start_page in (None, "heuristic/no-such-page"):
+        focus = default_focus(kg, start_page)
+        assert focus is not None
+        assert degrees[focus] == max(degrees.values())
 
 
 def test_default_focus_of_an_empty_knowledge_base_is_none():
-    assert default_focus(KnowledgeGraph({})) is None
+    assert default_focus(KnowledgeGraph({}), "heuristic/anything") is None
 
 
 def test_no_node_param_asks_for_the_default_view():
@@ -158,8 +167,8 @@ def test_surrounding_spaces_are_ignored():
 def test_an_unknown_page_id_is_named_in_the_problem():
     request = resolve_node_param(["heuristic/no-such-page"], {FOCUS})
     assert request.focus is None
-    assert "`heuristic/no-such-page`" in request.problem
-    assert "no page" in request.problem
+    assert "`heuristic/no-such-page`" in problem_of(request)
+    assert "no page" in problem_of(request)
 
 
 @pytest.mark.parametrize(
@@ -168,24 +177,24 @@ def test_an_unknown_page_id_is_named_in_the_problem():
 def test_a_malformed_value_is_not_a_page_id(value: str):
     request = resolve_node_param([value], {FOCUS})
     assert request.focus is None
-    assert "is not a page id" in request.problem
+    assert "is not a page id" in problem_of(request)
 
 
 def test_a_value_with_markdown_is_shown_as_code_not_markup():
     request = resolve_node_param(["`x`[a](javascript:alert(1))"], {FOCUS})
-    assert "`` `x`[a](javascript:alert(1)) ``" in request.problem
-    assert markdown_targets(request.problem) == []
+    assert "`` `x`[a](javascript:alert(1)) ``" in problem_of(request)
+    assert markdown_targets(problem_of(request)) == []
 
 
 def test_a_very_long_value_is_shortened_in_the_problem():
     request = resolve_node_param(["x" * 5000], {FOCUS})
-    assert len(request.problem) < 300
+    assert len(problem_of(request)) < 300
 
 
 def test_several_node_values_are_a_problem():
     request = resolve_node_param([FOCUS, FOCUS], {FOCUS})
     assert request.focus is None
-    assert "more than one page" in request.problem
+    assert "more than one page" in problem_of(request)
 
 
 def test_an_unknown_page_id_names_the_closest_ids(kg: KnowledgeGraph):
@@ -193,13 +202,13 @@ def test_an_unknown_page_id_names_the_closest_ids(kg: KnowledgeGraph):
     assert request.focus is None
     assert request.suggestions[0] == FOCUS
     assert request.problem is not None
-    assert f"Did you mean `{FOCUS}`" in request.problem
+    assert f"Did you mean `{FOCUS}`" in problem_of(request)
 
 
 def test_an_id_like_no_page_suggests_nothing(kg: KnowledgeGraph):
     request = resolve_node_param(["heuristic/zzzz"], kg.nx)
     assert request.suggestions == ()
-    assert request.problem is not None and "Did you mean" not in request.problem
+    assert request.problem is not None and "Did you mean" not in problem_of(request)
 
 
 def test_closest_ids_are_best_first_and_limited(kg: KnowledgeGraph):

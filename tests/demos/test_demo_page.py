@@ -6,10 +6,22 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from heuristica.demos.runs import BOARD
+from heuristica.demos.runs import BOARD, Batch
 from heuristica.demos.slots import RunSlots
+from heuristica.processes.runner import RunOutcome
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "demo.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "heuristica" / "pages" / "demo.py")
+
+
+def board_batch(batch_id: str) -> Batch:
+    batch = BOARD.get(batch_id)
+    assert batch is not None, f"no batch {batch_id} on the board"
+    return batch
+
+
+def ended(outcome: RunOutcome | None) -> RunOutcome:
+    assert outcome is not None, "the run has not ended"
+    return outcome
 
 
 def open_page(**query: str) -> AppTest:
@@ -57,7 +69,7 @@ def test_cancel_on_a_hung_fork_run_shows_it_was_cancelled() -> None:
     app = tiny(open_page(), "fork", time_limit=30)
     app.button(key="demo_run").click().run()
     assert app.button(key="demo_cancel").disabled is False
-    batch = BOARD.get(app.session_state["demo_batch_id"])
+    batch = board_batch(app.session_state["demo_batch_id"])
     deadline = time.monotonic() + 10
     while not any(event["event"] == "worker_ready" for event in batch.views()[0].events):
         assert time.monotonic() < deadline, "the worker never became ready"
@@ -85,7 +97,7 @@ def test_an_out_of_range_setting_turns_run_off_and_says_why() -> None:
 def test_a_stalled_run_shows_how_long_it_has_run_and_how_long_until_it_is_called_stuck() -> None:
     app = tiny(open_page(), "fork", time_limit=30)
     app.button(key="demo_run").click().run()
-    batch = BOARD.get(app.session_state["demo_batch_id"])
+    batch = board_batch(app.session_state["demo_batch_id"])
     deadline = time.monotonic() + 20
     while not any(event["event"] == "worker_ready" for event in batch.views()[0].events):
         assert time.monotonic() < deadline, "the worker never became ready"
@@ -130,7 +142,7 @@ def test_compare_all_shows_every_method_side_by_side() -> None:
     app = tiny(open_page(), "fork", time_limit=1)
 
     app.button(key="demo_compare").click().run()
-    batch = BOARD.get(app.session_state["demo_batch_id"])
+    batch = board_batch(app.session_state["demo_batch_id"])
     assert BOARD.wait(batch.batch_id, timeout=60)
     app.run()
 
@@ -160,10 +172,10 @@ def test_a_full_server_says_to_retry_instead_of_starting(monkeypatch) -> None:
 def test_a_run_whose_browser_session_is_gone_still_ends_at_its_time_limit() -> None:
     app = tiny(open_page(), "fork", time_limit=1)
     app.button(key="demo_run").click().run()
-    batch = BOARD.get(app.session_state["demo_batch_id"])
+    batch = board_batch(app.session_state["demo_batch_id"])
     del app  # nobody polls this run any more
 
     assert BOARD.wait(batch.batch_id, timeout=1 + 10)
     (run,) = batch.views()
-    assert run.outcome.status == "deadlock"
-    assert run.outcome.leftovers == []
+    assert ended(run.outcome).status == "deadlock"
+    assert ended(run.outcome).leftovers == []

@@ -5,7 +5,6 @@ from pathlib import Path
 import yaml
 
 from heuristica import demos
-from heuristica.demos.runner import RunOutcome
 from heuristica.demos.spawn_vs_fork.report import (
     COMPARE_ALL,
     LINKED_PAGES,
@@ -19,6 +18,7 @@ from heuristica.demos.spawn_vs_fork.report import (
     verdict,
 )
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method
+from heuristica.processes.runner import RunOutcome
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 HUNG = DemoSettings(workers=4, tasks=8, time_limit=5)

@@ -1,25 +1,46 @@
 """The runner and the run board, with the real module in real processes."""
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
-from heuristica.demos import runner
-from heuristica.demos.runner import run_module
-from heuristica.demos.runs import PROGRESS_EVENTS, RunBoard
+from heuristica.demos.runs import PROGRESS_EVENTS, Batch, RunBoard
 from heuristica.demos.slots import RunnerBusy, RunSlots
-from heuristica.demos.spawn_vs_fork.settings import DemoSettings, SettingsError, parse_settings
+from heuristica.demos.spawn_vs_fork.settings import (
+    DemoSettings,
+    Method,
+    Scenario,
+    SettingsError,
+    parse_settings,
+)
+from heuristica.processes import runner
+from heuristica.processes.runner import RunOutcome, run_module
 from tests.demos.conftest import alive_in_session, still_running
 
 MODULE = "heuristica.demos.spawn_vs_fork"
-HUNG = DemoSettings(method="fork", scenario="parent-uses-polars", workers=2, tasks=4, rows=1000)
+HUNG = DemoSettings(
+    method=Method.FORK, scenario=Scenario.PARENT_USES_POLARS, workers=2, tasks=4, rows=1000
+)
 
 
 def quick(**changes: object) -> DemoSettings:
     return parse_settings({**HUNG.as_dict(), "time_limit": 2, **changes})
 
 
-def worker_pids(events: list[dict]) -> set[int]:
+def found(board: RunBoard, batch_id: str) -> Batch:
+    batch = board.get(batch_id)
+    assert batch is not None, f"no batch {batch_id}"
+    return batch
+
+
+def outcome_status(outcome: RunOutcome | None) -> str:
+    assert outcome is not None, "the run has not ended"
+    return outcome.status
+
+
+def worker_pids(events: Sequence[dict[str, Any]]) -> set[int]:
     return {event["pid"] for event in events if event["event"] == "worker_ready"}
 
 
@@ -129,6 +150,7 @@ def test_cancel_stops_a_hung_run_and_leaves_nothing_behind() -> None:
     assert batch is not None
     _wait_for(lambda: len(worker_pids(batch.views()[0].events)) == 2)
     session_id = batch.pid
+    assert session_id is not None
 
     board.cancel(batch_id)
     assert board.wait(batch_id, timeout=10)
@@ -147,11 +169,12 @@ def test_no_more_runs_execute_at_once_than_the_limit_and_the_rest_wait_or_are_re
     with pytest.raises(RunnerBusy, match="all 2 demo slots are busy and 1 more runs are waiting"):
         board.start([quick()])
 
+    batches = [found(board, batch_id) for batch_id in batch_ids]
     most_running = 0
     waited = False
-    while not all(board.get(batch_id).finished for batch_id in batch_ids):
-        states = [board.get(batch_id).views()[0] for batch_id in batch_ids]
-        sessions = [board.get(batch_id).pid for batch_id in batch_ids]
+    while not all(batch.finished for batch in batches):
+        states = [batch.views()[0] for batch in batches]
+        sessions = [batch.pid for batch in batches]
         live = [pid for pid in sessions if pid is not None and alive_in_session(pid)]
         most_running = max(most_running, len(live))
         waited |= any(run.state == "queued" and run.queue_position == 1 for run in states)
@@ -159,7 +182,7 @@ def test_no_more_runs_execute_at_once_than_the_limit_and_the_rest_wait_or_are_re
 
     assert most_running == 2
     assert waited
-    statuses = [board.get(batch_id).views()[0].outcome.status for batch_id in batch_ids]
+    statuses = [outcome_status(batch.views()[0].outcome) for batch in batches]
     assert statuses == ["deadlock"] * 3
 
 
@@ -174,16 +197,19 @@ def test_a_batch_whose_thread_fails_ends_with_every_run_saying_why() -> None:
     board = RunBoard(BrokenLine(limit=1, max_waiting=1))
     batch_id = board.start([quick(), quick(method="spawn")])
     assert board.wait(batch_id, timeout=30)
-    runs = board.get(batch_id).views()
+    batch = board.get(batch_id)
+    assert batch is not None
+    runs = batch.views()
     assert [run.state for run in runs] == ["finished", "finished"], "no tab stays 'waiting'"
-    assert {run.outcome.message for run in runs} == {"the server could not run it (the line broke)"}
+    messages = {run.outcome.message if run.outcome else None for run in runs}
+    assert messages == {"the server could not run it (the line broke)"}
     assert board.slots.counts() == (0, 0), "its place in line was given back"
 
 
 def test_a_comparison_runs_its_runs_one_after_another() -> None:
     board = RunBoard(RunSlots(limit=2, max_waiting=0))
     batch_id = board.start([quick(scenario="parent-idle"), quick(method="forkserver")])
-    batch = board.get(batch_id)
+    batch = found(board, batch_id)
     seen_states = set()
     while not batch.finished:
         seen_states.add(tuple(run.state for run in batch.views()))
@@ -191,7 +217,7 @@ def test_a_comparison_runs_its_runs_one_after_another() -> None:
 
     assert ("running", "running") not in seen_states
     assert ("running", "queued") in seen_states
-    assert [run.outcome.status for run in batch.views()] == ["ok", "ok"]
+    assert [outcome_status(run.outcome) for run in batch.views()] == ["ok", "ok"]
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,22 @@ def expect_panel_title(page: Page, title: str) -> None:
 
 def url_node(page: Page) -> list[str]:
     return parse_qs(urlsplit(page.url).query).get("node", [])
+
+
+SETTLED = """() => [...document.images].every(
+    image => image.complete || image.loading === "lazy")"""
+NEXT_FRAMES = """() => document.fonts.ready.then(
+    () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))"""
+
+
+def settled(page: Page) -> None:
+    """Until whatever the page and its frames show has had its chance to act:
+    every image has loaded or failed (an injected ``onerror`` would have run,
+    a remote ``src`` would have been asked for), the fonts are in, and two
+    frames were drawn (styles applied, so a CSS ``url()`` would have been
+    asked for). A condition, not a fixed wait: it ends as soon as it holds."""
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        frame.wait_for_function(SETTLED)
+        frame.evaluate(NEXT_FRAMES)

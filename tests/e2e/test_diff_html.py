@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Dialog, Page, expect
 
-from heuristica.graph.cli import main
+from heuristica.commands.cli import main
 from tests.e2e.conftest import RequestLog
 from tests.e2e.test_standalone_hostile import PAYLOADS
 from tests.git_repo import ScriptedRepo

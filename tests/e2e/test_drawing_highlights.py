@@ -7,12 +7,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from heuristica.graph.drawing import draw
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.relations import RELATIONS
-from heuristica.graph.render import LEGEND_TEXT, PATH_COLOUR, graph_document
-from heuristica.graph.view import build_view, path_edges
+from heuristica.draw.drawing import draw
+from heuristica.draw.render import LEGEND_TEXT, PATH_COLOUR, graph_document
+from heuristica.draw.view import build_view, path_edges
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.relations import RELATIONS
 from tests.e2e.conftest import FIXTURE_KB, RequestLog
 
 START = "environment/linux"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import RequestLog
 from tests.e2e.locators import (
@@ -18,6 +18,7 @@ from tests.e2e.locators import (
     node_point,
     open_explorer,
     positions,
+    settled,
     url_node,
     wait_for_focus,
     wait_for_node,
@@ -123,7 +124,12 @@ def test_no_request_leaves_the_machine(page: Page, app_url: str, requests_made: 
 
 def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismissed(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
     frame = open_explorer(page, app_url)
     assert MALICIOUS in node_ids(frame)
     page.mouse.move(*node_point(page, frame, MALICIOUS))
@@ -132,7 +138,7 @@ def test_markup_in_a_page_runs_no_script(page: Page, app_url: str):
     expect(card(frame).locator(".title")).to_contain_text("<img src=x onerror=")
     double_click_node(page, frame, MALICIOUS)
     expect(page.get_by_text("window.parent.__heuristicaXss=1").first).to_be_visible()
-    page.wait_for_timeout(500)
+    settled(page)
     assert page.evaluate("window.__heuristicaXss") is None
     assert frame.evaluate("window.__heuristicaXss") is None
     assert dialogs == []

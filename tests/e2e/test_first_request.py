@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 from tests.e2e.conftest import FIXTURE_KB, running_app
 
 

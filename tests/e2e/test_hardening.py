@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import FIXTURE_KB, RequestLog, running_app
-from tests.e2e.locators import graph_frame, node_ids
+from tests.e2e.locators import graph_frame, node_ids, settled
 from tests.kb import page as page_data
 from tests.kb import write
 
@@ -114,7 +114,7 @@ def test_page_text_fetches_nothing_from_other_hosts_and_covers_nothing(
     diagram.wait_for()  # Streamlit draws Markdown with math once KaTeX has loaded
     expect(diagram).to_have_attribute("href", "https://elsewhere.example/diagram.png")
     main.locator(".katex").first.wait_for()  # $x^2$ is typeset
-    page.wait_for_timeout(1000)  # let anything that would load, load
+    settled(page)
     assert requests_made.remote == []
     assert main.locator("img[src*=elsewhere]").count() == 0
     viewport = page.viewport_size

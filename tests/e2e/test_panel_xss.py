@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from heuristica.graph.loader import load_knowledge
+from heuristica.kb.loader import load_knowledge
 from tests.e2e.conftest import REPO, running_app
+from tests.e2e.locators import settled
 
 MALICIOUS_KB = REPO / "tests" / "fixtures" / "malicious_kb"
 PAGES = {page.id: page.title for page in load_knowledge(MALICIOUS_KB).pages.values()}
@@ -38,7 +39,7 @@ def hostile_url() -> Iterator[str]:
 
 
 def assert_inert(page: Page) -> None:
-    page.wait_for_timeout(500)  # let any onerror / onload fire
+    settled(page)
     assert page.evaluate(INERT) == {"pwned": None, "scriptLinks": [], "injected": 0}
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from playwright.sync_api import Dialog, Page, expect
 
-from heuristica.graph.knowledge import KnowledgeGraph
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.render import standalone_html
-from heuristica.graph.view import build_view
+from heuristica.draw.render import standalone_html
+from heuristica.draw.view import build_view
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import load_knowledge
 from tests.e2e.conftest import RequestLog
 from tests.kb import page, write
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from heuristica.graph.cli import main
+from heuristica.commands.cli import main
 from tests.e2e.harness import REPO, running_app
 
 FIXTURE = REPO / "tests" / "fixtures" / "verify_kb"

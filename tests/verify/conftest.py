@@ -4,34 +4,15 @@ made in seconds (no pip), whose packages differ from ours in a known way."""
 from __future__ import annotations
 
 import site
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.test_panel import draw, host  # noqa: F401 - the panel's host app, for AppTests here
+from tests.venvs import make_venv, site_packages
 
 FAKE_DISTRIBUTION = "heuristica-fixture-pkg"
 """Installed in no interpreter but these venvs, at a version each venv chooses."""
-
-
-def make_venv(folder: Path, *, system_site_packages: bool) -> Path:
-    command = [sys.executable, "-m", "venv", "--without-pip", str(folder)]
-    if system_site_packages:
-        command.insert(4, "--system-site-packages")
-    subprocess.run(command, check=True)
-    return folder / "bin" / "python"
-
-
-def site_packages(python: Path) -> Path:
-    found = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return Path(found.stdout.strip())
 
 
 def fake_files(version: str) -> dict[str, str]:
@@ -59,7 +40,7 @@ def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two interpreters sharing our packages, one with the fake package 1.0, one with 2.0."""
     made = {}
     for version in ("1.0", "2.0"):
-        python = make_venv(tmp_path_factory.mktemp(f"venv{version}"), system_site_packages=True)
+        python = make_venv(tmp_path_factory.mktemp(f"venv{version}"), sees_ours=True)
         install_fake(python, version)
         made[version] = python
     return made
@@ -70,7 +51,7 @@ def lean_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An interpreter with polars and psutil (what the demo engine needs) and
     without pydantic or streamlit: our own packages reach it by a .pth file that
     points at a folder linking only those."""
-    python = make_venv(tmp_path_factory.mktemp("lean"), system_site_packages=False)
+    python = make_venv(tmp_path_factory.mktemp("lean"), sees_ours=False)
     ours = Path(site.getsitepackages()[0])
     chosen = tmp_path_factory.mktemp("lean-packages")
     for entry in ours.iterdir():

@@ -86,7 +86,7 @@ def matrix_base(root: Path, matrix: str = MATRIX) -> Path:
 
 def recorded_matrix(root: Path, tmp: Path) -> Path:
     """``matrix_base`` verified on its matrix for real and recorded."""
-    from heuristica.graph.cli import main
+    from heuristica.commands.cli import main
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         offline_uv(monkeypatch, tmp)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heuristica.graph.checks.record import RECORD_FILE, write_record
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.verify import verify
+from heuristica.checks.record import RECORD_FILE, write_record
+from heuristica.checks.verify import verify
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
 
 HOLDS = "heuristic/all-hold"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heuristica.graph.checks.record import RECORD_FILE, read_record
+from heuristica.checks.record import RECORD_FILE, read_record
 from tests.kb import page, write
 from tests.test_panel import Draw
 from tests.verify.recorded import EDITED, FAILS, HOLDS, NEVER, build

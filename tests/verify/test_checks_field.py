@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import DEFAULT_CHECK_TIMEOUT, Check
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import DEFAULT_CHECK_TIMEOUT, Check
 from tests.kb import dump, page, write
 
 H = "heuristic/use-spawn"

@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph.checks.record import verification_problems
-from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.checks.signature import (
+from heuristica.checks.record import verification_problems
+from heuristica.checks.run import CheckResult, Status
+from heuristica.checks.verify import verify
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.problems import Severity
+from heuristica.kb.signature import (
     Parameter,
     differences,
     parse_import,
     parse_signature,
     render,
 )
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.problems import Severity
-from heuristica.graph.verify import verify
 from tests.kb import SECTIONS, dump, page, write
 
 IMPL = "implementation/under-test"

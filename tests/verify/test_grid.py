@@ -6,22 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.grid import BadgeState, page_verification
-from heuristica.graph.checks.record import RECORD_FILE, read_record, write_record
-from heuristica.graph.checks.recorded import (
+from heuristica.checks.grid import BadgeState, page_verification
+from heuristica.checks.record import RECORD_FILE, read_record, write_record
+from heuristica.checks.recorded import (
     PageRun,
     Record,
     RecordedCheck,
     RecordedEnvironment,
     page_hash,
 )
-from heuristica.graph.checks.run import Status
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.model import Page
+from heuristica.checks.run import Status
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import Page
 from tests.kb import page, write
 
 H = "heuristic/scoped"
@@ -37,7 +38,7 @@ def scoped(tmp_path_factory: pytest.TempPathFactory) -> Page:
     return load_knowledge(root).pages[H]
 
 
-def matrix_record(the_page: Page, status_of) -> Record:  # type: ignore[no-untyped-def]
+def matrix_record(the_page: Page, status_of: Callable[[str, str], Status]) -> Record:
     runs = [
         PageRun(
             page_hash=page_hash(the_page),
@@ -107,8 +108,8 @@ def test_a_format_1_record_is_read_and_written_back_as_format_2(
     path.write_text(json.dumps(old))
 
     assert [run.cell for run in read_record(path).pages[H]] == [None] * 12
-    from heuristica.graph.checks.environment import Environment
-    from heuristica.graph.verify import Verification
+    from heuristica.checks.environment import Environment
+    from heuristica.checks.verify import Verification
 
     empty = Verification(Environment("CPython", "3.11.7", "linux", "x86_64", "python"), [])
     write_record(path, [scoped], empty)
@@ -119,7 +120,7 @@ def test_a_format_1_record_is_read_and_written_back_as_format_2(
 
 
 def test_a_record_from_a_newer_heuristica_is_a_clear_warning(tmp_path: Path) -> None:
-    from heuristica.graph.checks.record import RecordError
+    from heuristica.checks.record import RecordError
 
     (tmp_path / RECORD_FILE).write_text('{"format": 3, "pages": {}}')
     with pytest.raises(RecordError, match="format 3 is not one this heuristica reads"):

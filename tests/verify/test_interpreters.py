@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.interpreters import InterpreterNotFound, find_interpreter
+from heuristica.checks.interpreters import InterpreterNotFound, find_interpreter
 
 HERE = platform.python_version()
 MINOR = ".".join(HERE.split(".")[:2])
@@ -57,6 +57,20 @@ def test_a_minor_version_takes_the_newest_that_answers_under_pyenv(
 
     assert found.version == HERE
     assert found.path == str(versions / HERE / "bin" / "python")
+
+
+def test_a_version_installed_from_source_without_pyenv_link_is_found_as_python3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `./configure --prefix=$PYENV_ROOT/versions/X && make install` makes bin/python3 only.
+    versions = tmp_path / "pyenv" / "versions"
+    real_python(versions / HERE / "bin", "python3")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    found = find_interpreter(HERE)
+
+    assert found.path == str(versions / HERE / "bin" / "python3")
 
 
 def test_a_python_of_another_version_at_the_given_path_is_not_taken(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.record import RECORD_FILE, read_record
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
+from heuristica.checks.record import RECORD_FILE, read_record
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
 from tests.verify.conftest import FAKE_DISTRIBUTION
 from tests.verify.matrix_kb import CELLS, CHECKS, MATRIX, PYTHON, H, matrix_base, offline_uv

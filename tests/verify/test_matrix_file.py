@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.matrix_file import MatrixError, read_matrix
-from heuristica.graph.cli import main
+from heuristica.checks.matrix_file import MatrixError, read_matrix
+from heuristica.commands.cli import main
 from tests.verify.matrix_kb import matrix_base
 
 GOOD = """format = 1
@@ -150,7 +150,7 @@ def test_a_missing_matrix_file_is_bad_usage(
 
 
 def test_an_interpreter_that_is_not_there_is_named_at_its_line(tmp_path: Path) -> None:
-    from heuristica.graph.checks.matrix import run_cell
+    from heuristica.checks.matrix import run_cell
 
     matrix_base(tmp_path, 'python = ["3.11",\n  "3.99"]\n')
     matrix = read_matrix(tmp_path / "matrix.toml")

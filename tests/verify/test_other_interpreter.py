@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.run import Status
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.verify import verify
+from heuristica.checks.run import Status
+from heuristica.checks.verify import verify
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
 from tests.kb import page, write
 from tests.verify.conftest import FAKE_DISTRIBUTION
 

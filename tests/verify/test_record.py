@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from heuristica.graph.checks.environment import Environment
-from heuristica.graph.checks.record import (
+from heuristica.checks.environment import Environment
+from heuristica.checks.record import (
     RECORD_FILE,
     BadgeState,
     page_verification,
@@ -17,11 +17,11 @@ from heuristica.graph.checks.record import (
     verification_problems,
     write_record,
 )
-from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.problems import Severity
-from heuristica.graph.verify import Verification
+from heuristica.checks.run import CheckResult, Status
+from heuristica.checks.verify import Verification
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.problems import Severity
 from tests.kb import page, write
 from tests.verify.recorded import EDITED, FAILS, HOLDS, NEVER, build
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from heuristica.graph.checks.run import CheckResult, Status
-from heuristica.graph.cli import main
-from heuristica.graph.loader import load_knowledge
-from heuristica.graph.verify import verify
+from heuristica.checks.run import CheckResult, Status
+from heuristica.checks.verify import verify
+from heuristica.commands.cli import main
+from heuristica.kb.loader import load_knowledge
 from tests.demos.conftest import alive_in_session, still_running
 from tests.kb import page, write
 
@@ -279,7 +279,7 @@ def test_verify_runs_from_any_folder_as_a_module(tmp_path: Path) -> None:
 
     write(tmp_path, "h.yaml", page(H, checks=[check("prints", "print(1)\n")]))
     done = subprocess.run(
-        [sys.executable, "-m", "heuristica.graph", "verify", str(tmp_path), "--format", "json"],
+        [sys.executable, "-m", "heuristica", "verify", str(tmp_path), "--format", "json"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

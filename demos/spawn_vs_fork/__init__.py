@@ -1,4 +1,0 @@
-"""The spawn-vs-fork demo: a Polars workload started with each start method.
-
-Run it with ``python -m heuristica.demos.spawn_vs_fork --help``.
-"""

@@ -1,0 +1,352 @@
+"""``heuristica`` (``python -m graph`` in a checkout): check, export, start and
+verify pages, search them and find how two are related, serve the explorer,
+serve the knowledge base to agents over MCP, and show what a change does to it.
+
+Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
+the knowledge base has errors or nothing was found, 2 bad usage (for example a
+path that does not exist, an unknown type or page id).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.checks.matrix_file import MATRIX_FILE
+from heuristica.checks.record import RECORD_FILE
+from heuristica.commands.diff import add_diff_command
+from heuristica.commands.export import to_graphml, to_node_link_json
+from heuristica.commands.reports import FORMATS, Report, Summary
+from heuristica.commands.skeleton import skeleton
+from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
+from heuristica.commands.usage import UsageError
+from heuristica.draw.paths import relation_paths, unknown_page
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.relations import PageType
+from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+from heuristica.search.text import printable
+
+__all__ = ["main"]
+
+DEFAULT_ROOT = Path("knowledge")
+Subcommands = Any
+"""What ``add_subparsers`` returns (argparse names no public type for it)."""
+
+
+def _folder(path: Path) -> Path:
+    """``path`` if it is a folder, else a usage error that says what it is."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
+    return path
+
+
+def _knowledge_base(path: Path) -> KnowledgeBase:
+    """The folder ``path`` loaded as the app and the MCP server load it."""
+    return LiveKnowledgeBase(_folder(path)).current()
+
+
+def _load(path: Path) -> LoadResult:
+    return _knowledge_base(path).result
+
+
+def _from_here(result: LoadResult, folder: Path) -> LoadResult:
+    """``result`` with its files named from where the command runs (the loader
+    names them relative to the knowledge folder), so an editor or CI can open them."""
+
+    def shown(file: str) -> str:
+        return os.path.normpath(os.path.join(folder, file))
+
+    problems = [dataclasses.replace(p, file=shown(p.file)) for p in result.problems]
+    return dataclasses.replace(
+        result, problems=problems, sources=[shown(file) for file in result.sources]
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = _from_here(_load(args.path), args.path)
+    report = Report(result, Summary.of(result), strict=args.strict)
+    sys.stdout.write(FORMATS[args.format](report))
+    return report.exit_code
+
+
+def _export(args: argparse.Namespace) -> int:
+    kb = _knowledge_base(args.path)
+    result, graph = kb.result, kb.graph
+    data = to_graphml(graph) if args.format == "graphml" else to_node_link_json(graph)
+    args.output.write_text(data, encoding="utf-8")
+    print(
+        f"wrote {len(graph)} pages and {graph.link_count} links to {args.output}"
+        + (f" (left out {len(result.errors)} errors: run 'check')" if result.errors else "")
+    )
+    return 0
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _new(args: argparse.Namespace) -> int:
+    slug = _slug(args.title)
+    if not slug:
+        raise UsageError(f"title {args.title!r} has no letters or digits to make an id from")
+    page_type = PageType(args.type)
+    path = args.dir / page_type.value / f"{slug}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} already exists; not overwriting it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(skeleton(page_type, f"{page_type.value}/{slug}", args.title), "utf-8")
+    print(f"wrote {path}: fill in every section, then run '{args.prog} check'")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    types = [PageType(name) for name in args.type or ()]
+    hits = _knowledge_base(args.path).search(args.query, limit=args.limit, types=types)
+    if args.format == "json":
+        print(json.dumps([hit.to_dict() for hit in hits], indent=2))
+    elif hits:
+        print_hits(hits)
+    else:
+        print(f"No page matches {printable(args.query)!r}.")
+    return 0 if hits else 1
+
+
+def _path(args: argparse.Namespace) -> int:
+    graph = _knowledge_base(args.path).graph
+    unknown = [
+        printable(unknown_page(graph, page_id, where))
+        for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))
+        if page_id not in graph
+    ]
+    if unknown:
+        raise UsageError("\n".join(unknown))
+    paths = relation_paths(graph, args.source, args.target)
+    if args.format == "json":
+        print_paths_json(graph, args.source, args.target, paths)
+    else:
+        print_paths(graph, args.source, args.target, paths)
+    return 0 if paths else 1
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
+def _knowledge(given: Path | None) -> Path:
+    """The folder to serve: the one given, else $HEURISTICA_KNOWLEDGE, else
+    ./knowledge, else the example knowledge base that ships with heuristica.
+    Says on stderr which one and why, since it may not be the one expected."""
+    configured = os.environ.get(KNOWLEDGE_ENV, "").strip()
+    if given is not None:
+        return _folder(given).resolve()
+    if configured:
+        chosen, why = _folder(Path(configured).expanduser()), f"from ${KNOWLEDGE_ENV}"
+    elif DEFAULT_ROOT.is_dir():
+        chosen, why = DEFAULT_ROOT, "found in the working folder"
+    else:
+        chosen, why = EXAMPLE_KNOWLEDGE, "the example that ships with heuristica"
+    print(f"knowledge base: {chosen.resolve()} ({why})", file=sys.stderr)
+    return chosen.resolve()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from heuristica.commands.serve import exec_streamlit
+
+    _check_streamlit_options(args.streamlit_options)
+    exec_streamlit(_knowledge(args.knowledge), args.port, args.streamlit_options)
+
+
+def _check_streamlit_options(options: Sequence[str]) -> None:
+    """Each option is ``--name=value``, or ``--name`` followed by its value."""
+    awaiting_value = False
+    for token in options:
+        if token.startswith("-"):
+            awaiting_value = "=" not in token
+        elif awaiting_value:
+            awaiting_value = False
+        elif Path(token).is_dir():
+            raise UsageError(f"unexpected argument {token!r}: name the folder with --knowledge")
+        else:
+            raise UsageError(f"unexpected argument {token!r}: Streamlit options start with --")
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    from heuristica.commands.mcp import serve_stdio
+
+    serve_stdio(_knowledge(args.path))
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from heuristica.commands.verify import run_verify  # only verify needs the runner
+
+    return run_verify(_load(args.path), args)
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser.set_defaults(prog=prog)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    _add_check(commands)
+    _add_export(commands)
+    _add_new(commands)
+    _add_search(commands)
+    _add_path(commands)
+    _add_verify(commands)
+    _add_serve(commands)
+    _add_mcp(commands)
+    add_diff_command(commands, DEFAULT_ROOT)
+    return parser
+
+
+def _add_check(commands: Subcommands) -> None:
+    check = commands.add_parser("check", help="report every problem in a knowledge base")
+    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    check.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="text",
+        help="text for people; json; github (workflow annotations), sarif (code scanning) "
+        "or junit (test reports) for CI",
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.set_defaults(run=_check)
+
+
+def _add_export(commands: Subcommands) -> None:
+    export = commands.add_parser("export", help="write the graph as GraphML or node-link JSON")
+    export.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    export.add_argument("--format", choices=["graphml", "json"], required=True)
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.set_defaults(run=_export)
+
+
+def _add_new(commands: Subcommands) -> None:
+    new = commands.add_parser("new", help="write a skeleton page with every section")
+    new.add_argument("type", choices=[t.value for t in PageType])
+    new.add_argument("title")
+    new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
+    new.set_defaults(run=_new)
+
+
+def _add_search(commands: Subcommands) -> None:
+    search = commands.add_parser("search", help="find pages by words, a question or an error")
+    search.add_argument("query", help="what to look for (quote it in the shell)")
+    search.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    search.add_argument(
+        "--type",
+        choices=[t.value for t in PageType],
+        action="append",
+        help="only pages of this type (repeat for several)",
+    )
+    search.add_argument("--limit", type=_positive, default=10, help="at most this many (10)")
+    search.add_argument("--format", choices=["text", "json"], default="text")
+    search.set_defaults(run=_search)
+
+
+def _add_path(commands: Subcommands) -> None:
+    path = commands.add_parser("path", help="how two pages are related: the shortest paths")
+    path.add_argument("source", help="a page id, e.g. heuristic/polars-use-spawn-not-fork")
+    path.add_argument("target", help="another page id")
+    path.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    path.add_argument("--format", choices=["text", "json"], default="text")
+    path.set_defaults(run=_path)
+
+
+def _add_verify(commands: Subcommands) -> None:
+    verify = commands.add_parser(
+        "verify", help="run the checks on pages: which claims hold on this interpreter"
+    )
+    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
+    verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
+    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument(
+        "--jobs", type=int, metavar="N", help="checks (with the matrix: cells) at once (cores)"
+    )
+    verify.add_argument(
+        "--matrix",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help=f"run every cell of the matrix (default FILE: PATH/{MATRIX_FILE})",
+    )
+    verify.add_argument("--cell", action="append", metavar="NAME", help="only this cell (repeat)")
+    verify.add_argument(
+        "--print-github-matrix",
+        action="store_true",
+        help="print the matrix as a GitHub Actions strategy.matrix (one job per cell)",
+    )
+    verify.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="RECORD",
+        help=f"merge these records (one per cell, e.g. from CI jobs) into PATH/{RECORD_FILE}",
+    )
+    verify.set_defaults(run=_verify)
+
+
+def _add_serve(commands: Subcommands) -> None:
+    serve = commands.add_parser(
+        "serve",
+        allow_abbrev=False,
+        help="start the explorer on a knowledge folder",
+        description="Start the explorer (Streamlit) on a knowledge folder. Options this "
+        "command does not know, such as --server.address 0.0.0.0, go to Streamlit.",
+    )
+    serve.add_argument(
+        "--knowledge",
+        type=Path,
+        help="the knowledge folder (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, "
+        "else the example knowledge base that ships with heuristica)",
+    )
+    serve.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
+    serve.set_defaults(run=_serve, takes_extra=True)
+
+
+def _add_mcp(commands: Subcommands) -> None:
+    mcp = commands.add_parser(
+        "mcp",
+        help="serve the knowledge base to agents over MCP (stdio)",
+        description="Serve a knowledge folder to coding agents over the Model Context "
+        "Protocol on stdin/stdout, read-only. Without a folder: $HEURISTICA_KNOWLEDGE, "
+        "else ./knowledge, else the example knowledge base that ships with heuristica.",
+    )
+    mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
+    mcp.set_defaults(run=_mcp)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
+    """Run one command; returns the exit code (the ``heuristica`` entry point)."""
+    parser = _parser(prog)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_extra", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_options = extra
+    try:
+        return args.run(args)
+    except (UsageError, OSError) as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2

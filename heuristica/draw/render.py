@@ -1,0 +1,398 @@
+"""Turn a ``Drawing`` into what a browser draws: the data ``heuristica/draw/web/graph.js``
+reads, and whole HTML documents made from the one template in ``heuristica/draw/web/``.
+
+The live explorer (``ui.graph_component`` serves ``heuristica/draw/web/`` as a Streamlit
+component), the explorer's "Download as HTML" and the tour hand-out all run
+the same page and script on the same data (``drawing_data``), so a graph
+looks and behaves alike everywhere. Page text travels only as JSON, and
+reaches the screen as canvas labels or DOM ``textContent``: never as HTML.
+
+pyvis, which the product card names, is used for what it does well: naming
+vis-network's physics settings in Python (``Network.force_atlas_2based``).
+``_PHYSICS`` holds what it gives, and tests/test_render.py compares the two;
+the server does not import pyvis, which imports IPython: 0.25-0.45 s of every
+server's first run. Its HTML template is not used (it turns every tooltip
+into HTML as soon as one contains "href"), nor its ``add_node``/``add_edge``
+(a list scan per call: quadratic), nor its copy of vis-network
+(``heuristica/draw/web/`` vendors one, recorded in ``vis-network.json``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
+from heuristica.draw.view import View
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.relations import RELATIONS, PageType
+
+__all__ = [
+    "DIFF_COLOURS",
+    "EDGE_COLOUR",
+    "LABEL_COLOUR",
+    "LEGEND_TEXT",
+    "PATH_COLOUR",
+    "TOUR_COLOUR",
+    "TOUR_STEP",
+    "TYPE_BORDERS",
+    "TYPE_COLOURS",
+    "VIS_NETWORK",
+    "VIS_NETWORK_MANIFEST",
+    "WEB_DIR",
+    "drawing_data",
+    "graph_document",
+    "json_for_html",
+    "legend",
+    "standalone_html",
+    "web_file",
+]
+
+WEB_DIR = Path(__file__).parent / "web"
+"""The one page that draws graphs (``index.html``), its script and style, and
+the vendored vis-network."""
+VIS_NETWORK = WEB_DIR / "vis-network.min.js"
+VIS_NETWORK_MANIFEST = WEB_DIR / "vis-network.json"
+
+TYPE_COLOURS: dict[PageType, str] = {
+    PageType.PRINCIPLE: "#2196F3",
+    PageType.IMPLEMENTATION: "#FF9800",
+    PageType.HEURISTIC: "#F44336",
+    PageType.ENVIRONMENT: "#00BCD4",
+}
+TYPE_BORDERS: dict[PageType, str] = {
+    PageType.PRINCIPLE: "#0D47A1",
+    PageType.IMPLEMENTATION: "#A84300",
+    PageType.HEURISTIC: "#B71C1C",
+    PageType.ENVIRONMENT: "#00626F",
+}
+"""Each type's circle outline: the fills are as light as 1.9:1 on white, the
+outlines at least 3:1 (WCAG's minimum for graphics)."""
+LABEL_COLOUR = "#212121"
+EDGE_COLOUR = "#6E6E6E"
+"""Links: 5.1:1 on white (the grey drawn before, #9E9E9E, was 2.7:1)."""
+PATH_COLOUR = "#6A1B9A"
+TOUR_COLOUR = PATH_COLOUR
+_FOCUS_BORDER = "#212121"
+_LIT_GLOW = "rgba(255, 179, 0, 0.95)"
+_DIMMED_TEXT = "#767676"
+_DIMMED_EDGE = "#D4D4D4"
+_DIM = 0.7
+"""How far a dimmed page's colours are blended towards white."""
+_FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
+_NODE_SIZE = 12
+_FOCUS_SIZE = 22
+_MARKED_SIZE = 16
+_LABEL_SIZE = 14
+_FOCUS_LABEL_SIZE = 17
+_EDGE_LABEL_SIZE = 12
+
+DIFF_COLOURS = {
+    Highlight.ADDED.value: "#1B7F3B",
+    Highlight.REMOVED.value: "#C62828",
+    Highlight.CHANGED.value: "#7B4BB7",
+}
+"""A drawn diff's outlines and links, each at least 4.5:1 on white; removed
+ones are dashed too, so colour is not the only sign."""
+_DIFF_HIGHLIGHTS = (Highlight.ADDED, Highlight.REMOVED, Highlight.CHANGED)
+_DASHES = [4, 3]
+_LINK_DASHES = [8, 6]
+
+LEGEND_TEXT = {
+    "lit": "Search hit",
+    "path": "Path (each link names its relation)",
+    "tour": "Tour path",
+    Highlight.ADDED.value: "Page added",
+    Highlight.REMOVED.value: "Page removed",
+    Highlight.CHANGED.value: "Page changed",
+    EdgeStyle.ADDED.value: "Link added",
+    EdgeStyle.REMOVED.value: "Link removed",
+}
+TOUR_STEP = "tour_step"
+"""The relation name of a tour's own step-to-step arrow."""
+
+
+def legend() -> list[tuple[str, str]]:
+    """(type label, colour) for every page type, in table order."""
+    return [(page_type.label, colour) for page_type, colour in TYPE_COLOURS.items()]
+
+
+def drawing_data(drawing: Drawing) -> dict[str, Any]:
+    """``drawing`` as the JSON ``graph.js`` reads: per-node fields as columns,
+    edges as node indexes, styles once per type (compact for 10,000 pages)."""
+    index = {node.id: i for i, node in enumerate(drawing.nodes)}
+    types = list(PageType)
+    relations = [*RELATIONS, TOUR_STEP]
+    relation_index = {name: i for i, name in enumerate(relations)}
+    nodes = drawing.nodes
+    placed = any(node.position is not None for node in nodes)
+    return {
+        "focus": drawing.focus,
+        "layout": "computed" if drawing.positioned else "physics",
+        "types": [{"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t]} for t in types],
+        "relations": [_relation(name) for name in relations],
+        "nodes": {
+            "id": [node.id for node in nodes],
+            "label": [node.label for node in nodes],
+            "title": [node.title for node in nodes],
+            "type": [types.index(node.page_type) for node in nodes],
+            "domains": [list(node.domains) for node in nodes],
+            "summary": [node.summary for node in nodes],
+            "x": [_coordinate(node.position, 0) for node in nodes] if placed else None,
+            "y": [_coordinate(node.position, 1) for node in nodes] if placed else None,
+            "lit": [i for i, node in enumerate(nodes) if node.highlight is Highlight.LIT],
+            "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
+            "expanded": [i for i, node in enumerate(nodes) if node.expanded],
+            "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
+            "marked": [
+                [i, node.highlight.value]
+                for i, node in enumerate(nodes)
+                if node.highlight in _DIFF_HIGHLIGHTS
+            ],
+        },
+        "edges": {
+            "from": [index[edge.source] for edge in drawing.edges],
+            "to": [index[edge.target] for edge in drawing.edges],
+            "relation": [relation_index[edge.relation] for edge in drawing.edges],
+            "special": [
+                [i, edge.style.value, edge.label]
+                for i, edge in enumerate(drawing.edges)
+                if edge.style is not EdgeStyle.LINK or edge.label
+            ],
+        },
+        "styles": _styles(drawing.options.scale),
+        "options": _vis_options(drawing),
+        "actions": {
+            "open_label": drawing.options.open_label,
+            "open_link": drawing.options.open_link,
+            "can_expand": drawing.options.can_expand,
+        },
+        "legend": LEGEND_TEXT,
+    }
+
+
+def _relation(name: str) -> dict[str, str]:
+    if name == TOUR_STEP:
+        return {"name": name, "label": "Next step", "inverse": "Previous step"}
+    relation = RELATIONS[name]
+    return {"name": name, "label": relation.label, "inverse": relation.inverse}
+
+
+def _coordinate(position: Position | None, axis: int) -> float | None:
+    return None if position is None else position[axis]
+
+
+def _node_style(
+    page_type: PageType, highlight: Highlight, focus: bool, scale: float
+) -> dict[str, Any]:
+    fill, border = TYPE_COLOURS[page_type], TYPE_BORDERS[page_type]
+    text = LABEL_COLOUR
+    if highlight is Highlight.DIMMED:
+        fill, border, text = _blend_white(fill), _blend_white(border), _DIMMED_TEXT
+    marked = highlight in _DIFF_HIGHLIGHTS
+    if marked:
+        border = DIFF_COLOURS[highlight.value]
+    if highlight is Highlight.REMOVED:
+        fill = _blend_white(fill)
+    if focus:
+        border = _FOCUS_BORDER
+    chosen = {"background": fill, "border": _FOCUS_BORDER}
+    glows = highlight is Highlight.LIT or marked
+    glow = _glow(DIFF_COLOURS[highlight.value]) if marked else _LIT_GLOW
+    return {
+        "size": round(
+            (_FOCUS_SIZE if focus else _MARKED_SIZE if marked else _NODE_SIZE) * scale, 1
+        ),
+        "borderWidth": 4 if focus else 5 if marked else 2,
+        "borderWidthSelected": 4,
+        "shapeProperties": {"borderDashes": _DASHES if highlight is Highlight.REMOVED else False},
+        "color": {"background": fill, "border": border, "highlight": chosen, "hover": chosen},
+        "font": {
+            "size": round((_FOCUS_LABEL_SIZE if focus else _LABEL_SIZE) * scale, 1),
+            "color": text,
+            "mod": "bold" if focus else "",
+        },
+        "shadow": {"enabled": glows, "color": glow, "size": 16, "x": 0, "y": 0},
+    }
+
+
+def _edge_style(
+    colour: str, width: float, smooth: object, dashes: object = False
+) -> dict[str, Any]:
+    return {
+        "color": {"color": colour, "highlight": _FOCUS_BORDER, "hover": _FOCUS_BORDER},
+        "width": width,
+        "smooth": smooth,
+        "dashes": dashes,
+    }
+
+
+def _styles(scale: float) -> dict[str, Any]:
+    """Full vis-network node and edge styles per highlight and type, so that
+    an update sets every attribute and nothing of a previous style remains."""
+    edge = _edge_style
+    added, removed = (DIFF_COLOURS[h.value] for h in (Highlight.ADDED, Highlight.REMOVED))
+
+    def nodes(focus: bool) -> dict[str, Any]:
+        return {
+            h.value: {t.value: _node_style(t, h, focus, scale) for t in PageType} for h in Highlight
+        }
+
+    return {
+        "nodes": nodes(False),
+        "focus": nodes(True),
+        "edges": {
+            EdgeStyle.LINK.value: edge(EDGE_COLOUR, 1.4, False),
+            EdgeStyle.PATH.value: edge(PATH_COLOUR, 4, False),
+            EdgeStyle.TOUR.value: edge(
+                TOUR_COLOUR, 3, {"enabled": True, "type": "curvedCW", "roundness": 0.15}
+            ),
+            EdgeStyle.ADDED.value: edge(added, 3, False),
+            EdgeStyle.REMOVED.value: edge(removed, 2.5, False, _LINK_DASHES),
+            "dimmed": {"color": {"color": _DIMMED_EDGE}},
+        },
+    }
+
+
+def _glow(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, 0.75)"
+
+
+def _blend_white(hex_colour: str) -> str:
+    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * _DIM):02X}" for c in channels)
+
+
+def _vis_options(drawing: Drawing) -> dict[str, Any]:
+    large, scale = drawing.large, drawing.options.scale
+    return {
+        "groups": {
+            t.value: {"shape": "dot", "color": {"background": TYPE_COLOURS[t]}} for t in PageType
+        },
+        "nodes": {
+            "shape": "dot",
+            "font": {
+                "face": _FONT,
+                "color": LABEL_COLOUR,
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
+            "labelHighlightBold": False,
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "hoverWidth": 0.8,
+            "selectionWidth": 1.5,
+            "font": {
+                "face": _FONT,
+                "size": round(_EDGE_LABEL_SIZE * scale, 1),
+                "color": LABEL_COLOUR,
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+                "align": "horizontal",
+            },
+        },
+        "interaction": {
+            "hover": True,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "multiselect": False,
+            "keyboard": False,
+            "selectConnectedEdges": not large,
+        },
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+        "physics": _physics(scale),
+    }
+
+
+_PHYSICS: dict[str, Any] = {
+    "enabled": True,
+    "solver": "forceAtlas2Based",
+    "forceAtlas2Based": {
+        "gravitationalConstant": -70,
+        "centralGravity": 0.02,
+        "springLength": 110,
+        "springConstant": 0.05,
+        "damping": 0.4,
+        "avoidOverlap": 1,
+    },
+    "stabilization": {"enabled": True, "iterations": 400, "fit": False},
+}
+"""vis-network's physics for a neighbourhood: the settings pyvis's
+``Network().force_atlas_2based(gravity=-70, central_gravity=0.02,
+spring_length=110, spring_strength=0.05, damping=0.4, overlap=1)`` names
+(tests/test_render.py holds the two together), with our own stabilization."""
+
+
+def _physics(scale: float) -> dict[str, Any]:
+    physics = json.loads(json.dumps(_PHYSICS))
+    physics["forceAtlas2Based"]["springLength"] = round(
+        physics["forceAtlas2Based"]["springLength"] * scale
+    )
+    return physics
+
+
+def graph_document(
+    drawing: Drawing, *, title: str, head: str = "", before: str = "", after: str = ""
+) -> str:
+    """A self-contained HTML document drawing ``drawing``: the graph page of
+    ``heuristica/draw/web/`` with its script, style and vis-network inlined and the
+    drawing as JSON; nothing is loaded from anywhere else.
+
+    ``head``, ``before`` and ``after`` are trusted HTML for the document's
+    head and around the graph (the tour hand-out's steps); ``title`` is text.
+    """
+    document = (WEB_DIR / "index.html").read_text(encoding="utf-8")
+    inlined = {
+        "<title>Knowledge graph</title>": f"<title>{html.escape(title)}</title>",
+        '<link rel="stylesheet" href="graph.css" />': f"<style>{web_file('graph.css')}</style>",
+        '<script src="vis-network.min.js"></script>': (
+            f"<script>{web_file(VIS_NETWORK.name)}</script>"
+        ),
+        '<script src="graph.js"></script>': f"<script>{web_file('graph.js')}</script>",
+        "<!-- slot:head -->": head,
+        "<!-- slot:before -->": before,
+        "<!-- slot:after -->": after,
+        "<!-- slot:data -->": (
+            '<script type="application/json" id="graph-data">'
+            f"{json_for_html(drawing_data(drawing))}</script>"
+        ),
+    }
+    for marker, replacement in inlined.items():
+        if document.count(marker) != 1:
+            raise RuntimeError(
+                f"heuristica/draw/web/index.html should hold {marker!r} exactly once"
+            )
+        document = document.replace(marker, replacement)
+    return document
+
+
+def standalone_html(
+    view: View, kg: KnowledgeGraph, positions: Mapping[str, Position] | None = None
+) -> str:
+    """The explorer's download: ``view`` as one HTML file that works offline."""
+    return graph_document(draw(view, kg, positions), title="Heuristica graph")
+
+
+def json_for_html(value: object) -> str:
+    """JSON that cannot end the ``<script>`` block it sits in."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def web_file(name: str) -> str:
+    """The text of a script or style of ``heuristica/draw/web/``, to inline in a document;
+    RuntimeError if it holds what could end the element it is inlined into
+    early, or late (``<!--`` with ``<script`` makes a parser skip the end tag)."""
+    text = (WEB_DIR / name).read_text(encoding="utf-8")
+    lowered = text.lower()
+    for risky in ("</script", "</style", "<!--", "<script"):
+        if risky in lowered:
+            raise RuntimeError(f"heuristica/draw/web/{name} holds {risky!r} and cannot be inlined")
+    return text

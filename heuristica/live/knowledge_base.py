@@ -1,0 +1,182 @@
+"""The live knowledge base: one knowledge folder as it is on disk now, for as
+long as a process serves it. The app, the MCP server and the CLI each hold
+one ``LiveKnowledgeBase`` per folder.
+
+``current()`` looks at the folder (its scan stats every page file and opens
+none; at most once per ``rescan_seconds``), and loads it again when a file
+changed: only the files that changed are parsed (``live.reload``). The parse
+results are read from ``cache_file`` before the first load and written back
+there by ``save_cache()`` (a caller that keeps running asks for that a little
+after each load with ``save_after_seconds``, in another thread, together with
+a tidy of the heap). ``layout`` lays out the whole graph of the latest load in
+another process; ``KnowledgeBase.search`` asks the search index of its graph.
+
+Time comes from ``clock`` (``time.monotonic`` unless a test gives another).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from heuristica import demos
+from heuristica.kb.files import Scan, scan_folder
+from heuristica.kb.gcpause import tidy
+from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.parsecache import ParseCache
+from heuristica.kb.relations import PageType
+from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.reload import Reloader
+from heuristica.live.whole_layout import WholeLayout
+from heuristica.search import SearchHit, search
+
+__all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
+
+Clock = Callable[[], float]
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """One load of the folder: what it holds and what is wrong with it."""
+
+    root: Path
+    result: LoadResult
+    graph: KnowledgeGraph
+    fingerprint: str
+    """Changes whenever a page file or the verification record changes."""
+
+    def search(
+        self, query: str, *, limit: int | None = 10, types: Collection[PageType] = ()
+    ) -> list[SearchHit]:
+        """Pages for ``query``, best first (``heuristica.search``: one index per graph)."""
+        return search(self.graph, query, limit=limit, types=types)
+
+
+class LiveKnowledgeBase:
+    """The folder ``root``, loaded when asked and again when it changed; safe
+    to share between threads (one load at a time)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        cache_file: Path | None = None,
+        rescan_seconds: float = 0.0,
+        save_after_seconds: float | None = None,
+        clock: Clock = time.monotonic,
+        layout: WholeLayout | None = None,
+    ) -> None:
+        self.root = root
+        self.cache_file = cache_file
+        """Where the parse results are read from and saved; None: kept in memory only."""
+        self.layout = layout if layout is not None else WholeLayout()
+        self._rescan_seconds = rescan_seconds
+        self._save_after_seconds = save_after_seconds
+        self._clock = clock
+        self._reloader: Reloader | None = None
+        self._current: KnowledgeBase | None = None
+        self._scan: tuple[float, Scan] | None = None
+        self._lock = threading.Lock()
+        self._saving = threading.Lock()
+        self._unsaved = False
+        """Whether a load parsed anything since the parse results were last saved."""
+        self._tidy: Future[None] | None = None
+
+    def scan(self) -> Scan:
+        """The folder's listing, made again once ``rescan_seconds`` have passed."""
+        now = self._clock()
+        with self._lock:
+            if self._scan is None or now - self._scan[0] >= self._rescan_seconds:
+                self._scan = (now, scan_folder(self.root))
+            return self._scan[1]
+
+    def is_current(self, scan: Scan | None = None) -> bool:
+        """Whether the last load is the folder as ``scan`` (else a new scan) shows it."""
+        scan = scan if scan is not None else self.scan()
+        loaded = self._current
+        return loaded is not None and loaded.fingerprint == folder_fingerprint(self.root, scan)
+
+    def current(self, scan: Scan | None = None) -> KnowledgeBase:
+        """The folder as it is now (as ``scan``, else a scan at most
+        ``rescan_seconds`` old, shows it), loaded again if it changed."""
+        scan = scan if scan is not None else self.scan()
+        fingerprint = folder_fingerprint(self.root, scan)
+        with self._lock:
+            loaded = self._current
+            if loaded is not None and loaded.fingerprint == fingerprint:
+                return loaded
+            reloader = self._reloader_now()
+            result, graph = reloader.load(scan, demos=demos.available())
+            self._unsaved |= reloader.cache.parsed > 0
+            loaded = self._current = KnowledgeBase(self.root, result, graph, fingerprint)
+        if self._save_after_seconds is not None:
+            self._tidy_later(self._save_after_seconds)
+        return loaded
+
+    def _reloader_now(self) -> Reloader:
+        """The reloader, made (and the parse results read) on the first load."""
+        if self._reloader is None:
+            path = self.cache_file
+            cache = ParseCache.load(path) if path is not None else ParseCache()
+            self._reloader = Reloader(self.root, cache)
+        return self._reloader
+
+    @property
+    def parsed(self) -> int:
+        """How many files the last load had to parse."""
+        return 0 if self._reloader is None else self._reloader.cache.parsed
+
+    def save_cache(self) -> bool:
+        """Write the parse results to ``cache_file`` if a load parsed anything
+        since they were last written; whether it wrote them. A failure to
+        write is logged, never raised: the next start parses again."""
+        with self._saving:
+            with self._lock:
+                reloader, unsaved, path = self._reloader, self._unsaved, self.cache_file
+                self._unsaved = False
+            if reloader is None or not unsaved or path is None:
+                return False
+            try:
+                reloader.snapshot().save(path)
+            except OSError as error:
+                _log.warning("could not save the parse cache %s: %s", path, error)
+                return False
+            return True
+
+    def tidied(self) -> Future[None] | None:
+        """The save and tidy last asked for (done, or due), if any."""
+        return self._tidy
+
+    def _tidy_later(self, seconds: float) -> None:
+        """In ``seconds``, in another thread: save the parse results and collect
+        the garbage the loads left (``kb.gcpause.tidy``). Both hold the GIL
+        for a while (10,000 pages: a 25 MB write, a full collection), and the
+        reruns right after an edit come first; a tidy due and not started
+        covers every load until it starts, so while someone saves page after
+        page it runs at most that often."""
+        with self._lock:
+            if self._tidy is not None and not self._tidy.running() and not self._tidy.done():
+                return
+            done: Future[None] = Future()
+            self._tidy = done
+
+        def run() -> None:
+            done.set_running_or_notify_cancel()
+            try:
+                self.save_cache()
+                tidy()
+                done.set_result(None)
+            except BaseException as error:
+                done.set_exception(error)
+                raise
+
+        timer = threading.Timer(seconds, run)
+        timer.name, timer.daemon = "heuristica-tidy", True
+        timer.start()

@@ -1,0 +1,121 @@
+"""The knowledge base the app shows: one ``LiveKnowledgeBase`` per folder
+(``heuristica.live``), made once per server process and shared by every
+browser session. A change is noticed by scanning the folder at most once a
+second; a reload parses only the files that changed, and the parse results
+are saved to the user's cache folder ten seconds after a load (so the first
+load after a server start parses only what changed while it was down).
+
+``HEURISTICA_KNOWLEDGE=PATH`` points the app at another knowledge base; the
+default is the repository's ``knowledge/`` folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica.kb.parsecache import cache_path
+from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
+from heuristica.ui.history import Revision, revision_shown
+from heuristica.ui.streamlit_internals import quiet_outside_sessions
+
+__all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "live", "warm_up"]
+
+ENV_VAR = KNOWLEDGE_ENV
+DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
+RESCAN_SECONDS = 1.0
+"""How often at most the folder is scanned for changes (a scan stats every file)."""
+REVISIONS_LOADED = 4
+"""Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
+SAVE_AFTER_SECONDS = 10.0
+"""How long after a load its parse results are written and the heap tidied."""
+clock: Clock = time.monotonic
+"""The app's clock (tests give another before the first load)."""
+_log = logging.getLogger(__name__)
+
+
+def knowledge_root() -> Path:
+    """The folder named by HEURISTICA_KNOWLEDGE, else the shipped knowledge/."""
+    configured = os.environ.get(ENV_VAR, "").strip()
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_ROOT
+
+
+@st.cache_resource(show_spinner=False)
+def _live(root: Path) -> LiveKnowledgeBase:
+    return LiveKnowledgeBase(
+        root,
+        cache_file=cache_path(root),
+        rescan_seconds=RESCAN_SECONDS,
+        save_after_seconds=SAVE_AFTER_SECONDS,
+        clock=lambda: clock(),
+    )
+
+
+def live() -> LiveKnowledgeBase:
+    """The live knowledge base of the folder the app shows."""
+    return _live(knowledge_root())
+
+
+@st.cache_resource(show_spinner=False, max_entries=REVISIONS_LOADED)
+def _at_revision(folder: Path) -> LiveKnowledgeBase:
+    """A revision's folder (``heuristica.history.snapshot``): written once, never
+    changed, so it is not scanned again."""
+    return LiveKnowledgeBase(
+        folder,
+        cache_file=cache_path(folder),
+        rescan_seconds=float("inf"),
+        save_after_seconds=SAVE_AFTER_SECONDS,
+    )
+
+
+def current() -> KnowledgeBase:
+    """The knowledge base this browser session shows: at the revision ``?at=``
+    names (read-only), else as it is on disk now (at most a second old)."""
+    shown = revision_shown(knowledge_root())
+    return _load(_at_revision(shown.folder) if isinstance(shown, Revision) else live())
+
+
+def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
+    scan = base.scan()
+    if base.is_current(scan):
+        return base.current(scan)
+    with st.spinner("Loading the knowledge base…"):
+        return base.current(scan)
+
+
+def warm_up() -> None:
+    """Load the knowledge base, and import what the panel's verification grid
+    needs, now, outside any browser session (the app calls this before its
+    server takes requests), so the first reader does not wait for them.
+    Never raises: whatever goes wrong is logged here, and the first session
+    meets it again and shows it."""
+    started = time.perf_counter()
+    try:
+        with quiet_outside_sessions():  # outside a session, as expected here
+            kb = current()
+    except Exception:
+        _log.exception("could not load the knowledge base ahead of the first reader")
+        return
+    print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+    # The panel's verification grid is a Streamlit data grid, which imports pandas
+    # (over a second): import it here, before the first reader, not in their run.
+    import pandas  # noqa: F401
+
+
+def _loaded(kb: KnowledgeBase, seconds: float) -> str:
+    """What a start-up says of the load (beside Streamlit's own start-up lines)."""
+    if not kb.root.is_dir():
+        return f"the knowledge base folder {kb.root} does not exist. Set {ENV_VAR} to a folder."
+    pages = len(kb.graph)
+    said = f"{pages} page{'s' * (pages != 1)} loaded from {kb.root} in {seconds:.1f} s"
+    errors = len(kb.result.errors)
+    warnings = len(kb.result.problems) - errors
+    if errors or warnings:
+        said += f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        said += ": see Problems in the app, or run `heuristica check`)"
+    return said
