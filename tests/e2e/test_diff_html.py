@@ -11,6 +11,7 @@ from playwright.sync_api import Dialog, Page, expect
 
 from heuristica.commands.cli import main
 from tests.e2e.conftest import RequestLog
+from tests.e2e.locators import point_in
 from tests.e2e.test_standalone_hostile import PAYLOADS
 from tests.git_repo import ScriptedRepo
 from tests.kb import page as a_page
@@ -59,17 +60,10 @@ def test_the_html_diff_draws_each_kind_of_change_and_runs_no_page_text(
     removed = page.evaluate("network.body.data.nodes.get('heuristic/old').color.border")
     assert removed.lower() == "#c62828"
     for node in sorted(ids):
-        point = page.evaluate(
-            """(id) => {
-                const dom = network.canvasToDOM(network.getPositions([id])[id]);
-                const box = network.body.container.getBoundingClientRect();
-                return {x: box.left + dom.x, y: box.top + dom.y};
-            }""",
-            node,
-        )
-        page.mouse.move(point["x"], point["y"])
+        x, y = point_in(page, node)
+        page.mouse.move(x, y)
         expect(page.locator("#tooltip")).to_be_visible()
-        page.mouse.click(point["x"], point["y"])
+        page.mouse.click(x, y)
         expect(page.locator("#card")).to_be_visible()
         page.mouse.move(0, 0)
     expect(page.locator("section.changes")).to_contain_text(PAYLOADS[0][:20])
