@@ -49,9 +49,11 @@ def revision_label(repo: Repository, revision: str) -> str:
     """How a revision typed or linked to (not one offered) is shown: the commit
     it names with its subject, or the text itself when git does not know it."""
     try:
-        return f"{revision} · {repo.describe(repo.resolve(revision))}"
+        commit = repo.resolve(revision)
     except GitError:
         return revision
+    described = repo.describe(commit)
+    return described if commit.startswith(revision) else f"{revision} · {described}"
 
 
 @st.cache_resource(max_entries=4, show_spinner="Comparing the two revisions…")

@@ -40,7 +40,7 @@ _KEPT = "history_at"
 _RESOLVE_SECONDS = 60
 """How long a revision's name (a branch moves) is taken to name the same commit."""
 HISTORY_COMMITS = 20
-_SUBJECT_CHARS = 72
+_SUBJECT_CHARS = 48
 
 
 @dataclass(frozen=True)
@@ -127,16 +127,19 @@ def _when(date: dt.datetime) -> str:
 
 
 def _commit_link(commit: Commit, before: str, page_id: str) -> None:
-    """One commit: date · author · its subject (shortened; the whole of it in
-    the tooltip), opening What changed on what it did to the page."""
+    """One commit as GitHub lists them: its subject (shortened to the panel's
+    width, the whole of it in the tooltip) opening What changed on what it did
+    to the page, and below it the date, the author and the commit."""
     subject = commit.subject
     short = subject if len(subject) <= _SUBJECT_CHARS else subject[: _SUBJECT_CHARS - 1] + "…"
     st.page_link(
         CHANGES_PAGE,
-        label=f"{_when(commit.date)} · {escape_markdown(commit.author)} · {escape_markdown(short)}",
-        help=f"{escape_markdown(subject)} (`{commit.short}`)",
+        label=escape_markdown(short),
+        icon=":material/difference:",
+        help=escape_markdown(subject),
         query_params={"base": before, "head": commit.sha, "page": page_id},
     )
+    st.caption(f"{_when(commit.date)} · {escape_markdown(commit.author)} · `{commit.short}`")
 
 
 def page_history(page: Page, working_root: Path, file: str) -> None:
