@@ -1,10 +1,10 @@
 """``heuristica diff [BASE [HEAD]] [PATH]``: what a change does to the knowledge.
 
 BASE defaults to where HEAD branched from the default branch (the merge-base),
-HEAD to the working tree (uncommitted changes included); PATH to
-``knowledge``. Exit 0 whether or not anything changed; 1 with
-``--fail-on-problems`` when the change introduces problems; 2 for bad usage:
-an unknown revision, a folder that is not in a git repository.
+HEAD to the working tree (uncommitted changes included), PATH to knowledge.
+Exit 0 whether or not anything changed; 1 with --fail-on-problems when the
+change introduces problems; 2 for bad usage: an unknown revision, a folder
+that is not in a git repository.
 """
 
 from __future__ import annotations
