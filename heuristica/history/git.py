@@ -5,7 +5,7 @@ has a repository (CI included), it reads every repository git can (shallow
 clones, packed refs, worktrees, partial clones, new index formats) because it
 *is* git, and ``git cat-file --batch`` streams thousands of blobs through one
 process. A library would be a second implementation to keep in step
-(bench/bench_history.py measures what the command line costs).
+(bench/bench_git_read.py measures it beside pygit2 and dulwich: docs/reviewing-changes.md).
 
 Revisions are user input. They are never given to a shell (every command is an
 argument list), never read as an option (``--end-of-options``), and one that
