@@ -11,19 +11,26 @@ a fragment's run every time the server's ``auto_rerun`` timer says so, as
 the browser's own timer does; they only skip drawing. A follower has
 "reached" step k when the server has sent it the progress bar "Step k of n".
 
-Three rooms, in the same run:
+Four rooms, in the same run:
 1. today's way (the polling design this branch replaced, taken from git):
    one server, N followers joined by code, each polling every 0.5 s;
 2. ours: one server, N followers joined by link, woken when the step moves;
-3. ours: C followers spread over two servers sharing one Redis (a real
-   redis-server on a free port), the presenter on the first.
-``--no-baseline`` leaves out room 1 (each follower that cannot join there
-costs a 60 s deadline), ``--no-crowd`` room 3 (``--crowd 0`` does too);
+3. before the room features (presence, answers, hands: the app as it was in
+   the last commit without them, taken from git): C followers spread over two
+   servers sharing one Redis (a real redis-server on a free port), the
+   presenter on the first;
+4. ours: the same room with them.
+In rooms 2 and 4, before stepping, every follower answers the first step's
+question at a random moment within ``ANSWER_WINDOW_S`` (5 s), and the run
+prints how long after the last answer the presenter's screen counted them
+all. ``--no-baseline`` leaves out room 1 (each follower that cannot join there
+costs a 60 s deadline), ``--no-before`` room 3, ``--no-crowd`` rooms 3 and 4
+(``--crowd 0`` does too);
 ``--profile FOLDER`` records each of our servers with py-spy (if installed)
 while the presenter steps, as FOLDER/<room>-<server>.txt (collapsed stacks).
 Printed per room: time from the presenter's click to each follower showing
 the step (median, 90th percentile, worst over every follower and step),
-server CPU seconds per step and while idle, server memory per browser
+server CPU seconds per step (and per follower per step) and while idle, server memory per browser
 session, how many whole-page and fragment runs each follower's page had per
 step, and the machine's load average at the end. Bounded: every wait has a
 deadline, every process is stopped.
@@ -34,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import shutil
 import signal
@@ -62,6 +70,10 @@ STEP_DEADLINE_S = 60.0
 IDLE_SECONDS = 4.0
 POLLING_MARKER = "_attached_poll"
 """Found in ui/tour_live.py while followers polled; the benchmark's "today"."""
+ROOM_MARKER = "Audience"
+"""Found in ui/tour_live.py since the room's state comes back (issue 24)."""
+ANSWER_WINDOW_S = 5.0
+ANSWER_SEED = 24
 
 
 @dataclass
@@ -78,6 +90,9 @@ class RoomResult:
     """Whole-page runs per follower per step (the app script and the page)."""
     fragment_runs_per_step: float = 0.0
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    followers: int = 0
+    answers_counted_after: float | None = None
+    """Seconds from the last follower's answer to the presenter's screen counting all."""
 
     def report(self) -> str:
         if not self.latencies:
@@ -92,31 +107,57 @@ class RoomResult:
             f"worst {ordered[-1]:5.2f} s{missed}\n"
             f"{'':<44} server CPU {self.cpu_per_step:5.2f} s per step, "
             f"{self.cpu_idle_per_s:5.3f} s/s idle, "
-            f"{self.rss_per_session_mb:5.2f} MB per session\n"
+            f"{self.rss_per_session_mb:5.2f} MB per session, "
+            f"{1000 * self.cpu_per_step / max(self.followers, 1):5.1f} ms per follower per step\n"
             f"{'':<44} per follower per step {self.page_runs_per_step:.2f} page runs, "
             f"{self.fragment_runs_per_step:.2f} fragment runs; "
             f"load average {' '.join(f'{x:.2f}' for x in self.load_average)}"
+            + (
+                ""
+                if self.answers_counted_after is None
+                else f"\n{'':<44} {self.followers} answers within {ANSWER_WINDOW_S:.0f} s: "
+                f"the presenter's count complete {self.answers_counted_after:5.2f} s "
+                "after the last"
+            )
         )
 
 
 def polling_baseline(folder: Path) -> Path:
     """The app as it was in the last commit whose followers polled, exported from git."""
+    return exported_app(folder, lambda live: POLLING_MARKER in live, "the polling design")
+
+
+def before_room(folder: Path) -> Path:
+    """The app as it was in the last commit before the room's state came back."""
+    return exported_app(folder, lambda live: ROOM_MARKER not in live, "no room features")
+
+
+def exported_app(folder: Path, wanted: Callable[[str], bool], what: str) -> Path:
+    """The app of the newest commit whose tour_live.py (ui/ before issue 25's move
+    into heuristica/, heuristica/ui/ after) is ``wanted``, exported from git."""
     commits = subprocess.run(
-        ["git", "log", "--format=%H", "--", "ui/tour_live.py"],
+        ["git", "log", "--format=%H", "--", *TOUR_LIVE_PATHS],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    polling = next((c for c in commits if POLLING_MARKER in _file_at(c, "ui/tour_live.py")), None)
-    if polling is None:
-        raise SystemExit("no commit with the polling design found in this repository's history")
+    chosen = next((c for c in commits if (live := _tour_live_at(c)) and wanted(live)), None)
+    if chosen is None:
+        raise SystemExit(f"no commit with {what} found in this repository's history")
     archive = subprocess.run(
-        ["git", "archive", polling], cwd=REPO, capture_output=True, check=True
+        ["git", "archive", chosen], cwd=REPO, capture_output=True, check=True
     ).stdout
     folder.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "app.py"
+
+
+TOUR_LIVE_PATHS = ("heuristica/ui/tour_live.py", "ui/tour_live.py")
+
+
+def _tour_live_at(commit: str) -> str:
+    return next((text for path in TOUR_LIVE_PATHS if (text := _file_at(commit, path))), "")
 
 
 def _file_at(commit: str, path: str) -> str:
@@ -234,6 +275,7 @@ async def measure_room(
     by_link: bool,
     steps: int,
     profile: Path | None = None,
+    answers: bool = False,
 ) -> RoomResult:
     result = RoomResult(name)
     servers = [server_process(url) for url in urls]
@@ -251,6 +293,10 @@ async def measure_room(
     idle_cpu = cpu_seconds(servers)
     await asyncio.sleep(IDLE_SECONDS)
     result.cpu_idle_per_s = (cpu_seconds(servers) - idle_cpu) / IDLE_SECONDS
+    result.followers = len(crowd)
+    if answers:
+        result.answers_counted_after = await _answer_all(presenter, crowd)
+        await asyncio.sleep(1.0)
     step_cpu = cpu_seconds(servers)
     page_runs = sum(c.full_runs_started for c in crowd)
     fragment_runs = sum(c.fragment_runs_started for c in crowd)
@@ -285,6 +331,37 @@ async def _step_through(
         await asyncio.sleep(1.0)
 
 
+async def _answer_all(presenter: StreamlitClient, crowd: list[StreamlitClient]) -> float:
+    """Every follower answers the step's question at a random moment within
+    ``ANSWER_WINDOW_S``; seconds from the last answer sent to the presenter's
+    screen counting them all (``STEP_DEADLINE_S`` if it never does)."""
+    counted = asyncio.Event()
+    counted_at = [0.0]
+    everyone = re.compile(rf"^{len(crowd)} answered")
+
+    def seen(text: str) -> None:
+        if everyone.match(text) and not counted.is_set():
+            counted_at[0] = time.monotonic()
+            counted.set()
+
+    presenter.on_text = seen
+    rng = random.Random(ANSWER_SEED)
+    plan = [(rng.uniform(0, ANSWER_WINDOW_S), rng.choice(["fork", "spawn"])) for _ in crowd]
+
+    async def answer(follower: StreamlitClient, delay: float, choice: str) -> float:
+        await asyncio.sleep(delay)
+        radio = next(w for w in follower.widgets.values() if w.kind == "radio")
+        await follower.choose(radio.label, choice)
+        return time.monotonic()
+
+    sent = await asyncio.gather(*(answer(f, *p) for f, p in zip(crowd, plan, strict=True)))
+    try:
+        await asyncio.wait_for(counted.wait(), STEP_DEADLINE_S)
+    except TimeoutError:
+        return STEP_DEADLINE_S
+    return max(counted_at[0] - max(sent), 0.0)
+
+
 def _recorder(reached: dict[int, float], index: int, step: int) -> Callable[[str], None]:
     pattern = re.compile(step_text(step))
 
@@ -307,7 +384,10 @@ def main() -> None:
     parser.add_argument("--followers", type=int, default=30)
     parser.add_argument("--crowd", type=int, default=100, help="followers over two servers")
     parser.add_argument("--no-baseline", action="store_true", help="leave out today's polling room")
-    parser.add_argument("--no-crowd", action="store_true", help="leave out the two-server room")
+    parser.add_argument("--no-crowd", action="store_true", help="leave out the two-server rooms")
+    parser.add_argument(
+        "--no-before", action="store_true", help="leave out the room without the room features"
+    )
     parser.add_argument(
         "--profile", type=Path, help="record our servers with py-spy into this folder"
     )
@@ -323,12 +403,12 @@ def main() -> None:
             rooms.append((f"ours: 1 server, {arguments.followers} woken", REPO / "app.py", 1, True))
         for name, script, count, by_link in rooms:
             with servers(script, count) as urls:
-                profile = arguments.profile if script == REPO / "app.py" else None
-                results.append(
-                    asyncio.run(
-                        measure_room(name, urls, arguments.followers, by_link, steps, profile)
-                    )
+                ours = script == REPO / "app.py"
+                profile = arguments.profile if ours else None
+                room = measure_room(
+                    name, urls, arguments.followers, by_link, steps, profile, answers=ours
                 )
+                results.append(asyncio.run(room))
                 print(results[-1].report(), flush=True)
         if arguments.no_crowd or arguments.crowd <= 0:
             return
@@ -338,11 +418,18 @@ def main() -> None:
         redis.start()
         try:
             env = {"HEURISTICA_REDIS_URL": redis.url}
-            with servers(REPO / "app.py", 2, env) as urls:
-                name = f"ours: 2 servers + Redis, {arguments.crowd} woken"
-                room = measure_room(name, urls, arguments.crowd, True, steps, arguments.profile)
-                results.append(asyncio.run(room))
-            print(results[-1].report(), flush=True)
+            crowds = [] if arguments.no_before else [("before the room features", False)]
+            crowds.append(("ours", True))
+            for label, ours in crowds:
+                script = REPO / "app.py" if ours else before_room(Path(folder) / "before")
+                with servers(script, 2, env) as urls:
+                    name = f"{label}: 2 servers + Redis, {arguments.crowd} woken"
+                    profile = arguments.profile if ours else None
+                    room = measure_room(
+                        name, urls, arguments.crowd, True, steps, profile, answers=ours
+                    )
+                    results.append(asyncio.run(room))
+                print(results[-1].report(), flush=True)
         finally:
             redis.stop()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica.kb.markdown import quoted
+from heuristica.ui.app_style import app_style
 from heuristica.ui.history import history_banner
 from heuristica.ui.knowledge_base import ENV_VAR, current, knowledge_root
 from heuristica.ui.search import search_box
@@ -21,6 +22,17 @@ st.set_page_config(page_title="Heuristica", page_icon=FAVICON, layout="wide")
 kb = current()
 problems = kb.result.problems
 errors = len(kb.result.errors)
+
+# The URL parameters each screen reads (by its url_path). One screen's left in
+# the address of another is dropped: st.switch_page writes a link's ?node=
+# into the screen it leaves, so Back to Browse would show "/browse?node=...".
+OWN_PARAMS = {
+    "": {"node"},
+    "related": {"from", "to"},
+    "demo": {"demo", "scenario"},
+    "tour": {"tour", "step", "follow"},
+    "changes": {"base", "head", "page"},
+}
 
 navigation = st.navigation(
     [
@@ -47,7 +59,7 @@ navigation = st.navigation(
 )
 
 with st.sidebar:
-    search_box(kb.graph)
+    search_box(kb.graph, lights_page=navigation.url_path == "")
     if not kb.root.is_dir():
         st.error(
             f"The knowledge base folder ({quoted(kb.root.name)}) does not exist. "
@@ -65,6 +77,11 @@ with st.sidebar:
             "in the knowledge base: see **Problems**.",
             icon=":material/warning:",
         )
+    app_style()
+
+for name in set(st.query_params) & set().union(*OWN_PARAMS.values()):
+    if name not in OWN_PARAMS.get(navigation.url_path, set()):
+        del st.query_params[name]
 
 history_banner(knowledge_root())
 navigation.run()

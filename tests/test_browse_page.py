@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.relations import PageType
+from heuristica.ui.app_style import APP_CSS
 from heuristica.ui.knowledge_base import ENV_VAR
 from tests.explorer_links import explorer_links
 from tests.kb import page, write
@@ -51,8 +52,13 @@ def listed(app: AppTest) -> list[str]:
     return [link["id"] for link in links]
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as it reads on screen (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def count_caption(app: AppTest) -> str:
-    return next(c.value for c in app.caption if re.match(r"\d+ of \d+ pages", c.value))
+    return next(shown(c.value) for c in app.caption if re.match(r"\d+ of \d+ pages", c.value))
 
 
 def test_every_page_is_listed_by_title_as_a_link_to_the_explorer(
@@ -73,7 +79,7 @@ def test_words_with_a_typo_filter_the_list_best_match_first(
     # Both titled "Polars" first; the Linux page only lists polars among its dependencies.
     assert set(found[:2]) == {"implementation/polars-thread-pool", "heuristic/use-spawn"}
     assert found[2:] == ["environment/linux"]
-    assert count_caption(app) == "3 of 4 pages, best match first"
+    assert count_caption(app) == "3 of 4 pages, best match first. “polrs” read as “polars”."
 
 
 def test_words_no_page_has_together_list_pages_with_some_and_say_so(
@@ -121,6 +127,19 @@ def test_no_match_says_so(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = browse(small, monkeypatch)
     app.text_input(key="browse_query").input("zzqxv").run()
     assert listed(app) == []
+    assert [shown(i.value) for i in app.info] == [
+        "No page matches these filters. No page has “zzqxv”."
+    ]
+
+
+def test_a_filter_that_lists_nothing_says_only_that(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse(small, monkeypatch)
+    app.multiselect(key="browse_types").select(PageType.HEURISTIC).run()
+    app.text_input(key="browse_query").input("glibc pool").run()
+    assert listed(app) == []
+    assert [c.value for c in app.caption if re.match(r"\d+ of \d+ pages", c.value)] == []
     assert [i.value for i in app.info] == ["No page matches these filters."]
 
 
@@ -145,7 +164,7 @@ def test_hostile_titles_are_listed_as_plain_text(monkeypatch: pytest.MonkeyPatch
     labels = [link["title"] for _, link in explorer_links(app)]
     titles = {page.title for page in load_knowledge(MALICIOUS).pages.values()}
     assert sorted(labels) == sorted(titles) and len(labels) == 4
-    assert not [m.value for m in app.markdown if m.allow_html]
+    assert [m.value for m in app.markdown if m.allow_html] == [APP_CSS.strip()], "only the style"
 
 
 def test_the_whole_knowledge_base_downloads_as_graphml_and_json(

@@ -30,7 +30,7 @@ def test_every_environment_variable_the_code_reads_is_documented():
 def test_compose_runs_the_app_on_one_redis_with_documented_settings():
     compose = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"app", "redis"}
+    assert set(services) == {"app", "redis", "balancer"}
     app = services["app"]
     assert app["environment"]["HEURISTICA_REDIS_URL"] == "redis://redis:6379/0"
     assert set(app["environment"]) <= documented_variables()
@@ -38,3 +38,6 @@ def test_compose_runs_the_app_on_one_redis_with_documented_settings():
     assert "streamlit run app.py" in " ".join(app["command"])
     assert "8501" in app["expose"] and "ports" not in app, "reached through the load balancer"
     assert services["redis"]["image"].startswith("redis:")
+    balancer = services["balancer"]
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in balancer["volumes"]
+    assert balancer["depends_on"]["app"]["condition"] == "service_healthy"

@@ -83,6 +83,15 @@ def test_bidirectional_controls_show_as_code_points_in_label_title_and_card(tmp_
     assert node.summary == "a⟨U+2067⟩b"
 
 
+def test_code_marks_in_a_title_are_not_drawn(tmp_path: Path):
+    title = "Cap Polars' threads before `import polars` runs"
+    write(tmp_path, "p.yaml", page_data("heuristic/cap", title=title))
+    kg = KnowledgeGraph(load_knowledge(tmp_path).pages)
+    (node,) = draw(build_view(kg, "heuristic/cap"), kg).nodes
+    assert node.title == "Cap Polars' threads before import polars runs"
+    assert "`" not in node.label
+
+
 def test_a_page_edited_is_drawn_with_its_new_text_and_prepared_text_draws_the_same(
     tmp_path: Path,
 ):

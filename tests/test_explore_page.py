@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.search import search
+from heuristica.ui.search import SEARCH_KEY
 from tests.explorer_links import drawn_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,9 +73,13 @@ def test_a_malformed_node_warns_and_shows_the_default_view(explore: AppTest):
     assert headers(at) == ["Polars\\: use spawn, not fork"]
 
 
-def test_search_words_light_the_matching_pages_and_dim_the_rest(explore: AppTest):
-    at = explore.run()
-    at.text_input(key="explore_search").input("linux").run()
+def typed_in_the_search_box(at: AppTest, query: str) -> AppTest:
+    at.session_state[SEARCH_KEY] = {"query": query}
+    return at.run()
+
+
+def test_the_search_box_lights_the_matching_pages_and_dims_the_rest(explore: AppTest):
+    at = typed_in_the_search_box(explore.run(), "linux")
     graph = drawn_graph(at, "explore_graph")
     ids = graph["nodes"]["id"]
     kg = KnowledgeGraph(load_knowledge(FIXTURE_KB).pages)
@@ -82,13 +87,27 @@ def test_search_words_light_the_matching_pages_and_dim_the_rest(explore: AppTest
     lit = {ids[i] for i in graph["nodes"]["lit"]}
     assert lit and lit == hits & set(ids)
     assert {ids[i] for i in graph["nodes"]["dimmed"]} == set(ids) - lit
-    shown = f"{len(lit)} of {len(hits)} matching pages shown, lit"
+    shown = f"{len(lit)} of {len(hits)} pages matching “linux” (the search box) shown, lit"
     assert any(shown in caption.value for caption in at.main.caption)
+    assert [t.label for t in at.main.text_input] == [], "one search field: the sidebar's"
 
 
-def test_clearing_the_words_lights_nothing(explore: AppTest):
-    at = explore.run()
-    at.text_input(key="explore_search").input("linux").run()
-    at.text_input(key="explore_search").input("").run()
+def test_clearing_the_search_box_lights_nothing(explore: AppTest):
+    at = typed_in_the_search_box(explore.run(), "linux")
+    at = typed_in_the_search_box(at, "")
     graph = drawn_graph(at, "explore_graph")
     assert graph["nodes"]["lit"] == [] and graph["nodes"]["dimmed"] == []
+
+
+def test_the_guided_tour_is_offered_only_where_there_are_tours(
+    explore: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    at = explore.run()
+    assert [link.proto.label for link in at.main.get("page_link")] == ["Take a guided tour"]
+    for source in FIXTURE_KB.glob("*.yaml"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(tmp_path))
+    at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30).run()
+    assert not at.exception
+    assert [link.proto.label for link in at.main.get("page_link")] == []
+    assert all("New here" not in caption.value for caption in at.main.caption)

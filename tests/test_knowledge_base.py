@@ -143,7 +143,10 @@ def test_warming_up_names_a_missing_folder_and_the_problems_found(
     said = capsys.readouterr().out
     assert f"1 page loaded from {tmp_path}" in said
     # the file that does not parse, and the link to a page that is not there
-    assert "(2 errors, 0 warnings: see Problems in the app" in said
+    assert (
+        f"(2 errors, 0 warnings: see Problems in the app, or run heuristica check {tmp_path})"
+        in said
+    )
 
 
 def test_a_missing_folder_is_named_in_the_sidebar(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from heuristica.kb.markdown import (
     MAX_MARKDOWN_CHARS,
@@ -23,6 +25,7 @@ from heuristica.kb.markdown import (
     safe_html_inline,
     safe_markdown,
 )
+from heuristica.kb.text import inert_line, plain_title, title_markdown
 from tests.markup import SCRIPT_LINKS, html_targets, is_web, markdown_targets
 
 REPO = Path(__file__).resolve().parent.parent
@@ -257,3 +260,23 @@ def test_no_text_makes_a_live_link_other_than_to_the_web(text: str) -> None:
     assert not_web(markdown_targets(safe_markdown(text))) == []
     assert not_web(html_targets(safe_html(text))) == []
     assert not_web(html_targets(safe_html_inline(text))) == []
+
+
+def test_a_title_shows_its_code_as_code_and_everything_else_as_written() -> None:
+    title = "Cap Polars' threads before `import polars` runs (≥ 1.42) *not* [x](y)"
+    html = MarkdownIt("commonmark").renderInline(title_markdown(title))
+    assert html == (
+        "Cap Polars' threads before <code>import polars</code> runs (≥ 1.42) *not* [x](y)"
+    )
+    assert (
+        plain_title(title) == "Cap Polars' threads before import polars runs (≥ 1.42) *not* [x](y)"
+    )
+    assert plain_title("a\u202eb `c`") == "a⟨U+202E⟩b c"
+
+
+def test_an_inert_line_renders_as_written_with_few_escapes() -> None:
+    text = "raises RuntimeError: context has already been set. set_start_method(x=1)"
+    assert inert_line(text) == text, "nothing here can become markup"
+    hostile = "1. <img src=x onerror=alert(1)> ![p](https://t.example/p.png) _em_ `c`"
+    rendered = MarkdownIt("commonmark", {"html": True}).render(inert_line(hostile))
+    assert rendered == f"<p>{html_escape(hostile, quote=False)}</p>\n"

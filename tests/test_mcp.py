@@ -102,8 +102,20 @@ def test_search_answers_with_the_sentence_that_matched_and_where(client: Agent) 
     claimed = hits["heuristic/set-start-method-once-or-pass-a-context"]
     assert claimed["matched_in"] == "Checks"
     assert "raises RuntimeError: context has already been set." in rendered(claimed["snippet"])
+    assert "\\" not in claimed["snippet"], "plain text needs no escapes here"
     [lonely] = structured(client, "search", query="lonely")["hits"]
     assert (lonely["id"], lonely["matched_in"]) == (LONELY, "Title")
+
+
+def test_search_says_how_it_read_the_query_and_finds_nothing_about_nothing_here(
+    client: Agent,
+) -> None:
+    typo = structured(client, "search", query="forkservr preload", limit=1)
+    assert typo["note"] == "“forkservr” read as “forkserver”."
+    assert typo["hits"][0]["id"] == "implementation/multiprocessing-set-forkserver-preload"
+    nothing = structured(client, "search", query="kubernetes helm chart")
+    assert nothing["hits"] == []
+    assert nothing["note"].startswith("No page has “kubernetes” or “chart”.")
 
 
 def test_search_by_type_returns_only_that_type(client: Agent) -> None:

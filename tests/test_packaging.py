@@ -154,9 +154,23 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _declared() -> list[Requirement]:
+    """The core's dependencies and every extra's (``all`` names the others)."""
+    project = PYPROJECT["project"]
+    extras = [text for texts in project["optional-dependencies"].values() for text in texts]
+    requirements = map(Requirement, [*project["dependencies"], *extras])
+    return [r for r in requirements if _canonical(r.name) != "heuristica"]
+
+
 def test_every_imported_package_is_a_declared_dependency() -> None:
-    declared = {_canonical(Requirement(d).name) for d in PYPROJECT["project"]["dependencies"]}
+    declared = {_canonical(requirement.name) for requirement in _declared()}
     assert {_canonical(d) for d in _imported_distributions()} - declared == set()
+
+
+def test_the_all_extra_names_every_other_extra() -> None:
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    (everything,) = extras["all"]
+    assert Requirement(everything).extras == set(extras) - {"all"}
 
 
 def test_requirements_pin_a_version_within_every_declared_range() -> None:
@@ -165,7 +179,7 @@ def test_requirements_pin_a_version_within_every_declared_range() -> None:
         for line in (REPO / "requirements.txt").read_text("utf-8").splitlines()
         if line.strip() and not line.startswith(("#", "-"))
     }
-    for dependency in map(Requirement, PYPROJECT["project"]["dependencies"]):
+    for dependency in _declared():
         pin = pins.get(_canonical(dependency.name))
         assert pin is not None, f"{dependency.name} is declared but not pinned"
         (exact,) = pin.specifier

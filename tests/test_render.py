@@ -183,6 +183,37 @@ def test_lines_reach_three_to_one_and_labels_four_and_a_half_on_white():
         assert contrast(TYPE_BORDERS[page_type]) >= 3, page_type
 
 
+def test_every_drawn_state_keeps_its_contrast_lit_and_dimmed_too(data: dict):
+    """Each node's label 4.5:1 and outline 3:1 on white, plain, lit, dimmed
+    and in focus; every kind of link 3:1 (WCAG 2.1, 1.4.3 and 1.4.11)."""
+    styles = data["styles"]
+    for kind in ("nodes", "focus"):
+        for highlight, by_type in styles[kind].items():
+            for page_type, style in by_type.items():
+                where = (kind, highlight, page_type)
+                assert contrast(style["font"]["color"]) >= 4.5, where
+                assert contrast(style["color"]["border"]) >= 3, where
+    edges = styles["edges"]
+    for look in ("link", "path", "tour", "dimmed"):
+        assert contrast(edges[look]["color"]["color"]) >= 3, look
+    assert contrast(data["options"]["edges"]["font"]["color"]) >= 4.5
+    for page_type in data["types"]:
+        assert contrast(page_type["border"]) >= 3, "the legend's swatch has the outline"
+
+
+def test_labels_have_a_background_and_none_is_drawn_too_small_to_read(data: dict):
+    """A link passing under a label never crosses its text out; vis-network
+    draws no label under drawThreshold - 1 px, and a view opens with its
+    smallest label at label_pixels."""
+    for kind in ("nodes", "edges"):
+        options = data["options"][kind]
+        red, green, blue, alpha = re.findall(r"[\d.]+", options["font"]["background"])
+        assert (red, green, blue) == ("255", "255", "255") and float(alpha) >= 0.85, kind
+        assert options["scaling"]["label"] == {"enabled": False, "drawThreshold": 12}, kind
+    assert data["label_pixels"] == 12
+    assert data["options"]["edges"]["font"]["size"] >= 14, "a relation is a label too"
+
+
 class _References(HTMLParser):
     """Every URL an HTML document would load: src/href attributes, CSS url() and @import."""
 
@@ -212,7 +243,7 @@ def html(kg: KnowledgeGraph) -> str:
 def test_the_component_page_loads_only_files_beside_it():
     parser = _References()
     parser.feed((WEB_DIR / "index.html").read_text(encoding="utf-8"))
-    assert sorted(parser.urls) == ["graph.css", "graph.js", "vis-network.min.js"]
+    assert sorted(parser.urls) == ["graph.css", "graph.js", "untangle.js", "vis-network.min.js"]
     assert all((WEB_DIR / url).is_file() for url in parser.urls)
 
 
@@ -223,10 +254,11 @@ def test_the_download_loads_nothing_from_elsewhere(html: str):
     assert "<link" not in html
 
 
-def test_the_download_inlines_vis_network_and_the_one_graph_script(html: str):
+def test_the_download_inlines_vis_network_and_the_graph_scripts(html: str):
     assert VIS_NETWORK.read_text(encoding="utf-8")[-2000:] in html
     assert (WEB_DIR / "graph.js").read_text(encoding="utf-8") in html
-    assert html.count("<script") == 3
+    assert (WEB_DIR / "untangle.js").read_text(encoding="utf-8") in html
+    assert html.count("<script") == 4
     assert "slot:" not in html
 
 

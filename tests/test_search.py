@@ -18,7 +18,7 @@ from heuristica.kb.relations import PageType
 from heuristica.search import SearchHit, SearchIndex, index_for, search
 from heuristica.search.snippets import SNIPPET_CHARS
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, RESCAN_SECONDS, current, live
-from heuristica.ui.search import RESULT_LIMIT, search_results
+from heuristica.ui.search import RESULT_LIMIT, box_data
 from tests.clock import FakeClock
 from tests.kb import page, write
 
@@ -173,6 +173,72 @@ def test_a_short_word_is_not_taken_for_a_typo(tmp_path: Path) -> None:
     assert search(kg, "gil") == []
 
 
+def test_a_typo_is_read_only_as_a_word_a_typo_or_two_away(tmp_path: Path) -> None:
+    kg = graph_of(
+        tmp_path,
+        page("principle/p", overview="A string is iterated character by character."),
+        page("principle/q", title="Deadlock"),
+    )
+    assert search(kg, "chart") == [], "chart is two typos from charact(er): not a typo"
+    assert ids(search(kg, "deadlok")) == ["principle/q"]
+    assert ids(search(kg, "dedlok")) == [], "two typos in a word of seven letters"
+
+
+def test_a_typo_in_a_words_ending_finds_the_word(tmp_path: Path) -> None:
+    kg = graph_of(tmp_path, page("principle/p", title="Warnings are hints"), page("principle/q"))
+    found = index_for(kg).find("warnign")
+    assert ids(found.hits) == ["principle/p"], "warning's term is warn: three edits from warnign"
+    assert found.read_as == (("warnign", ("warnings",)),)
+
+
+def test_a_typo_is_never_read_as_a_stop_word(tmp_path: Path) -> None:
+    kg = graph_of(tmp_path, page("principle/p", overview="Which one to start."))
+    assert search(kg, "whcih") == []
+    assert ids(search(kg, "strat")) == ["principle/p"]
+
+
+def test_a_typo_reads_as_the_words_most_pages_have(shipped: SearchIndex) -> None:
+    found = shipped.find("threds")
+    assert found.read_as == (("threds", ("threads",)),), "not three: half as many pages have it"
+    assert found.hits
+
+
+def test_a_query_whose_words_are_mostly_in_no_page_finds_nothing_and_says_which(
+    shipped: SearchIndex,
+) -> None:
+    found = shipped.find("kubernetes helm chart")
+    assert found.hits == []
+    assert found.missing == ("kubernetes", "chart")
+    assert found.note.startswith("No page has “kubernetes” or “chart”.")
+    assert shipped.find("kubernetes helm").hits == [], "helm is read as help: not enough"
+
+
+def test_a_query_with_a_word_in_no_page_finds_the_rest_and_says_which(
+    shipped: SearchIndex,
+) -> None:
+    found = shipped.find("kubernetes fork")
+    assert found.hits
+    assert found.missing == ("kubernetes",)
+    assert found.note == "No page has “kubernetes”."
+
+
+def test_a_typo_says_what_it_was_read_as(shipped: SearchIndex) -> None:
+    found = shipped.find("forkservr preload")
+    assert found.read_as == (("forkservr", ("forkserver",)),)
+    assert found.note == "“forkservr” read as “forkserver”."
+    assert shipped.find("forkserver preload").note == ""
+
+
+def test_a_page_with_every_word_outranks_one_with_a_common_word_in_its_title(
+    shipped: SearchIndex,
+) -> None:
+    for query in ("deadlock polars", "deadlok polras"):
+        for hit in shipped.search(query, limit=3):
+            assert "deadlock" in hit.page.model_dump_json().lower(), (query, hit.page.id)
+            assert hit.snippet is not None
+            assert "deadlock" in " ".join(marked(hit.snippet.text, hit.snippet.marks)).lower()
+
+
 def test_the_last_word_finds_longer_words_while_it_is_typed(tmp_path: Path) -> None:
     kg = graph_of(tmp_path, page("principle/p", title="Multiprocessing"), page("principle/q"))
     assert ids(search(kg, "multip")) == ["principle/p"]
@@ -284,6 +350,35 @@ def test_a_snippet_starts_a_little_before_its_match(tmp_path: Path) -> None:
     assert snippet is not None
     assert snippet.text == "…that say nothing much at all, and then zorblax ends it."
     assert marked(snippet.text, snippet.marks) == ["zorblax"]
+
+
+def test_a_web_address_is_not_searched_and_never_marked(tmp_path: Path) -> None:
+    kg = graph_of(
+        tmp_path,
+        page(
+            "principle/p",
+            title="Polars",
+            overview="See https://docs.qwxz.rs/polars/ or [the guide](https://qwxz.rs/polars).",
+        ),
+    )
+    assert search(kg, "qwxz") == [], "qwxz is only part of an address"
+    [hit] = search(kg, "polars")
+    assert hit.snippet is not None
+    assert hit.snippet.text == "See https://docs.qwxz.rs/polars/ or the guide."
+    assert hit.snippet.marks == ()
+
+
+def test_a_long_sentence_shows_the_part_with_the_rarer_words(tmp_path: Path) -> None:
+    filler = " ".join(f"word{n}" for n in range(30))
+    kg = graph_of(
+        tmp_path,
+        page("principle/p", overview=f"Fork {filler} fork {filler} zorblax ends it."),
+        page("principle/q", overview="Fork."),
+        page("principle/r", overview="Fork."),
+    )
+    snippet = search(kg, "fork zorblax")[0].snippet
+    assert snippet is not None
+    assert "zorblax" in marked(snippet.text, snippet.marks)
 
 
 def test_a_hit_as_json_data(shipped: SearchIndex) -> None:
@@ -433,8 +528,10 @@ def page_of(root: Path, page_id: str, title: str) -> Any:
 
 def test_results_for_the_box_carry_marks_colour_and_section(shipped: SearchIndex) -> None:
     kg = KnowledgeGraph(load_knowledge(DEFAULT_ROOT).pages)
-    results = search_results(kg, "deadlok polrs")
-    assert 0 < len(results) <= RESULT_LIMIT
+    data = box_data(kg, "deadlok polrs")
+    assert data["note"] == "“deadlok” read as “deadlock”. “polrs” read as “polars”."
+    results = data["results"]
+    assert isinstance(results, list) and 0 < len(results) <= RESULT_LIMIT
     first = results[0]
     page_found = kg.page(str(first["id"]))
     assert first["title"] == page_found.title
@@ -442,4 +539,4 @@ def test_results_for_the_box_carry_marks_colour_and_section(shipped: SearchIndex
     assert str(first["colour"]).startswith("#")
     assert first["title_marks"] == [[0, 6]]
     assert first["snippet"] and first["section"]
-    assert search_results(kg, "") == []
+    assert box_data(kg, "") == {"query": "", "results": [], "note": ""}

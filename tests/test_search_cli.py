@@ -63,9 +63,31 @@ def test_search_keeps_only_the_types_asked_for(small: Path) -> None:
 def test_search_that_finds_nothing_says_so_and_exits_1(small: Path) -> None:
     done = run("search", "zzqx", str(small))
     assert done.returncode == 1
-    assert done.stdout == "No page matches 'zzqx'.\n"
+    assert done.stdout == "No page matches 'zzqx'. No page has “zzqx”.\n"
     as_json = run("search", "多进程", str(small), "--format", "json")
     assert (as_json.returncode, json.loads(as_json.stdout)) == (1, [])
+
+
+def test_search_whose_words_are_mostly_in_no_page_says_so_and_exits_1() -> None:
+    done = run("search", "kubernetes helm chart")
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.startswith(
+        "No page matches 'kubernetes helm chart'. No page has “kubernetes” or “chart”."
+    )
+    as_json = run("search", "kubernetes helm chart", "--format", "json")
+    assert (as_json.returncode, json.loads(as_json.stdout)) == (1, [])
+    assert as_json.stderr.startswith("No page matches")
+
+
+def test_search_says_what_a_typo_was_read_as() -> None:
+    done = run("search", "forkservr preload", "--limit", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "“forkservr” read as “forkserver”."
+    assert done.stdout.splitlines()[1].startswith("1. multiprocessing forkserver context")
+    as_json = run("search", "forkservr preload", "--limit", "1", "--format", "json")
+    assert as_json.stderr == "“forkservr” read as “forkserver”.\n"
+    [hit] = json.loads(as_json.stdout)
+    assert hit["id"] == "implementation/multiprocessing-set-forkserver-preload"
 
 
 def test_search_output_never_carries_terminal_control_characters(small: Path) -> None:

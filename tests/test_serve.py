@@ -76,8 +76,15 @@ def test_the_served_app_does_not_watch_its_own_source(elsewhere: Path) -> None:
     [
         (["serve", "--knowledge", "missing"], "missing: no such folder"),
         (["serve", "--knowledge", "file.txt"], "file.txt: not a folder"),
-        (["serve", "knowledge"], "'knowledge': name the folder with --knowledge"),
-        (["serve", "--port", "8600", "oops"], "'oops': Streamlit options start with --"),
+        (
+            ["serve", "knowledge", "oops"],
+            "'oops': give one folder; Streamlit options start with --",
+        ),
+        (["serve", "--port", "8600", "oops"], "oops: no such folder"),
+        (
+            ["serve", "knowledge", "--knowledge", "knowledge"],
+            "two folders: knowledge and --knowledge",
+        ),
         (["mcp", "missing"], "missing: no such folder"),
     ],
 )

@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import inspect
 import logging
+import typing
 from pathlib import Path
 
 import streamlit
@@ -120,3 +121,10 @@ def test_only_the_fenced_module_imports_streamlits_private_modules() -> None:
                 f"{path.relative_to(PACKAGE)}: {name}" for name in names if name.startswith(PRIVATE)
             ]
     assert reaching == [], "use heuristica/ui/streamlit_internals.py"
+
+
+def test_column_config_is_what_a_text_column_returns() -> None:
+    returned = typing.get_type_hints(streamlit.column_config.TextColumn)["return"]
+    assert returned is streamlit_internals.ColumnConfig, _upgrade(
+        "streamlit.elements.lib.column_types.ColumnConfig", "the grid's column annotations"
+    )

@@ -126,8 +126,9 @@ ALLOWED_TAGS = {
 def test_html_hand_out_escapes_every_piece_of_content(base):
     tour, kg = base
     html = tour_html(tour, kg)
-    assert html.count("</script>") == 3
-    """vis-network's own code, the graph's JSON, the drawing code: nothing closes them early."""
+    assert html.count("</script>") == 4
+    """vis-network's own code, the graph's JSON, the layout and drawing code: nothing
+    closes them early."""
     body = html.split("<body>")[1].split("<script>")[0]
     before, graph_and_after = body.split('<section id="explorer"')
     body = before + graph_and_after.split("</section>", 1)[1]

@@ -297,3 +297,14 @@ def test_the_store_knows_an_ended_session_from_one_it_lost(redis_server: RedisSe
             store.look_up(code)
         assert raised.value.ended is was_ended
         assert raised.value.message == not_live_message(code), "the same words to a joiner"
+
+
+def test_a_bump_keeps_the_step_and_gives_followers_a_newer_version(under_test: StoreUnderTest):
+    store = under_test.store
+    session = store.move(store.start("tour", 2).code, "tour", 3)
+    bumped = store.bump(session.code)
+    assert (bumped.tour_id, bumped.step, bumped.version) == ("tour", 3, session.version + 1)
+    assert store.look_up(session.code) == bumped
+    store.end(session.code)
+    with pytest.raises(SessionGone):
+        store.bump(session.code)

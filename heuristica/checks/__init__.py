@@ -7,8 +7,10 @@ warnings: ``record_file``, ``record_writing``, ``recorded``), ``grid`` (where
 a page holds, and its badge), and the version matrix: ``matrix_file`` and
 ``matrix_cells`` (what ``matrix.toml`` declares), ``interpreters``,
 ``cell_env`` (each cell's environment, built by uv) and ``matrix`` (the cells
-run). The Code Reference's parse is ``heuristica.kb.signature``;
-``python -m graph verify`` is ``heuristica.commands.verify``.
+run); a Code Reference in another language than Python is judged in a local
+checkout (``local_code``, by the rules of ``symbols``). The Code Reference's
+parse is ``heuristica.kb.signature``; ``python -m graph verify`` is
+``heuristica.commands.verify``.
 
 May import: ``heuristica.kb``, ``heuristica.processes`` (each check runs in
 its own process session) and the root. No Streamlit.

@@ -3,7 +3,7 @@
 Why uv: measured here on CPython 3.12 with polars, numpy and psutil, a venv +
 pip build took 15 s and the same again the next time (pip reinstalls from
 its cache), uv took 2.1 s cold and 0.7 s warm (it links files from its
-cache). uv is installed with heuristica (its PyPI wheel carries the binary).
+cache). uv comes with heuristica[matrix] (its PyPI wheel carries the binary).
 
 An environment lives in the per-user cache folder (``HEURISTICA_CACHE``, else
 ``$XDG_CACHE_HOME/heuristica``, else ``~/.cache/heuristica``) under
@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from heuristica.extras import install_line
 from heuristica.kb.parsecache import user_cache_folder
 
 __all__ = ["BuildError", "BuiltEnvironment", "cache_folder", "cell_environment", "uv_command"]
@@ -65,7 +66,10 @@ def uv_command() -> str:
     else:
         found = find_uv_bin()
     if not found:
-        raise BuildError("uv is not installed: pip install uv (heuristica installs it)")
+        raise BuildError(
+            f"verify --matrix needs uv, which is not installed: {install_line('matrix')} "
+            "(or put uv on PATH)"
+        )
     return found
 
 

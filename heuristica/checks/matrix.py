@@ -20,6 +20,7 @@ from pathlib import Path
 from heuristica.checks.cell_env import BuildError, BuiltEnvironment, cell_environment
 from heuristica.checks.environment import Environment, ProbeError, read_environment
 from heuristica.checks.interpreters import InterpreterNotFound, find_interpreter
+from heuristica.checks.local_code import Repositories
 from heuristica.checks.matrix_file import Cell, Matrix, Pin
 from heuristica.checks.run import Status, not_run
 from heuristica.checks.verify import Verification, top_modules, verify
@@ -74,6 +75,7 @@ def run_matrix(
     cells: Sequence[Cell] | None = None,
     jobs: int | None = None,
     cache: Path | None = None,
+    repositories: Repositories | None = None,
 ) -> MatrixRun:
     """Run ``cells`` (default: all of the matrix), ``jobs`` cells at once (default:
     one per core); each cell runs its checks ``jobs // cells at once`` at a time."""
@@ -82,12 +84,19 @@ def run_matrix(
     at_once = max(1, min(workers, len(chosen)))
     check_jobs = max(1, workers // at_once)
     with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="cell") as pool:
-        runs = list(pool.map(lambda c: run_cell(pages, matrix, c, check_jobs, cache), chosen))
+        runs = list(
+            pool.map(lambda c: run_cell(pages, matrix, c, check_jobs, cache, repositories), chosen)
+        )
     return MatrixRun(matrix, runs)
 
 
 def run_cell(
-    pages: Sequence[Page], matrix: Matrix, cell: Cell, jobs: int = 1, cache: Path | None = None
+    pages: Sequence[Page],
+    matrix: Matrix,
+    cell: Cell,
+    jobs: int = 1,
+    cache: Path | None = None,
+    repositories: Repositories | None = None,
 ) -> CellRun:
     """Build ``cell``'s environment (or reuse it) and verify ``pages`` there."""
     started = time.monotonic()
@@ -97,7 +106,7 @@ def run_cell(
         base = read_environment(found.path, [], top_modules(pages))
         requirements = [str(pin) for pin in needed_pins(pages, matrix, cell, base)]
         built = cell_environment(found.path, found.version, requirements, cache)
-        verification = verify(pages, built.python, jobs)
+        verification = verify(pages, built.python, jobs, repositories)
     except (InterpreterNotFound, ProbeError, BuildError) as error:
         where = f"{matrix.file}:{declared.line}: " if isinstance(error, InterpreterNotFound) else ""
         return CellRun(cell, reason=f"{where}{error}", seconds=time.monotonic() - started)

@@ -34,7 +34,8 @@ from heuristica.checks.run import Status
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.kb.problems import Problem, Severity
-from heuristica.kb.signature import unparsable
+from heuristica.kb.signature import reference_unparsable
+from heuristica.kb.where import command
 
 __all__ = [
     "RECORD_FILE",
@@ -142,7 +143,7 @@ def _page_problems(
         message = (
             f"page '{page_id}' was edited after its last verification "
             f"({state.run.verified_at.date().isoformat()}): "
-            f"run 'python -m graph verify --record --page {page_id}'"
+            f"run '{command('verify', root, '--record', '--page', page_id)}'"
         )
         problems.append(Problem(file, 0, 0, Severity.WARNING, "stale-verification", message))
         return problems
@@ -176,7 +177,7 @@ def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: st
     if result.unverifiable is not None:  # found when the page was parsed
         found = result.unverifiable.get(page_id)
     else:
-        found = unparsable(page.code_reference.import_, page.code_reference.signature)
+        found = reference_unparsable(page.code_reference)
     if not found:
         return []
     field, why = found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -120,9 +121,29 @@ class Record(_Recorded):
         return value
 
 
+_ADDED_LATER: dict[str, dict[str, object]] = {
+    "checks": {"language": "python", "tools": []},
+    "code_reference": {"language": "python", "symbol": None, "revision": None},
+}
+"""Fields added after records were first made (code in other languages), with
+their defaults: left out of the hash while they hold them, so a page that
+does not use them hashes as before and its recorded results stay current."""
+
+
+def _without_later_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    def pruned(part: dict[str, Any], defaults: dict[str, object]) -> dict[str, Any]:
+        return {k: v for k, v in part.items() if k not in defaults or v != defaults[k]}
+
+    checks = [pruned(check, _ADDED_LATER["checks"]) for check in data.get("checks", [])]
+    data = {**data, "checks": checks}
+    if "code_reference" in data:
+        data["code_reference"] = pruned(data["code_reference"], _ADDED_LATER["code_reference"])
+    return data
+
+
 def page_hash(page: Page) -> str:
     """Changes whenever anything on the page changes (not its file's formatting)."""
-    data = page.model_dump(mode="json", by_alias=True)
+    data = _without_later_defaults(page.model_dump(mode="json", by_alias=True))
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 

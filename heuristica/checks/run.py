@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -27,6 +29,7 @@ __all__ = [
     "Verdict",
     "judge_expectations",
     "judge_signature",
+    "needed_tools",
     "not_run",
     "run_check",
 ]
@@ -43,7 +46,8 @@ class Status(StrEnum):
     FAILS = "fails"
     ERROR = "error"
     SKIPPED = "skipped"
-    """It cannot run here: a package it names is not installed."""
+    """It cannot run here: a package it names is not installed, or a command it
+    needs is not on PATH."""
     NOT_APPLICABLE = "not_applicable"
     """It runs only where its claim is about, and this is outside: another
     version of Python or of a package it names, or another platform."""
@@ -77,6 +81,11 @@ class PlannedCheck:
     file_name: str = CHECK_FILE
     unrunnable: str = ""
     """Why this check cannot run at all (it then fails, saying so)."""
+    shell: str = ""
+    """The shell that runs the program ("": the interpreter being verified runs it)."""
+    evaluate: Callable[[], Verdict] | None = None
+    """Judges the check without running a program (a Code Reference in another
+    language is read from a local checkout)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,9 @@ def not_run(check: Check, environment: Environment) -> Verdict | None:
     """Why ``check`` is not run under ``environment`` (skipped: a package is not
     installed; not applicable: outside the versions or platform its claim is
     about), or None when it runs."""
+    tools = [tool for tool in needed_tools(check) if shutil.which(tool) is None]
+    if tools:
+        return Verdict(Status.SKIPPED, f"needs {', '.join(tools)}: not found on PATH")
     scopes = check.scopes
     missing = [scope.name for scope in scopes if environment.packages.get(scope.name) is None]
     if missing:
@@ -124,6 +136,12 @@ def not_run(check: Check, environment: Environment) -> Verdict | None:
     return None
 
 
+def needed_tools(check: Check) -> list[str]:
+    """The commands ``check`` runs that must be on PATH: its shell, then its ``tools``."""
+    shell = [] if check.language == "python" else [check.language]
+    return list(dict.fromkeys([*shell, *check.tools]))
+
+
 def run_check(planned: PlannedCheck, environment: Environment, interpreter: str) -> CheckResult:
     """Run one check (or skip it) and judge it."""
     if planned.unrunnable:
@@ -131,11 +149,20 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
     verdict = not_run(planned.check, environment)
     if verdict is not None:
         return _result(planned, verdict, 0.0)
+    if planned.evaluate is not None:
+        started = time.monotonic()
+        return _result(planned, planned.evaluate(), time.monotonic() - started)
     with tempfile.TemporaryDirectory(prefix="heuristica-check-") as folder:
         program = Path(folder) / planned.file_name
         program.write_text(planned.program, encoding="utf-8")
+        runner = shutil.which(planned.shell) or planned.shell if planned.shell else interpreter
         outcome = run_file(
-            interpreter, program, planned.args, planned.check.time_limit, Path(folder), check_env()
+            runner,
+            program,
+            planned.args,
+            planned.check.time_limit,
+            Path(folder),
+            _program_env(interpreter, shell=bool(planned.shell)),
         )
         verdict = _without_folder(planned.judge(outcome), folder)
     if outcome.leftovers:
@@ -146,6 +173,16 @@ def run_check(planned: PlannedCheck, environment: Environment, interpreter: str)
             verdict.seen,
         )
     return _result(planned, verdict, outcome.seconds)
+
+
+def _program_env(interpreter: str, *, shell: bool) -> dict[str, str]:
+    """A shell check finds the interpreter being verified first on PATH, as
+    ``python3``/``python`` (in a virtual environment or a matrix cell)."""
+    env = check_env()
+    if shell:
+        folder = str(Path(interpreter).parent)
+        env["PATH"] = os.pathsep.join(part for part in (folder, env.get("PATH", "")) if part)
+    return env
 
 
 def _without_folder(verdict: Verdict, folder: str) -> Verdict:

@@ -21,7 +21,9 @@ from heuristica.checks.environment import (
     Environment,
     read_environment,
 )
+from heuristica.checks.local_code import Repositories, judge_reference
 from heuristica.checks.run import (
+    CHECK_FILE,
     CheckResult,
     PlannedCheck,
     Status,
@@ -30,7 +32,11 @@ from heuristica.checks.run import (
     run_check,
 )
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Check, Implementation, Page
-from heuristica.kb.signature import parse_import, parse_signature, unparsable
+from heuristica.kb.signature import (
+    parse_import,
+    parse_signature,
+    reference_unparsable,
+)
 
 __all__ = ["Verification", "code_reference_check", "plan", "top_modules", "verify"]
 
@@ -57,12 +63,35 @@ def code_reference_check(page: Implementation, distribution: str | None) -> Chec
     Built without validation: its name is the one reserved for it.
     """
     reference = page.code_reference
+    if not reference.is_python:
+        return Check.model_construct(
+            name=CODE_REFERENCE_CHECK,
+            claim=f"The Code Reference's file defines {reference.symbol}.",
+            packages=[],
+            python=None,
+            language="python",
+            tools=[],
+            code=_where(page),
+        )
     return Check.model_construct(
         name=CODE_REFERENCE_CHECK,
         claim="The Code Reference's import and signature match the installed version.",
         packages=[distribution] if distribution else [],
         python=reference.python,
+        language="python",
+        tools=[],
         code=f"{reference.import_}\n\n{reference.signature}\n",
+    )
+
+
+def _where(page: Implementation) -> str:
+    """A non-Python Code Reference as its check shows it."""
+    reference = page.code_reference
+    at = f"\nrevision: {reference.revision}" if reference.revision else ""
+    lines = f"\nlines: {reference.lines}" if reference.lines else ""
+    return (
+        f"repository: {reference.repository}\nfile: {reference.file}{lines}\n"
+        f"symbol: {reference.symbol}{at}\n"
     )
 
 
@@ -72,32 +101,64 @@ def top_modules(pages: Iterable[Page]) -> list[str]:
         {
             binding.module.split(".")[0]
             for page in pages
-            if isinstance(page, Implementation) and not _unparsable(page)
+            if isinstance(page, Implementation) and page.code_reference.import_ is not None
+            if not _unparsable(page)
             for binding in parse_import(page.code_reference.import_)
         }
     )
 
 
-def plan(pages: Iterable[Page], environment: Environment) -> list[PlannedCheck]:
-    """Every check of ``pages``, page by page, each page's Code Reference check first."""
+def plan(
+    pages: Iterable[Page], environment: Environment, repositories: Repositories | None = None
+) -> list[PlannedCheck]:
+    """Every check of ``pages``, page by page, each page's Code Reference check
+    first; ``repositories``: the local checkouts that other languages' Code
+    References are read from (none: those checks are not applicable)."""
     planned: list[PlannedCheck] = []
     for page in pages:
-        if isinstance(page, Implementation):
+        if isinstance(page, Implementation) and page.code_reference.is_python:
             planned.append(_planned_code_reference(page, environment))
-        planned += [
-            PlannedCheck(page.id, check, check.code, (), judge_expectations(check))
-            for check in page.checks
-        ]
+        elif isinstance(page, Implementation):
+            planned.append(_planned_local_reference(page, repositories or Repositories()))
+        planned += [_planned(page.id, check) for check in page.checks]
     return planned
 
 
+def _planned(page_id: str, check: Check) -> PlannedCheck:
+    if check.language == "python":
+        return PlannedCheck(page_id, check, check.code, (), judge_expectations(check))
+    return PlannedCheck(
+        page_id,
+        check,
+        check.code,
+        (),
+        judge_expectations(check),
+        file_name=f"{CHECK_FILE.removesuffix('.py')}.sh",
+        shell=check.language,
+    )
+
+
+def _planned_local_reference(page: Implementation, repositories: Repositories) -> PlannedCheck:
+    check = code_reference_check(page, None)
+    reference = page.code_reference
+    return PlannedCheck(
+        page.id,
+        check,
+        "",
+        (),
+        judge_expectations(check),
+        evaluate=lambda: judge_reference(reference, repositories),
+    )
+
+
 def _unparsable(page: Implementation) -> str:
-    found = unparsable(page.code_reference.import_, page.code_reference.signature)
+    found = reference_unparsable(page.code_reference)
     return f"'code_reference.{found[0]}' {found[1]}" if found else ""
 
 
 def _planned_code_reference(page: Implementation, environment: Environment) -> PlannedCheck:
     reference = page.code_reference
+    assert reference.import_ is not None and reference.signature is not None  # Python's
     why = _unparsable(page)
     if why:
         check = code_reference_check(page, None)
@@ -130,14 +191,18 @@ def packages_named(pages: Iterable[Page]) -> list[str]:
 
 
 def verify(
-    pages: Iterable[Page], interpreter: str = sys.executable, jobs: int | None = None
+    pages: Iterable[Page],
+    interpreter: str = sys.executable,
+    jobs: int | None = None,
+    repositories: Repositories | None = None,
 ) -> Verification:
     """Run every check of ``pages`` under ``interpreter``, ``jobs`` at a time
-    (default: one per core). ProbeError when the interpreter cannot be asked."""
+    (default: one per core), reading other languages' Code References from
+    ``repositories``. ProbeError when the interpreter cannot be asked."""
     pages = list(pages)
     modules = top_modules(pages)
     environment = read_environment(interpreter, packages_named(pages), modules)
-    planned = plan(pages, environment)
+    planned = plan(pages, environment, repositories)
     workers = max(1, jobs or os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
         results = list(pool.map(lambda p: run_check(p, environment, interpreter), planned))

@@ -1,6 +1,8 @@
 """The front doors outside the browser: the ``heuristica`` command
 (``cli``; ``python -m graph`` in a checkout) and what its commands print or
-serve: ``reports`` (check's formats), ``export``, ``skeleton`` (``new``),
+serve: ``reports`` (check's formats), ``export``, ``start`` (``init``, from
+the template in ``templates/team`` that ``init`` writes; ``new``, with
+``skeleton``; ``docs``),
 ``verify`` and ``verify_matrix`` (``verify --matrix``; both print results
 with ``check_lines``), ``terminal`` (what ``search`` and ``path`` print),
 ``serve`` (the explorer) and ``mcp`` (the MCP server; its answers in

@@ -1,10 +1,15 @@
-"""``heuristica`` (``python -m graph`` in a checkout): check, export, start and
-verify pages, search them and find how two are related, serve the explorer,
-serve the knowledge base to agents over MCP, and show what a change does to it.
+"""heuristica: keep, check, prove, search and serve a team's knowledge base.
 
-Exit codes: 0 sound (warnings allowed, unless ``check --strict``) or found, 1
-the knowledge base has errors or nothing was found, 2 bad usage (for example a
-path that does not exist, an unknown type or page id).
+Start one with "heuristica init", add pages with "heuristica new", check and
+verify them, search them, find how two are related, show what a change does
+to them ("heuristica diff"), serve the explorer, or serve them to coding agents
+over MCP. Every command takes the knowledge folder as its argument (default:
+./knowledge). In a checkout, "python -m graph" is the same command.
+"heuristica docs" lists the documentation that ships with it.
+
+Exit codes: 0 sound (warnings allowed, unless check --strict) or found; 1 the
+knowledge base has errors, a check fails, or nothing was found; 2 bad usage
+(for example a folder that does not exist, an unknown type or page id).
 """
 
 from __future__ import annotations
@@ -13,22 +18,22 @@ import argparse
 import dataclasses
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
+from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, __version__
 from heuristica.checks.matrix_file import MATRIX_FILE
 from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.diff import add_diff_command
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.reports import FORMATS, Report, Summary
-from heuristica.commands.skeleton import skeleton
+from heuristica.commands.start import add_docs, add_init, add_new
 from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
 from heuristica.commands.usage import UsageError
 from heuristica.draw.paths import relation_paths, unknown_page
+from heuristica.extras import MissingExtra, require
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
 from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
@@ -89,33 +94,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-
-
-def _new(args: argparse.Namespace) -> int:
-    slug = _slug(args.title)
-    if not slug:
-        raise UsageError(f"title {args.title!r} has no letters or digits to make an id from")
-    page_type = PageType(args.type)
-    path = args.dir / page_type.value / f"{slug}.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists; not overwriting it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(skeleton(page_type, f"{page_type.value}/{slug}", args.title), "utf-8")
-    print(f"wrote {path}: fill in every section, then run '{args.prog} check'")
-    return 0
-
-
 def _search(args: argparse.Namespace) -> int:
     types = [PageType(name) for name in args.type or ()]
-    hits = _knowledge_base(args.path).search(args.query, limit=args.limit, types=types)
+    found = _knowledge_base(args.path).find(args.query, limit=args.limit, types=types)
+    hits = found.hits
+    # With JSON on stdout, what a person should know goes to stderr.
+    notes = sys.stderr if args.format == "json" else sys.stdout
+    said = " ".join(
+        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
+        + ([printable(found.note)] if found.note else [])
+    )
+    if said:
+        print(said, file=notes)
     if args.format == "json":
         print(json.dumps([hit.to_dict() for hit in hits], indent=2))
     elif hits:
         print_hits(hits)
-    else:
-        print(f"No page matches {printable(args.query)!r}.")
     return 0 if hits else 1
 
 
@@ -164,27 +158,37 @@ def _knowledge(given: Path | None) -> Path:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    require("streamlit", "app", "serve")
     from heuristica.commands.serve import exec_streamlit
 
-    _check_streamlit_options(args.streamlit_options)
-    exec_streamlit(_knowledge(args.knowledge), args.port, args.streamlit_options)
+    options, folder = _streamlit_options(args.streamlit_options)
+    if folder is not None and args.knowledge is not None:
+        raise UsageError(f"two folders: {folder} and --knowledge {args.knowledge}; give one")
+    exec_streamlit(_knowledge(folder or args.knowledge), args.port, options)
 
 
-def _check_streamlit_options(options: Sequence[str]) -> None:
-    """Each option is ``--name=value``, or ``--name`` followed by its value."""
-    awaiting_value = False
-    for token in options:
+def _streamlit_options(tokens: Sequence[str]) -> tuple[list[str], Path | None]:
+    """The Streamlit options among ``tokens`` (each ``--name=value``, or ``--name``
+    followed by its value) and the knowledge folder, the one other argument."""
+    awaiting_value, folder, options = False, None, []
+    for token in tokens:
         if token.startswith("-"):
             awaiting_value = "=" not in token
         elif awaiting_value:
             awaiting_value = False
-        elif Path(token).is_dir():
-            raise UsageError(f"unexpected argument {token!r}: name the folder with --knowledge")
+        elif folder is None:
+            folder = Path(token)
+            continue
         else:
-            raise UsageError(f"unexpected argument {token!r}: Streamlit options start with --")
+            raise UsageError(
+                f"unexpected argument {token!r}: give one folder; Streamlit options start with --"
+            )
+        options.append(token)
+    return options, folder
 
 
 def _mcp(args: argparse.Namespace) -> int:
+    require("mcp", "mcp", "mcp")
     from heuristica.commands.mcp import serve_stdio
 
     serve_stdio(_knowledge(args.path))
@@ -203,14 +207,34 @@ def _verify(args: argparse.Namespace) -> int:
     return run_verify(_load(args.path), args)
 
 
+def _knowledge_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_ROOT,
+        metavar="FOLDER",
+        help="the knowledge folder (default: ./knowledge)",
+    )
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    about, _, exit_codes = __doc__.partition("\n\nExit codes")
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=about,
+        epilog=f"Exit codes{exit_codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
 
     _add_check(commands)
     _add_export(commands)
-    _add_new(commands)
+    add_new(commands)
+    add_init(commands)
+    add_docs(commands)
     _add_search(commands)
     _add_path(commands)
     _add_verify(commands)
@@ -221,8 +245,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
 
 
 def _add_check(commands: Subcommands) -> None:
-    check = commands.add_parser("check", help="report every problem in a knowledge base")
-    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    check = commands.add_parser(
+        "check",
+        help="report every problem in a knowledge base",
+        description="Report every problem in a knowledge base.",
+    )
+    _knowledge_argument(check)
     check.add_argument(
         "--format",
         choices=list(FORMATS),
@@ -235,25 +263,25 @@ def _add_check(commands: Subcommands) -> None:
 
 
 def _add_export(commands: Subcommands) -> None:
-    export = commands.add_parser("export", help="write the graph as GraphML or node-link JSON")
-    export.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    export = commands.add_parser(
+        "export",
+        help="write the graph as GraphML or node-link JSON",
+        description="Write the graph as GraphML or node-link JSON.",
+    )
+    _knowledge_argument(export)
     export.add_argument("--format", choices=["graphml", "json"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True)
     export.set_defaults(run=_export)
 
 
-def _add_new(commands: Subcommands) -> None:
-    new = commands.add_parser("new", help="write a skeleton page with every section")
-    new.add_argument("type", choices=[t.value for t in PageType])
-    new.add_argument("title")
-    new.add_argument("--dir", type=Path, default=DEFAULT_ROOT, help="knowledge base folder")
-    new.set_defaults(run=_new)
-
-
 def _add_search(commands: Subcommands) -> None:
-    search = commands.add_parser("search", help="find pages by words, a question or an error")
+    search = commands.add_parser(
+        "search",
+        help="find pages by words, a question or an error",
+        description="Find pages by words, a question or an error.",
+    )
     search.add_argument("query", help="what to look for (quote it in the shell)")
-    search.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(search)
     search.add_argument(
         "--type",
         choices=[t.value for t in PageType],
@@ -266,22 +294,31 @@ def _add_search(commands: Subcommands) -> None:
 
 
 def _add_path(commands: Subcommands) -> None:
-    path = commands.add_parser("path", help="how two pages are related: the shortest paths")
+    path = commands.add_parser(
+        "path",
+        help="how two pages are related: the shortest paths",
+        description="How two pages are related: the shortest paths.",
+    )
     path.add_argument("source", help="a page id, e.g. heuristic/polars-use-spawn-not-fork")
     path.add_argument("target", help="another page id")
-    path.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(path)
     path.add_argument("--format", choices=["text", "json"], default="text")
     path.set_defaults(run=_path)
 
 
 def _add_verify(commands: Subcommands) -> None:
     verify = commands.add_parser(
-        "verify", help="run the checks on pages: which claims hold on this interpreter"
+        "verify",
+        help="run the checks on pages: which claims hold on this interpreter",
+        description="Run the checks on pages: which claims hold on this interpreter, or "
+        "on every cell of the verification matrix.",
     )
-    verify.add_argument("path", nargs="?", type=Path, default=DEFAULT_ROOT)
+    _knowledge_argument(verify)
     verify.add_argument("--page", action="append", metavar="ID", help="only this page (repeat)")
     verify.add_argument("--python", metavar="INTERPRETER", help="run the checks under it")
-    verify.add_argument("--record", action="store_true", help=f"save results in PATH/{RECORD_FILE}")
+    verify.add_argument(
+        "--record", action="store_true", help=f"save results in FOLDER/{RECORD_FILE}"
+    )
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument(
         "--jobs", type=int, metavar="N", help="checks (with the matrix: cells) at once (cores)"
@@ -291,7 +328,7 @@ def _add_verify(commands: Subcommands) -> None:
         nargs="?",
         const="",
         metavar="FILE",
-        help=f"run every cell of the matrix (default FILE: PATH/{MATRIX_FILE})",
+        help=f"run every cell of the matrix (default FILE: FOLDER/{MATRIX_FILE})",
     )
     verify.add_argument("--cell", action="append", metavar="NAME", help="only this cell (repeat)")
     verify.add_argument(
@@ -303,7 +340,7 @@ def _add_verify(commands: Subcommands) -> None:
         "--merge",
         nargs="+",
         metavar="RECORD",
-        help=f"merge these records (one per cell, e.g. from CI jobs) into PATH/{RECORD_FILE}",
+        help=f"merge these records (one per cell, e.g. from CI jobs) into FOLDER/{RECORD_FILE}",
     )
     verify.set_defaults(run=_verify)
 
@@ -313,15 +350,13 @@ def _add_serve(commands: Subcommands) -> None:
         "serve",
         allow_abbrev=False,
         help="start the explorer on a knowledge folder",
-        description="Start the explorer (Streamlit) on a knowledge folder. Options this "
-        "command does not know, such as --server.address 0.0.0.0, go to Streamlit.",
+        usage="%(prog)s [FOLDER] [--port PORT] [STREAMLIT OPTIONS]",
+        description="Start the explorer (Streamlit; needs heuristica[app]) on the "
+        "knowledge folder FOLDER (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, else "
+        "the example knowledge base that ships with heuristica). Options this command "
+        "does not know, such as --server.address 0.0.0.0, go to Streamlit.",
     )
-    serve.add_argument(
-        "--knowledge",
-        type=Path,
-        help="the knowledge folder (default: $HEURISTICA_KNOWLEDGE, else ./knowledge, "
-        "else the example knowledge base that ships with heuristica)",
-    )
+    serve.add_argument("--knowledge", type=Path, help=argparse.SUPPRESS)
     serve.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
     serve.set_defaults(run=_serve, takes_extra=True)
 
@@ -334,7 +369,7 @@ def _add_mcp(commands: Subcommands) -> None:
         "Protocol on stdin/stdout, read-only. Without a folder: $HEURISTICA_KNOWLEDGE, "
         "else ./knowledge, else the example knowledge base that ships with heuristica.",
     )
-    mcp.add_argument("path", nargs="?", type=Path, help="the knowledge folder")
+    mcp.add_argument("path", nargs="?", type=Path, metavar="FOLDER", help="the knowledge folder")
     mcp.set_defaults(run=_mcp)
 
 
@@ -347,6 +382,6 @@ def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
     args.streamlit_options = extra
     try:
         return args.run(args)
-    except (UsageError, OSError) as exc:
+    except (UsageError, MissingExtra, OSError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return 2

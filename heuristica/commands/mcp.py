@@ -49,6 +49,7 @@ from heuristica.kb.page_markdown import page_markdown
 from heuristica.kb.parsecache import cache_path
 from heuristica.kb.problems import closest
 from heuristica.kb.relations import RELATIONS, PageType
+from heuristica.kb.text import inert_line
 from heuristica.live.knowledge_base import LiveKnowledgeBase
 
 __all__ = ["build_server", "serve_stdio"]
@@ -112,25 +113,30 @@ def _matched_in(hit: full_text.SearchHit) -> str:
 
 
 def _snippet_text(hit: full_text.SearchHit) -> str:
-    return hit.snippet.text if hit.snippet else hit.page.overview
+    if hit.snippet:
+        return inert_line(hit.snippet.text)
+    return one_line(safe_markdown(hit.page.overview))
 
 
 def search_pages(
     graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
-) -> list[SearchHit]:
+) -> SearchResults:
     """The one place the MCP server searches: pages matching ``query``, best
-    first, each with the sentence that matched as inert Markdown on one line."""
+    first, each with the sentence that matched as plain text on one line
+    (inert Markdown: escaped only where a viewer would read markup), and how
+    the query was read."""
     types = (page_type,) if page_type else ()
-    hits = full_text.search(graph, query, limit=limit, types=types)
-    return [
+    found = full_text.find(graph, query, limit=limit, types=types)
+    hits = [
         SearchHit(
             **_ref(hit.page).model_dump(),
             score=round(hit.score, 4),
             matched_in=_matched_in(hit),
-            snippet=one_line(safe_markdown(_snippet_text(hit)))[:_OVERVIEW_CHARS],
+            snippet=_snippet_text(hit)[:_OVERVIEW_CHARS],
         )
-        for hit in hits
+        for hit in found.hits
     ]
+    return SearchResults(query=query, hits=hits, note=inert_line(found.note))
 
 
 class _KnowledgeServer(MCPServer[Any]):
@@ -197,8 +203,7 @@ def build_server(root: Path) -> MCPServer[Any]:
     ) -> SearchResults:
         """Pages whose title, domains or text match the query (small typos
         allowed), best first."""
-        hits = search_pages(live.current().graph, query, type, limit)
-        return SearchResults(query=query, hits=hits)
+        return search_pages(live.current().graph, query, type, limit)
 
     @server.tool(annotations=_READ_ONLY)
     def get_page(id: PageId) -> str:

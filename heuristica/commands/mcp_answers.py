@@ -45,12 +45,20 @@ class PageRef(BaseModel):
 class SearchHit(PageRef):
     score: float = Field(description="higher is a better match; compare within one query")
     matched_in: str = Field(description="where the query matched")
-    snippet: str = Field(description="text of the page around the match, on one line")
+    snippet: str = Field(
+        description="the sentence of the page that matched, plain text on one line "
+        "(Markdown that shows it as written)"
+    )
 
 
 class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit]
+    note: str = Field(
+        default="",
+        description="how the query was read: the words no page has, and what a typo was "
+        "read as (none found when most words are in no page)",
+    )
 
 
 class Link(BaseModel):

@@ -21,7 +21,7 @@ from heuristica.checks.record import RECORD_FILE, write_record
 from heuristica.checks.verify import Verification, packages_named, verify
 from heuristica.commands import verify_matrix
 from heuristica.commands.check_lines import printable, result_lines
-from heuristica.commands.usage import UsageError
+from heuristica.commands.usage import UsageError, repositories_of
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean
@@ -45,7 +45,7 @@ def run_verify(result: LoadResult, args: argparse.Namespace) -> int:
         print(printable(str(problem)), file=sys.stderr)
     started = time.monotonic()
     try:
-        verification = verify(pages, interpreter, args.jobs)
+        verification = verify(pages, interpreter, args.jobs, repositories_of(result))
     except ProbeError as error:
         raise UsageError(str(error)) from None
     seconds = time.monotonic() - started

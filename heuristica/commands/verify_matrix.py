@@ -29,7 +29,7 @@ from heuristica.checks.record import (
 from heuristica.checks.run import Status
 from heuristica.checks.verify import packages_named
 from heuristica.commands.check_lines import printable, result_lines
-from heuristica.commands.usage import UsageError
+from heuristica.commands.usage import UsageError, repositories_of
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean
@@ -73,7 +73,7 @@ def run_matrix_verify(result: LoadResult, pages: list[Page], args: argparse.Name
             file=sys.stderr,
         )
     started = time.monotonic()
-    run = run_matrix(pages, matrix, cells, args.jobs)
+    run = run_matrix(pages, matrix, cells, args.jobs, repositories=repositories_of(result))
     seconds = time.monotonic() - started
     if args.format == "json":
         print(json.dumps(_as_json(run, seconds), indent=2))

@@ -63,11 +63,12 @@ class RunView:
     progress_at: float | None = None
     """``time.monotonic()`` of its latest progress (PROGRESS_EVENTS)."""
 
-    def stall(self, now: float) -> tuple[float, float] | None:
-        """While running: (seconds since it started, seconds since its latest progress)."""
+    def stall(self, now: float) -> tuple[float, float | None] | None:
+        """While running: (seconds since it started, seconds since its latest
+        progress, None before any: the time limit counts from the first)."""
         if self.state != "running" or self.started_at is None:
             return None
-        return now - self.started_at, now - (self.progress_at or self.started_at)
+        return now - self.started_at, None if self.progress_at is None else now - self.progress_at
 
 
 @dataclass

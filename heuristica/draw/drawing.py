@@ -25,6 +25,7 @@ from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import visible_bidi
 from heuristica.kb.model import Page
 from heuristica.kb.relations import RELATIONS, PageType
+from heuristica.kb.text import plain_title
 
 __all__ = [
     "LABEL_LINES",
@@ -270,7 +271,7 @@ def _texts(page: Page, summary_chars: int) -> tuple[str, str, str]:
     """The page's drawn label, title and summary."""
 
     def make() -> tuple[str, str, str]:
-        title = visible_bidi(page.title)
+        title = plain_title(page.title)
         summary = plain_summary(visible_bidi(page.overview), summary_chars)
         return wrap_label(title), title, summary
 

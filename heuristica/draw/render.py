@@ -27,6 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
+from heuristica.draw.styles import (
+    DIFF_COLOURS,
+    DIFF_HIGHLIGHTS,
+    EDGE_COLOUR,
+    LABEL_COLOUR,
+    PATH_COLOUR,
+    TOUR_COLOUR,
+    TYPE_BORDERS,
+    TYPE_COLOURS,
+    styles,
+)
 from heuristica.draw.view import View
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.relations import RELATIONS, PageType
@@ -36,6 +47,7 @@ __all__ = [
     "EDGE_COLOUR",
     "LABEL_COLOUR",
     "LEGEND_TEXT",
+    "LEGIBLE_LABEL_PIXELS",
     "PATH_COLOUR",
     "TOUR_COLOUR",
     "TOUR_STEP",
@@ -58,49 +70,14 @@ the vendored vis-network."""
 VIS_NETWORK = WEB_DIR / "vis-network.min.js"
 VIS_NETWORK_MANIFEST = WEB_DIR / "vis-network.json"
 
-TYPE_COLOURS: dict[PageType, str] = {
-    PageType.PRINCIPLE: "#2196F3",
-    PageType.IMPLEMENTATION: "#FF9800",
-    PageType.HEURISTIC: "#F44336",
-    PageType.ENVIRONMENT: "#00BCD4",
-}
-TYPE_BORDERS: dict[PageType, str] = {
-    PageType.PRINCIPLE: "#0D47A1",
-    PageType.IMPLEMENTATION: "#A84300",
-    PageType.HEURISTIC: "#B71C1C",
-    PageType.ENVIRONMENT: "#00626F",
-}
-"""Each type's circle outline: the fills are as light as 1.9:1 on white, the
-outlines at least 3:1 (WCAG's minimum for graphics)."""
-LABEL_COLOUR = "#212121"
-EDGE_COLOUR = "#6E6E6E"
-"""Links: 5.1:1 on white (the grey drawn before, #9E9E9E, was 2.7:1)."""
-PATH_COLOUR = "#6A1B9A"
-TOUR_COLOUR = PATH_COLOUR
-_FOCUS_BORDER = "#212121"
-_LIT_GLOW = "rgba(255, 179, 0, 0.95)"
-_DIMMED_TEXT = "#767676"
-_DIMMED_EDGE = "#D4D4D4"
-_DIM = 0.7
-"""How far a dimmed page's colours are blended towards white."""
+_LABEL_BACKGROUND = "rgba(255, 255, 255, 0.9)"
+"""Behind each label: a link passing under a label never crosses its text out."""
 _FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
-_NODE_SIZE = 12
-_FOCUS_SIZE = 22
-_MARKED_SIZE = 16
-_LABEL_SIZE = 14
-_FOCUS_LABEL_SIZE = 17
-_EDGE_LABEL_SIZE = 12
-
-DIFF_COLOURS = {
-    Highlight.ADDED.value: "#1B7F3B",
-    Highlight.REMOVED.value: "#C62828",
-    Highlight.CHANGED.value: "#7B4BB7",
-}
-"""A drawn diff's outlines and links, each at least 4.5:1 on white; removed
-ones are dashed too, so colour is not the only sign."""
-_DIFF_HIGHLIGHTS = (Highlight.ADDED, Highlight.REMOVED, Highlight.CHANGED)
-_DASHES = [4, 3]
-_LINK_DASHES = [8, 6]
+_EDGE_LABEL_SIZE = 14
+LEGIBLE_LABEL_PIXELS = 12
+"""A view opens with its smallest label this tall on screen (or larger).
+Zoomed out, vis-network fades labels over the pixel below this and draws
+none under 11 px."""
 
 LEGEND_TEXT = {
     "lit": "Search hit",
@@ -133,7 +110,10 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
     return {
         "focus": drawing.focus,
         "layout": "computed" if drawing.positioned else "physics",
-        "types": [{"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t]} for t in types],
+        "types": [
+            {"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t], "border": TYPE_BORDERS[t]}
+            for t in types
+        ],
         "relations": [_relation(name) for name in relations],
         "nodes": {
             "id": [node.id for node in nodes],
@@ -151,7 +131,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             "marked": [
                 [i, node.highlight.value]
                 for i, node in enumerate(nodes)
-                if node.highlight in _DIFF_HIGHLIGHTS
+                if node.highlight in DIFF_HIGHLIGHTS
             ],
         },
         "edges": {
@@ -164,7 +144,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
                 if edge.style is not EdgeStyle.LINK or edge.label
             ],
         },
-        "styles": _styles(drawing.options.scale),
+        "styles": styles(drawing.options.scale),
         "options": _vis_options(drawing),
         "actions": {
             "open_label": drawing.options.open_label,
@@ -172,6 +152,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             "can_expand": drawing.options.can_expand,
         },
         "legend": LEGEND_TEXT,
+        "label_pixels": LEGIBLE_LABEL_PIXELS,
     }
 
 
@@ -184,88 +165,6 @@ def _relation(name: str) -> dict[str, str]:
 
 def _coordinate(position: Position | None, axis: int) -> float | None:
     return None if position is None else position[axis]
-
-
-def _node_style(
-    page_type: PageType, highlight: Highlight, focus: bool, scale: float
-) -> dict[str, Any]:
-    fill, border = TYPE_COLOURS[page_type], TYPE_BORDERS[page_type]
-    text = LABEL_COLOUR
-    if highlight is Highlight.DIMMED:
-        fill, border, text = _blend_white(fill), _blend_white(border), _DIMMED_TEXT
-    marked = highlight in _DIFF_HIGHLIGHTS
-    if marked:
-        border = DIFF_COLOURS[highlight.value]
-    if highlight is Highlight.REMOVED:
-        fill = _blend_white(fill)
-    if focus:
-        border = _FOCUS_BORDER
-    chosen = {"background": fill, "border": _FOCUS_BORDER}
-    glows = highlight is Highlight.LIT or marked
-    glow = _glow(DIFF_COLOURS[highlight.value]) if marked else _LIT_GLOW
-    return {
-        "size": round(
-            (_FOCUS_SIZE if focus else _MARKED_SIZE if marked else _NODE_SIZE) * scale, 1
-        ),
-        "borderWidth": 4 if focus else 5 if marked else 2,
-        "borderWidthSelected": 4,
-        "shapeProperties": {"borderDashes": _DASHES if highlight is Highlight.REMOVED else False},
-        "color": {"background": fill, "border": border, "highlight": chosen, "hover": chosen},
-        "font": {
-            "size": round((_FOCUS_LABEL_SIZE if focus else _LABEL_SIZE) * scale, 1),
-            "color": text,
-            "mod": "bold" if focus else "",
-        },
-        "shadow": {"enabled": glows, "color": glow, "size": 16, "x": 0, "y": 0},
-    }
-
-
-def _edge_style(
-    colour: str, width: float, smooth: object, dashes: object = False
-) -> dict[str, Any]:
-    return {
-        "color": {"color": colour, "highlight": _FOCUS_BORDER, "hover": _FOCUS_BORDER},
-        "width": width,
-        "smooth": smooth,
-        "dashes": dashes,
-    }
-
-
-def _styles(scale: float) -> dict[str, Any]:
-    """Full vis-network node and edge styles per highlight and type, so that
-    an update sets every attribute and nothing of a previous style remains."""
-    edge = _edge_style
-    added, removed = (DIFF_COLOURS[h.value] for h in (Highlight.ADDED, Highlight.REMOVED))
-
-    def nodes(focus: bool) -> dict[str, Any]:
-        return {
-            h.value: {t.value: _node_style(t, h, focus, scale) for t in PageType} for h in Highlight
-        }
-
-    return {
-        "nodes": nodes(False),
-        "focus": nodes(True),
-        "edges": {
-            EdgeStyle.LINK.value: edge(EDGE_COLOUR, 1.4, False),
-            EdgeStyle.PATH.value: edge(PATH_COLOUR, 4, False),
-            EdgeStyle.TOUR.value: edge(
-                TOUR_COLOUR, 3, {"enabled": True, "type": "curvedCW", "roundness": 0.15}
-            ),
-            EdgeStyle.ADDED.value: edge(added, 3, False),
-            EdgeStyle.REMOVED.value: edge(removed, 2.5, False, _LINK_DASHES),
-            "dimmed": {"color": {"color": _DIMMED_EDGE}},
-        },
-    }
-
-
-def _glow(hex_colour: str) -> str:
-    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, 0.75)"
-
-
-def _blend_white(hex_colour: str) -> str:
-    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * _DIM):02X}" for c in channels)
 
 
 def _vis_options(drawing: Drawing) -> dict[str, Any]:
@@ -281,8 +180,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
                 "color": LABEL_COLOUR,
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
+                "background": _LABEL_BACKGROUND,
             },
             "labelHighlightBold": False,
+            "scaling": _LABEL_SCALING,
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
@@ -294,8 +195,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
                 "color": LABEL_COLOUR,
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
+                "background": _LABEL_BACKGROUND,
                 "align": "horizontal",
             },
+            "scaling": _LABEL_SCALING,
         },
         "interaction": {
             "hover": True,
@@ -309,6 +212,10 @@ def _vis_options(drawing: Drawing) -> dict[str, Any]:
         "physics": _physics(scale),
     }
 
+
+_LABEL_SCALING = {"label": {"enabled": False, "drawThreshold": LEGIBLE_LABEL_PIXELS}}
+"""vis-network draws no label under drawThreshold - 1 pixels and fades those
+between that and drawThreshold. ("enabled": labels are not sized by value.)"""
 
 _PHYSICS: dict[str, Any] = {
     "enabled": True,
@@ -354,6 +261,7 @@ def graph_document(
         '<script src="vis-network.min.js"></script>': (
             f"<script>{web_file(VIS_NETWORK.name)}</script>"
         ),
+        '<script src="untangle.js"></script>': f"<script>{web_file('untangle.js')}</script>",
         '<script src="graph.js"></script>': f"<script>{web_file('graph.js')}</script>",
         "<!-- slot:head -->": head,
         "<!-- slot:before -->": before,

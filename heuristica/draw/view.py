@@ -111,11 +111,16 @@ def every_link(kg: KnowledgeGraph) -> tuple[Edge, ...]:
     return _EVERY_LINK.get((kg,), None, lambda: _edges_between(kg, set(kg.nx)))
 
 
-def view_of(kg: KnowledgeGraph, focus: str, pages: Iterable[str]) -> View:
-    """``pages`` (which must include ``focus``) and every link between them."""
+def view_of(
+    kg: KnowledgeGraph, focus: str, pages: Iterable[str], *, expanded: Iterable[str] = ()
+) -> View:
+    """``pages`` (which must include ``focus``), the direct neighbours of those
+    of them in ``expanded`` (as ``build_view`` adds them), and every link
+    between them all."""
     nodes = set(pages)
     if focus not in nodes:
         raise ValueError(f"the focus {focus} is not among the pages")
+    _add_expansions(kg, nodes, set(expanded))
     return View(focus=focus, nodes=frozenset(nodes), edges=_edges_between(kg, nodes))
 
 

@@ -8,8 +8,10 @@ own settings (``settings``: ``heuristica.toml``), the parse results kept
 between loads (``parsecache``), the checks across pages (``crosspage``), the
 ``KnowledgeGraph`` over networkx (``knowledge``), the Code Reference's import
 and signature parse (``signature``), untrusted page text made safe
-(``markdown``, ``page_markdown``), and two helpers of every load (``gcpause``,
-``identity_cache``).
+(``markdown``, ``page_markdown``), where the user is (``where``: the
+knowledge base a command run here means, and the commands and documents a
+message names, written to run there), and two helpers of every load
+(``gcpause``, ``identity_cache``).
 
 May import: the heuristica root and third-party libraries, nothing of another
 wing. No Streamlit.

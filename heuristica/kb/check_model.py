@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -29,6 +29,7 @@ __all__ = [
     "Check",
     "Expect",
     "PackageScope",
+    "bad",
     "python_specifier",
     "unique_names",
 ]
@@ -40,9 +41,12 @@ DEFAULT_CHECK_TIMEOUT = 60.0
 MAX_CHECK_SECONDS = 3600.0
 MAX_REQUIREMENT_CHARS = 200
 Platform = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", max_length=40)]
+TOOL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._+-]{0,59}"
+"""A command a check runs, as it is named on PATH (``sqlite3``, ``node``)."""
+CheckLanguage = Literal["python", "bash", "sh"]
 
 
-def _bad(message: str) -> PydanticCustomError:
+def bad(message: str) -> PydanticCustomError:
     """An error the loader shows as written: ``'checks[2].name': <message>``.
 
     No context is passed, so braces in quoted page values stay as they are."""
@@ -51,7 +55,7 @@ def _bad(message: str) -> PydanticCustomError:
 
 def _bad_at(loc: tuple[int | str, ...], value: object, message: str) -> ValidationError:
     """An error at ``loc`` inside the value being validated (e.g. one item of a list)."""
-    detail = InitErrorDetails(type=_bad(message), loc=loc, input=value)
+    detail = InitErrorDetails(type=bad(message), loc=loc, input=value)
     return ValidationError.from_exception_data("check", [detail])
 
 
@@ -70,10 +74,10 @@ class Expect(Strict):
     def _one_line_each(cls, output: str | list[str] | None) -> str | list[str] | None:
         lines = [output] if isinstance(output, str) else output or []
         if isinstance(output, list) and not output:
-            raise _bad("is empty: name at least one line the program prints")
+            raise bad("is empty: name at least one line the program prints")
         for line in lines:
             if "\n" in line:
-                raise _bad(
+                raise bad(
                     "each expected output is one line (compared with one printed line); "
                     f"got {line!r}"
                 )
@@ -82,7 +86,7 @@ class Expect(Strict):
     @model_validator(mode="after")
     def _hang_or_finish(self) -> Expect:
         if self.hangs is not None and (self.exit is not None or self.output is not None):
-            raise _bad(
+            raise bad(
                 "'hangs' cannot be combined with 'exit' or 'output': a program that hangs "
                 "neither exits nor finishes its output"
             )
@@ -147,7 +151,7 @@ def python_specifier(python: str | None) -> str | None:
     try:
         SpecifierSet(python)
     except InvalidSpecifier:
-        raise _bad(
+        raise bad(
             "must be a PEP 440 version specifier such as '>=3.12' or '>=3.12,<3.14'; "
             f"got {python!r}"
         ) from None
@@ -171,18 +175,24 @@ class Check(Strict):
     """A prefix of ``sys.platform``, e.g. ``linux``."""
     timeout: float = Field(default=DEFAULT_CHECK_TIMEOUT, gt=0, le=MAX_CHECK_SECONDS)
     expect: Expect = Field(default_factory=Expect)
+    language: CheckLanguage = "python"
+    """What ``code`` is: a Python program (run by the interpreter being verified)
+    or a ``bash``/``sh`` script."""
+    tools: list[str] = Field(default_factory=list)
+    """Commands the program runs, looked up on PATH: one that is missing skips
+    the check, naming it (a shell check needs its shell too, without saying so)."""
     code: Text
 
     @field_validator("name")
     @classmethod
     def _slug(cls, name: str) -> str:
         if not re.fullmatch(CHECK_NAME_PATTERN, name):
-            raise _bad(
+            raise bad(
                 "must be lowercase letters, digits and single hyphens, "
                 f"e.g. 'max-threads-read-at-import'; got {name!r}"
             )
         if name == CODE_REFERENCE_CHECK:
-            raise _bad(
+            raise bad(
                 f"'{name}' is the check every implementation page gets from its Code "
                 "Reference; choose another name"
             )
@@ -200,6 +210,15 @@ class Check(Strict):
                 raise _bad_at((index,), package, why)
             names.add(scope.key)
         return packages
+
+    @field_validator("tools")
+    @classmethod
+    def _commands(cls, tools: list[str]) -> list[str]:
+        for index, tool in enumerate(tools):
+            if not re.fullmatch(TOOL_PATTERN, tool):
+                why = f"must be a command as named on PATH, e.g. sqlite3 or node; got {tool!r}"
+                raise _bad_at((index,), tool, why)
+        return tools
 
     @property
     def scopes(self) -> list[PackageScope]:
@@ -219,7 +238,7 @@ class Check(Strict):
     def _hang_within_timeout(self) -> Check:
         hangs = self.expect.hangs
         if hangs is not None and hangs >= self.timeout:
-            raise _bad(
+            raise bad(
                 f"expects a hang of {hangs:g} s, which the timeout of {self.timeout:g} s "
                 "would cut short; make 'hangs' shorter than 'timeout'"
             )

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from heuristica.kb.model import Check, Page
+from heuristica.kb.where import doc_pointer
 
 __all__ = [
     "ReleaseClaim",
@@ -44,7 +45,7 @@ _NOT_PROSE = frozenset(
     {
         "code", "quick_install", "signature", "import_", "url", "repository", "file", "lines",
         "id", "type", "domains", "last_updated", "demo", "links", "kind", "name", "packages",
-        "python", "platform", "expect", "language", "timeout",
+        "python", "platform", "expect", "language", "timeout", "tools", "symbol", "revision",
     }
 )  # fmt: skip
 
@@ -108,15 +109,16 @@ def check_problems(page: Page) -> list[RuleProblem]:
     """The first two rules, for every check of ``page``."""
     problems: list[RuleProblem] = []
     for index, check in enumerate(page.checks):
-        tree = _parsed(check.code)
+        tree = _parsed(check.code) if check.language == "python" else None
         if tree is None:
             continue  # not Python: the run says so
         problems += _unused_packages(index, check, tree)
         why = _cannot_fail(check, tree)
         if why:
+            guide = doc_pointer("verification", "Writing a good check")
             message = (
                 f"check '{check.name}' cannot fail: {why}; make what it prints depend on "
-                "what it observes, or assert it (docs/verification.md, 'Writing a good check')"
+                f"what it observes, or assert it ({guide})"
             )
             problems.append(RuleProblem(("checks", index, "name"), "check-cannot-fail", message))
     return problems

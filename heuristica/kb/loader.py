@@ -34,7 +34,7 @@ from heuristica.kb.parsecache import ParseCache, ParsedFile, Place
 from heuristica.kb.problems import Problem, Severity, did_you_mean
 from heuristica.kb.relations import PageType
 from heuristica.kb.settings import Settings, read_settings
-from heuristica.kb.signature import unparsable
+from heuristica.kb.signature import reference_unparsable
 from heuristica.kb.yaml_tree import (
     MAX_DEPTH,
     Mark,
@@ -193,9 +193,7 @@ def _page(text: str, file: str) -> ParsedFile:
     claims = tuple(release_claims(page)) if "#" in text or "gh-" in text else ()
     locs += [claim.loc for claim in claims]
     unverifiable = (
-        unparsable(page.code_reference.import_, page.code_reference.signature)
-        if isinstance(page, Implementation)
-        else None
+        reference_unparsable(page.code_reference) if isinstance(page, Implementation) else None
     )
     return ParsedFile(
         file,

@@ -9,14 +9,17 @@ Field names are the YAML keys (see docs/page-format.md).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
     ConfigDict,
     Field,
+    StringConstraints,
     TypeAdapter,
     field_validator,
+    model_validator,
 )
 
 from heuristica.kb.check_model import (
@@ -24,6 +27,7 @@ from heuristica.kb.check_model import (
     DEFAULT_CHECK_TIMEOUT,
     Check,
     Expect,
+    bad,
     python_specifier,
     unique_names,
 )
@@ -120,12 +124,28 @@ class Principle(_Page):
     theoretical_basis: Text
 
 
+LINES_PATTERN = r"^(\d+)(?:-(\d+))?$"
+CODE_LANGUAGE_PATTERN = r"^[a-z][a-z0-9+#-]*$"
+
+
 class CodeReference(Strict):
+    """Where the code is. Python (the default) names an ``import`` and a
+    ``signature``, checked against the installed package; any other language
+    names the ``symbol`` its ``file`` defines, checked in a local checkout of
+    the repository (docs/page-format.md, "Code in other languages")."""
+
+    language: Annotated[str, StringConstraints(pattern=CODE_LANGUAGE_PATTERN, max_length=30)] = (
+        "python"
+    )
     repository: Url
     file: Line
     lines: Line | None = None
-    signature: Text
-    import_: Text = Field(alias="import")
+    symbol: Line | None = None
+    """What ``file`` defines (a function, table, index, type...), outside Python."""
+    revision: Line | None = None
+    """A commit, tag or branch the reference is stated at (other languages: read with git)."""
+    signature: Text | None = None
+    import_: Text | None = Field(default=None, alias="import")
     python: str | None = None
     """The Python versions the signature is stated for (PEP 440, e.g. ``>=3.11``):
     elsewhere its check is not applicable."""
@@ -136,6 +156,50 @@ class CodeReference(Strict):
     @classmethod
     def _specifier(cls, python: str | None) -> str | None:
         return python_specifier(python)
+
+    @model_validator(mode="after")
+    def _fields_of_language(self) -> CodeReference:
+        if self.language == "python":
+            self._python_fields()
+        else:
+            self._other_fields()
+        return self
+
+    def _python_fields(self) -> None:
+        missing = [name for name in ("signature", "import") if self._given(name) is None]
+        if missing:
+            raise bad(
+                f"a Python Code Reference needs {' and '.join(repr(m) for m in missing)}; "
+                'code in another language says so, e.g. "language: sql", and names the '
+                "'symbol' its file defines"
+            )
+        if self.symbol is not None or self.revision is not None:
+            raise bad(
+                "'symbol' and 'revision' are for code in other languages: a Python Code "
+                "Reference is checked against the installed package, by its 'signature'"
+            )
+
+    def _other_fields(self) -> None:
+        if self.symbol is None:
+            raise bad(
+                f"a {self.language} Code Reference names the 'symbol' its file defines "
+                '(a function, table, index, type...), e.g. "symbol: idx_orders_customer"'
+            )
+        if self.import_ is not None or self.python is not None:
+            raise bad(
+                f"'import' and 'python' are for Python Code References; this one is "
+                f"{self.language}: name the 'symbol' its file defines"
+            )
+        lines = re.fullmatch(LINES_PATTERN, self.lines or "1")
+        if lines is None or (lines[2] is not None and int(lines[1]) > int(lines[2])):
+            raise bad(f"'lines' is a line or a range such as \"120-180\"; got {self.lines!r}")
+
+    def _given(self, name: str) -> str | None:
+        return self.import_ if name == "import" else self.signature
+
+    @property
+    def is_python(self) -> bool:
+        return self.language == "python"
 
 
 class Parameter(Strict):

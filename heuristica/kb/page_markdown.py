@@ -30,7 +30,7 @@ from heuristica.kb.model import (
 )
 from heuristica.kb.relations import RELATIONS
 
-__all__ = ["page_markdown"]
+__all__ = ["page_markdown", "reference_facts"]
 
 
 def page_markdown(page: Page, kg: KnowledgeGraph) -> str:
@@ -106,16 +106,20 @@ def _table(rows: Sequence[BaseModel], columns: Sequence[str]) -> str:
 
 def _code_reference(ref: CodeReference) -> str:
     lines = f", lines {_inline(ref.lines)}" if ref.lines else ""
-    return "\n\n".join(
-        [
-            f"**Repository** <{ref.repository}>",
-            f"**File** {_inline(ref.file)}{lines}",
-            "**Signature**",
-            _code_block(ref.signature, "python"),
-            "**Import**",
-            _code_block(ref.import_, "python"),
-        ]
-    )
+    parts = [f"**Repository** <{ref.repository}>", f"**File** {_inline(ref.file)}{lines}"]
+    parts += [f"**{label}** {_inline(value)}" for label, value in reference_facts(ref)]
+    for label, code in (("Signature", ref.signature), ("Import", ref.import_)):
+        if code is not None:
+            parts += [f"**{label}**", _code_block(code, ref.language)]
+    return "\n\n".join(parts)
+
+
+def reference_facts(ref: CodeReference) -> list[tuple[str, str]]:
+    """What a Code Reference in another language says besides its file."""
+    if ref.is_python:
+        return []
+    named = [("Language", ref.language), ("Symbol", ref.symbol), ("Revision", ref.revision)]
+    return [(label, value) for label, value in named if value]
 
 
 def _io_contract(contract: IOContract) -> str:

@@ -16,6 +16,9 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from heuristica.kb.model import CodeReference
+from heuristica.kb.where import doc_pointer
+
 __all__ = [
     "Binding",
     "Parameter",
@@ -24,6 +27,7 @@ __all__ = [
     "installed_parameters",
     "parse_import",
     "parse_signature",
+    "reference_unparsable",
     "render",
     "unparsable",
 ]
@@ -115,7 +119,7 @@ def parse_signature(text: str) -> Signature:
 
 def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
     """(field, why) when a Code Reference cannot be checked, else None."""
-    see = " (see 'The Code Reference check' in docs/page-format.md)"
+    see = f" (see {doc_pointer('page-format', 'The Code Reference check')})"
     try:
         parse_import(import_text)
     except ValueError as error:
@@ -125,6 +129,14 @@ def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
     except ValueError as error:
         return "signature", f"{error}{see}"
     return None
+
+
+def reference_unparsable(reference: CodeReference) -> tuple[str, str] | None:
+    """(field, why) when a Python Code Reference cannot be checked; None when it
+    can, or when it is in another language (checked in its checkout instead)."""
+    if reference.import_ is None or reference.signature is None:
+        return None
+    return unparsable(reference.import_, reference.signature)
 
 
 def _parenthesised(rest: str) -> str:

@@ -11,9 +11,12 @@ __all__ = [
     "code_span",
     "escape",
     "escape_markdown",
+    "inert_line",
     "is_web_url",
     "one_line",
+    "plain_title",
     "quoted",
+    "title_markdown",
     "visible_bidi",
 ]
 
@@ -41,6 +44,37 @@ def escape(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """``text`` as Markdown that renders exactly these characters, on one line."""
     return escape(one_line(text))
+
+
+def plain_title(title: str) -> str:
+    """A page title as plain text: the backticks that mark code in it
+    ("before `import polars` runs") left out. Bidirectional controls shown."""
+    return visible_bidi(title.replace("`", ""))
+
+
+def title_markdown(title: str) -> str:
+    """A page title as Markdown on one line: its code (in backticks) as code,
+    every other character as written."""
+    parts = re.split(r"(`+)(.+?)\1", one_line(title))
+    text, code = parts[0::3], parts[2::3]
+    out = [escape(text[0])]
+    for inside, after in zip(code, text[1:], strict=True):
+        out += [code_span(visible_bidi(inside)), escape(after)]
+    return "".join(out)
+
+
+_INLINE_MARKUP = re.compile(r"[\\`*\[\]<>&~$]|(?<![^\W_])_|_(?![^\W_])")
+"""What can start markup inside a line of CommonMark or GFM (or math in a
+viewer that has it); ``_`` only at a word's edge (``set_start_method`` is inert)."""
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
+
+
+def inert_line(text: str) -> str:
+    """Plain ``text`` as one line of Markdown that renders as these characters
+    and makes no markup (no link, image, tag or emphasis), with as few
+    backslashes as that takes: for a reader that may render it, or not."""
+    line = _INLINE_MARKUP.sub(lambda found: "\\" + found[0], visible_bidi(one_line(text)))
+    return _BLOCK_START.sub(lambda found: found[0][:-1] + "\\" + found[0][-1], line)
 
 
 def code_span(text: str) -> str:

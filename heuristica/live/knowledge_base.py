@@ -34,7 +34,7 @@ from heuristica.kb.relations import PageType
 from heuristica.live.fingerprint import folder_fingerprint
 from heuristica.live.reload import Reloader
 from heuristica.live.whole_layout import WholeLayout
-from heuristica.search import SearchHit, search
+from heuristica.search import Found, SearchHit, find, search
 
 __all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
 
@@ -57,6 +57,13 @@ class KnowledgeBase:
     ) -> list[SearchHit]:
         """Pages for ``query``, best first (``heuristica.search``: one index per graph)."""
         return search(self.graph, query, limit=limit, types=types)
+
+    def find(
+        self, query: str, *, limit: int | None = 10, types: Collection[PageType] = ()
+    ) -> Found:
+        """Pages for ``query`` and how it was read: the words no page has, what
+        a typo was read as (``heuristica.search.find``)."""
+        return find(self.graph, query, limit=limit, types=types)
 
 
 class LiveKnowledgeBase:

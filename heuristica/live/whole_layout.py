@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heuristica.draw.drawing import Position, prepare_whole_drawing
-from heuristica.draw.layout import write_layout
 from heuristica.kb.knowledge import KnowledgeGraph
 
 __all__ = ["LAYOUT_CACHE_DIR", "Positions", "WholeLayout"]
@@ -100,6 +99,10 @@ class WholeLayout:
             job.future.set_exception(error)
 
     def _lay_out(self, kg: KnowledgeGraph) -> Positions:
+        # The layout needs numpy (heuristica[app]); the command line, which
+        # holds a live knowledge base too, never lays out.
+        from heuristica.draw.layout import write_layout
+
         stored = self.folder / f"{kg.shape}.json"
         if stored.exists():
             prepare_whole_drawing(kg)

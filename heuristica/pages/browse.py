@@ -7,6 +7,7 @@ click opens it here, a middle click in a new tab, and it can be copied.
 
 import streamlit as st
 
+from heuristica.kb.markdown import escape_markdown
 from heuristica.kb.relations import PageType
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.knowledge_base import current
@@ -48,13 +49,19 @@ chosen_domains = domains.multiselect(
 listed = browse_pages(kg, query, chosen_types, chosen_domains)
 pages = listed.pages
 shown = st.session_state.setdefault("browse_shown", PAGE_SIZE)
-st.caption(
-    f"{len(pages)} of {len(kg)} pages"
-    + (", best match first" if query.strip() else "")
-    + ("" if listed.every_word else "; no page has every word, these have some")
-)
-if not pages:
-    st.info("No page matches these filters.", icon=":material/search_off:")
+if pages:
+    st.caption(
+        f"{len(pages)} of {len(kg)} pages"
+        + (", best match first" if query.strip() else "")
+        + ("" if listed.every_word else "; no page has every word, these have some")
+        + (f". {escape_markdown(listed.note)}" if listed.note else "")
+    )
+else:
+    st.info(
+        "No page matches these filters."
+        + (f" {escape_markdown(listed.note)}" if listed.note else ""),
+        icon=":material/search_off:",
+    )
 
 page_links(
     [

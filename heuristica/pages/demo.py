@@ -18,6 +18,7 @@ from heuristica.demos.runs import BOARD, BOARD_PROBLEM
 from heuristica.demos.slots import RunnerBusy
 from heuristica.demos.spawn_vs_fork.report import COMPARE_ALL
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, SettingsError
+from heuristica.extras import install_line, missing
 from heuristica.shared_store import StoreUnavailable
 from heuristica.ui.demo_form import (
     DEMO,
@@ -70,6 +71,14 @@ def workload_source() -> tuple[str, str]:
 
 st.title("Live demo: spawn vs fork with Polars")
 st.caption(REGISTRY[DEMO].description)
+if missing("polars"):
+    st.warning(
+        "The live demo runs real Polars workers, and Polars is not installed with this "
+        "heuristica. Install the demo extra, then restart the app:",
+        icon=":material/extension:",
+    )
+    st.code(install_line("demo"), language="bash")
+    st.stop()
 choose_settings(requested_scenario())
 try:
     settings: DemoSettings | None = settings_from_widgets()

@@ -1,47 +1,82 @@
-"""Explore: the graph around one page, and that page beside it to read.
+"""Explore: the graph around one page, and that page to read.
 
 The page in focus lives in the URL (``?node=<page id>``) so it can be shared
-and Back returns to the previous one; depth, filters and expansions live in
-``st.session_state`` under ``explore_*``. Clicking a node previews it inside
-the graph, with no round trip; the graph stays in view while the page
-scrolls. Words typed above the graph light up the pages that match
-(``heuristica.search``) and dim the rest.
+and Back returns to the previous one; depth, filters, expansions and the
+layout live in ``st.session_state`` under ``explore_*``. Clicking a node
+previews it inside the graph, with no round trip.
+
+Two layouts, as the reader is looking at the graph or reading: "Wide graph"
+gives the graph the page's whole width and the window's height (the page
+follows below it), and is where one lands without a page in the URL and
+where the whole graph is shown; "Beside the page" puts the graph in a column
+that stays in view while the page beside it scrolls, and is where opening a
+page (double-click, Enter, a link) leads. A switch in the title row changes
+it; a phone always stacks the graph above the page. What is typed in the
+sidebar's search box lights up the pages it finds (``heuristica.search``) and dims
+the rest: one field for both.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from heuristica.kb.relations import PageType
 from heuristica.draw.render import standalone_html
-from heuristica.search import search
 from heuristica.draw.view import MAX_DEPTH, default_focus, resolve_node_param
-from heuristica.ui.graph_component import GraphEvent, graph_explorer
+from heuristica.kb.markdown import escape_markdown
+from heuristica.kb.relations import PageType
+from heuristica.search import search
 from heuristica.ui.explorer_views import cached_view, drawn_view
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.knowledge_base import current, live
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.panel import render_page
+from heuristica.ui.search import current_query
 from heuristica.ui.shell import inside_app
 
 inside_app()
 
 TYPE_BY_LABEL = {t.label: t for t in PageType}
-# The graph's column stays in view while the page beside it scrolls (wide
-# screens; a narrow one stacks them, graph first); code in the page wraps.
-READING_LAYOUT = """
+LAYOUTS = {
+    "graph": ":material/open_in_full: Wide graph",
+    "reading": ":material/vertical_split: Beside the page",
+}
+STYLE = """
 <style>
 div[data-testid="stMainBlockContainer"] { padding-top: 2rem; }
-div[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0; }
-@media (min-width: 641px) {
-  div[data-testid="stColumn"]:has(.st-key-explore_graph_column) {
-    position: sticky; top: 3.75rem; align-self: flex-start; z-index: 2;
-  }
+@media (max-width: 640px) {
+  /* Below the header, which holds the sidebar's button on a phone. */
+  div[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
+  .st-key-explore_layout { display: none; }
 }
+div[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0; }
 .st-key-explore_panel pre, .st-key-explore_panel code {
   white-space: pre-wrap; overflow-wrap: anywhere;
 }
 </style>
 """
+LAYOUT_STYLE = {
+    # The graph's column stays in view while the page beside it scrolls (wide
+    # screens; a narrow one stacks them, graph first).
+    "reading": """
+<style>
+@media (min-width: 641px) {
+  div[data-testid="stColumn"]:has(.st-key-explore_graph_column) {
+    position: sticky; top: 3.75rem; align-self: flex-start; z-index: 2;
+  }
+}
+</style>
+""",
+    # The graph takes the whole width, the page follows below it.
+    "graph": """
+<style>
+div[data-testid="stHorizontalBlock"]:has(.st-key-explore_graph_column) { flex-wrap: wrap; }
+div[data-testid="stColumn"]:has(.st-key-explore_graph_column),
+div[data-testid="stColumn"]:has(.st-key-explore_panel) {
+  flex: 1 1 100% !important; width: 100% !important; min-width: 100%;
+}
+</style>
+""",
+}
 
 st.session_state.setdefault("explore_expanded", set())
 st.session_state.setdefault("explore_reset", 0)
@@ -49,9 +84,23 @@ st.session_state.setdefault("explore_first_visit", True)
 
 kb = current()
 kg = kb.graph
+request = resolve_node_param(st.query_params.get_all("node"), kg.nx)
+st.session_state.setdefault("explore_layout", "reading" if request.focus else "graph")
+if request.focus and st.session_state.get("explore_focus", request.focus) != request.focus:
+    st.session_state.explore_layout = "reading"  # another page opened: to read it
 
-st.html(READING_LAYOUT)
-st.title("Explore", anchor=False)
+st.html(STYLE)
+layout_style = st.empty()
+heading = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+heading.title("Explore", anchor=False)
+heading.segmented_control(
+    "Layout",
+    list(LAYOUTS),
+    format_func=LAYOUTS.__getitem__,
+    required=True,
+    key="explore_layout",
+    label_visibility="collapsed",
+)
 
 if len(kg) == 0:
     st.info("The knowledge base has no pages yet: add YAML pages under the knowledge folder.")
@@ -64,11 +113,11 @@ welcome = st.container(horizontal=True, vertical_alignment="center", gap="small"
 if st.session_state.explore_first_visit:
     welcome.caption(
         "Each circle is a page. Click one to preview it, double-click to open it here, "
-        "hold it to show its links. New here?"
+        "hold it to show its links." + (" New here?" if kb.result.tours else "")
     )
-    welcome.page_link("pages/tour.py", label="Take a guided tour", icon=":material/tour:")
+    if kb.result.tours:
+        welcome.page_link("pages/tour.py", label="Take a guided tour", icon=":material/tour:")
 
-request = resolve_node_param(st.query_params.get_all("node"), kg.nx)
 with st.container():
     if request.problem:
         st.warning(request.problem, icon=":material/link_off:")
@@ -103,6 +152,11 @@ def on_graph_event(event: GraphEvent) -> None:
         st.session_state.explore_expanded -= {event.node}
 
 
+def whole_graph_changed() -> None:
+    if st.session_state.explore_show_all:
+        st.session_state.explore_layout = "graph"
+
+
 def reset_view() -> None:
     st.session_state.explore_expanded = set()
     st.session_state.explore_show_all = False
@@ -134,15 +188,12 @@ with graph_column.container(key="explore_graph_column"):
         key="explore_types",
     )
     show_all = toolbar.toggle(
-        "Whole graph", key="explore_show_all", help=f"All {len(kg):,} pages at once."
+        "Whole graph",
+        key="explore_show_all",
+        help=f"All {len(kg):,} pages at once.",
+        on_change=whole_graph_changed,
     )
-    query = toolbar.text_input(
-        "Light up the pages that match",
-        key="explore_search",
-        placeholder="Light up pages… e.g. deadlock",
-        icon=":material/search:",
-        label_visibility="collapsed",
-    )
+    query = current_query()
     hits = (
         frozenset(hit.page.id for hit in search(kg, query, limit=None, snippets=False))
         if query.strip()
@@ -189,13 +240,16 @@ with graph_column.container(key="explore_graph_column"):
     matches = (
         ""
         if hits is None
-        else f" · {len(hits & view.nodes):,} of {len(hits):,} matching pages shown, lit"
+        else f" · {len(hits & view.nodes):,} of {len(hits):,} pages matching "
+        f"“{escape_markdown(query)}” (the search box) shown, lit"
     )
     st.caption(
         f"{len(view.nodes):,} pages · {len(view.edges):,} links shown"
         + matches
         + ("" if type_labels else " · pick at least one type")
     )
+
+layout_style.html(LAYOUT_STYLE[st.session_state.explore_layout])
 
 with panel_column.container(key="explore_panel"):
     render_page(kg.page(focus), kg)

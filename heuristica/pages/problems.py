@@ -2,15 +2,16 @@
 
 Messages quote file names, ids and values from the pages, so they are shown
 as plain table cells (bidirectional controls made visible), never as Markdown
-or HTML. Files are named relative to the knowledge folder: where that folder
-is on the server is not the reader's business.
+or HTML. Files are named relative to the knowledge folder; the command that
+lists them in a terminal names the folder as the server has it.
 """
 
 import streamlit as st
 
 from heuristica.kb.markdown import visible_bidi
 from heuristica.kb.problems import Problem, Severity
-from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, current
+from heuristica.kb.where import command
+from heuristica.ui.knowledge_base import current
 from heuristica.ui.shell import inside_app
 
 inside_app()
@@ -35,8 +36,7 @@ def where(problem: Problem) -> str:
 
 st.title("Problems")
 st.caption("What is wrong in the knowledge base, file by file. The same list in a terminal:")
-folder = "" if kb.root == DEFAULT_ROOT else f' "${ENV_VAR}"'
-st.code(f"python -m graph check{folder}", language="bash")
+st.code(command("check", kb.root), language="bash")
 
 if not problems:
     st.success("No problems: every page loaded and every link is valid.", icon=":material/check:")

@@ -1,6 +1,9 @@
 """How are these two related? Two pages, and the shortest chains of links
 between them, each link read in the direction it is walked, drawn on the graph
-with each link's relation written on it (the first page drawn as the one in focus).
+with each link's relation written on it (the first page drawn as the one in
+focus). As in the explorer, holding a page (or "+", or the preview card's
+"Show its links") adds the pages it is linked with, to see a path in its
+surroundings; double-clicking one opens it in the explorer.
 
 The two pages live in the URL (``?from=<id>&to=<id>``), so an answer can be
 shared and Back returns to the previous one; the pickers write it, and show
@@ -12,11 +15,12 @@ from __future__ import annotations
 import streamlit as st
 
 from heuristica.draw.drawing import draw
-from heuristica.kb.markdown import escape_markdown
 from heuristica.draw.paths import RelationPath, relation_paths, resolve_path_params
 from heuristica.draw.view import Edge, view_of
-from heuristica.ui.graph_component import GraphEvent, graph_explorer
+from heuristica.kb.markdown import escape_markdown
+from heuristica.kb.text import plain_title, title_markdown
 from heuristica.ui.explorer_views import EXPLORER_OPTIONS
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.knowledge_base import current
 from heuristica.ui.page_links import EXPLORE_PAGE
 from heuristica.ui.panel import explore_link
@@ -26,6 +30,8 @@ inside_app()
 
 # Picker key -> the URL parameter it shows and writes.
 PICKERS = {"related_from": "from", "related_to": "to"}
+
+st.session_state.setdefault("related_expanded", set())
 
 kb = current()
 kg = kb.graph
@@ -69,7 +75,7 @@ def swap() -> None:
 
 def label(page_id: str) -> str:
     page = kg.page(page_id)
-    return f"{page.title} · {page.page_type.label}"
+    return f"{plain_title(page.title)} · {page.page_type.label}"
 
 
 follow_url("related_from", request.source)
@@ -96,14 +102,20 @@ target = pickers.selectbox(
 
 
 def on_graph_event(event: GraphEvent) -> None:
-    if event.kind == "open" and event.node in kg:
+    if event.node not in kg:
+        return
+    if event.kind == "open":
         st.session_state.related_open = event.node
+    elif event.kind == "expand":
+        st.session_state.related_expanded |= {event.node}
+    else:
+        st.session_state.related_expanded -= {event.node}
 
 
 def draw_paths(source: str, target: str, paths: list[RelationPath]) -> None:
-    """Every page on ``paths`` and the links between them, the paths' links
-    emphasised and named, ``source`` in focus (every page is on a path, so
-    none is dimmed). Double-click opens a page in the explorer."""
+    """Every page on ``paths`` (and those linked with a page held open) and
+    the links between them, the paths' links emphasised and named, ``source``
+    in focus. Double-click opens a page in the explorer."""
     steps = [step for path in paths for step in path]
     pages = {page_id for step in steps for page_id in step.ends}
     links = [
@@ -112,11 +124,16 @@ def draw_paths(source: str, target: str, paths: list[RelationPath]) -> None:
         else Edge(step.target, step.source, step.relation)
         for step in steps
     ]
-    view = view_of(kg, source, pages)
-    drawing = draw(view, kg, options=EXPLORER_OPTIONS).with_path(links)
+    if st.session_state.get("related_pair") != (source, target):
+        st.session_state.related_pair = (source, target)
+        st.session_state.related_expanded = set()
+    expanded = frozenset(st.session_state.related_expanded)
+    view = view_of(kg, source, pages, expanded=expanded)
+    drawing = draw(view, kg, expanded=expanded, options=EXPLORER_OPTIONS).with_path(links)
+    shown = hash(expanded) & 0xFFFFFFFF
     graph_explorer(
         drawing,
-        revision=f"{kb.fingerprint[:8]}-{source}-{target}",
+        revision=f"{kb.fingerprint[:8]}-{source}-{target}-{shown:08x}",
         reset=0,
         height=420,
         key="related_graph",
@@ -138,7 +155,7 @@ def show_path(number: int, path: RelationPath) -> None:
 
 if source and target:
     paths = relation_paths(kg, source, target)
-    names = [escape_markdown(kg.page(page_id).title) for page_id in (source, target)]
+    names = [title_markdown(kg.page(page_id).title) for page_id in (source, target)]
     if paths == [()]:
         st.info(f"**{names[0]}** and **{names[1]}** are one page.", icon=":material/info:")
     elif not paths:

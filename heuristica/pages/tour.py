@@ -35,7 +35,7 @@ screen = TourScreen(kb.result.tours, kb.graph, tour_live.live_sessions())
 if not screen.tours:
     st.info(
         "The knowledge base has no tours yet: add YAML tours under its `tours/` folder "
-        "(see docs/tours.md)."
+        "(see `heuristica docs tours`)."
     )
     st.stop()
 

@@ -4,14 +4,16 @@ tantivy keeps the index and ranks with BM25, the title weighted above the
 domains, the overview, short named things (headings, error messages, example
 titles, check claims) and the body. Words are stemmed ("deadlocks" finds
 "deadlock"), stop words are left out of a question ("why should I use spawn"
-looks for "use spawn"), a word no page has is replaced by the closest indexed
-words (rapidfuzz), so typos still find, and the last word also stands for the
-words it starts, as you type.
+looks for "use spawn"), a word no page has is read as the indexed words a
+typo or two away (rapidfuzz), so typos still find, and the last word also
+stands for the words it starts, as you type. A query most of whose words no
+page has finds nothing, and ``find`` says which words those are.
 
-The sidebar, Browse, ``python -m graph search`` and the MCP server all ask
-``search(kg, query)``; ``index_for(kg)`` is the index behind it, built once per
-knowledge graph and, after an edit, made from the previous one by indexing
-only the pages that changed.
+The sidebar, Browse, Explore's lit pages, ``python -m graph search`` and the
+MCP server all ask ``find(kg, query)`` (or ``search``: its hits);
+``index_for(kg)`` is the index behind it, built once per knowledge graph and,
+after an edit, made from the previous one by indexing only the pages that
+changed.
 
 May import: ``heuristica.kb`` and the root. No Streamlit.
 """
@@ -20,20 +22,23 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Collection
+from typing import Unpack
 
 from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.relations import PageType
-from heuristica.search.index import SearchHit, SearchIndex
+from heuristica.search.found import Found, Options, SearchHit
+from heuristica.search.index import SearchIndex
 from heuristica.search.query import STOP_WORDS, words
 from heuristica.search.snippets import Snippet, Span
 
 __all__ = [
     "STOP_WORDS",
+    "Found",
+    "Options",
     "SearchHit",
     "SearchIndex",
     "Snippet",
     "Span",
+    "find",
     "index_for",
     "search",
     "words",
@@ -71,18 +76,14 @@ def index_for(kg: KnowledgeGraph) -> SearchIndex:
     return _indexes.of(kg)
 
 
-def search(
-    kg: KnowledgeGraph,
-    query: str,
-    *,
-    limit: int | None = 10,
-    types: Collection[PageType] = (),
-    every_word: bool = False,
-    snippets: bool = True,
-) -> list[SearchHit]:
-    """Pages of ``kg`` for ``query``, best first (see ``SearchIndex.search``)."""
+def find(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> Found:
+    """Pages of ``kg`` for ``query``, best first, and the words of it no page
+    has (see ``SearchIndex.find``)."""
     if not words(query):
-        return []  # Nothing to look for: no need to build an index first.
-    return index_for(kg).search(
-        query, limit=limit, types=types, every_word=every_word, snippets=snippets
-    )
+        return Found([])  # Nothing to look for: no need to build an index first.
+    return index_for(kg).find(query, **options)
+
+
+def search(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> list[SearchHit]:
+    """Pages of ``kg`` for ``query``, best first (``find(...).hits``)."""
+    return find(kg, query, **options).hits

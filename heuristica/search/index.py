@@ -14,70 +14,45 @@ from __future__ import annotations
 import copy
 import math
 import threading
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import Unpack, cast
 
 import tantivy
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from tantivy import Occur, Query
 
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import Page
 from heuristica.kb.relations import PageType
+from heuristica.search.found import Found, Options, SearchHit
 from heuristica.search.query import STEMMER, Terms, terms
-from heuristica.search.snippets import Sentence, Snippet, Span, marks, read, snippet
+from heuristica.search.snippets import Sentence, marks, read, snippet
 from heuristica.search.text import COLUMNS, columns
+from heuristica.search.typos import Vocabulary
 
-__all__ = ["SearchHit", "SearchIndex"]
+__all__ = ["SearchIndex"]
 
 WEIGHTS = {"title": 4.0, "domains": 2.0, "overview": 2.0, "headings": 1.5, "body": 1.0}
 """How much a match counts per column: title above overview above body. (A
 title weighed 8 let two title words outrank a page whose sentence says what
 was asked.)"""
 _TOKENIZER = "heuristica"
-_FUZZY_CUTOFF = 80.0
-"""How alike (0-100, rapidfuzz ratio) an indexed term must be to stand in for
-a word no page has: "polr" (polrs)/"polar" 89, "deadlok"/"deadlock" 93,
-"gil"/"git" 67."""
-_FUZZY_CHOICES = 3
 _PREFIX_CHOICES = 8
 """Terms a word being typed stands for at most: the ones most pages have."""
 _READ_PAGES = 256
 """Pages whose sentences are kept for snippets, the most recently found."""
+_REWEIGHED = 40
+"""The best pages by BM25 that are weighed by the share of the query's words
+they have (four times as many as asked for, at most this many; the rest keep
+BM25's order, after them)."""
 _WRITER_HEAP = 128_000_000
 """Bytes tantivy may buffer while indexing (split between its threads)."""
 _WRITER_THREADS = 2
 """Threads that index in parallel while Python reads the next pages: the
 10,000-page base is indexed in about half the time on two cores."""
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One page found, and where the query matched it."""
-
-    page: Page
-    score: float
-    """BM25 relevance, higher is better; comparable within one query only."""
-    title_marks: tuple[Span, ...] = ()
-    """Where in the page's title the matched words are."""
-    snippet: Snippet | None = None
-    """The sentence that matched best; None when not asked for."""
-
-    def to_dict(self) -> dict[str, object]:
-        """The hit as plain JSON data: what the CLI prints and the MCP server returns."""
-        snippet = self.snippet
-        return {
-            "id": self.page.id,
-            "title": self.page.title,
-            "type": self.page.page_type.value,
-            "score": round(self.score, 4),
-            "snippet": snippet.text if snippet else "",
-            "snippet_marks": [list(span) for span in snippet.marks] if snippet else [],
-            "section": snippet.section if snippet else "",
-            "title_marks": [list(span) for span in self.title_marks],
-        }
 
 
 class _Store:
@@ -180,14 +155,18 @@ class SearchIndex:
             self._entries[page.id] = _Entry(page, row, hash(texts))
             self._pages[row] = page
         self._searcher = self._store.write(removed, added)
-        self._vocabulary: list[str] | None = None
+        self._vocabulary: Vocabulary | None = None
         self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
         self._store.head = self
 
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
         return read(self._entries[page_id].page)
 
-    def search(
+    def search(self, query: str, **options: Unpack[Options]) -> list[SearchHit]:
+        """Pages for ``query``, best first (``find(...).hits``)."""
+        return self.find(query, **options).hits
+
+    def find(
         self,
         query: str,
         *,
@@ -195,23 +174,30 @@ class SearchIndex:
         types: Collection[PageType] = (),
         every_word: bool = False,
         snippets: bool = True,
-    ) -> list[SearchHit]:
-        """Pages for ``query``, best first.
+    ) -> Found:
+        """Pages for ``query``, best first, and the words of it no page has.
 
         A page scores for each word it has (more in the title than in the
-        body, BM25 per column) and for the whole query as written. ``limit``
-        None means every match; ``types`` keeps only pages of those types;
-        ``every_word`` keeps only pages with every word (a filter); ``snippets``
-        False skips finding the sentence that matched.
+        body, BM25 per column) and for the whole query as written. A query
+        most of whose words no page has finds nothing. ``limit`` None means
+        every match; ``types`` keeps only pages of those types; ``every_word``
+        keeps only pages with every word found (a filter); ``snippets`` False
+        skips finding the sentence that matched.
         """
         looked_for = terms(query, self._known, self._starting, self._similar)
+        read_as = tuple(
+            (fixed.word, tuple(self._surface(term, fixed.word) for term in fixed.terms))
+            for fixed in looked_for.corrections
+        )
+        found = Found([], looked_for.missing, read_as)
         wanted = len(self._entries) if limit is None else limit
-        if looked_for is None or wanted <= 0:
-            return []
+        if looked_for.finds_nothing or wanted <= 0:
+            return found
         # Listing every page of a large base makes thousands of objects and no
         # cycles: the collector would walk the whole knowledge base meanwhile.
         with paused_gc():
-            return self._hits(looked_for, types, every_word, wanted, snippets)
+            hits = self._hits(looked_for, types, every_word, wanted, snippets)
+        return Found(hits, found.missing, found.read_as)
 
     def _hits(
         self,
@@ -221,13 +207,9 @@ class SearchIndex:
         wanted: int,
         snippets: bool,
     ) -> list[SearchHit]:
-        found = self._searcher.search(
-            self._query(looked_for, types, every_word), wanted, count=False
-        ).hits
-        # "row" is an unsigned fast field that every indexed page has.
-        rows = cast(list[int], self._searcher.fast_field_values("row", [a for _, a in found]))
-        pages = [self._pages[row] for row in rows]
-        scores = [score for score, _ in found]
+        ranked = self._ranked(looked_for, types, every_word, wanted)
+        pages = [self._pages[row] for _, row in ranked]
+        scores = [score for score, _ in ranked]
         if not snippets:
             return [SearchHit(page, score) for page, score in zip(pages, scores, strict=True)]
         weights = {term: self._idf(term) for term in looked_for.all}
@@ -240,6 +222,44 @@ class SearchIndex:
             )
             for page, score in zip(pages, scores, strict=True)
         ]
+
+    def _ranked(
+        self, looked_for: Terms, types: Collection[PageType], every_word: bool, wanted: int
+    ) -> list[tuple[float, int]]:
+        """(score, row) of the best pages. The best by BM25 (up to
+        ``_REWEIGHED``) are weighed by the share of the query's words each
+        has: a word in the title of many pages would otherwise outrank the
+        page that has all that was asked ("deadlock polars")."""
+        query = self._query(looked_for, types, every_word)
+        groups = looked_for.groups
+        reweighed = 0 if every_word or len(groups) < 2 else min(_REWEIGHED, 4 * wanted)
+        found = self._searcher.search(query, max(wanted, reweighed), count=False).hits
+        scored = list(zip([score for score, _ in found], self._rows(found), strict=True))
+        if not reweighed or not scored:
+            return scored[:wanted]
+        has = self._words_had(groups, [row for _, row in scored[:reweighed]])
+        best = sorted(
+            ((score * has[row] / len(groups), row) for score, row in scored[:reweighed]),
+            key=lambda hit: -hit[0],
+        )
+        return [*best, *scored[reweighed:]][:wanted]
+
+    def _rows(self, found: Sequence[tuple[float, tantivy.DocAddress]]) -> list[int]:
+        # "row" is an unsigned fast field that every indexed page has.
+        return cast(list[int], self._searcher.fast_field_values("row", [a for _, a in found]))
+
+    def _words_had(self, groups: Sequence[Sequence[str]], rows: Sequence[int]) -> Counter[int]:
+        """Per row of ``rows``: how many of ``groups`` (the query's words) its page has."""
+        schema = self._store.schema
+        among = Query.boolean_query(
+            [(Occur.Should, Query.term_query(schema, "id", self._pages[row].id)) for row in rows]
+        )
+        had: Counter[int] = Counter()
+        for group in groups:
+            any_term = Query.boolean_query([(Occur.Should, self._having(term)) for term in group])
+            having = Query.boolean_query([(Occur.Must, among), (Occur.Must, any_term)])
+            had.update(self._rows(self._searcher.search(having, len(rows), count=False).hits))
+        return had
 
     def _query(self, looked_for: Terms, types: Collection[PageType], every_word: bool) -> Query:
         each_word = Occur.Must if every_word else Occur.Should
@@ -282,7 +302,7 @@ class SearchIndex:
     def _idf(self, term: str) -> float:
         """How telling ``term`` is (BM25's IDF, as tantivy computes it), by the
         pages that have it in any column."""
-        pages = max(self._searcher.doc_freq(column, term) for column in COLUMNS)
+        pages = self._doc_freq(term)
         return math.log(1 + (len(self._entries) - pages + 0.5) / (pages + 0.5))
 
     @property
@@ -299,11 +319,7 @@ class SearchIndex:
         if self._live_only is None:
             return True
         # A search never finds a removed page.
-        schema = self._store.schema
-        has_term = Query.boolean_query(
-            [(Occur.Should, Query.term_query(schema, column, term)) for column in COLUMNS]
-        )
-        return bool(self._searcher.search(has_term, 1, count=False).hits)
+        return bool(self._searcher.search(self._having(term), 1, count=False).hits)
 
     def _starting(self, prefix: str) -> list[str]:
         counts: dict[str, int] = {}
@@ -315,25 +331,38 @@ class SearchIndex:
         live = [term for term, count in counts.items() if count]
         return sorted(live, key=lambda term: -counts[term])[:_PREFIX_CHOICES]
 
-    def _similar(self, term: str) -> list[str]:
+    def _doc_freq(self, term: str) -> int:
+        return max(self._searcher.doc_freq(column, term) for column in COLUMNS)
+
+    def _similar(self, word: str) -> list[str]:
+        """The indexed words ``word`` may be a typo of (``Vocabulary.similar``)."""
         if self._vocabulary is None:
-            self._vocabulary = sorted(
-                {
-                    found
-                    for column in COLUMNS
-                    for found, count in self._searcher.terms_with_prefix(
-                        column, "", filter_query=self._live_only
-                    )
-                    if count and found.isalpha()
-                }
+            self._vocabulary = Vocabulary(
+                found
+                for column in COLUMNS
+                for found, count in self._searcher.terms_with_prefix(
+                    column, "", filter_query=self._live_only
+                )
+                if count
             )
-        return [
-            found
-            for found, _, _ in process.extract(
-                term,
-                self._vocabulary,
-                scorer=fuzz.ratio,
-                score_cutoff=_FUZZY_CUTOFF,
-                limit=_FUZZY_CHOICES,
-            )
-        ]
+        return self._vocabulary.similar(word, self._doc_freq)
+
+    def _surface(self, term: str, typed: str) -> str:
+        """A word as pages write it whose term is ``term``, the closest to
+        what was ``typed`` ("different" for "differ" when "diferent" was
+        typed), to tell a reader what a typo was read as."""
+        forms: Counter[str] = Counter()
+        for _, address in self._searcher.search(self._having(term), 3, count=False).hits:
+            row = cast(list[int], self._searcher.fast_field_values("row", [address]))[0]
+            for text in columns(self._pages[row]):
+                forms.update(text[a:b].lower() for a, b in marks(text, frozenset({term})))
+        if not forms:
+            return term
+        return min(forms, key=lambda form: (OSA.distance(form, typed), -forms[form], form))
+
+    def _having(self, term: str) -> Query:
+        """Pages with ``term`` in any column."""
+        schema = self._store.schema
+        return Query.boolean_query(
+            [(Occur.Should, Query.term_query(schema, column, term)) for column in COLUMNS]
+        )

@@ -5,9 +5,11 @@ Words are cut and stemmed by the same tantivy analyzers that built the index
 ("deadlocks" and "deadlock" are one term), so nothing a person types is ever
 read as query syntax: quotes, ``NEAR(``, ``*``, ``-``, ``:`` or ``AND`` are
 only characters. Stop words are left out unless a query has nothing else; a
-word that no page has is replaced by the indexed terms closest to it (a
-typo); the last word, while it is still being typed and no page has it whole,
-stands for the terms it starts.
+word that no page has is read as the indexed words a typo or two away from it
+(``MAX_EDITS``: "deadlok" is "deadlock", "chart" is not "character"); the
+last word, while it is still being typed and no page has it whole, stands for
+the terms it starts. A query most of whose words are in no page, even read
+as typos, finds nothing ("kubernetes helm chart"), and says which words.
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-__all__ = ["MAX_WORDS", "STEMMER", "STOP_WORDS", "Terms", "stem", "terms", "words"]
+__all__ = [
+    "MAX_WORDS",
+    "STEMMER",
+    "STOP_WORDS",
+    "Correction",
+    "Terms",
+    "max_edits",
+    "stem",
+    "terms",
+    "words",
+]
 
 STOP_WORDS = frozenset(
     """a about after again all also am an and any are as at be because been before being
@@ -38,6 +50,10 @@ _MAX_PHRASE = 12
 they appear as written: a pasted message then finds its own page first."""
 _FUZZY_MIN_LENGTH = 4
 """Shorter words are not corrected: "gil" is not a typo of "git"."""
+_TWO_EDITS_LENGTH = 8
+"""Words this long may be two typos (insert, delete, replace, swap two
+letters) away from the word meant; shorter ones one: a short word one typo
+away has many neighbours ("helm": "help", "held")."""
 _PREFIX_MIN_LENGTH = 3
 """Shorter beginnings of a word stand for too many words to help."""
 _LONGEST_TERM = 40
@@ -72,6 +88,21 @@ def stem(word: str) -> str:
     return found[0] if found else ""
 
 
+def max_edits(word: str) -> int:
+    """How many typos away from ``word`` the word meant may be (0: not a typo)."""
+    if len(word) < _FUZZY_MIN_LENGTH or not word.isalpha():
+        return 0
+    return 2 if len(word) >= _TWO_EDITS_LENGTH else 1
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A word no page has, and the indexed terms read in its place."""
+
+    word: str
+    terms: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Terms:
     """The terms one query looks for."""
@@ -81,11 +112,29 @@ class Terms:
     phrase: tuple[str, ...]
     """The terms of the whole query in order (stop words too), to find it as
     written; empty for a one-word query."""
+    missing: tuple[str, ...] = ()
+    """Words of the query that no page has, not even as a typo of another."""
+    corrections: tuple[Correction, ...] = ()
+    """Words no page has, read as typos of indexed words."""
+    phrase_found: bool = False
+    """Some page may have the whole query as written."""
 
     @property
     def all(self) -> frozenset[str]:
         """Every term looked for: what a snippet marks."""
         return frozenset(term for group in self.groups for term in group)
+
+    @property
+    def finds_nothing(self) -> bool:
+        """No page can match; or most of the query's words are in no page, or
+        none is as typed and no more are typos of indexed words than are in no
+        page at all (then what is left would find pages about something else:
+        "kubernetes helm" is not about "help")."""
+        if self.phrase_found:
+            return False
+        missing, found = len(self.missing), len(self.groups)
+        as_typed = found - len(self.corrections)
+        return not found or 2 * missing > missing + found or (not as_typed and missing >= found)
 
 
 def terms(
@@ -93,28 +142,38 @@ def terms(
     known: Callable[[str], bool],
     starting: Callable[[str], Sequence[str]],
     similar: Callable[[str], Sequence[str]],
-) -> Terms | None:
-    """What ``text`` looks for; None when no page could match it.
+) -> Terms:
+    """What ``text`` looks for (see ``Terms.finds_nothing``).
 
     ``known(term)`` says whether any page has a term; ``starting(prefix)``
-    gives indexed terms that start with a prefix; ``similar(term)`` gives the
-    indexed terms closest to one that no page has.
+    gives indexed terms that start with a prefix; ``similar(word)`` gives the
+    indexed terms a typo or two away from a word no page has.
     """
     typed = words(text)[:MAX_WORDS]
     if not typed:
-        return None
+        return Terms((), ())
     still_typing = text[-1].isalnum()
     groups: list[tuple[str, ...]] = []
+    missing: list[str] = []
+    corrections: list[Correction] = []
     for word in dict.fromkeys(w for w in typed if w not in STOP_WORDS):
         term = stem(word)
         group = [term] if known(term) else []
         if not group and still_typing and word == typed[-1] and len(word) >= _PREFIX_MIN_LENGTH:
             group = list(starting(word))
-        if not group and len(word) >= _FUZZY_MIN_LENGTH and not word.isdigit():
-            group = list(similar(term))
+        if not group and max_edits(word):
+            group = list(similar(word))
+            if group:
+                corrections.append(Correction(word, tuple(group)))
         if group:
             groups.append(tuple(group))
+        elif not word.isdigit():
+            missing.append(word)
     phrase = tuple(stem(word) for word in typed[:_MAX_PHRASE]) if len(typed) > 1 else ()
-    if not groups and not (phrase and all(known(term) for term in phrase)):
-        return None
-    return Terms(tuple(groups), phrase)
+    return Terms(
+        tuple(groups),
+        phrase,
+        tuple(missing),
+        tuple(corrections),
+        bool(phrase) and all(known(term) for term in phrase),
+    )

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from heuristica.kb.model import Page
 from heuristica.search.query import stem
-from heuristica.search.text import passages, plain_lines, sentences
+from heuristica.search.text import URL, passages, plain_lines, sentences
 
 __all__ = ["SNIPPET_CHARS", "Sentence", "Snippet", "Span", "marks", "read", "snippet"]
 
@@ -65,11 +65,16 @@ def _finder(terms: frozenset[str]) -> re.Pattern[str]:
 
 
 def marks(text: str, terms: frozenset[str]) -> tuple[Span, ...]:
-    """Where in ``text`` the words whose terms are in ``terms`` are."""
+    """Where in ``text`` the words whose terms are in ``terms`` are (never
+    inside a web address: its parts are not indexed)."""
     if not terms:
         return ()
+    addresses = [found.span() for found in URL.finditer(text)] if "/" in text else []
     return tuple(
-        word.span() for word in _finder(terms).finditer(text) if stem(word[0].lower()) in terms
+        word.span()
+        for word in _finder(terms).finditer(text)
+        if stem(word[0].lower()) in terms
+        and not any(start <= word.start() < end for start, end in addresses)
     )
 
 
@@ -105,16 +110,19 @@ def snippet(sentences_of_page: tuple[Sentence, ...], weights: Mapping[str, float
             best, best_marks, most = sentence, found, weight
             if most >= everything:
                 break
-    text, moved = _cut(best.text, best_marks)
+    text, moved = _cut(best.text, best_marks, weights)
     return Snippet(text, moved, best.section)
 
 
-def _cut(text: str, found: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
-    """``text`` from a little before its first match, at most about
-    SNIPPET_CHARS long, and the marks moved to match: a narrow sidebar shows
-    the match, not the sentence's opening words."""
+def _cut(
+    text: str, found: tuple[Span, ...], weights: Mapping[str, float]
+) -> tuple[str, tuple[Span, ...]]:
+    """``text`` from a little before a match, at most about SNIPPET_CHARS
+    long, and the marks moved to match: a narrow sidebar shows the match, not
+    the sentence's opening words. Of a long sentence, the part whose
+    different matched terms weigh most is shown."""
     start, end = 0, len(text)
-    first = found[0][0] if found else 0
+    first = _best_start(text, found, weights)
     if first > _CONTEXT_BEFORE:
         start = _after_space(text, first - _CONTEXT_BEFORE, first)
     if end - start > SNIPPET_CHARS:
@@ -124,6 +132,20 @@ def _cut(text: str, found: tuple[Span, ...]) -> tuple[str, tuple[Span, ...]]:
     shift = len(prefix) - start
     moved = tuple((a + shift, b + shift) for a, b in found if start <= a and b <= end)
     return prefix + text[start:end] + suffix, moved
+
+
+def _best_start(text: str, found: tuple[Span, ...], weights: Mapping[str, float]) -> int:
+    """Where the match begins from which SNIPPET_CHARS of ``text`` hold the
+    different terms that weigh most (the first such; 0 with no match)."""
+    terms = [stem(text[a:b].lower()) for a, b in found]
+    best, most = 0, -1.0
+    for i, (anchor, _) in enumerate(found):
+        reach = anchor - _CONTEXT_BEFORE + SNIPPET_CHARS
+        covered = {terms[j] for j in range(i, len(found)) if found[j][1] <= reach}
+        weight = sum(weights.get(term, 0.0) for term in covered)
+        if weight > most:
+            best, most = anchor, weight
+    return best
 
 
 def _after_space(text: str, at: int, limit: int) -> int:

@@ -20,6 +20,7 @@ from heuristica.kb.model import SECTIONS, Page
 
 __all__ = [
     "COLUMNS",
+    "URL",
     "Passage",
     "columns",
     "passages",
@@ -50,6 +51,14 @@ _BLOCK = re.compile(r"^(?:[-*+]|\d+[.)])\s+|^#{1,6}\s+|^>\s?")
 """The mark that starts a block of its own: a list item, a heading, a quote."""
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*{1,2}(?=\S)|(?<=\S)\*{1,2}|`+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<((?:https?|mailto):[^>\s]*)>")
+"""A Markdown link or image (its text is kept) or an autolink (its address)."""
+URL = re.compile(
+    r"\b(?:[a-z][a-z0-9+.-]*://|www\.)(?:[^\s<>()\[\]\"'`]|\([^\s()]*\))+", re.IGNORECASE
+)
+"""A web address (with one level of brackets, as in Wikipedia's): its parts
+are not words of the page, so they are not indexed, and a snippet marks
+nothing inside one."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\sa-z])")
 """A full stop, then space, then anything but a lowercase letter ("e.g. x" goes on)."""
 
@@ -109,10 +118,11 @@ def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 def columns(page: Page) -> tuple[str, ...]:
-    """The text of each of COLUMNS for ``page``, as written."""
+    """The text of each of COLUMNS for ``page``, as written but for web
+    addresses ("pola" of docs.pola.rs is no word to find, nor to read a typo as)."""
     texts: dict[str, list[str]] = {column: [] for column in COLUMNS}
     for passage in passages(page):
-        texts[passage.column].append(passage.text)
+        texts[passage.column].append(URL.sub(" ", passage.text))
     return tuple("\n".join(texts[column]) for column in COLUMNS)
 
 
@@ -133,7 +143,7 @@ def plain_lines(passage: Passage) -> list[str]:
 def plain_text(markdown: str) -> str:
     """``markdown`` as plain text: one line per paragraph (its wrapped lines
     joined), list item, table row (cells joined by " · ") or line of code;
-    emphasis and code marks removed."""
+    emphasis and code marks removed, a link as its text."""
     lines: list[str] = []
     paragraph: list[str] = []
     fence: str | None = None
@@ -170,6 +180,8 @@ def plain_text(markdown: str) -> str:
 
 
 def _inline(text: str) -> str:
+    if "](" in text or "<" in text:
+        text = _LINK.sub(lambda link: link[1] if link[2] is None else link[2], text)
     return _EMPHASIS.sub("", text).strip() if "*" in text or "`" in text else text
 
 

@@ -19,13 +19,14 @@ from heuristica.draw.render import graph_document
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import safe_html, safe_html_inline, visible_bidi
 from heuristica.kb.model import Question, Tour
+from heuristica.kb.text import plain_title
 from heuristica.tours.path import tour_drawing
 
 __all__ = ["tour_html"]
 
 _STYLE = """
 html, body { height: auto; }
-body { max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; }
+body { max-width: 980px; margin: 0 auto; padding: 24px; line-height: 1.5; overflow-wrap: anywhere; }
 header .meta { color: #5c5c5c; }
 #explorer { position: relative; height: 520px; }
 ol.steps { padding-left: 0; list-style: none; }
@@ -33,8 +34,9 @@ ol.steps > li { border-top: 1px solid #e0e0e0; padding: 8px 0 16px; }
 .kind { color: #5c5c5c; font-size: 14px; }
 blockquote { margin: 8px 0; padding: 4px 12px; border-left: 4px solid #e0e0e0; color: #424242; }
 .question { background: #F3E5F5; border-radius: 6px; padding: 8px 14px; }
-code, pre { background: #f5f5f5; border-radius: 4px; font-size: 90%; }
-pre { padding: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+code, pre { background: #f5f5f5; border-radius: 4px; font-size: 90%; overflow-wrap: anywhere; }
+pre { padding: 8px; white-space: pre-wrap; }
+@media (max-width: 480px) { body { padding: 16px; } }
 """
 
 _HANDOUT_OPTIONS = Options(open_label="Read this step", open_link="#page-{id}")
@@ -69,7 +71,7 @@ def _step_html(tour: Tour, index: int, kg: KnowledgeGraph, *, anchor: bool) -> s
     target = f'<span id="page-{html.escape(page.id)}"></span>' if anchor else ""
     parts = [
         f'<li id="step-{index + 1}">{target}',
-        f"<h2>Step {index + 1}. {_text(page.title)}</h2>",
+        f"<h2>Step {index + 1}. {html.escape(plain_title(page.title))}</h2>",
         f'<p class="kind">{page.page_type.label} · <code>{html.escape(page.id)}</code></p>',
         f"<blockquote>{safe_html(page.overview)}</blockquote>",
         f'<div class="note">{safe_html(step.note)}</div>',

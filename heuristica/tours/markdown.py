@@ -13,6 +13,7 @@ from __future__ import annotations
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown, safe_markdown
 from heuristica.kb.model import Question, Tour
+from heuristica.kb.text import title_markdown
 
 __all__ = ["tour_markdown"]
 
@@ -29,7 +30,7 @@ def tour_markdown(tour: Tour, kg: KnowledgeGraph) -> str:
     for number, step in enumerate(tour.steps, start=1):
         page = kg.page(step.page)
         lines += [
-            f"## Step {number}. {escape_markdown(page.title)}",
+            f"## Step {number}. {title_markdown(page.title)}",
             "",
             f"*{page.page_type.label}* · `{page.id}`",
             "",

@@ -10,7 +10,7 @@ live graph and the HTML hand-out both draw this one drawing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from itertools import pairwise
 
@@ -29,7 +29,14 @@ from heuristica.kb.identity_cache import IdentityCache
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.model import Tour
 
-__all__ = ["TOUR_OPTIONS", "for_projector", "shared_tour_drawing", "tour_drawing", "tour_view"]
+__all__ = [
+    "TOUR_OPTIONS",
+    "for_projector",
+    "shared_tour_drawing",
+    "tour_drawing",
+    "tour_view",
+    "with_counts",
+]
 
 TOUR_OPTIONS = Options(open_label="Go to this step")
 _VISITED_MARK = "✓ "
@@ -98,6 +105,20 @@ def shared_tour_drawing(
 def for_projector(drawing: Drawing, scale: float) -> Drawing:
     """Labels and nodes ``scale`` times larger, with room around them."""
     return drawing.with_options(scale=scale)
+
+
+def with_counts(drawing: Drawing, counts: Mapping[str, int]) -> Drawing:
+    """Each page with followers on it (``counts``: page id -> how many) labelled
+    "(n here)" under its title: a presenter sees where the detached ones are."""
+    if not any(counts.values()):
+        return drawing
+    nodes = tuple(
+        replace(node, label=f"{node.label}\n({counts[node.id]} here)")
+        if counts.get(node.id)
+        else node
+        for node in drawing.nodes
+    )
+    return replace(drawing, nodes=nodes)
 
 
 def _path_edges(tour: Tour) -> tuple[DrawnEdge, ...]:

@@ -41,7 +41,7 @@ from heuristica.tours.sessions import (
     normalise_code,
 )
 
-__all__ = ["RedisSessionStore"]
+__all__ = ["RedisSessionStore", "subscribe"]
 
 RECONNECT_WAIT_S = 1.0
 ENDED_MEMORY_S = 3600
@@ -73,6 +73,14 @@ _MOVE = (
 redis.call('HSET', KEYS[1], 'tour_id', ARGV[5], 'step', ARGV[6], 'moved', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PUBLISH', KEYS[2], ARGV[1])
+return redis.call('HGETALL', KEYS[1])
+"""
+)
+_BUMP = (
+    _LIVE
+    + """
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('PUBLISH', KEYS[2], ARGV[1])
 return redis.call('HGETALL', KEYS[1])
 """
@@ -112,6 +120,7 @@ class RedisSessionStore:
         self._channel = f"{shared.prefix}tour:moved"
         self._heartbeat = self._redis.register_script(_HEARTBEAT)
         self._move = self._redis.register_script(_MOVE)
+        self._bump = self._redis.register_script(_BUMP)
         self._restore = self._redis.register_script(_RESTORE)
 
     def start(self, tour_id: str, step: int = 0) -> Session:
@@ -141,6 +150,9 @@ class RedisSessionStore:
         code = normalise_code(code)
         return self._run(self._move, code, tour_id, step)
 
+    def bump(self, code: str) -> Session:
+        return self._run(self._bump, normalise_code(code))
+
     def heartbeat(self, code: str) -> Session:
         return self._run(self._heartbeat, normalise_code(code))
 
@@ -167,26 +179,7 @@ class RedisSessionStore:
             pipe.execute()
 
     def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
-        stop = threading.Event()
-        threading.Thread(
-            target=self._listen, args=(on_change, stop), name="tour-nudges", daemon=True
-        ).start()
-        return stop.set
-
-    def _listen(self, on_change: Callable[[str | None], None], stop: threading.Event) -> None:
-        """Relay the channel's codes to ``on_change``; after every (re)connect, say
-        that anything may have changed, since messages sent meanwhile are lost."""
-        while not stop.is_set():
-            try:
-                with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    pubsub.subscribe(self._channel)
-                    on_change(None)
-                    while not stop.is_set():
-                        message = pubsub.get_message(timeout=RECONNECT_WAIT_S)
-                        if message is not None:
-                            on_change(str(message["data"]))
-            except redis.RedisError:
-                stop.wait(RECONNECT_WAIT_S)
+        return subscribe(self._redis, self._channel, on_change)
 
     def _run(self, script: Any, code: str, *extra: str | int) -> Session:
         keys = [self._key(code), self._channel, self._ended_key(code)]
@@ -212,6 +205,31 @@ class RedisSessionStore:
 
     def _claim_key(self, code: str) -> str:
         return f"{self._shared.prefix}tour:code:{code}"
+
+
+def subscribe(
+    client: redis.Redis, channel: str, on_change: Callable[[str | None], None]
+) -> Unsubscribe:
+    """Relay ``channel``'s codes to ``on_change`` from a daemon thread; after every
+    (re)connect, say that anything may have changed (None), since messages sent
+    meanwhile are lost."""
+    stop = threading.Event()
+
+    def listen() -> None:
+        while not stop.is_set():
+            try:
+                with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    pubsub.subscribe(channel)
+                    on_change(None)
+                    while not stop.is_set():
+                        message = pubsub.get_message(timeout=RECONNECT_WAIT_S)
+                        if message is not None:
+                            on_change(str(message["data"]))
+            except redis.RedisError:
+                stop.wait(RECONNECT_WAIT_S)
+
+    threading.Thread(target=listen, name=f"nudges {channel}", daemon=True).start()
+    return stop.set
 
 
 def _as_dict(fields: object) -> dict[str, str]:

@@ -37,6 +37,7 @@ __all__ = [
     "IDLE_TIMEOUT_S",
     "PRESENTER_TIMEOUT_S",
     "Following",
+    "Listeners",
     "MemorySessionStore",
     "Session",
     "SessionGone",
@@ -119,6 +120,11 @@ class SessionStore(Protocol):
         """The presenter is still there; SessionGone if the session has ended."""
         ...
 
+    def bump(self, code: str) -> Session:
+        """Something followers see changed without a move (the presenter revealed
+        an answer): a newer version at the same step, so their pages redraw."""
+        ...
+
     def restore(self, session: Session) -> Session:
         """Bring back a session the store lost (a restarted Redis) where its
         presenter still stands, under the same code, with a newer version; a
@@ -189,6 +195,31 @@ class _Live:
     moved: float
 
 
+class Listeners:
+    """Whom to tell, in this process, that a code changed (the memory stores'
+    stand-in for Redis Pub/Sub); safe from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[str | None], None]] = []
+
+    def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
+        with self._lock:
+            self._listeners.append(on_change)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners.remove(on_change)
+
+        return unsubscribe
+
+    def nudge(self, code: str) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(code)
+
+
 class MemorySessionStore:
     """Sessions held in this server process, behind one lock."""
 
@@ -208,7 +239,7 @@ class MemorySessionStore:
         self._live: dict[str, _Live] = {}
         self._issued: dict[str, float] = {}
         """Code -> when it was handed out (an ended session's code stays here)."""
-        self._listeners: list[Callable[[str | None], None]] = []
+        self._listeners = Listeners()
 
     def start(self, tour_id: str, step: int = 0) -> Session:
         with self._lock:
@@ -231,8 +262,16 @@ class MemorySessionStore:
             entry.session = replace(old, tour_id=tour_id, step=step, version=old.version + 1)
             entry.heartbeat = entry.moved = now
             moved = entry.session
-        self._nudge(moved.code)
+        self._listeners.nudge(moved.code)
         return moved
+
+    def bump(self, code: str) -> Session:
+        with self._lock:
+            entry = self._live_entry(normalise_code(code), self._clock())
+            entry.session = replace(entry.session, version=entry.session.version + 1)
+            bumped = entry.session
+        self._listeners.nudge(bumped.code)
+        return bumped
 
     def heartbeat(self, code: str) -> Session:
         with self._lock:
@@ -250,7 +289,7 @@ class MemorySessionStore:
             restored = replace(session, version=session.version + 1)
             self._live[session.code] = _Live(restored, heartbeat=now, moved=now)
             self._issued[session.code] = now
-        self._nudge(session.code)
+        self._listeners.nudge(session.code)
         return restored
 
     def end(self, code: str) -> None:
@@ -258,29 +297,16 @@ class MemorySessionStore:
         with self._lock:
             ended = self._live.pop(code, None) is not None
         if ended:
-            self._nudge(code)
+            self._listeners.nudge(code)
 
     def subscribe(self, on_change: Callable[[str | None], None]) -> Unsubscribe:
-        with self._lock:
-            self._listeners.append(on_change)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                self._listeners.remove(on_change)
-
-        return unsubscribe
+        return self._listeners.subscribe(on_change)
 
     def __len__(self) -> int:
         """Live sessions (expired ones are dropped first)."""
         with self._lock:
             self._expire_all(self._clock())
             return len(self._live)
-
-    def _nudge(self, code: str) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(code)
 
     def _live_entry(self, code: str, now: float) -> _Live:
         entry = self._live.get(code)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from heuristica.demos.runs import BOARD, RunView
 from heuristica.demos.spawn_vs_fork.report import (
-    STATUS_COLOURS,
+    comparison_chart,
     comparison_rows,
     explanation,
     fork_warning_note,
@@ -123,28 +123,6 @@ def show_comparison(runs: list[RunView]) -> None:
         if measured:
             st.caption(title)
             st.vega_lite_chart(comparison_chart(measured, column), use_container_width=True)
-
-
-def comparison_chart(rows: list[dict[str, Any]], column: str) -> dict[str, Any]:
-    """Horizontal bars of ``column`` per run, coloured by how the run ended."""
-    statuses = list(STATUS_COLOURS)
-    return {
-        "data": {
-            "values": [{"run": r["run"], "status": r["status"], "s": r[column]} for r in rows]
-        },
-        "mark": {"type": "bar"},
-        "height": 150,
-        "encoding": {
-            "y": {"field": "run", "type": "nominal", "sort": None, "title": None},
-            "x": {"field": "s", "type": "quantitative", "title": column},
-            "color": {
-                "field": "status",
-                "type": "nominal",
-                "scale": {"domain": statuses, "range": [STATUS_COLOURS[s] for s in statuses]},
-                "legend": {"title": "ended"},
-            },
-        },
-    }
 
 
 def show_batch(batch_id: str) -> None:

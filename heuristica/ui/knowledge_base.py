@@ -20,6 +20,7 @@ import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.kb.parsecache import cache_path
+from heuristica.kb.where import command
 from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
 from heuristica.ui.history import Revision, revision_shown
 from heuristica.ui.streamlit_internals import quiet_outside_sessions
@@ -117,5 +118,5 @@ def _loaded(kb: KnowledgeBase, seconds: float) -> str:
     warnings = len(kb.result.problems) - errors
     if errors or warnings:
         said += f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        said += ": see Problems in the app, or run `heuristica check`)"
+        said += f": see Problems in the app, or run {command('check', kb.root)})"
     return said

@@ -22,6 +22,7 @@ import streamlit as st
 from heuristica.draw.render import TYPE_COLOURS
 from heuristica.kb.markdown import visible_bidi
 from heuristica.kb.model import Page
+from heuristica.kb.text import plain_title
 from heuristica.ui.frontend_files import component_from_files
 
 __all__ = ["EXPLORE_PAGE", "LinkGroup", "PageLink", "explore_url", "page_links"]
@@ -75,7 +76,9 @@ def _group(group: LinkGroup) -> dict[str, object]:
             {
                 "id": link.page.id,
                 "href": explore_url(link.page.id),
-                "title": visible_bidi(link.text if link.text is not None else link.page.title),
+                "title": visible_bidi(link.text)
+                if link.text is not None
+                else plain_title(link.page.title),
                 "prefix": link.prefix,
                 "detail": link.detail,
                 "kind": link.page.page_type.label,

@@ -20,7 +20,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from heuristica import demos
-from heuristica.draw.render import TYPE_COLOURS
+from heuristica.draw.render import TYPE_BORDERS
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import (
@@ -34,7 +34,9 @@ from heuristica.kb.model import (
     SystemRequirement,
     UsageExample,
 )
+from heuristica.kb.page_markdown import reference_facts
 from heuristica.kb.relations import PageType
+from heuristica.kb.text import plain_title, title_markdown
 from heuristica.ui.history import page_history
 from heuristica.ui.knowledge_base import current, knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
@@ -64,7 +66,7 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     """Draw ``page`` into the current container: every section of its type,
     then all related pages grouped by relation, both directions."""
     _type_badge(page.page_type)
-    st.subheader(escape_markdown(page.title), anchor=False)
+    st.subheader(title_markdown(page.title), anchor=False)
     _metadata(page)
     verification_badge(page)
     for field, heading in SECTIONS[page.page_type]:
@@ -95,7 +97,7 @@ def explore_link(page: Page, *, label: str | None = None) -> None:
     page_links(
         [LinkGroup(None, [PageLink(page, text=label)])],
         key=f"explore_link_{page.id}_{label or ''}",
-        label=label or page.title,
+        label=label or plain_title(page.title),
     )
 
 
@@ -111,10 +113,11 @@ def _markdown(text: str) -> None:
 
 
 def type_badge_html(page_type: PageType) -> str:
-    """The type badge: the only HTML the panel sends. Its colour and label come
-    from code, never from a page, so it matches the graph's colour exactly."""
+    """The type badge: the only HTML the panel sends. Its colours and label
+    come from code, never from a page: the type's outline in the graph behind
+    white text (4.5:1 or more; the fills are as light as 1.9:1)."""
     return (
-        f'<span style="background:{TYPE_COLOURS[page_type]};color:#fff;'
+        f'<span style="background:{TYPE_BORDERS[page_type]};color:#fff;'
         "padding:0.1rem 0.55rem;border-radius:0.75rem;font-size:0.8rem;"
         f'font-weight:600">{page_type.label}</span>'
     )
@@ -171,7 +174,8 @@ def source_url(ref: CodeReference) -> str | None:
     anchor = ""
     if lines:
         anchor = f"#L{lines[1]}" + (f"-L{lines[2]}" if lines[2] else "")
-    return f"{ref.repository.rstrip('/')}/blob/HEAD/{quote(ref.file.lstrip('/'))}{anchor}"
+    revision = quote(ref.revision or "HEAD", safe="")
+    return f"{ref.repository.rstrip('/')}/blob/{revision}/{quote(ref.file.lstrip('/'))}{anchor}"
 
 
 def _code_reference(ref: CodeReference) -> None:
@@ -180,10 +184,12 @@ def _code_reference(ref: CodeReference) -> None:
     file = escape_markdown(ref.file)
     url = source_url(ref)
     st.markdown(f"**File** [{file}](<{url}>){lines}" if url else f"**File** {file}{lines}")
-    st.markdown("**Signature**")
-    st.code(visible_bidi(ref.signature), language="python", wrap_lines=True)
-    st.markdown("**Import**")
-    st.code(visible_bidi(ref.import_), language="python", wrap_lines=True)
+    for label, value in reference_facts(ref):
+        st.markdown(f"**{label}** {escape_markdown(value)}")
+    for label, code in (("Signature", ref.signature), ("Import", ref.import_)):
+        if code is not None:
+            st.markdown(f"**{label}**")
+            st.code(visible_bidi(code), language=ref.language, wrap_lines=True)
 
 
 def _io_contract(contract: IOContract) -> None:

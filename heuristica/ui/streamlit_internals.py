@@ -20,6 +20,9 @@ cover; pyproject.toml and requirements.txt pin Streamlit to it.
   link to a page script as a fresh server's first request turns it off.
 - The logger of ``script_run_context``: it warns "missing ScriptRunContext"
   whenever a cached function runs outside a session, as the start-up load does.
+- ``ColumnConfig``: the type ``st.column_config.TextColumn`` returns, which
+  ``st.column_config`` does not export; the grid of where a page holds names it
+  in its annotations.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from streamlit.elements.lib.column_types import ColumnConfig
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.pages_manager import PagesManager
@@ -39,6 +43,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import (
 
 __all__ = [
     "STREAMLIT_CHECKED",
+    "ColumnConfig",
     "browser_session",
     "fragment_id",
     "fragments_run_alone",

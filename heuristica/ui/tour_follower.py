@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from heuristica.tours.sessions import Following
-from heuristica.ui import tour_live
+from heuristica.ui import tour_live, tour_room_follower
 from heuristica.ui.tour_position import Where, settle
 from heuristica.ui.tour_screen import TourScreen
 
@@ -18,6 +18,7 @@ __all__ = ["show_follower"]
 
 def show_follower(screen: TourScreen, where: Where) -> None:
     _view(screen, where)
+    tour_room_follower.hand_and_question(screen.live)
     screen.downloads(screen.tours[where.position.tour_id])
 
 
@@ -36,8 +37,13 @@ def _view(screen: TourScreen, where: Where) -> None:
     following = where.following
     assert following is not None
     in_touch = where.drawn_version > 0
-    screen.draw(where.position, lambda _tour, _at: _header(following, in_touch), presenting=False)
-    tour_live.follow_here(screen.live, following, where.drawn_version)
+    live = screen.live
+    room = tour_room_follower.follower_side(live, following) if live.audience is not None else None
+    screen.draw(
+        where.position, lambda _tour, _at: _header(following, in_touch), presenting=False, room=room
+    )
+    tour_live.follow_here(live, following, where.drawn_version)
+    tour_room_follower.follower_here(live, following, where.position.tour_id, where.position.step)
 
 
 def _set_following(value: Following | None) -> None:

@@ -38,6 +38,8 @@ import segno
 import streamlit as st
 
 from heuristica.shared_store import StoreUnavailable, shared_store_from_environment
+from heuristica.tours.audience import AudienceStore, MemoryAudienceStore
+from heuristica.tours.audience_room import Audience
 from heuristica.tours.join_limit import (
     JOIN_ATTEMPTS,
     JOIN_WINDOW_S,
@@ -49,6 +51,7 @@ from heuristica.tours.join_limit import (
     refusal,
     trusted_proxies_from_environment,
 )
+from heuristica.tours.redis_audience import RedisAudienceStore
 from heuristica.tours.redis_store import RedisSessionStore
 from heuristica.tours.room import GONE, MISSING, UNREACHABLE, Room
 from heuristica.tours.sessions import (
@@ -74,6 +77,7 @@ __all__ = [
     "FOLLOW_PARAM",
     "Live",
     "client",
+    "cookie",
     "follow_here",
     "followed_session",
     "fragment_run",
@@ -115,6 +119,8 @@ class Live:
     joins: JoinLimit | None = None
     trusted: tuple[Network, ...] = ()
     problem: str | None = None
+    audience: Audience | None = None
+    """What comes back from the rooms (tours.audience_room)."""
 
 
 @st.cache_resource
@@ -136,7 +142,10 @@ def live_sessions() -> Live:
             _log.warning("%s: live sessions wait for it; reading and exploring work", problem)
     room = Room(store, wake=_wake, connected=is_connected)
     threading.Thread(target=room.run_forever, name="tour-room", daemon=True).start()
-    return Live(store, room, joins, trusted)
+    rooms: AudienceStore = MemoryAudienceStore() if shared is None else RedisAudienceStore(shared)
+    audience = Audience(rooms, store, wake=_wake, connected=is_connected)
+    threading.Thread(target=audience.run_forever, name="tour-audience", daemon=True).start()
+    return Live(store, room, joins, trusted, audience=audience)
 
 
 def _browser() -> str:
@@ -241,6 +250,15 @@ def leave_room(live: Live) -> None:
     if live.room is not None:
         live.room.unfollow(_browser())
         live.room.stop_presenting(_browser())
+    if live.audience is not None:
+        live.audience.leave(_browser())
+        live.audience.hide(_browser())
+
+
+def cookie(name: str) -> str:
+    """The value of this browser's cookie ``name`` as it connected ("" if none)."""
+    value = st.context.cookies.get(name, "")
+    return value if isinstance(value, str) else ""  # AppTest's stand-in says a mock
 
 
 def client(live: Live) -> str:

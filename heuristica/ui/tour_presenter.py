@@ -8,7 +8,7 @@ import streamlit as st
 
 from heuristica.tours.navigation import Position
 from heuristica.tours.sessions import Session
-from heuristica.ui import tour_live
+from heuristica.ui import tour_live, tour_room
 from heuristica.ui.tour_screen import TourScreen
 
 __all__ = ["PRESENTER_CSS", "publish", "show_presenter"]
@@ -38,8 +38,13 @@ def publish(live: tour_live.Live, position: Position) -> Session | None:
 
 
 def show_presenter(screen: TourScreen, position: Position, session: Session) -> None:
-    screen.draw(position, lambda _tour, _at: _header(screen, session), presenting=True)
-    tour_live.present_point(screen.live, session, (position.tour_id, position.step))
+    live = screen.live
+    tour = screen.tours[position.tour_id]
+    room = tour_room.presenter_side(live, session, tour) if live.audience is not None else None
+    screen.draw(position, lambda _tour, _at: _header(screen, session), presenting=True, room=room)
+    if live.audience is not None:
+        tour_room.summary_downloads(live, session.code, screen.tours, screen.titles())
+    tour_live.present_point(live, session, (position.tour_id, position.step))
 
 
 def _header(screen: TourScreen, session: Session) -> None:
@@ -49,12 +54,18 @@ def _header(screen: TourScreen, session: Session) -> None:
     code_column.metric("Session code", session.code)
     code_column.button(
         "Stop presenting",
-        on_click=tour_live.stop_presenting,
+        on_click=tour_room.stop_presenting,
         args=(screen.live,),
         icon=":material/cancel_presentation:",
     )
+    with code_column:
+        tour_room.keep_presenter_key()  # last in its column: the empty element's gap
     qr_column.image(
-        tour_live.qr_png(link), caption="Scan to follow", width=170, output_format="PNG"
+        tour_live.qr_png(link),
+        caption="Scan to follow",
+        width=170,
+        output_format="PNG",
+        alt=f"QR code of the link to follow session {session.code}",
     )
     how_column.markdown("#### To follow along: scan the code, or open this link")
     how_column.code(link, language=None, wrap_lines=True)

@@ -8,7 +8,7 @@ import streamlit as st
 from heuristica.kb.markdown import escape_markdown
 from heuristica.kb.model import Tour
 from heuristica.tours.navigation import Position
-from heuristica.ui import tour_live
+from heuristica.ui import tour_live, tour_room, tour_room_follower
 from heuristica.ui.tour_position import clamp, move_to, show
 from heuristica.ui.tour_screen import TourScreen
 
@@ -16,6 +16,8 @@ __all__ = ["show_reader"]
 
 
 def show_reader(screen: TourScreen, position: Position) -> None:
+    tour_room.ended_room(screen.live, screen.tours, screen.titles())
+    tour_room.take_back_offer(screen.live, screen.tours)
     screen.draw(position, lambda tour, at: _header(screen, tour, at), presenting=False)
     screen.downloads(screen.tours[position.tour_id])
     tour_live.leave_room(screen.live)
@@ -48,12 +50,12 @@ def _header(screen: TourScreen, tour: Tour, position: Position) -> None:
         "Follow", icon=":material/cast:", use_container_width=True, disabled=store is None
     ):
         st.text_input("Session code", key="tour_join_code", placeholder="e.g. K7QXM4P")
+        tour_room_follower.name_field("tour_name_joining")
         st.button("Join", on_click=lambda: _join_typed(screen), icon=":material/login:")
 
 
 def _start_presenting(screen: TourScreen, tour_id: str, step: int) -> None:
-    assert screen.live.store is not None
-    tour_live.start_presenting(screen.live.store, tour_id, step)
+    tour_room.start_presenting(screen.live, tour_id, step)
 
 
 def _join_typed(screen: TourScreen) -> None:

@@ -6,17 +6,18 @@ page on request, and the hand-outs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown
 from heuristica.kb.model import Page, Tour
+from heuristica.kb.text import title_markdown
 from heuristica.tours.handout import tour_html
 from heuristica.tours.markdown import tour_markdown
 from heuristica.tours.navigation import Position
-from heuristica.tours.path import for_projector, shared_tour_drawing
+from heuristica.tours.path import for_projector, shared_tour_drawing, with_counts
 from heuristica.ui import tour_live
 from heuristica.ui.downloads import knowledge_base_downloads
 from heuristica.ui.graph_component import GraphEvent, graph_explorer
@@ -25,11 +26,21 @@ from heuristica.ui.tour_keys import Move, arrow_keys
 from heuristica.ui.tour_position import move_by, move_to
 from heuristica.ui.tour_step import check_question, note, whole_page
 
-__all__ = ["TourScreen"]
+__all__ = ["Room", "TourScreen"]
 
 GRAPH_HEIGHT = 560
 PRESENTER_GRAPH_HEIGHT = 680
 PRESENTER_SCALE = 1.3
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a live session's room adds to the screen (ui.tour_room): how many
+    detached followers are on each page (a presenter's graph shows them), and
+    what stands under the step's note instead of its plain check question."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)
+    under_note: Callable[[Tour, Position], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,11 +52,16 @@ class TourScreen:
     live: tour_live.Live
 
     def draw(
-        self, position: Position, header: Callable[[Tour, Position], None], presenting: bool
+        self,
+        position: Position,
+        header: Callable[[Tour, Position], None],
+        presenting: bool,
+        room: Room | None = None,
     ) -> None:
         """The page below its warnings, at ``position``: the session message,
-        the title, ``header``, the graph, the step and (but for a presenter)
-        the whole page."""
+        the title, ``header``, the graph, the step (with what ``room`` adds)
+        and (but for a presenter) the whole page."""
+        room = room or Room()
         tour = self.tours[position.tour_id]
         visited = st.session_state.tour_visited.setdefault(tour.id, set())
         visited.add(position.step)
@@ -59,16 +75,23 @@ class TourScreen:
         st.progress((position.step + 1) / steps, text=f"Step {position.step + 1} of {steps}")
         graph_column, step_column = st.columns([3, 2], gap="medium")
         with graph_column:
-            self._graph(tour, position, visited, presenting)
+            self._graph(tour, position, visited, presenting, room.counts)
         with step_column:
-            page = self._step(tour, position, presenting)
+            page = self._step(tour, position, presenting, room)
         if not presenting:
             whole_page(page, self.kg)
 
     def _key(self, pressed: Move) -> None:
         move_by(self.tours, 1 if pressed == "next" else -1)
 
-    def _graph(self, tour: Tour, position: Position, visited: Set[int], presenting: bool) -> None:
+    def _graph(
+        self,
+        tour: Tour,
+        position: Position,
+        visited: Set[int],
+        presenting: bool,
+        counts: Mapping[str, int],
+    ) -> None:
         def on_graph_event(event: GraphEvent) -> None:
             if event.kind == "open":
                 index = next((i for i, s in enumerate(tour.steps) if s.page == event.node), None)
@@ -77,10 +100,10 @@ class TourScreen:
 
         drawing = shared_tour_drawing(tour, self.kg, position.step, visited)
         if presenting:
-            drawing = for_projector(drawing, PRESENTER_SCALE)
+            drawing = for_projector(with_counts(drawing, counts), PRESENTER_SCALE)
         graph_explorer(
             drawing,
-            revision=f"{tour.id}-{position.step}-{sorted(visited)}",
+            revision=f"{tour.id}-{position.step}-{sorted(visited)}-{sorted(counts.items())}",
             reset=2 * sorted(self.tours).index(tour.id) + presenting,
             height=PRESENTER_GRAPH_HEIGHT if presenting else GRAPH_HEIGHT,
             key="tour_graph",
@@ -91,7 +114,7 @@ class TourScreen:
             "double-click a page to jump to its step · ← / → keys step through the tour"
         )
 
-    def _step(self, tour: Tour, position: Position, presenting: bool) -> Page:
+    def _step(self, tour: Tour, position: Position, presenting: bool, room: Room) -> Page:
         step = tour.steps[position.step]
         back, forward = st.columns(2)
         for column, label, offset, icon, disabled in (
@@ -108,13 +131,23 @@ class TourScreen:
                 type="primary" if offset > 0 else "secondary",
             )
         page = self.kg.page(step.page)
-        st.subheader(f"{position.step + 1}. {escape_markdown(page.title)}", anchor=False)
+        st.subheader(f"{position.step + 1}. {title_markdown(page.title)}", anchor=False)
         note(step.note)
-        if step.question is not None:
+        if room.under_note is not None:
+            room.under_note(tour, position)
+        elif step.question is not None:
             check_question(step.question, key=f"tour_answer_{tour.id}_{position.step}")
         if not presenting:
             explore_link(page, label="Open this page in the explorer")
         return page
+
+    def titles(self) -> dict[str, str]:
+        """Page id -> title, for every page a tour steps on (the session summary)."""
+        return {
+            step.page: self.kg.page(step.page).title
+            for tour in self.tours.values()
+            for step in tour.steps
+        }
 
     def downloads(self, tour: Tour) -> None:
         """The tour's hand-outs and the knowledge base, for readers and

@@ -13,6 +13,7 @@ import streamlit as st
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.markdown import escape_markdown, safe_markdown
 from heuristica.kb.model import Page, Question
+from heuristica.kb.text import title_markdown
 from heuristica.ui.panel import render_page
 
 __all__ = ["check_question", "note", "whole_page"]
@@ -69,6 +70,6 @@ def _announce(question: Question, key: str) -> None:
 def whole_page(page: Page, kg: KnowledgeGraph) -> None:
     """The step's whole page, drawn only when the reader asks for it (it is
     long, and every follower's page is redrawn at every step)."""
-    if st.toggle(f"Show the whole page: {escape_markdown(page.title)}", key="tour_whole_page"):
+    if st.toggle(f"Show the whole page: {title_markdown(page.title)}", key="tour_whole_page"):
         with st.container(border=True):
             render_page(page, kg)

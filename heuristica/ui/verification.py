@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
-from streamlit.elements.lib.column_types import ColumnConfig
 
 from heuristica.checks.grid import (
     BadgeState,
@@ -34,9 +33,12 @@ from heuristica.checks.record import (
     read_record,
 )
 from heuristica.checks.run import Status
+from heuristica.checks.verify import code_reference_check
 from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
-from heuristica.ui.knowledge_base import current
+from heuristica.kb.where import command
+from heuristica.ui.knowledge_base import current, knowledge_root
+from heuristica.ui.streamlit_internals import ColumnConfig
 
 __all__ = ["SYMBOLS", "checks_section", "verification_badge", "where_it_holds"]
 
@@ -179,7 +181,7 @@ def _grid_columns(grid: PageGrid) -> dict[str, ColumnConfig]:
 
 def _grid_cell(page: Page, grid: PageGrid, name: str, column: Column) -> None:
     result = column.results.get(name)
-    claims = dict((check, claim) for check, claim, _ in _page_checks(page))
+    claims = {check: claim for check, claim, _, _ in _page_checks(page)}
     # A container's key becomes a CSS class: only letters, digits, - and _ in it.
     key = "where_it_holds_cell_" + re.sub(r"[^A-Za-z0-9_-]", "-", page.id)
     with st.container(border=True, key=key):
@@ -215,8 +217,9 @@ def checks_section(page: Page) -> None:
     stale = state is not None and state.state is BadgeState.STALE
     st.markdown("#### Checks")
     st.caption("Run them on your machine:")
-    st.code(f"python -m graph verify --page {page.id}", language="bash", wrap_lines=True)
-    for name, claim, code in _page_checks(page):
+    shown = command("verify", knowledge_root(), "--page", page.id)
+    st.code(shown, language="bash", wrap_lines=True)
+    for name, claim, code, language in _page_checks(page):
         found = _last_result(state, name)
         result = found[1] if found else None
         icon = _RESULT_ICONS[result.status] if result else ":material/radio_button_unchecked:"
@@ -226,7 +229,7 @@ def checks_section(page: Page) -> None:
             if found is not None:
                 _check_result(*found, stale=stale)
             st.markdown("**Code**")
-            st.code(visible_bidi(code), language="python", wrap_lines=True)
+            st.code(visible_bidi(code), language=language, wrap_lines=True)
 
 
 def _last_result(state: PageVerification | None, name: str) -> tuple[str, RecordedCheck] | None:
@@ -241,14 +244,15 @@ def _last_result(state: PageVerification | None, name: str) -> tuple[str, Record
     return (worst[0].label, worst[1]) if worst else None
 
 
-def _page_checks(page: Page) -> list[tuple[str, str, str]]:
-    """(name, claim, code) of each check, the Code Reference check first."""
-    checks = [(check.name, check.claim, check.code) for check in page.checks]
+def _page_checks(page: Page) -> list[tuple[str, str, str, str]]:
+    """(name, claim, code, language) of each check, the Code Reference check first."""
+    checks: list[tuple[str, str, str, str]] = [
+        (check.name, check.claim, check.code, check.language) for check in page.checks
+    ]
     if isinstance(page, Implementation):
-        reference = page.code_reference
-        claim = "The Code Reference's import and signature match the installed version."
-        code = f"{reference.import_}\n\n{reference.signature}"
-        checks.insert(0, (CODE_REFERENCE_CHECK, claim, code))
+        check = code_reference_check(page, None)
+        language = "python" if page.code_reference.is_python else "yaml"
+        checks.insert(0, (CODE_REFERENCE_CHECK, check.claim, check.code.strip(), language))
     return checks
 
 

@@ -45,11 +45,22 @@ def positions(frame: Frame) -> dict[str, tuple[float, float]]:
 
 
 def point_in(document: Page | Frame, node: str) -> tuple[float, float]:
-    """Where ``node`` is in the document that draws it, in its own coordinates."""
+    """Where ``node`` is in the document that draws it, in its own coordinates;
+    a node out of the graph's view (it opens zoomed in to labels one can read)
+    is first brought into it, as a reader would pan to it."""
     inside = document.evaluate(
         """id => {
-            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            const at = network.getPositions([id])[id];
+            let p = network.canvasToDOM(at);
             const box = network.body.container.getBoundingClientRect();
+            const m = 40;
+            if (p.x < m || p.y < m || p.x > box.width - m || p.y > box.height - m) {
+                // A pan by hand: the explorer keeps the view where the reader put it.
+                network.body.emitter.emit("dragStart", {nodes: [], edges: []});
+                network.moveTo({position: at, animation: false});
+                network.body.emitter.emit("dragEnd", {nodes: [], edges: []});
+                p = network.canvasToDOM(at);
+            }
             return {x: box.left + p.x, y: box.top + p.y};
         }""",
         node,
@@ -58,7 +69,7 @@ def point_in(document: Page | Frame, node: str) -> tuple[float, float]:
 
 
 def node_point(page: Page, frame: Frame, node: str) -> tuple[float, float]:
-    """Where ``node`` is on the screen, in page coordinates."""
+    """Where ``node`` is on the screen, in page coordinates (brought into view)."""
     x, y = point_in(frame, node)
     box = page.locator(FRAME_SELECTOR).bounding_box()
     assert box is not None
@@ -133,3 +144,19 @@ def settled(page: Page) -> None:
             continue
         frame.wait_for_function(SETTLED)
         frame.evaluate(NEXT_FRAMES)
+
+
+def run_finished(page: Page, pause_ms: int = 300) -> None:
+    """Until Streamlit has finished running the page, and ``pause_ms`` more
+    (the graph's last redraw, fonts)."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(pause_ms)
+
+
+def open_settled(page: Page, url: str, pause_ms: int = 300) -> Frame:
+    """Open ``url`` (a screen with a graph) until its graph is drawn and the
+    script has finished running (``run_finished``); the graph's frame."""
+    page.goto(url)
+    frame = graph_frame(page)
+    run_finished(page, pause_ms)
+    return frame

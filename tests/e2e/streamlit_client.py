@@ -90,6 +90,13 @@ class StreamlitClient:
         """Type ``value`` into the number field labelled ``label`` (sent with the next request)."""
         self.values[label] = WidgetState(id=self.widgets[label].id, double_value=value)
 
+    async def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` (as drawn) in the radio labelled ``label``; kept and sent
+        with every later request, as the browser does."""
+        widget = self.widgets[label]
+        self.values[label] = WidgetState(id=widget.id, string_value=option)
+        await self._send([], fragment_id=widget.fragment_id, auto=False)
+
     async def click(self, label: str) -> None:
         """Press the button labelled ``label`` (its trigger goes with the current
         URL; a button drawn in a fragment asks for a run of that fragment, as

@@ -55,11 +55,15 @@ def title_of(base: Path, page_id: str) -> str:
 
 
 def whole_graph(page: Page, url: str) -> Frame:
+    """The whole graph, fitted into its frame (it opens zoomed in on the focus,
+    at labels one can read: F, or the "Fit all" button, shows it all)."""
     page.set_default_timeout(120_000)  # the layout is computed once, on a shared machine
     page.goto(url)
     frame = graph_frame(page)
     page.get_by_text("Whole graph").click()
     frame.wait_for_function(ALL_DRAWN, arg=PAGES)
+    frame.get_by_role("button", name="Fit all (F)").click()
+    expect(frame.get_by_role("button", name="Readable size (F)")).to_be_visible()
     return frame
 
 

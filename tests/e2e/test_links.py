@@ -51,6 +51,10 @@ def test_browse_links_are_the_pages_urls_in_a_new_tab_and_in_place(page: Page, a
     assert page.evaluate("window.__sameDocument") is True
     page.go_back()
     expect(page.get_by_role("heading", name="Browse", exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/browse", timeout=30_000)  # no stray ?node=
+    page.go_forward()
+    expect_panel_title(page, NEIGHBOUR_TITLE)
+    assert url_node(page) == [NEIGHBOUR]
 
 
 def test_related_page_links_in_the_panel_are_real_urls(page: Page, app_url: str):

@@ -60,5 +60,7 @@ def test_results_follow_typing_and_a_query_with_no_match_says_so(
         "Polars", timeout=RESULTS_MS
     )
     box.fill("多进程")
-    expect(page.locator(".status")).to_have_text("No page matches.", timeout=RESULTS_MS)
+    expect(page.locator(".status")).to_have_text(
+        "No page matches. No page has “多进程”.", timeout=RESULTS_MS
+    )
     expect(page.locator(".option")).to_have_count(0)

@@ -17,13 +17,17 @@ from heuristica.checks.record import (
     verification_problems,
     write_record,
 )
+from heuristica.checks.recorded import page_hash
 from heuristica.checks.run import CheckResult, Status
 from heuristica.checks.verify import Verification
 from heuristica.commands.cli import main
 from heuristica.kb.loader import load_knowledge
+from heuristica.kb.model import PAGE_ADAPTER
 from heuristica.kb.problems import Severity
+from tests.installed import REPO
 from tests.kb import page, write
 from tests.verify.recorded import EDITED, FAILS, HOLDS, NEVER, build
+from tests.verify.test_verify import check
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +142,30 @@ def test_a_broken_record_is_one_warning_not_a_crash(
         "bad-verification-record",
     )
     assert message in problem.message
+
+
+# --- the hash across a change of the page model ----------------------------------------
+
+
+def test_the_shipped_record_is_current_for_every_page_it_holds() -> None:
+    # The fields code in other languages added (a check's language and tools, a
+    # reference's language, symbol and revision) must not make every recorded
+    # page look edited: each page has a run recorded at its current hash.
+    result = load_knowledge(REPO / "knowledge")
+    record = json.loads((REPO / "knowledge" / "verification.json").read_text("utf-8"))
+    stale = [
+        page_id
+        for page_id, runs in record["pages"].items()
+        if page_id in result.pages
+        and page_hash(result.pages[page_id]) not in {run["page_hash"] for run in runs}
+    ]
+    assert record["pages"] and stale == []
+
+
+def test_using_a_later_field_changes_the_hash() -> None:
+    data = page("heuristic/h", checks=[check("c", "print(1)")])
+    before = page_hash(PAGE_ADAPTER.validate_python(data))
+    data["checks"][0]["language"] = "bash"
+    assert page_hash(PAGE_ADAPTER.validate_python(data)) != before
+    data["checks"][0] |= {"language": "python", "tools": ["sqlite3"]}
+    assert page_hash(PAGE_ADAPTER.validate_python(data)) != before

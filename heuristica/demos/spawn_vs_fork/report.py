@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from heuristica.demos.spawn_vs_fork.settings import DemoSettings, Method, Scenario
-from heuristica.processes.runner import RunOutcome
+from heuristica.processes.runner import STARTUP_ALLOWANCE_SECONDS, RunOutcome
 
 __all__ = [
+    "CHART_BAR_PIXELS",
     "COMPARE_ALL",
     "LINKED_PAGES",
     "SCENARIOS",
     "STATUS_COLOURS",
     "Progress",
+    "comparison_chart",
     "comparison_rows",
     "explanation",
     "fork_warning_note",
@@ -23,6 +25,7 @@ __all__ = [
     "progress",
     "scenario_label",
     "scenario_name",
+    "seconds_left",
     "stall_note",
     "verdict",
 ]
@@ -186,12 +189,33 @@ def explanation(settings: DemoSettings, status: str) -> str:
     )
 
 
-def stall_note(elapsed: float, stalled: float, time_limit: float) -> str | None:
+def seconds_left(elapsed: float, stalled: float | None, time_limit: float) -> float:
+    """How long a run may still go without progress before it is stopped: the
+    workload calls it stuck ``time_limit`` after its latest progress; before
+    any (``stalled`` None: the parent is still starting, importing Polars and
+    perhaps running its own query), the runner stops it ``time_limit`` plus
+    STARTUP_ALLOWANCE_SECONDS after it started."""
+    if stalled is None:
+        return max(0.0, time_limit + STARTUP_ALLOWANCE_SECONDS - elapsed)
+    return max(0.0, time_limit - stalled)
+
+
+def stall_note(elapsed: float, stalled: float | None, time_limit: float) -> str | None:
     """While a run has made no progress for a while: how long it has run, and
-    how long until it is called stuck (None while it is making progress)."""
+    how long until it is stopped (None while it is making progress)."""
+    left = seconds_left(elapsed, stalled, time_limit)
+    if stalled is None:
+        if elapsed < STALL_SHOWN_AFTER_S:
+            return None
+        return (
+            f"Running for {elapsed:.1f} s: the parent process is still starting (importing "
+            "Polars, and running its own query first if it uses Polars). The time limit "
+            "counts from when it starts the workers; if it has not started them within "
+            f"{left:.1f} s more (the time limit plus {STARTUP_ALLOWANCE_SECONDS:g} s to "
+            "start), the run is stopped."
+        )
     if stalled < STALL_SHOWN_AFTER_S:
         return None
-    left = max(0.0, time_limit - stalled)
     return (
         f"Running for {elapsed:.1f} s. No worker has reported for {stalled:.1f} s: "
         f"if none does within {left:.1f} s more ({time_limit:g} s without progress), "
@@ -225,6 +249,39 @@ def comparison_rows(
             }
         )
     return rows
+
+
+CHART_BAR_PIXELS = 30
+"""Height of each run's band in a "Compare all" chart: room for its name."""
+
+
+def comparison_chart(rows: Sequence[dict[str, Any]], column: str) -> dict[str, Any]:
+    """A Vega-Lite chart: horizontal bars of ``column`` per run, coloured by
+    how the run ended, every run named on its bar's band."""
+    statuses = list(STATUS_COLOURS)
+    return {
+        "data": {
+            "values": [{"run": r["run"], "status": r["status"], "s": r[column]} for r in rows]
+        },
+        "mark": {"type": "bar"},
+        "height": {"step": CHART_BAR_PIXELS},
+        "encoding": {
+            "y": {
+                "field": "run",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": {"labelOverlap": False, "labelLimit": 0, "labelFontSize": 13},
+            },
+            "x": {"field": "s", "type": "quantitative", "title": column},
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "scale": {"domain": statuses, "range": [STATUS_COLOURS[s] for s in statuses]},
+                "legend": {"title": "ended"},
+            },
+        },
+    }
 
 
 def _processes(count: int, kind: str) -> str:

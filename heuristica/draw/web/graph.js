@@ -5,10 +5,15 @@
 //
 // Layout: when the drawing has no positions, vis-network's physics lays it
 // out, then `tidy` pushes apart any two nodes whose circle-and-label boxes
-// overlap, measured on the canvas, and the view fits the frame. Holding a
-// node (or any change that keeps the focus) lays out only the new nodes:
-// nodes on screen keep their place. The view re-fits after every change
-// unless the reader zoomed or panned by hand since the focus last changed.
+// overlap, measured on the canvas, and moves nodes so that no link runs
+// through another page's label and no relation written on a link sits on one
+// (untangle.js); then the view fits the frame, but never so far out that a
+// label would be drawn smaller than `label_pixels` (12 px): it then opens at
+// that size around the focus, and F (or the "Fit all" button) shows the whole
+// (where labels under 11 px are not drawn at all). Holding a node (or any
+// change that keeps the focus) lays out only the new nodes: nodes on screen
+// keep their place. The view re-fits after every change unless the reader
+// zoomed or panned by hand since the focus last changed.
 // The whole graph of a large base comes with computed positions and is
 // sketched (see `sketched`): drawn in about a second for 10,000 pages.
 //
@@ -18,12 +23,13 @@
 (function () {
   const LARGE = 1500; // above this many nodes, overlaps are not tidied and the whole graph is sketched
   const ARROW_SCALE = 0.3; // a sketched graph shows arrowheads from this zoom on
-  const LABEL_PIXELS = 5; // ... and labels once their text would be this tall on screen
   const DOT_PIXELS = 4; // a sketched graph's nodes are drawn at least this wide
   const GAP = 10; // pixels kept free between two nodes' boxes
+  const MAX_ZOOM = 1.25; // a small drawing is not blown up further than this
   const TIDY_ROUNDS = 300;
   const HOVER_DELAY_MS = 150;
   const CARD_LINKS = 6; // related pages listed on the preview card
+  const CARD_MARGIN = 8; // pixels between the card and the frame's edge
   const STORAGE_KEY = "heuristica.graph.view";
 
   // ---------------------------------------------------------------- data
@@ -80,15 +86,20 @@
   // of its own (the network's and its group's make the plain style of its
   // type, see create), which vis-network creates faster. `sketch`: without
   // its label (see sketched).
+  //
+  // Only a short node is in its type's group: vis-network copies a group's
+  // colours over a node's own whenever an update leaves them out (pinning a
+  // node for a layout did, and a dimmed page was drawn in its full colour).
+  // The group "" is none.
   function visNode(node, drawing, short, sketch) {
-    const v = { id: node.id, group: node.type.id };
+    const v = { id: node.id, group: "" };
     if (!sketch) v.label = node.label;
     if (node.x !== null && node.y !== null) {
       v.x = node.x;
       v.y = node.y;
     }
     const focus = node.id === drawing.focus;
-    if (short && !focus && node.highlight === "plain") return v;
+    if (short && !focus && node.highlight === "plain") return { ...v, group: node.type.id };
     const styles = focus ? drawing.styles.focus : drawing.styles.nodes;
     Object.assign(v, styles[node.highlight][node.type.id]);
     return v;
@@ -167,6 +178,8 @@
       this.settled = false; // a layout has been tidied and shown
       this.hoverTimer = null;
       this.waiting = null; // a drawing that came while the frame had no size yet
+      this.fitButton = document.getElementById("fit");
+      this.fitButton.addEventListener("click", () => this.toggleFit());
       this.bindCard();
       this.bindKeys();
       new ResizeObserver(() => this.resized()).observe(this.container);
@@ -185,8 +198,9 @@
         const [data, revision] = this.waiting;
         this.waiting = null;
         this.show(data, revision);
-      } else if (this.network && document.body.dataset.ready === "1" && !this.handMoved) {
-        this.fit();
+      } else if (this.network && document.body.dataset.ready === "1") {
+        if (!this.handMoved) this.fit();
+        this.showFitButton();
       }
     }
 
@@ -202,6 +216,7 @@
       this.revision = revision;
       delete document.body.dataset.ready;
       this.drawLegend();
+      this.describeKeys();
       if (!this.network) this.create(drawing);
       else this.update(previous, drawing);
       this.describe();
@@ -246,8 +261,10 @@
       // internals.)
       const renderer = this.network.renderer;
       const drawNodes = renderer._drawNodes.bind(renderer);
-      renderer._drawNodes = (ctx, ...rest) => {
-        if (!this.dotted()) return drawNodes(ctx, ...rest);
+      renderer._drawNodes = (ctx, alwaysShow, ...rest) => {
+        // Measuring for tidy, every node is drawn (so measured), in view or not.
+        if (this.measuring) return drawNodes(ctx, true, ...rest);
+        if (!this.dotted()) return drawNodes(ctx, alwaysShow, ...rest);
         const body = this.network.body;
         for (const id of body.nodeIndices) {
           const node = body.nodes[id];
@@ -462,10 +479,20 @@
     }
 
     // Push apart every two nodes whose boxes (circle and label, as drawn)
-    // overlap, moving the movable one(s) along the axis that needs least.
+    // overlap, moving the movable one(s) along the axis that needs least;
+    // then untangle (see untangle.js). Labels are measured drawn at scale 1,
+    // every node drawn: vis-network neither draws nor measures a label too
+    // small to read, or a node out of view.
     tidy(immovable) {
       const network = this.network;
-      network.redraw();
+      const view = { position: network.getViewPosition(), scale: network.getScale() };
+      network.view.moveTo({ scale: 1, animation: false });
+      this.measuring = true;
+      try {
+        network.redraw();
+      } finally {
+        this.measuring = false;
+      }
       const boxes = this.nodes.getIds().map((id) => {
         // The circle and the label as drawn (the label can reach a little
         // below vis-network's own bounding box).
@@ -477,6 +504,7 @@
         const right = Math.max(box.right, hasLabel ? label.left + label.width : box.right);
         const top = Math.min(box.top, hasLabel ? label.top : box.top);
         const bottom = Math.max(box.bottom, hasLabel ? label.top + label.height : box.bottom);
+        const radius = node.options.size + node.options.borderWidth / 2;
         return {
           id,
           x: node.x,
@@ -485,6 +513,11 @@
           r: right - node.x + GAP / 2,
           t: top - node.y - GAP / 2,
           b: bottom - node.y + GAP / 2,
+          radius,
+          circle: { left: -radius, top: -radius, right: radius, bottom: radius },
+          label: hasLabel
+            ? { left: label.left - node.x, top: label.top - node.y, right: label.left + label.width - node.x, bottom: label.top + label.height - node.y }
+            : { left: 0, top: 0, right: 0, bottom: 0 },
           movable: !immovable.has(id),
           moved: false,
         };
@@ -499,8 +532,25 @@
           this.freePlace(box, boxes);
         }
       }
+      for (const box of boxes) box.box = { left: box.l, top: box.t, right: box.r, bottom: box.b };
+      for (const id of window.HeuristicaLayout.untangle(boxes, this.writtenLinks())) {
+        boxes.find((box) => box.id === id).moved = true;
+      }
       for (const box of boxes) if (box.moved) network.moveNode(box.id, box.x, box.y);
+      network.view.moveTo({ ...view, animation: false });
       network.redraw();
+    }
+
+    // Every link drawn, with the size of what is written on it (measured at scale 1).
+    writtenLinks() {
+      const edges = this.network.body.edges;
+      return this.edges.getIds().flatMap((id) => {
+        const edge = edges[id];
+        if (!edge) return [];
+        const size = edge.labelModule.size;
+        const written = edge.options.label ? size : { width: 0, height: 0 };
+        return [{ from: edge.fromId, to: edge.toId, width: written.width, height: written.height }];
+      });
     }
 
     freePlace(box, boxes) {
@@ -554,6 +604,7 @@
         if (!this.handMoved) this.fit();
         this.markCursor();
       });
+      this.showFitButton();
       this.network.redraw();
       document.body.dataset.ready = "1";
       document.body.dataset.revision = this.revision || "";
@@ -679,7 +730,7 @@
       const drawing = this.drawing;
       const font = drawing.options.nodes.font;
       const styles = drawing.styles;
-      if (styles.nodes.plain[drawing.types[0].id].font.size * scale < LABEL_PIXELS) return;
+      if (styles.nodes.plain[drawing.types[0].id].font.size * scale < drawing.label_pixels) return;
       const view = this.inView(200 / scale);
       const bodyNodes = this.network.body.nodes;
       ctx.save();
@@ -732,8 +783,65 @@
       }
     }
 
+    // The whole drawing in the frame, unless its labels would then be drawn
+    // smaller than label_pixels: then at that size, around the focus (or
+    // the drawing's middle), and F or the "Fit all" button shows the whole.
     fit() {
-      this.network.fit({ animation: false, maxZoomLevel: 1.25 });
+      const network = this.network;
+      network.fit({ animation: false, maxZoomLevel: MAX_ZOOM });
+      const legible = this.legibleScale();
+      if (network.getScale() < legible) {
+        const focus = this.drawing.focus && network.getPositions([this.drawing.focus])[this.drawing.focus];
+        network.moveTo({ position: focus || network.getViewPosition(), scale: legible, animation: false });
+      }
+    }
+
+    // The zoom at which the smallest label drawn is label_pixels tall (a
+    // hair more: vis-network fades a label just below that size).
+    legibleScale() {
+      const drawing = this.drawing;
+      const sizes = [drawing.styles.nodes.plain[drawing.types[0].id].font.size];
+      if (drawing.edges.some((edge) => edge.label)) sizes.push(drawing.options.edges.font.size);
+      return (drawing.label_pixels / Math.min(...sizes)) * 1.001;
+    }
+
+    // The zoom at which the whole drawing is in the frame. (Here and in
+    // tidy the view is moved and put back through vis-network's view module:
+    // no one sees it, and it is no change of the view.)
+    wholeScale() {
+      const network = this.network;
+      const view = { position: network.getViewPosition(), scale: network.getScale() };
+      let whole = 1;
+      this.unredrawn(() => {
+        network.view.fit({ animation: false, maxZoomLevel: MAX_ZOOM });
+        whole = network.getScale();
+        network.view.moveTo({ ...view, animation: false });
+      });
+      return whole;
+    }
+
+    // F and the button: the whole drawing (labels too small to read are not
+    // drawn), and back to the legible view around the focus.
+    toggleFit() {
+      if (!this.network) return;
+      const whole = this.network.getScale() > this.wholeScale() * 1.01;
+      if (whole) {
+        this.network.fit({ animation: false, maxZoomLevel: MAX_ZOOM });
+        this.say("The whole graph is in view; labels too small to read are not drawn. F zooms back in.");
+      } else {
+        this.fit();
+        this.say("Zoomed in to labels you can read, around the page in focus. F shows the whole graph.");
+      }
+      this.handMoved = whole;
+      this.showFitButton();
+      this.save();
+    }
+
+    // The button shows where fitting the whole would make labels unreadable.
+    showFitButton() {
+      const whole = this.wholeScale();
+      this.fitButton.hidden = whole >= this.legibleScale();
+      this.fitButton.textContent = this.network.getScale() > whole * 1.01 ? "Fit all (F)" : "Readable size (F)";
     }
 
     // ------------------------------------------------------------ events
@@ -754,7 +862,7 @@
       network.on("doubleClick", (params) => {
         this.hideTooltip();
         const id = this.picked(params);
-        if (id) this.open(id);
+        if (id && this.canOpen()) this.open(id);
       });
       network.on("hold", (params) => {
         // vis-network reports a click just before the hold: its card goes.
@@ -772,6 +880,7 @@
       network.on("afterDrawing", (ctx) => this.sketchNodes(ctx));
       network.on("zoom", () => {
         this.handMoved = true;
+        this.showFitButton();
         this.save();
       });
       network.on("dragStart", () => {
@@ -817,10 +926,11 @@
         let handled = true;
         if (directions[event.key]) this.moveCursor(this.nearest(id, ...directions[event.key]));
         else if (event.key === " " && id) this.preview(id, false, true);
-        else if (event.key === "Enter" && id) this.open(id);
+        else if (event.key === "Enter" && id && this.canOpen()) this.open(id);
         else if ((event.key === "+" || event.key === "=") && id) this.expand(id, true);
         else if (event.key === "-" && id) this.expand(id, false);
         else if (event.key === "Escape") this.closeCard();
+        else if (event.key === "f" || event.key === "F") this.toggleFit();
         else handled = false;
         if (handled) event.preventDefault();
       });
@@ -956,6 +1066,7 @@
       const card = this.card;
       card.dataset.node = id;
       card.querySelector(".swatch").style.background = node.type.colour;
+      card.querySelector(".swatch").style.borderColor = node.type.border;
       card.querySelector(".type").textContent = node.type.label;
       card.querySelector(".note").textContent = node.note;
       card.querySelector(".note").hidden = !node.note;
@@ -1002,10 +1113,16 @@
       expand.hidden = !actions.can_expand;
       expand.dataset.show = node.expanded ? "0" : "1";
       expand.textContent = node.expanded ? "Hide its links" : "Show its links";
-      // The card takes the half of the frame away from the node, so that the
-      // second click of a double-click still lands on the node.
+      // The card takes the part of the frame away from the node, never
+      // reaching it, so that the second click of a double-click still lands
+      // on the node.
       const at = this.network.canvasToDOM(this.network.getPositions([id])[id]);
-      card.classList.toggle("top", at.y > this.container.clientHeight / 2);
+      const height = this.container.clientHeight;
+      const top = at.y > height / 2;
+      const reach = (this.network.body.nodes[id].options.size + 6) * this.network.getScale();
+      const room = (top ? at.y - reach : height - at.y - reach) - CARD_MARGIN;
+      card.classList.toggle("top", top);
+      card.style.setProperty("--room", `${Math.max(0, Math.floor(room))}px`);
       card.hidden = false;
       if (takeFocus) (card.querySelector(".actions > :not([hidden])") || card.querySelector(".close")).focus();
     }
@@ -1021,7 +1138,8 @@
     drawLegend() {
       const legend = document.getElementById("legend");
       const drawing = this.drawing;
-      const entries = drawing.types.map((type) => ["", type.colour, type.label]);
+      // A type's swatch has its circles' outline (fills can be as light as 1.9:1 on white).
+      const entries = drawing.types.map((type) => ["", type.colour, type.label, type.border]);
       if (drawing.focus) entries.push(["focus", null, "Current page"]);
       if (drawing.nodes.some((node) => node.highlight === "lit")) entries.push(["lit", "#ffffff", drawing.legend.lit]);
       for (const mark of ["added", "removed", "changed"]) {
@@ -1033,18 +1151,42 @@
         }
       }
       legend.replaceChildren(
-        ...entries.map(([kind, colour, text]) => {
+        ...entries.map(([kind, colour, text, border]) => {
           const entry = document.createElement("span");
           entry.className = "entry";
           const swatch = document.createElement("span");
           swatch.className = `swatch ${kind}`.trim();
           if (colour) swatch.style.background = colour;
+          if (border) swatch.style.borderColor = border;
           const label = document.createElement("span");
           label.textContent = text;
           entry.append(swatch, label);
           return entry;
         }),
       );
+    }
+
+    // Opening a page does something here: the live app, or a link to follow.
+    canOpen() {
+      return this.host.live || Boolean(this.drawing.actions.open_link);
+    }
+
+    // The line under the graph: only what works in this drawing.
+    describeKeys() {
+      const actions = this.drawing.actions;
+      const open = actions.open_label.toLowerCase();
+      const pointer = ["Click: preview"];
+      const keys = ["arrows move", "Space previews"];
+      if (this.canOpen()) {
+        pointer.push(`Double-click: ${open}`);
+        keys.push(`Enter: ${open}`);
+      }
+      if (actions.can_expand) {
+        pointer.push("Hold: show its links");
+        keys.push("+ shows links");
+      }
+      keys.push("F fits all");
+      document.getElementById("keys").textContent = `${pointer.join(" · ")} · Keys: ${keys.join(", ")}`;
     }
 
     describe() {

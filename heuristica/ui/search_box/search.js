@@ -4,8 +4,9 @@
 // pages and mounts the component again with the results as data; choosing one
 // (click, or arrow keys and Enter; Enter alone takes the best) sends its id
 // (trigger "chosen"). Each result shows its title and the sentence that
-// matched, the matched words marked from offsets Python sends: page text is
-// only ever set as text nodes, never as HTML.
+// matched, the matched words marked from offsets Python sends, and under them
+// how the query was read (words no page has, typos): page text is only ever
+// set as text nodes, never as HTML.
 const DEBOUNCE_MS = 150;
 
 export default function (component) {
@@ -90,11 +91,10 @@ function show(root, data) {
   input.setAttribute("aria-expanded", String(data.results.length > 0));
   input.removeAttribute("aria-activedescendant");
   if (data.results.length) select(root, 0);
-  status.textContent = !data.query
-    ? ""
-    : data.results.length
-      ? `${data.results.length} page${data.results.length === 1 ? "" : "s"}: arrows to move, Enter to open`
-      : "No page matches.";
+  const found = data.results.length
+    ? `${data.results.length} page${data.results.length === 1 ? "" : "s"}: arrows to move, Enter to open.`
+    : "No page matches.";
+  status.textContent = data.query ? [found, data.note].filter(Boolean).join(" ") : "";
 }
 
 function option(hit, index) {
