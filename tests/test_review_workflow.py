@@ -1,5 +1,6 @@
-"""The pull-request review workflow (docs/workflows/knowledge-review.yml): its
-own shell steps run as written, on a scripted repository where a pull request
+"""The pull-request review workflow that ``heuristica init`` writes
+(.github/workflows/knowledge-review.yml, shown in docs/ci.md): its own shell
+steps run as written, on a scripted repository where a pull request
 is merged into its base as actions/checkout does, with `gh` answering from a
 file of comments. Two pushes make one comment, updated."""
 
@@ -16,17 +17,27 @@ import pytest
 import yaml
 
 from heuristica import child_env
+from heuristica.commands.init import init
 from tests.git_repo import ScriptedRepo
 from tests.kb import page
 
 REPO = Path(__file__).resolve().parents[1]
-WORKFLOW = REPO / "docs" / "workflows" / "knowledge-review.yml"
+DOCS_INSTALL = "heuristica @ git+https://github.com/<owner>/heuristica@<tag>"
+"""The install line docs/ci.md shows the workflow with."""
 MARKER = "<!-- heuristica-diff -->"
 H = "heuristic/use-spawn"
 
 
-def _steps() -> dict[str, dict[str, object]]:
-    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The review workflow as ``heuristica init --install DOCS_INSTALL`` writes it."""
+    team = tmp_path_factory.mktemp("init") / "team"
+    init(team, install=DOCS_INSTALL)
+    return (team / ".github" / "workflows" / "knowledge-review.yml").read_text()
+
+
+def _steps(workflow: str) -> dict[str, dict[str, object]]:
+    jobs = yaml.safe_load(workflow)["jobs"]
     return {step.get("name", ""): step for step in jobs["review"]["steps"]}
 
 
@@ -55,8 +66,8 @@ def _pull_request(repo: ScriptedRepo) -> str:
     return base
 
 
-def _run_steps(repo: ScriptedRepo, tools: Path, base: str, store: Path) -> None:
-    steps = _steps()
+def _run_steps(workflow: str, repo: ScriptedRepo, tools: Path, base: str, store: Path) -> None:
+    steps = _steps(workflow)
     env = {
         **child_env(),
         **steps["Diff the knowledge base"]["env"],  # type: ignore[dict-item]
@@ -75,7 +86,7 @@ def _run_steps(repo: ScriptedRepo, tools: Path, base: str, store: Path) -> None:
 
 
 def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
-    tmp_path: Path, tools: Path
+    workflow: str, tmp_path: Path, tools: Path
 ) -> None:
     repo = ScriptedRepo(tmp_path / "team")
     repo.write(f"{H}.yaml", page(H))
@@ -84,7 +95,7 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     repo.write("heuristic/cap-threads.yaml", page("heuristic/cap-threads"))
     repo.commit("add a heuristic")
     store = tmp_path / "comments.json"
-    _run_steps(repo, tools, _pull_request(repo), store)
+    _run_steps(workflow, repo, tools, _pull_request(repo), store)
     (first,) = json.loads(store.read_text())
     assert first["body"].startswith(MARKER)
     assert "pages: 1 added" in first["body"]
@@ -94,16 +105,17 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     repo.git("checkout", "-q", "topic")
     repo.write(f"{H}.yaml", page(H, overview="Edited on the second push."))
     repo.commit("second push")
-    _run_steps(repo, tools, _pull_request(repo), store)
+    _run_steps(workflow, repo, tools, _pull_request(repo), store)
     (second,) = json.loads(store.read_text())
     assert second["id"] == first["id"]
     assert "pages: 1 added, 1 changed" in second["body"]
 
 
-def test_no_step_interpolates_event_values_into_its_script() -> None:
-    for name, step in _steps().items():
+def test_no_step_interpolates_event_values_into_its_script(workflow: str) -> None:
+    for name, step in _steps(workflow).items():
         assert not re.search(r"\$\{\{", str(step.get("run", ""))), name
 
 
-def test_docs_show_the_workflow_as_shipped() -> None:
-    assert WORKFLOW.read_text().strip() in (REPO / "docs" / "ci.md").read_text()
+def test_docs_show_the_workflow_init_writes(workflow: str) -> None:
+    assert f"pip install '{DOCS_INSTALL}'" in workflow
+    assert workflow.strip() in (REPO / "docs" / "ci.md").read_text()

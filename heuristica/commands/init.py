@@ -1,7 +1,8 @@
 """``heuristica init [DIR]``: a new team's repository from the template that
 ships with heuristica (heuristica/commands/templates/team/): a knowledge folder with one
 sample page of each type, a tour, a verification matrix and repositories.toml,
-a pre-commit hook, a GitHub Actions workflow and a README.
+a pre-commit hook, GitHub Actions workflows (check and verify on each push;
+a comment on each pull request of what it does to the knowledge) and a README.
 
 Nothing is overwritten: when any file it would write exists, it writes none.
 """
