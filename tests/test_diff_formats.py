@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from markdown_it import MarkdownIt
 
+import heuristica.draw.diff as drawing_of_a_diff
 from heuristica.draw.diff import diff_drawing, diff_html
 from heuristica.draw.drawing import EdgeStyle, Highlight
 from heuristica.history.compare import Diff, LinkChange, PageChange, Side
@@ -124,3 +126,21 @@ def test_the_drawing_shows_removed_links_dashed_and_added_links_apart() -> None:
     }
     highlights = {n.id: n.highlight for n in drawing.nodes}
     assert highlights["heuristic/gone"] is Highlight.REMOVED
+
+
+def _many_added(count: int) -> Diff:
+    pages = [_loaded(page(f"heuristic/added-{n:03}")) for n in range(count)]
+    added = tuple(PageChange(p.id, p.title, "heuristic", "") for p in pages)
+    return Diff(_side("main"), _side("topic", *pages), pages_added=added)
+
+
+def test_a_large_drawing_is_laid_out_here_and_by_the_browser_without_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    diff = _many_added(200)
+    assert diff_drawing(diff).positioned
+    # the core install (the review workflow's) has no numpy: the browser lays it out
+    monkeypatch.setattr(drawing_of_a_diff, "missing", lambda module: module == "numpy")
+    unplaced = diff_drawing(diff)
+    assert not unplaced.positioned
+    assert len(unplaced.nodes) == 200

@@ -15,10 +15,10 @@ import html
 from collections.abc import Mapping
 from dataclasses import replace
 
-from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, draw
-from heuristica.draw.layout import spread_layout
+from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
 from heuristica.draw.render import graph_document
 from heuristica.draw.view import Edge, View
+from heuristica.extras import missing
 from heuristica.history.compare import Diff
 from heuristica.history.formats import sections, summary_line
 from heuristica.kb.knowledge import KnowledgeGraph
@@ -87,6 +87,18 @@ def _edges(diff: Diff, pages: Mapping[str, Page]) -> dict[tuple[str, str, str], 
     return edges
 
 
+def _positions(drawn: list[str], links: list[tuple[str, str]]) -> dict[str, Position] | None:
+    """Positions laid out here for a large drawing, else None (the browser's
+    physics settles it). The layout needs numpy, which the core install (the
+    command line, as the review workflow installs it) does not have: there a
+    large drawing settles in the browser too, only slower."""
+    if len(drawn) < _LAID_OUT or missing("numpy"):
+        return None
+    from heuristica.draw.layout import spread_layout
+
+    return spread_layout(drawn, links)
+
+
 def diff_drawing(diff: Diff) -> Drawing:
     """The changed pages and links, with the pages next to them for context."""
     pages = _pages_drawn(diff)
@@ -108,11 +120,7 @@ def diff_drawing(diff: Diff) -> Drawing:
         nodes=frozenset(drawn),
         edges=tuple(Edge(s, t, r) for s, t, r in sorted(shown)),
     )
-    positions = (
-        spread_layout(sorted(drawn), [(s, t) for s, t, _ in shown])
-        if len(drawn) >= _LAID_OUT
-        else None
-    )
+    positions = _positions(sorted(drawn), [(s, t) for s, t, _ in shown])
     drawing = draw(view, KnowledgeGraph({i: pages[i] for i in drawn}), positions)
     return replace(
         drawing,
