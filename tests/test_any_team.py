@@ -5,6 +5,7 @@ every command takes the folder the same way."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from heuristica.kb.where import DOCS, command, find_knowledge, folder_argument
 INIT_FILES = [
     ".github/workflows/knowledge-review.yml",
     ".github/workflows/knowledge.yml",
+    ".github/workflows/verify-matrix.yml",
     ".pre-commit-config.yaml",
     "README.md",
     "knowledge/environment/posix-shell.yaml",
@@ -58,7 +60,7 @@ def _placeholders(folder: Path) -> list[str]:
         for path in folder.rglob("*")
         if path.is_file()
         for line in path.read_text("utf-8").splitlines()
-        if re.search(r"\{(today|knowledge|knowledge_pattern|install)\}", line)
+        if re.search(r"\{(today|knowledge|knowledge_pattern|install|install_matrix)\}", line)
     ]
 
 
@@ -91,6 +93,35 @@ def test_the_review_workflow_diffs_the_knowledge_folder_with_the_same_install(
     (diff,) = (run for run in runs if run.startswith("heuristica diff"))
     assert 'heuristica diff "$BASE" HEAD knowledge --format markdown' in diff
     assert 'heuristica diff "$BASE" HEAD knowledge --format html' in diff
+
+
+def test_the_matrix_workflow_plans_runs_one_cell_per_job_and_merges(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workflow = yaml.safe_load((team / ".github/workflows/verify-matrix.yml").read_text())
+    jobs = workflow["jobs"]
+    runs = {name: [s["run"] for s in job["steps"] if "run" in s] for name, job in jobs.items()}
+    install = f"pip install 'heuristica[matrix]=={__version__}'"
+    assert runs["plan"][0] == runs["cell"][0] == runs["record"][0] == install
+    assert "heuristica verify knowledge --print-github-matrix" in runs["plan"][1]
+    assert runs["cell"][1] == 'heuristica verify knowledge --cell "${{ matrix.cell }}" --record'
+    assert runs["record"][1] == "heuristica verify knowledge --merge cells/*/verification.json"
+    assert jobs["cell"]["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    # the plan step's command, run on what init wrote, names cells the cell step takes
+    assert main(["verify", str(team / "knowledge"), "--print-github-matrix"]) == 0
+    planned = json.loads(capsys.readouterr().out)["include"]
+    assert [cell["cell"] for cell in planned] == ["py3.11", "py3.12"]
+
+
+def test_the_matrix_workflow_installs_the_matrix_extra_of_the_given_install(
+    tmp_path: Path,
+) -> None:
+    spec = "heuristica @ git+https://git.example.com/we/heuristica@v0.1.0"
+    assert main(["init", str(tmp_path), "--install", spec]) == 0
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/verify-matrix.yml").read_text())
+    runs = [s.get("run") for s in workflow["jobs"]["plan"]["steps"]]
+    matrix = "heuristica[matrix] @ git+https://git.example.com/we/heuristica@v0.1.0"
+    assert f"pip install '{matrix}'" in runs
 
 
 def test_the_pre_commit_hook_checks_the_knowledge_folder(team: Path) -> None:

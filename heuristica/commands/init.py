@@ -1,8 +1,9 @@
 """``heuristica init [DIR]``: a new team's repository from the template that
 ships with heuristica (heuristica/commands/templates/team/): a knowledge folder with one
 sample page of each type, a tour, a verification matrix and repositories.toml,
-a pre-commit hook, GitHub Actions workflows (check and verify on each push;
-a comment on each pull request of what it does to the knowledge) and a README.
+a pre-commit hook, GitHub Actions workflows (check and verify on every push;
+verify on every cell of the matrix, one job per cell; a comment on each pull
+request of what it does to the knowledge) and a README.
 
 Nothing is overwritten: when any file it would write exists, it writes none.
 """
@@ -15,6 +16,8 @@ import shlex
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 import heuristica
 
@@ -86,7 +89,19 @@ def _values(install: str) -> dict[str, str]:
         "{knowledge}": KNOWLEDGE_FOLDER,
         "{knowledge_pattern}": KNOWLEDGE_FOLDER,
         "{install}": shlex.quote(install),
+        "{install_matrix}": shlex.quote(with_extra(install, "matrix")),
     }
+
+
+def with_extra(install: str, extra: str) -> str:
+    """``install`` with ``extra`` added (``heuristica[matrix]==0.1.0``); unchanged
+    when it is not a requirement (a path or a bare URL: the note says to edit it)."""
+    try:
+        requirement = Requirement(install)
+    except InvalidRequirement:
+        return install
+    requirement.extras.add(extra)
+    return str(requirement)
 
 
 def _filled(text: str, values: dict[str, str]) -> str:

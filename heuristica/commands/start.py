@@ -71,8 +71,9 @@ def _init(args: argparse.Namespace) -> int:
     print("Next:", *(f"  {step}" for step in steps), sep="\n")
     print(
         "Replace the sample pages with your own, commit, and CI checks and verifies "
-        "them on every push (.github/workflows/knowledge.yml) and comments on each pull "
-        "request what it does to them (.github/workflows/knowledge-review.yml)."
+        "them on every push (.github/workflows/knowledge.yml); verify-matrix.yml proves "
+        "them on every cell of the matrix, by hand and weekly; knowledge-review.yml "
+        "comments on each pull request what it does to them."
     )
     if not written.install.known:
         print(
@@ -121,7 +122,8 @@ def add_init(commands: Subcommands) -> None:
         help="start a knowledge base: sample pages, a tour, CI and a pre-commit hook",
         description="Write a new team's knowledge base into DIR (default: here): "
         "knowledge/ with one sample page of each type, a tour, a verification matrix "
-        "and repositories.toml, GitHub Actions workflows that check and verify it and "
+        "and repositories.toml, GitHub Actions workflows that check and verify it (also "
+        "on every cell of the matrix) and "
         "comment on each pull request what it does to it, "
         "a .pre-commit-config.yaml and a README. Refuses to overwrite any file.",
     )
