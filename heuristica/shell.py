@@ -1,6 +1,7 @@
 """The Streamlit script every browser session runs (``app.py`` serves it):
-page navigation, and the sidebar every page shares (search, the knowledge
-base's size and its problems).
+page navigation, the sidebar every page shares (search, the knowledge
+base's size and its problems), and above every page the banner of the
+revision shown (``?at=``).
 """
 
 from pathlib import Path
@@ -9,7 +10,8 @@ import streamlit as st
 
 from heuristica.kb.markdown import quoted
 from heuristica.ui.app_style import app_style
-from heuristica.ui.knowledge_base import ENV_VAR, current
+from heuristica.ui.history import history_banner
+from heuristica.ui.knowledge_base import ENV_VAR, current, knowledge_root
 from heuristica.ui.search import search_box
 
 # A file favicon goes inline as a data URL (a :material/...: one is fetched
@@ -29,6 +31,7 @@ OWN_PARAMS = {
     "related": {"from", "to"},
     "demo": {"demo", "scenario"},
     "tour": {"tour", "step", "follow"},
+    "changes": {"base", "head", "page"},
 }
 
 navigation = st.navigation(
@@ -40,6 +43,12 @@ navigation = st.navigation(
         ),
         st.Page("pages/demo.py", title="Live demo", icon=":material/science:", url_path="demo"),
         st.Page("pages/tour.py", title="Tours", icon=":material/tour:", url_path="tour"),
+        st.Page(
+            "pages/changes.py",
+            title="What changed",
+            icon=":material/difference:",
+            url_path="changes",
+        ),
         st.Page(
             "pages/problems.py",
             title=f"Problems ({len(problems)})" if problems else "Problems",
@@ -74,4 +83,5 @@ for name in set(st.query_params) & set().union(*OWN_PARAMS.values()):
     if name not in OWN_PARAMS.get(navigation.url_path, set()):
         del st.query_params[name]
 
+history_banner(knowledge_root())
 navigation.run()

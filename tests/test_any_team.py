@@ -19,6 +19,7 @@ from heuristica.commands.init import TEMPLATE, InstallSpec, install_spec
 from heuristica.kb.where import DOCS, command, find_knowledge, folder_argument
 
 INIT_FILES = [
+    ".github/workflows/knowledge-review.yml",
     ".github/workflows/knowledge.yml",
     ".github/workflows/verify-matrix.yml",
     ".pre-commit-config.yaml",
@@ -83,6 +84,17 @@ def test_the_workflow_checks_strictly_and_verifies(team: Path) -> None:
     ]
 
 
+def test_the_review_workflow_diffs_the_knowledge_folder_with_the_same_install(
+    team: Path,
+) -> None:
+    workflow = yaml.safe_load((team / ".github/workflows/knowledge-review.yml").read_text())
+    runs = [str(step["run"]) for step in workflow["jobs"]["review"]["steps"] if "run" in step]
+    assert runs[0] == f"pip install {install_spec().spec}"
+    (diff,) = (run for run in runs if run.startswith("heuristica diff"))
+    assert 'heuristica diff "$BASE" HEAD knowledge --format markdown' in diff
+    assert 'heuristica diff "$BASE" HEAD knowledge --format html' in diff
+
+
 def test_the_matrix_workflow_plans_runs_one_cell_per_job_and_merges(
     team: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -133,7 +145,7 @@ def test_init_from_a_checkout_says_the_workflows_install_line_is_a_guess(
     # the tests run heuristica from this checkout: no installed distribution
     assert main(["init", str(tmp_path / "t")]) == 0
     out = capsys.readouterr().out
-    assert f"Note: the workflow runs 'pip install heuristica=={__version__}', but " in out
+    assert f"Note: the workflows run 'pip install heuristica=={__version__}', but " in out
     assert "init --install SPEC writes it for you" in out
 
 
@@ -146,6 +158,10 @@ def test_init_install_names_what_the_workflow_installs(
     workflow = yaml.safe_load((tmp_path / ".github/workflows/knowledge.yml").read_text())
     assert f"pip install '{spec}'" in [
         step.get("run") for step in workflow["jobs"]["knowledge"]["steps"]
+    ]
+    review = yaml.safe_load((tmp_path / ".github/workflows/knowledge-review.yml").read_text())
+    assert f"pip install '{spec}'" in [
+        step.get("run") for step in review["jobs"]["review"]["steps"]
     ]
 
 

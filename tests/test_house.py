@@ -19,7 +19,19 @@ PICTURE = REPO / "docs" / "house.svg"
 LINT_IMPORTS = (
     "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True))"
 )
-WINGS = ("processes", "kb", "checks", "demos", "search", "draw", "live", "tours", "commands", "ui")
+WINGS = (
+    "processes",
+    "kb",
+    "checks",
+    "demos",
+    "search",
+    "history",
+    "draw",
+    "live",
+    "tours",
+    "commands",
+    "ui",
+)
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 LARGER: dict[str, str] = {}

@@ -54,6 +54,7 @@ st.navigation(
         st.Page(panel, title="Panel", default=True),
         st.Page("pages/explore.py"),
         st.Page("pages/demo.py"),
+        st.Page("pages/changes.py"),
     ],
     position="hidden",
 ).run()
@@ -66,7 +67,7 @@ declares, so it declares explore and demo pages (empty: never run here)."""
 def host(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("panel_host")
     (folder / "pages").mkdir()
-    for name in ("explore.py", "demo.py"):
+    for name in ("explore.py", "demo.py", "changes.py"):
         (folder / "pages" / name).write_text("", encoding="utf-8")
     script = folder / "host.py"
     script.write_text(HOST, encoding="utf-8")

@@ -171,7 +171,10 @@ def test_the_core_install_cannot_import_the_extras(core: Path, tmp_path: Path) -
     assert done.stdout.strip() == "[]", done.stderr
 
 
-def test_the_core_install_checks_searches_finds_paths_and_verifies(
+RETRIED = "principle/idempotent-operations-can-be-retried"
+
+
+def test_the_core_install_checks_searches_finds_paths_verifies_and_diffs(
     core: Path, tmp_path: Path
 ) -> None:
     script = "\n".join(
@@ -179,15 +182,22 @@ def test_the_core_install_checks_searches_finds_paths_and_verifies(
             "heuristica init team",
             "heuristica check team/knowledge --strict",
             "heuristica search idempotent team/knowledge",
-            "heuristica path principle/idempotent-operations-can-be-retried "
-            "implementation/mkdir-p team/knowledge",
+            f"heuristica path {RETRIED} implementation/mkdir-p team/knowledge",
             "heuristica verify team/knowledge",
             "heuristica export team/knowledge --format json -o kb.json",
             "heuristica docs page-format > /dev/null",
+            # the review workflow's diff, as it runs there (the core install)
+            "git init -q team && git -C team add -A",
+            "git -C team -c user.name=T -c user.email=t@example.com commit -q -m first",
+            f"sed -i 's/^title: .*/title: Run it again/' team/knowledge/{RETRIED}.yaml",
+            "heuristica diff HEAD team/knowledge --format markdown -o diff.md",
+            "heuristica diff HEAD team/knowledge --format html -o diff.html",
         ]
     )
     status, output = shell(core, script, tmp_path)
     assert status == 0, output
+    assert "pages: 1 changed" in (tmp_path / "diff.md").read_text()
+    assert RETRIED in (tmp_path / "diff.html").read_text()
 
 
 @pytest.mark.parametrize(

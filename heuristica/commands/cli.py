@@ -1,10 +1,11 @@
 """heuristica: keep, check, prove, search and serve a team's knowledge base.
 
 Start one with "heuristica init", add pages with "heuristica new", check and
-verify them, search them, find how two are related, serve the explorer, or
-serve them to coding agents over MCP. Every command takes the knowledge folder
-as its argument (default: ./knowledge). In a checkout, "python -m graph" is the
-same command. "heuristica docs" lists the documentation that ships with it.
+verify them, search them, find how two are related, show what a change does
+to them ("heuristica diff"), serve the explorer, or serve them to coding agents
+over MCP. Every command takes the knowledge folder as its argument (default:
+./knowledge). In a checkout, "python -m graph" is the same command.
+"heuristica docs" lists the documentation that ships with it.
 
 Exit codes: 0 sound (warnings allowed, unless check --strict) or found; 1 the
 knowledge base has errors, a check fails, or nothing was found; 2 bad usage
@@ -25,6 +26,7 @@ from typing import Any
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, __version__
 from heuristica.checks.matrix_file import MATRIX_FILE
 from heuristica.checks.record import RECORD_FILE
+from heuristica.commands.diff import add_diff_command
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.start import add_docs, add_init, add_new
@@ -238,6 +240,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     _add_verify(commands)
     _add_serve(commands)
     _add_mcp(commands)
+    add_diff_command(commands, DEFAULT_ROOT)
     return parser
 
 

@@ -2,7 +2,8 @@
 ships with heuristica (heuristica/commands/templates/team/): a knowledge folder with one
 sample page of each type, a tour, a verification matrix and repositories.toml,
 a pre-commit hook, GitHub Actions workflows (check and verify on every push;
-verify on every cell of the matrix, one job per cell) and a README.
+verify on every cell of the matrix, one job per cell; a comment on each pull
+request of what it does to the knowledge) and a README.
 
 Nothing is overwritten: when any file it would write exists, it writes none.
 """

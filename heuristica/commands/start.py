@@ -72,13 +72,14 @@ def _init(args: argparse.Namespace) -> int:
     print(
         "Replace the sample pages with your own, commit, and CI checks and verifies "
         "them on every push (.github/workflows/knowledge.yml); verify-matrix.yml proves "
-        "them on every cell of the matrix, by hand and weekly."
+        "them on every cell of the matrix, by hand and weekly; knowledge-review.yml "
+        "comments on each pull request what it does to them."
     )
     if not written.install.known:
         print(
-            f"Note: the workflow runs 'pip install {written.install.spec}', but this "
+            f"Note: the workflows run 'pip install {written.install.spec}', but this "
             "heuristica came from a local file, folder or checkout, which CI cannot reach. "
-            "Point that line at a wheel your CI can download or at "
+            "Point those lines at a wheel your CI can download or at "
             "'heuristica @ git+https://...@TAG' (in a new folder, init --install SPEC "
             "writes it for you)."
         )
@@ -121,7 +122,9 @@ def add_init(commands: Subcommands) -> None:
         help="start a knowledge base: sample pages, a tour, CI and a pre-commit hook",
         description="Write a new team's knowledge base into DIR (default: here): "
         "knowledge/ with one sample page of each type, a tour, a verification matrix "
-        "and repositories.toml, a GitHub Actions workflow that checks and verifies it, "
+        "and repositories.toml, GitHub Actions workflows that check and verify it (also "
+        "on every cell of the matrix) and "
+        "comment on each pull request what it does to it, "
         "a .pre-commit-config.yaml and a README. Refuses to overwrite any file.",
     )
     init_command.add_argument(
@@ -130,7 +133,7 @@ def add_init(commands: Subcommands) -> None:
     init_command.add_argument(
         "--install",
         metavar="SPEC",
-        help="what the workflow pip-installs to get heuristica (default: where this one "
+        help="what the workflows pip-install to get heuristica (default: where this one "
         "came from when that is an https URL, else heuristica==VERSION)",
     )
     init_command.set_defaults(run=_init)

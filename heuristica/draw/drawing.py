@@ -69,6 +69,12 @@ class Highlight(StrEnum):
     """A search hit (or a page on a path): stands out."""
     DIMMED = "dimmed"
     """Not a hit, or a tour step not reached yet: fades back."""
+    ADDED = "added"
+    """In a drawn diff: a page the change adds."""
+    REMOVED = "removed"
+    """In a drawn diff: a page the change removes."""
+    CHANGED = "changed"
+    """In a drawn diff: a page the change edits or renames."""
 
 
 class EdgeStyle(StrEnum):
@@ -78,6 +84,10 @@ class EdgeStyle(StrEnum):
     """A knowledge link on a path being shown: emphasised, its relation written on it."""
     TOUR = "tour"
     """The tour's own arrow from one step to the next (not a knowledge link)."""
+    ADDED = "added_link"
+    """In a drawn diff: a link the change adds."""
+    REMOVED = "removed_link"
+    """In a drawn diff: a link the change removes."""
 
 
 @dataclass(frozen=True)

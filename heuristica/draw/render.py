@@ -27,11 +27,23 @@ from pathlib import Path
 from typing import Any
 
 from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
+from heuristica.draw.styles import (
+    DIFF_COLOURS,
+    DIFF_HIGHLIGHTS,
+    EDGE_COLOUR,
+    LABEL_COLOUR,
+    PATH_COLOUR,
+    TOUR_COLOUR,
+    TYPE_BORDERS,
+    TYPE_COLOURS,
+    styles,
+)
 from heuristica.draw.view import View
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.relations import RELATIONS, PageType
 
 __all__ = [
+    "DIFF_COLOURS",
     "EDGE_COLOUR",
     "LABEL_COLOUR",
     "LEGEND_TEXT",
@@ -58,42 +70,9 @@ the vendored vis-network."""
 VIS_NETWORK = WEB_DIR / "vis-network.min.js"
 VIS_NETWORK_MANIFEST = WEB_DIR / "vis-network.json"
 
-TYPE_COLOURS: dict[PageType, str] = {
-    PageType.PRINCIPLE: "#2196F3",
-    PageType.IMPLEMENTATION: "#FF9800",
-    PageType.HEURISTIC: "#F44336",
-    PageType.ENVIRONMENT: "#00BCD4",
-}
-TYPE_BORDERS: dict[PageType, str] = {
-    PageType.PRINCIPLE: "#0D47A1",
-    PageType.IMPLEMENTATION: "#A84300",
-    PageType.HEURISTIC: "#B71C1C",
-    PageType.ENVIRONMENT: "#00626F",
-}
-"""Each type's circle outline: the fills are as light as 1.9:1 on white, the
-outlines at least 3:1 (WCAG's minimum for graphics)."""
-LABEL_COLOUR = "#212121"
-EDGE_COLOUR = "#6E6E6E"
-"""Links: 5.1:1 on white (the grey drawn before, #9E9E9E, was 2.7:1)."""
-PATH_COLOUR = "#6A1B9A"
-TOUR_COLOUR = PATH_COLOUR
-_FOCUS_BORDER = "#212121"
-_LIT_GLOW = "rgba(255, 179, 0, 0.95)"
-_DIMMED_TEXT = "#767676"
-"""4.5:1 on white: a dimmed page's label is still text to read."""
-_DIMMED_BORDER = "#8C8C8C"
-"""3.4:1 on white: a dimmed circle is faded, but still a shape to see."""
-_DIMMED_EDGE = "#949494"
-"""3.0:1 on white: a link to a dimmed page is fainter than a link, still seen."""
 _LABEL_BACKGROUND = "rgba(255, 255, 255, 0.9)"
 """Behind each label: a link passing under a label never crosses its text out."""
-_DIM = 0.7
-"""How far a dimmed page's colours are blended towards white."""
 _FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
-_NODE_SIZE = 12
-_FOCUS_SIZE = 22
-_LABEL_SIZE = 14
-_FOCUS_LABEL_SIZE = 17
 _EDGE_LABEL_SIZE = 14
 LEGIBLE_LABEL_PIXELS = 12
 """A view opens with its smallest label this tall on screen (or larger).
@@ -104,6 +83,11 @@ LEGEND_TEXT = {
     "lit": "Search hit",
     "path": "Path (each link names its relation)",
     "tour": "Tour path",
+    Highlight.ADDED.value: "Page added",
+    Highlight.REMOVED.value: "Page removed",
+    Highlight.CHANGED.value: "Page changed",
+    EdgeStyle.ADDED.value: "Link added",
+    EdgeStyle.REMOVED.value: "Link removed",
 }
 TOUR_STEP = "tour_step"
 """The relation name of a tour's own step-to-step arrow."""
@@ -144,6 +128,11 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
             "expanded": [i for i, node in enumerate(nodes) if node.expanded],
             "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
+            "marked": [
+                [i, node.highlight.value]
+                for i, node in enumerate(nodes)
+                if node.highlight in DIFF_HIGHLIGHTS
+            ],
         },
         "edges": {
             "from": [index[edge.source] for edge in drawing.edges],
@@ -155,7 +144,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
                 if edge.style is not EdgeStyle.LINK or edge.label
             ],
         },
-        "styles": _styles(drawing.options.scale),
+        "styles": styles(drawing.options.scale),
         "options": _vis_options(drawing),
         "actions": {
             "open_label": drawing.options.open_label,
@@ -176,63 +165,6 @@ def _relation(name: str) -> dict[str, str]:
 
 def _coordinate(position: Position | None, axis: int) -> float | None:
     return None if position is None else position[axis]
-
-
-def _styles(scale: float) -> dict[str, Any]:
-    """Full vis-network node and edge styles per highlight and type, so that
-    an update sets every attribute and nothing of a previous style remains."""
-
-    def node(page_type: PageType, highlight: Highlight, focus: bool) -> dict[str, Any]:
-        fill, border = TYPE_COLOURS[page_type], TYPE_BORDERS[page_type]
-        text = LABEL_COLOUR
-        if highlight is Highlight.DIMMED:
-            fill, border, text = _blend_white(fill), _DIMMED_BORDER, _DIMMED_TEXT
-        if focus:
-            border = _FOCUS_BORDER
-        chosen = {"background": fill, "border": _FOCUS_BORDER}
-        return {
-            "size": round((_FOCUS_SIZE if focus else _NODE_SIZE) * scale, 1),
-            "borderWidth": 4 if focus else 2,
-            "borderWidthSelected": 4,
-            "color": {"background": fill, "border": border, "highlight": chosen, "hover": chosen},
-            "font": {
-                "size": round((_FOCUS_LABEL_SIZE if focus else _LABEL_SIZE) * scale, 1),
-                "color": text,
-                "mod": "bold" if focus else "",
-            },
-            "shadow": {
-                "enabled": highlight is Highlight.LIT,
-                "color": _LIT_GLOW,
-                "size": 16,
-                "x": 0,
-                "y": 0,
-            },
-        }
-
-    def edge(colour: str, width: float, smooth: object) -> dict[str, Any]:
-        return {
-            "color": {"color": colour, "highlight": _FOCUS_BORDER, "hover": _FOCUS_BORDER},
-            "width": width,
-            "smooth": smooth,
-        }
-
-    return {
-        "nodes": {h.value: {t.value: node(t, h, False) for t in PageType} for h in Highlight},
-        "focus": {h.value: {t.value: node(t, h, True) for t in PageType} for h in Highlight},
-        "edges": {
-            EdgeStyle.LINK.value: edge(EDGE_COLOUR, 1.4, False),
-            EdgeStyle.PATH.value: edge(PATH_COLOUR, 4, False),
-            EdgeStyle.TOUR.value: edge(
-                TOUR_COLOUR, 3, {"enabled": True, "type": "curvedCW", "roundness": 0.15}
-            ),
-            "dimmed": {"color": {"color": _DIMMED_EDGE}},
-        },
-    }
-
-
-def _blend_white(hex_colour: str) -> str:
-    channels = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * _DIM):02X}" for c in channels)
 
 
 def _vis_options(drawing: Drawing) -> dict[str, Any]:

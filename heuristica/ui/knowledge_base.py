@@ -22,6 +22,7 @@ from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
 from heuristica.kb.parsecache import cache_path
 from heuristica.kb.where import command
 from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
+from heuristica.ui.history import Revision, revision_shown
 from heuristica.ui.streamlit_internals import quiet_outside_sessions
 
 __all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "live", "warm_up"]
@@ -30,6 +31,8 @@ ENV_VAR = KNOWLEDGE_ENV
 DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
 RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
+REVISIONS_LOADED = 4
+"""Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are written and the heap tidied."""
 clock: Clock = time.monotonic
@@ -59,9 +62,26 @@ def live() -> LiveKnowledgeBase:
     return _live(knowledge_root())
 
 
+@st.cache_resource(show_spinner=False, max_entries=REVISIONS_LOADED)
+def _at_revision(folder: Path) -> LiveKnowledgeBase:
+    """A revision's folder (``heuristica.history.snapshot``): written once, never
+    changed, so it is not scanned again."""
+    return LiveKnowledgeBase(
+        folder,
+        cache_file=cache_path(folder),
+        rescan_seconds=float("inf"),
+        save_after_seconds=SAVE_AFTER_SECONDS,
+    )
+
+
 def current() -> KnowledgeBase:
-    """The knowledge base as it is on disk now (at most a second old)."""
-    base = live()
+    """The knowledge base this browser session shows: at the revision ``?at=``
+    names (read-only), else as it is on disk now (at most a second old)."""
+    shown = revision_shown(knowledge_root())
+    return _load(_at_revision(shown.folder) if isinstance(shown, Revision) else live())
+
+
+def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
     scan = base.scan()
     if base.is_current(scan):
         return base.current(scan)

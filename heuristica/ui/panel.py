@@ -37,6 +37,8 @@ from heuristica.kb.model import (
 from heuristica.kb.page_markdown import reference_facts
 from heuristica.kb.relations import PageType
 from heuristica.kb.text import plain_title, title_markdown
+from heuristica.ui.history import page_history
+from heuristica.ui.knowledge_base import current, knowledge_root
 from heuristica.ui.page_links import EXPLORE_PAGE, LinkGroup, PageLink, page_links
 from heuristica.ui.verification import checks_section, verification_badge, where_it_holds
 
@@ -73,6 +75,11 @@ def render_page(page: Page, kg: KnowledgeGraph) -> None:
     where_it_holds(page)
     checks_section(page)
     _related_pages(page, kg)
+    _history(page)
+
+
+def _history(page: Page) -> None:
+    page_history(page, knowledge_root(), current().result.files.get(page.id, ""))
 
 
 def related(kg: KnowledgeGraph, page_id: str) -> Iterator[tuple[str, Page]]:

@@ -37,7 +37,7 @@ from heuristica.checks.verify import code_reference_check
 from heuristica.kb.markdown import escape_markdown, safe_markdown, visible_bidi
 from heuristica.kb.model import CODE_REFERENCE_CHECK, Implementation, Page
 from heuristica.kb.where import command, folder_for_visitors
-from heuristica.ui.knowledge_base import knowledge_root
+from heuristica.ui.knowledge_base import current, knowledge_root
 from heuristica.ui.streamlit_internals import ColumnConfig
 
 __all__ = ["SYMBOLS", "checks_section", "verification_badge", "where_it_holds"]
@@ -86,7 +86,7 @@ def _read_record(path: Path, changed: tuple[int, int]) -> Record | None:
 
 
 def _record() -> Record | None:
-    path = knowledge_root() / RECORD_FILE
+    path = current().root / RECORD_FILE  # a revision's own record under ?at=
     try:
         stat = path.stat()
     except OSError:

@@ -44,11 +44,11 @@ def positions(frame: Frame) -> dict[str, tuple[float, float]]:
     return {node: (p["x"], p["y"]) for node, p in raw.items()}
 
 
-def node_point(page: Page, frame: Frame, node: str) -> tuple[float, float]:
-    """Where ``node`` is on the screen, in page coordinates; a node out of
-    the graph's view (it opens zoomed in to labels one can read) is first
-    brought into it, as a reader would pan to it."""
-    inside = frame.evaluate(
+def point_in(document: Page | Frame, node: str) -> tuple[float, float]:
+    """Where ``node`` is in the document that draws it, in its own coordinates;
+    a node out of the graph's view (it opens zoomed in to labels one can read)
+    is first brought into it, as a reader would pan to it."""
+    inside = document.evaluate(
         """id => {
             const at = network.getPositions([id])[id];
             let p = network.canvasToDOM(at);
@@ -65,9 +65,15 @@ def node_point(page: Page, frame: Frame, node: str) -> tuple[float, float]:
         }""",
         node,
     )
+    return inside["x"], inside["y"]
+
+
+def node_point(page: Page, frame: Frame, node: str) -> tuple[float, float]:
+    """Where ``node`` is on the screen, in page coordinates (brought into view)."""
+    x, y = point_in(frame, node)
     box = page.locator(FRAME_SELECTOR).bounding_box()
     assert box is not None
-    return box["x"] + inside["x"], box["y"] + inside["y"]
+    return box["x"] + x, box["y"] + y
 
 
 def double_click_node(page: Page, frame: Frame, node: str) -> None:

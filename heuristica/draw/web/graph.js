@@ -41,6 +41,7 @@
     const dimmed = new Set(n.dimmed);
     const expanded = new Set(n.expanded);
     const notes = new Map(n.note);
+    const marked = new Map(n.marked || []);
     const nodes = n.id.map((id, i) => ({
       id,
       index: i,
@@ -51,7 +52,7 @@
       summary: n.summary[i],
       x: n.x ? n.x[i] : null,
       y: n.y ? n.y[i] : null,
-      highlight: lit.has(i) ? "lit" : dimmed.has(i) ? "dimmed" : "plain",
+      highlight: marked.get(i) || (lit.has(i) ? "lit" : dimmed.has(i) ? "dimmed" : "plain"),
       expanded: expanded.has(i),
       note: notes.get(i) || "",
     }));
@@ -279,7 +280,7 @@
       this.bindNetwork();
       const saved = this.restorable(drawing);
       if (saved) {
-        this.nodes.update(Object.entries(saved.positions).map(([id, p]) => ({ id, ...p })));
+        this.updateNodes(Object.entries(saved.positions).map(([id, p]) => ({ id, ...p })));
         this.handMoved = saved.handMoved;
         this.network.moveTo(saved.view);
         this.finish();
@@ -421,11 +422,23 @@
         this.tidyAndFinish(new Set(), run);
         return;
       }
-      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: pinned.has(id) })));
+      this.updateNodes(this.nodes.getIds().map((id) => ({ id, fixed: pinned.has(id) })));
       this.pending = { run, pinned, which };
       network.setOptions({ physics: { ...drawing.options.physics, enabled: true } });
       const newCount = drawing.nodes.length - pinned.size;
       network.stabilize(which === "new" ? Math.min(400, 60 + 20 * newCount) : 400);
+    }
+
+    // Some fields of some nodes changed. vis-network (9.1.13, Node.updateGroupOptions)
+    // gives a node its group's colours again on an update that has none, which
+    // would undo a dimmed or diff-marked node's own: each keeps them.
+    updateNodes(updates) {
+      this.nodes.update(
+        updates.map((update) => {
+          const own = this.nodes.get(update.id);
+          return own && own.color ? { ...update, color: own.color } : update;
+        }),
+      );
     }
 
     // Called once physics has run (vis-network may report it twice when a
@@ -435,7 +448,7 @@
       if (!pending || pending.run !== this.layoutRun) return;
       this.pending = null;
       this.network.setOptions({ physics: { enabled: false } });
-      this.nodes.update(this.nodes.getIds().map((id) => ({ id, fixed: false })));
+      this.updateNodes(this.nodes.getIds().map((id) => ({ id, fixed: false })));
       if (pending.which === "all") this.stretchToFrame();
       this.tidyAndFinish(pending.which === "new" ? pending.pinned : new Set(), pending.run);
     }
@@ -625,6 +638,7 @@
         ctx.fillStyle = style.color.color;
         const width = style.width || styles.link.width;
         ctx.lineWidth = width;
+        ctx.setLineDash(style.dashes || []);
         ctx.beginPath();
         for (const edge of edges) {
           const from = bodyNodes[edge.from];
@@ -676,7 +690,7 @@
         const view = this.inView(radius);
         ctx.save();
         for (const type of drawing.types) {
-          for (const highlight of ["plain", "lit", "dimmed"]) {
+          for (const highlight of Object.keys(drawing.styles.nodes)) {
             ctx.beginPath();
             for (const node of drawing.nodes) {
               const drawn = bodyNodes[node.id];
@@ -1128,9 +1142,12 @@
       const entries = drawing.types.map((type) => ["", type.colour, type.label, type.border]);
       if (drawing.focus) entries.push(["focus", null, "Current page"]);
       if (drawing.nodes.some((node) => node.highlight === "lit")) entries.push(["lit", "#ffffff", drawing.legend.lit]);
-      for (const style of ["path", "tour"]) {
+      for (const mark of ["added", "removed", "changed"]) {
+        if (drawing.nodes.some((node) => node.highlight === mark)) entries.push([`mark ${mark}`, null, drawing.legend[mark]]);
+      }
+      for (const style of ["path", "tour", "added_link", "removed_link"]) {
         if (drawing.edges.some((edge) => edge.style === style)) {
-          entries.push(["line", drawing.styles.edges[style].color.color, drawing.legend[style]]);
+          entries.push([`line ${style}`, drawing.styles.edges[style].color.color, drawing.legend[style]]);
         }
       }
       legend.replaceChildren(

@@ -1,0 +1,198 @@
+"""The knowledge history on a 10,000-page base in a real git repository: the
+diff of two revisions that differ in 50 pages, and one page's history, each
+beside the naive way in the same run.
+
+    python -m bench.bench_history [--pages 10000] [--changed 50] [--commits 20] [--runs 3]
+
+- diff, first time: both revisions written out of git into the cache, loaded
+  with one parse per distinct file content, compared (ours), beside loading
+  both revisions in full from scratch (each written out, each file parsed,
+  then compared: the naive way).
+- diff again: the revisions' folders are in the cache (a CI job that diffs
+  twice, or the app's What changed after ``?at=``).
+- one page's history: ``git log`` of its file (ours) beside walking every
+  commit and comparing the page's blob (the naive way).
+- ``?at=`` on a revision already seen (its name resolved, its folder in the
+  cache): loaded by a server that has it open, and by a server just started
+  (its parse results read from the cache), beside the first load of today
+  (the working tree, a server just started, its parse results in the cache).
+
+Budgets (2 cores, 10,000 pages): a diff of two revisions that differ in 50
+pages <= 3 s; one page's history <= 200 ms; ``?at=`` on a revision already
+seen <= the first load of today.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.generate import generate
+from heuristica.checks.record import with_verification_problems
+from heuristica.commands.diff import diff_sides
+from heuristica.history.compare import Side, compare
+from heuristica.history.git import Repository, repository
+from heuristica.history.snapshot import revision_folder
+from heuristica.kb.loader import load_knowledge
+from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_path
+from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+
+
+def _git(top: Path, *args: str) -> str:
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=top, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def _edit(kb: Path, files: list[Path], rng: random.Random, count: int, mark: str) -> None:
+    for path in rng.sample(files, count):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("overview: ", f"overview: {mark} ", 1), encoding="utf-8")
+
+
+def build(top: Path, pages: int, changed: int, commits: int) -> tuple[Repository, list[str]]:
+    """A repository whose knowledge/ has ``pages`` pages, then ``commits``
+    commits of ``changed`` edited pages each; the commits, oldest first."""
+    kb = top / "knowledge"
+    generate(pages, kb)
+    _git(top, "init", "-q", "-b", "main")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-q", "-m", "base")
+    shas = [_git(top, "rev-parse", "HEAD")]
+    files = sorted(kb.rglob("*.yaml"))
+    rng = random.Random(7)
+    for number in range(commits):
+        _edit(kb, files, rng, changed, f"Edit {number}.")
+        _git(top, "commit", "-q", "-am", f"edit {number}")
+        shas.append(_git(top, "rev-parse", "HEAD"))
+    return repository(kb), shas
+
+
+def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        setup()
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _naive_diff(repo: Repository, base: str, head: str) -> None:
+    """Both revisions written out and loaded in full, each on its own."""
+    sides = []
+    for commit in (base, head):
+        folder = revision_folder(repo, commit)
+        result = with_verification_problems(load_knowledge(folder))
+        pages, tours, problems = result.pages, result.tours, result.problems
+        sides.append(Side(commit, commit, commit, pages, tours, problems, None))
+    compare(*sides)
+
+
+def _naive_history(repo: Repository, file: str) -> list[str]:
+    """Every commit, and the page's blob in it compared with its parent's."""
+    path = f"{repo.prefix}/{file}"
+    touched, before = [], None
+    for sha in repo.git("rev-list", "--reverse", "HEAD").decode().split():
+        blob = repo.git("rev-parse", f"{sha}:{path}").decode().strip()
+        if blob != before:
+            touched.append(sha)
+        before = blob
+    return touched
+
+
+def _live(folder: Path) -> LiveKnowledgeBase:
+    """The live knowledge base a server just started makes of ``folder``."""
+    return LiveKnowledgeBase(folder, cache_file=cache_path(folder), rescan_seconds=float("inf"))
+
+
+def _opened_at(repo: Repository, revision: str, live: LiveKnowledgeBase | None) -> KnowledgeBase:
+    """What ``?at=REVISION`` does: the name resolved and described, the folder
+    found in the cache, loaded (by ``live`` when the server has it open)."""
+    commit = repo.resolve(revision)
+    repo.describe(commit)
+    folder = revision_folder(repo, commit)
+    return (live or _live(folder)).current()
+
+
+def _at_revision(repo: Repository, kb: Path, revision: str, runs: int) -> None:
+    """?at= on a revision already seen, beside the first load of today."""
+    for folder in (kb, revision_folder(repo, repo.resolve(revision))):
+        first = _live(folder)
+        first.current()
+        first.save_cache()  # as a server does ten seconds after a load
+
+    def nothing() -> None:
+        pass
+
+    today = _timed(runs, nothing, lambda: _live(kb).current())
+    restarted = _timed(runs, nothing, lambda: _opened_at(repo, revision, None))
+    open_here = _live(revision_folder(repo, repo.resolve(revision)))
+    open_here.current()
+    kept = _timed(runs, nothing, lambda: _opened_at(repo, revision, open_here))
+    print(
+        f"?at= seen, open in this server: {kept:6.2f} s   after a server start: {restarted:6.2f} s"
+        f"   first load of today (server start): {today:6.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--changed", type=int, default=50)
+    parser.add_argument("--commits", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        os.environ[CACHE_ENV_VAR] = str(cache)
+        started = time.perf_counter()
+        repo, shas = build(Path(tmp) / "team", args.pages, args.changed, args.commits)
+        print(
+            f"{args.pages:,} pages, {args.commits} commits of {args.changed} edited pages "
+            f"(built in {time.perf_counter() - started:.1f} s)"
+        )
+        base, head = shas[-2], shas[-1]
+        kb = repo.top / "knowledge"
+
+        def empty_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        def nothing() -> None:
+            pass
+
+        ours = _timed(args.runs, empty_cache, lambda: diff_sides(repo, base, head, kb))
+        naive = _timed(args.runs, empty_cache, lambda: _naive_diff(repo, base, head))
+        print(f"diff, first time:  {ours:6.2f} s   naive (both loaded in full): {naive:6.2f} s")
+        again = _timed(args.runs, nothing, lambda: diff_sides(repo, base, head, kb))
+        naive_again = _timed(args.runs, nothing, lambda: _naive_diff(repo, base, head))
+        print(f"diff, again:       {again:6.2f} s   naive:          {naive_again:6.2f} s")
+        page = next(iter(load_knowledge(kb).files.values()))
+        history = _timed(args.runs, nothing, lambda: repo.log([page]))
+        slow = _timed(1, nothing, lambda: _naive_history(repo, page))
+        print(
+            f"one page's history: {history * 1000:6.0f} ms   "
+            f"naive (every commit's blob): {slow * 1000:6.0f} ms"
+        )
+        _at_revision(repo, kb, shas[-5], args.runs)
+
+
+if __name__ == "__main__":
+    main()
