@@ -123,6 +123,9 @@ def where_it_holds(page: Page) -> None:
         return
     st.markdown("#### Where it holds")
     st.markdown(f"**{escape_markdown(grid.summary())}**")
+    # room for the grid's toolbar, which floats above its top edge on hover and
+    # otherwise covers the end of the summary line
+    st.space("small")
     event = st.dataframe(
         _grid_styler(grid),
         hide_index=True,
