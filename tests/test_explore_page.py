@@ -103,11 +103,12 @@ def test_the_guided_tour_is_offered_only_where_there_are_tours(
     explore: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     at = explore.run()
-    assert [link.proto.label for link in at.main.get("page_link")] == ["Take a guided tour"]
+    tour = "Take a guided tour"
+    assert tour in [link.proto.label for link in at.main.get("page_link")]
     for source in FIXTURE_KB.glob("*.yaml"):
         (tmp_path / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv("HEURISTICA_KNOWLEDGE", str(tmp_path))
     at = AppTest.from_file(str(REPO / "heuristica" / "shell.py"), default_timeout=30).run()
     assert not at.exception
-    assert [link.proto.label for link in at.main.get("page_link")] == []
+    assert tour not in [link.proto.label for link in at.main.get("page_link")]
     assert all("New here" not in caption.value for caption in at.main.caption)
