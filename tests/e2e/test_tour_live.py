@@ -69,6 +69,13 @@ def expect_step(page: Page, step: int) -> None:
     )
 
 
+def arrow_keys_ready(page: Page) -> None:
+    """Wait until the tour's arrow-key listener is mounted (ui/tour_keys.py): the
+    step's text can be on screen before it, and a key pressed then is lost, as in
+    any web page still loading."""
+    page.wait_for_function("() => Boolean(window.__heuristicaTourKeys?.send)")
+
+
 def open_tour(page: Page, app_url: str, step: int = 1) -> None:
     page.goto(f"{app_url}/tour?tour={TOUR}&step={step}")
     expect_step(page, step)
@@ -128,6 +135,7 @@ def test_two_followers_follow_every_step_the_presenter_takes(app_url, new_page):
     click(presenter, "Next")
     expect_step(presenter, 2)
     expect_followers_at(2, followers)
+    arrow_keys_ready(presenter)
     presenter.keyboard.press("ArrowRight")
     expect_step(presenter, 3)
     expect_followers_at(3, followers)
@@ -169,6 +177,7 @@ def test_a_follower_detaches_wanders_and_rejoins_at_the_presenters_step(app_url,
     expect_step(follower, 2)
     click(presenter, "Next")
     expect_step(presenter, 3)
+    arrow_keys_ready(presenter)
     presenter.keyboard.press("ArrowRight")
     expect_step(presenter, 4)
     expect_step(follower, 4)
@@ -213,6 +222,7 @@ def test_an_unknown_or_malformed_code_is_refused_clearly(app_url, new_page):
 def test_arrow_keys_step_through_the_tour_even_from_inside_the_graph(app_url, page: Page):
     page.set_default_timeout(DEADLINE_MS)
     open_tour(page, app_url)
+    arrow_keys_ready(page)
     page.keyboard.press("ArrowRight")
     expect_step(page, 2)
     frame = graph_frame(page)
@@ -229,6 +239,7 @@ def test_arrow_keys_in_a_text_field_do_not_step(app_url, page: Page):
     page.get_by_role("button", name="Follow").click()
     field = page.get_by_label("Session code")
     field.fill("AB")
+    arrow_keys_ready(page)
     field.press("ArrowRight")
     field.blur()
     page.keyboard.press("ArrowLeft")
