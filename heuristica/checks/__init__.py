@@ -9,7 +9,7 @@ a page holds, and its badge), and the version matrix: ``matrix_file`` and
 ``cell_env`` (each cell's environment, built by uv) and ``matrix`` (the cells
 run); a Code Reference in another language than Python is judged in a local
 checkout (``local_code``, by the rules of ``symbols``). The Code Reference's
-parse is ``heuristica.kb.signature``; ``python -m graph verify`` is
+parse is ``heuristica.kb.signature``; ``heuristica verify`` is
 ``heuristica.commands.verify``.
 
 May import: ``heuristica.kb``, ``heuristica.processes`` (each check runs in

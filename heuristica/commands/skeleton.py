@@ -68,7 +68,7 @@ compatibility_notes: ""
 
 
 def skeleton(page_type: PageType, page_id: str, title: str) -> str:
-    """YAML text of an empty page; ``python -m graph check`` lists what to fill in."""
+    """YAML text of an empty page; ``heuristica check`` lists what to fill in."""
     relations = ", ".join(
         name for name, rel in RELATIONS.items() if any(s == page_type for s, _ in rel.pairs)
     )

@@ -1,4 +1,4 @@
-"""``python -m graph verify``: run the checks of a knowledge base and print
+"""``heuristica verify``: run the checks of a knowledge base and print
 what holds, what fails (expected vs seen), what errs, what was skipped (a
 package not installed) and what is not applicable (outside the versions or
 platform its claim is about).

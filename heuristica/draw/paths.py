@@ -3,7 +3,7 @@
 A chain may follow a link either way; each step says which relation joins
 the two pages and reads it in the direction walked: "Requires" along a link,
 its inverse ("Required by", from kb.relations) against it. Pure functions
-of a KnowledgeGraph: the path screen, ``python -m graph path`` and the MCP
+of a KnowledgeGraph: the path screen, ``heuristica path`` and the MCP
 server all use them.
 """
 

@@ -108,7 +108,7 @@ class _Page(Strict):
     demo: str | None = None
     """Name of a live demo this page can run, e.g. ``spawn_vs_fork``."""
     checks: list[Check] = Field(default_factory=list)
-    """Runnable claims: ``python -m graph verify`` proves them on this machine."""
+    """Runnable claims: ``heuristica verify`` proves them on this machine."""
 
     _checks_unique = field_validator("checks")(unique_names)
 

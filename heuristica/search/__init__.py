@@ -9,7 +9,7 @@ typo or two away (rapidfuzz), so typos still find, and the last word also
 stands for the words it starts, as you type. A query most of whose words no
 page has finds nothing, and ``find`` says which words those are.
 
-The sidebar, Browse, Explore's lit pages, ``python -m graph search`` and the
+The sidebar, Browse, Explore's lit pages, ``heuristica search`` and the
 MCP server all ask ``find(kg, query)`` (or ``search``: its hits);
 ``index_for(kg)`` is the index behind it, built once per knowledge graph and,
 after an edit, made from the previous one by indexing only the pages that
