@@ -183,6 +183,7 @@ def test_the_mcp_server_keeps_its_index_for_the_next_start(kb: Path, tmp_path: P
     with connected(server) as agent:
         hits = agent.call("search", query="glibc").structured_content
     assert hits is not None and [hit["id"] for hit in hits["hits"]] == [E]
+    assert list(cache.glob("parsed-*.json"))  # saved as it left, however short the session
     manifest = search_folder(cache, kb) / "pages.json"
     rows = json.loads(manifest.read_bytes())["rows"]
     assert rows == 3

@@ -183,7 +183,7 @@ def _live(root: Path) -> LiveKnowledgeBase:
     )
 
 
-def build_server(root: Path) -> MCPServer[Any]:
+def build_server(root: Path) -> _KnowledgeServer:
     """The MCP server over the knowledge folder ``root``."""
     live = _live(root)
     server = _KnowledgeServer(
@@ -294,6 +294,12 @@ def build_server(root: Path) -> MCPServer[Any]:
 
 def serve_stdio(root: Path) -> None:
     """Serve the knowledge folder ``root`` on stdin/stdout until the client
-    leaves, every line checked on its way in (``commands.mcp_wire``)."""
-    with guarded_stdio():
-        build_server(root).run("stdio")
+    leaves, every line checked on its way in (``commands.mcp_wire``). The
+    parse results are saved as it leaves too: a session shorter than
+    ``SAVE_AFTER_SECONDS`` would otherwise leave the next start nothing."""
+    server = build_server(root)
+    try:
+        with guarded_stdio():
+            server.run("stdio")
+    finally:
+        server.live.save_cache()
