@@ -17,6 +17,8 @@ the knowledge base answers.
 
 from __future__ import annotations
 
+import logging
+import threading
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,6 +55,8 @@ from heuristica.kb.text import inert_line
 from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
 
 __all__ = ["build_server", "serve_stdio"]
+
+_log = logging.getLogger(__name__)
 
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
@@ -292,12 +296,30 @@ def build_server(root: Path) -> _KnowledgeServer:
     return server
 
 
+def _warm_up(live: LiveKnowledgeBase) -> None:
+    """Load the folder now, while the client connects, and save its parse
+    results right after: a session shorter than ``SAVE_AFTER_SECONDS`` (an
+    agent's one question) would otherwise save them only as it leaves, and a
+    client waits two seconds for that before it ends the server (the MCP SDK's
+    grace period), less than a 30,000-page save takes on a busy machine."""
+
+    def run() -> None:
+        try:
+            live.current()
+            live.save_cache()
+        except Exception:  # the first tool call loads again and reports it
+            _log.exception("could not load %s as the server started", live.root)
+
+    threading.Thread(target=run, name="heuristica-warm-up", daemon=True).start()
+
+
 def serve_stdio(root: Path) -> None:
     """Serve the knowledge folder ``root`` on stdin/stdout until the client
     leaves, every line checked on its way in (``commands.mcp_wire``). The
-    parse results are saved as it leaves too: a session shorter than
-    ``SAVE_AFTER_SECONDS`` would otherwise leave the next start nothing."""
+    folder is loaded as the server starts (``_warm_up``), and the parse
+    results saved as it leaves too."""
     server = build_server(root)
+    _warm_up(server.live)
     try:
         with guarded_stdio():
             server.run("stdio")
