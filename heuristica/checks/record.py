@@ -59,12 +59,32 @@ __all__ = [
 
 
 def with_verification_problems(
-    result: LoadResult, memo: VerificationMemo | None = None
+    result: LoadResult,
+    memo: VerificationMemo | None = None,
+    record: Record | RecordError | None = None,
 ) -> LoadResult:
     """``result`` with the warnings of ``verification_problems`` among its problems,
     sorted: what ``check``, the app and the MCP server all report."""
-    result.problems = sorted([*result.problems, *verification_problems(result, memo)])
+    result.problems = sorted([*result.problems, *verification_problems(result, memo, record)])
     return result
+
+
+def _given_record(memo: VerificationMemo, record: Record | RecordError) -> None:
+    if record is not memo.record:
+        memo.pages.clear()
+        memo.record, memo.record_version = record, None
+
+
+def _current_record(memo: VerificationMemo, path: Path) -> None:
+    """The record at ``path`` into ``memo``, read again only if it changed."""
+    version = _record_version(path)
+    if version is None or version != memo.record_version:
+        memo.pages.clear()
+        try:
+            memo.record = read_record(path)
+        except RecordError as error:
+            memo.record = error
+        memo.record_version = version
 
 
 class VerificationMemo:
@@ -92,22 +112,21 @@ def _record_version(path: Path) -> tuple[int, ...] | None:
 
 
 def verification_problems(
-    result: LoadResult, memo: VerificationMemo | None = None
+    result: LoadResult,
+    memo: VerificationMemo | None = None,
+    record: Record | RecordError | None = None,
 ) -> list[Problem]:
     """Warnings for the loaded pages whose verification fails or is stale, for
     Code References that cannot be checked, and for a record that cannot be read.
     ``memo`` (kept between loads of the same folder) spares the work for the
-    pages that did not change."""
+    pages that did not change. ``record``, when the caller read it already, is
+    taken as the folder's; the memo then keeps the pages' warnings for as
+    long as it is given the very same record object."""
     memo = memo if memo is not None else VerificationMemo()
-    path = result.root / RECORD_FILE
-    version = _record_version(path)
-    if version is None or version != memo.record_version:
-        memo.pages.clear()
-        try:
-            memo.record = read_record(path)
-        except RecordError as error:
-            memo.record = error
-        memo.record_version = version
+    if record is not None:
+        _given_record(memo, record)
+    else:
+        _current_record(memo, result.root / RECORD_FILE)
     record = memo.record
     problems: list[Problem] = []
     kept: dict[str, tuple[Page, str, list[Problem]]] = {}

@@ -16,6 +16,7 @@ message that says what to do.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import subprocess
@@ -118,6 +119,12 @@ class Repository:
     """The repository's top folder (the working tree)."""
     prefix: str
     """The knowledge folder relative to ``top``, with ``/`` ("" for the top)."""
+
+    @property
+    def cache_key(self) -> str:
+        """Names this repository's knowledge folder in the user cache."""
+        where = f"{self.top}\0{self.prefix}".encode()
+        return hashlib.blake2b(where, digest_size=6).hexdigest()
 
     def git(self, *args: str, stdin: bytes | None = None) -> bytes:
         return _run(args, self.top, stdin)

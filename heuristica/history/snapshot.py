@@ -2,70 +2,36 @@
 
 The knowledge folder's files at a commit are written once into a folder of
 the user cache (``revisions/<commit>-<folder>``), never into the user's
-working tree, and loaded from there by ``graph.loader`` like any knowledge
+working tree, and loaded from there by ``kb.loader`` like any knowledge
 folder: the same parse, checks across pages, verification record and
-Problems. A ``ContentCache`` shared by the loads of one diff parses each
-file's content once, so comparing two revisions that differ in 50 pages
-parses the pages once and the 50 again.
+Problems. What the two loads of one comparison share (``Loads``: parse
+results by path and blob id, kept between runs; the checks across pages; the
+verification warnings) means that the second side costs what differs from the
+first: comparing two revisions that differ in 50 pages checks again those 50.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from heuristica.checks.record import (
-    RECORD_FILE,
-    RecordError,
-    read_record,
-    with_verification_problems,
-)
+from heuristica.checks.record import RecordError, VerificationMemo, with_verification_problems
 from heuristica.checks.recorded import Record
 from heuristica.history.compare import Side
+from heuristica.history.content_cache import ContentCache
 from heuristica.history.git import WORKING_TREE, Repository, TreeEntry
-from heuristica.kb.files import FileKey, PageFile, Unreadable, read_page_file
-from heuristica.kb.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
-from heuristica.kb.parsecache import ParseCache, ParsedFile, user_cache_folder
+from heuristica.kb.crosspage import AcrossMemo
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import user_cache_folder
 
-__all__ = ["REVISIONS_KEPT", "ContentCache", "Snapshot", "revision_folder", "snapshot"]
+__all__ = ["REVISIONS_KEPT", "Loads", "Snapshot", "revision_folder", "snapshot"]
 
 REVISIONS_KEPT = 24
 """Revision folders kept in the cache; the least recently used go first."""
-
-
-class ContentCache(ParseCache):
-    """Parsed files by path and content, for loading several versions of one
-    knowledge base (in different folders): a file whose content was parsed
-    under the same path in any of them is not parsed again."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: dict[tuple[str, bytes], ParsedFile] = {}
-        self._digests: dict[str, tuple[bytes, FileKey]] = {}
-
-    def get(self, found: PageFile) -> ParsedFile | None:
-        try:
-            data, key = read_page_file(found, MAX_FILE_BYTES)
-        except Unreadable:
-            return None  # the loader reads it again and says why
-        if key != found.key:
-            return None  # changed since it was listed: not a version to remember
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        self._digests[found.relative] = (digest, found.key)
-        return self._seen.get((found.relative, digest))
-
-    def put(self, relative: str, key: FileKey, parsed: ParsedFile) -> None:
-        read = self._digests.pop(relative, None)
-        if read is not None and read[1] == key:
-            self._seen[(relative, read[0])] = parsed
-
-    def retain(self, relatives: Iterable[str]) -> None:
-        """Keeps everything: the other versions' files are still wanted."""
 
 
 @dataclass(frozen=True)
@@ -99,39 +65,54 @@ class Snapshot:
         )
 
 
-def snapshot(
-    repo: Repository,
-    revision: str,
-    working_folder: Path,
-    cache: ContentCache,
-    demos: Collection[str] | None,
-) -> Snapshot:
+class Loads:
+    """What the loads of one comparison share, so that the second side costs
+    what differs from the first: parse results by content (kept between runs),
+    the checks across pages, each page's verification warnings, and one
+    record object per record content."""
+
+    def __init__(self, repo: Repository, demos: Collection[str] | None) -> None:
+        self.cache = ContentCache.open(repo)
+        self.across = AcrossMemo()
+        self.verified = VerificationMemo()
+        self.demos = demos
+
+    def done(self) -> None:
+        """Keep what was parsed for the next comparison."""
+        self.cache.save_new()
+
+
+def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads) -> Snapshot:
     """The knowledge base at ``revision`` (``WORKING_TREE``: ``working_folder`` as it
     is on disk). GitError when the revision is unknown."""
+    cache = loads.cache
     if revision == WORKING_TREE:
         commit, label, folder = None, "the working tree", working_folder
+        cache.side(working=working_folder)
     else:
         commit = repo.resolve(revision)
-        label, folder = repo.describe(commit), revision_folder(repo, commit)
-    result = with_verification_problems(load_knowledge(folder, demos, cache=cache))
-    try:
-        record: Record | None = read_record(folder / RECORD_FILE)
-    except RecordError:
-        record = None
-    return Snapshot(revision, commit, label, result, record)
+        entries = repo.tree(commit)
+        label, folder = repo.describe(commit), revision_folder(repo, commit, entries)
+        cache.side(tree=entries)
+    loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
+    record = cache.record(folder)
+    result = with_verification_problems(loaded, loads.verified, record)
+    return Snapshot(
+        revision, commit, label, result, None if isinstance(record, RecordError) else record
+    )
 
 
-def revision_folder(repo: Repository, commit: str) -> Path:
-    """A folder holding the knowledge folder's files at ``commit``: written on
-    first use (whole or not at all), then reused."""
-    where = hashlib.blake2b(f"{repo.top}\0{repo.prefix}".encode(), digest_size=6).hexdigest()
+def revision_folder(repo: Repository, commit: str, entries: list[TreeEntry] | None = None) -> Path:
+    """A folder holding the knowledge folder's files at ``commit`` (``entries``:
+    its tree, if already read): written on first use (whole or not at all),
+    then reused."""
     base = user_cache_folder() / "revisions"
-    folder = base / f"{commit}-{where}"
+    folder = base / f"{commit}-{repo.cache_key}"
     if folder.is_dir():
         os.utime(folder)
         return folder
     base.mkdir(parents=True, exist_ok=True)
-    entries = repo.tree(commit)
+    entries = entries if entries is not None else repo.tree(commit)
     writing = Path(tempfile.mkdtemp(prefix=".writing-", dir=base))
     try:
         _write(writing, entries, repo.blobs(entry.blob for entry in entries))
