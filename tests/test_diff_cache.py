@@ -176,3 +176,28 @@ def test_the_shared_record_is_read_once_per_content(repo: ScriptedRepo) -> None:
     assert sorted(p.code for p in sides[1].result.problems) == sorted(
         p.code for p in alone.problems
     )
+
+
+def test_a_revision_read_from_git_points_warnings_at_their_lines(repo: ScriptedRepo) -> None:
+    _record(repo, Status.HOLDS)
+    repo.commit("verified")
+    _record(repo, Status.FAILS)
+    repo.commit("fails now")
+    git = repository(repo.kb)
+    (failing,) = [p for p in diff_sides(git, "HEAD~1", "HEAD", repo.kb).problems_introduced]
+    lines = (repo.kb / f"{H}.yaml").read_text().splitlines()
+    assert failing.code == "failing-check"
+    assert lines[failing.line - 1].strip() == "- name: prints-ok"
+    assert not list(store_path(git).parent.glob(f"{repo.git('rev-parse', 'HEAD')}-*[!s]"))
+
+
+def test_a_revision_whose_page_is_a_link_is_read_where_the_link_leads(
+    repo: ScriptedRepo,
+) -> None:
+    new = "heuristic/cap-threads"
+    repo.write("heuristic/written-elsewhere.txt", page(new))
+    (repo.kb / f"{new}.yaml").symlink_to("written-elsewhere.txt")
+    repo.commit("a page kept as a link")
+    diff = diff_sides(repository(repo.kb), "HEAD~1", "HEAD", repo.kb)
+    assert [c.id for c in diff.pages_added] == [new]
+    assert [p.code for p in diff.problems_introduced] == ["orphan-page"]  # the page, parsed

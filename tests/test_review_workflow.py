@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -36,9 +37,18 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> str:
     return (team / ".github" / "workflows" / "knowledge-review.yml").read_text()
 
 
+def _jobs(workflow: str) -> dict[str, Any]:
+    jobs: dict[str, Any] = yaml.safe_load(workflow)["jobs"]
+    return jobs
+
+
 def _steps(workflow: str) -> dict[str, dict[str, object]]:
-    jobs = yaml.safe_load(workflow)["jobs"]
-    return {step.get("name", ""): step for step in jobs["review"]["steps"]}
+    return {step.get("name", ""): step for step in _jobs(workflow)["review"]["steps"]}
+
+
+def _on_runner(text: str, temp: Path) -> str:
+    """``text`` with the runner's temporary folder as ``temp``."""
+    return text.replace("${{ runner.temp }}", str(temp))
 
 
 @pytest.fixture
@@ -80,6 +90,8 @@ def _run_steps(workflow: str, repo: ScriptedRepo, tools: Path, base: str, store:
         "GH_TOKEN": "unused",
         "FAKE_GH_STORE": str(store),
     }
+    cache = _jobs(workflow)["review"]["env"]["HEURISTICA_CACHE"]
+    env["HEURISTICA_CACHE"] = _on_runner(cache, store.parent / "runner-temp")
     for name in ("Diff the knowledge base", "Post or update the comment"):
         script = str(steps[name]["run"])
         subprocess.run(["bash", "-e", "-c", script], cwd=repo.top, env=env, check=True)
@@ -109,6 +121,23 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     (second,) = json.loads(store.read_text())
     assert second["id"] == first["id"]
     assert "pages: 1 added, 1 changed" in second["body"]
+
+
+def test_the_cache_step_keeps_the_parse_results_the_diff_wrote(
+    workflow: str, tmp_path: Path, tools: Path
+) -> None:
+    repo = ScriptedRepo(tmp_path / "team")
+    repo.write(f"{H}.yaml", page(H))
+    repo.commit("first page")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.write(f"{H}.yaml", page(H, overview="Edited."))
+    repo.commit("edit")
+    store = tmp_path / "comments.json"
+    _run_steps(workflow, repo, tools, _pull_request(repo), store)
+    cache_step = _jobs(workflow)["review"]["steps"][3]
+    assert cache_step["uses"].startswith("actions/cache@")
+    kept = _on_runner(cache_step["with"]["path"], tmp_path / "runner-temp")
+    assert [path.name.startswith("parsed-") for path in Path("/").glob(kept.lstrip("/"))] == [True]
 
 
 def test_no_step_interpolates_event_values_into_its_script(workflow: str) -> None:

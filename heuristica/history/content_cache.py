@@ -25,10 +25,10 @@ from pathlib import Path
 from heuristica.checks.record import RECORD_FILE, Record, RecordError, read_record
 from heuristica.history.git import Repository, TreeEntry
 from heuristica.kb.files import FileKey, PageFile, Unreadable, read_page_file
-from heuristica.kb.loader import MAX_FILE_BYTES
+from heuristica.kb.loader import MAX_FILE_BYTES, parse_data
 from heuristica.kb.parsecache import ParseCache, ParsedFile, cache_path, user_cache_folder
 
-__all__ = ["ContentCache", "blob_id", "store_path"]
+__all__ = ["ContentCache", "blob_id", "blob_key", "store_path"]
 
 
 def blob_id(data: bytes) -> str:
@@ -36,7 +36,7 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
 
 
-def _key(blob: str) -> FileKey:
+def blob_key(blob: str) -> FileKey:
     """A blob id as the version key a parse-cache file stores (five 32-bit parts)."""
     raw = bytes.fromhex(blob)
     parts = [int.from_bytes(raw[at : at + 4], "big") for at in range(0, 20, 4)]
@@ -100,7 +100,7 @@ class ContentCache(ParseCache):
         relative = found.relative
         parsed = self._seen.get((relative, blob))
         if parsed is None:
-            parsed = self._saved.get(PageFile(relative, "", _key(blob)))
+            parsed = self._saved.get(PageFile(relative, "", blob_key(blob)))
             if parsed is not None:
                 self._used.add(relative)
         if parsed is None and self._working is not None:
@@ -112,6 +112,19 @@ class ContentCache(ParseCache):
             return parsed
         self._pending[relative] = (blob, found.key)
         return None
+
+    def parse_missing(self, repo: Repository, entries: list[TreeEntry]) -> int:
+        """Parse, from git's blobs read in one go, the files among ``entries``
+        (the side loaded next) never met; how many that was."""
+        wanted = [
+            entry
+            for entry in entries
+            if self.get(PageFile(entry.path, "", blob_key(entry.blob))) is None
+        ]
+        blobs = repo.blobs(entry.blob for entry in wanted)
+        for entry in wanted:
+            self.put(entry.path, blob_key(entry.blob), parse_data(blobs[entry.blob], entry.path))
+        return len(wanted)
 
     def _from_app(self, found: PageFile) -> ParsedFile | None:
         """The app's parse of this very version of the working file, if it has one."""
@@ -132,7 +145,7 @@ class ContentCache(ParseCache):
         again writes nothing and parses only the head's changed files."""
         if relative not in self._used:
             self._used.add(relative)
-            self._saved.put(relative, _key(blob), parsed)
+            self._saved.put(relative, blob_key(blob), parsed)
             self.added += 1
 
     def record(self, folder: Path) -> Record | RecordError:

@@ -19,12 +19,18 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from heuristica.checks.record import RecordError, VerificationMemo, with_verification_problems
+from heuristica.checks.record import (
+    RecordError,
+    TextOf,
+    VerificationMemo,
+    with_verification_problems,
+)
 from heuristica.checks.recorded import Record
 from heuristica.history.compare import Side
-from heuristica.history.content_cache import ContentCache
+from heuristica.history.content_cache import ContentCache, blob_key
 from heuristica.history.git import WORKING_TREE, Repository, TreeEntry
 from heuristica.kb.crosspage import AcrossMemo
+from heuristica.kb.files import PageFile, Scan, is_page_path, page_order
 from heuristica.kb.loader import LoadResult, load_knowledge
 from heuristica.kb.parsecache import user_cache_folder
 
@@ -86,33 +92,70 @@ def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads
     """The knowledge base at ``revision`` (``WORKING_TREE``: ``working_folder`` as it
     is on disk). GitError when the revision is unknown."""
     cache = loads.cache
+    read: TextOf | None = None
     if revision == WORKING_TREE:
         commit, label, folder = None, "the working tree", working_folder
         cache.side(working=working_folder)
+        loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
     else:
         commit = repo.resolve(revision)
         entries = repo.tree(commit)
-        label, folder = repo.describe(commit), revision_folder(repo, commit, entries)
+        label = repo.describe(commit)
         cache.side(tree=entries)
-    loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
+        if not any(e.symlink and is_page_path(e.path) for e in entries):
+            folder, loaded, read = _from_git(repo, commit, entries, loads)
+        else:  # a link is read where it leads, as a scan of the folder does
+            folder = revision_folder(repo, commit, entries)
+            loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
     record = cache.record(folder)
-    result = with_verification_problems(loaded, loads.verified, record)
-    return Snapshot(
-        revision, commit, label, result, None if isinstance(record, RecordError) else record
+    result = with_verification_problems(loaded, loads.verified, record, read)
+    kept = None if isinstance(record, RecordError) else record
+    return Snapshot(revision, commit, label, result, kept)
+
+
+def _from_git(
+    repo: Repository, commit: str, entries: list[TreeEntry], loads: Loads
+) -> tuple[Path, LoadResult, TextOf]:
+    """A revision loaded without writing its pages: listed from its tree in the
+    order a scan of its folder gives, parsed from git's blobs when never met,
+    its other files (settings, record, matrix) written to a folder of their own."""
+    pages = sorted((e for e in entries if is_page_path(e.path)), key=lambda e: page_order(e.path))
+    others = [entry for entry in entries if not is_page_path(entry.path)]
+    folder = _folder(repo, commit, others, "-others")
+    parsed = loads.cache.parse_missing(repo, pages)
+    listed = tuple(PageFile(e.path, str(folder / e.path), blob_key(e.blob)) for e in pages)
+    loaded = load_knowledge(
+        folder, loads.demos, cache=loads.cache, scan=Scan(listed, ()), across=loads.across
     )
+    loads.cache.parsed = parsed
+    blob_of = {entry.path: entry.blob for entry in pages}
+
+    def read(file: str) -> str:
+        blob = blob_of.get(file)
+        if blob is None:
+            return (folder / file).read_text(encoding="utf-8") if (folder / file).is_file() else ""
+        return repo.blobs([blob])[blob].decode("utf-8", "replace")
+
+    return folder, loaded, read
 
 
 def revision_folder(repo: Repository, commit: str, entries: list[TreeEntry] | None = None) -> Path:
     """A folder holding the knowledge folder's files at ``commit`` (``entries``:
     its tree, if already read): written on first use (whole or not at all),
     then reused."""
+    entries = entries if entries is not None else repo.tree(commit)
+    return _folder(repo, commit, entries)
+
+
+def _folder(repo: Repository, commit: str, entries: list[TreeEntry], suffix: str = "") -> Path:
+    """A folder of the user cache holding ``entries`` (of ``commit``), named by
+    the commit and ``suffix``: written on first use (whole or not at all)."""
     base = user_cache_folder() / "revisions"
-    folder = base / f"{commit}-{repo.cache_key}"
+    folder = base / f"{commit}-{repo.cache_key}{suffix}"
     if folder.is_dir():
         os.utime(folder)
         return folder
     base.mkdir(parents=True, exist_ok=True)
-    entries = entries if entries is not None else repo.tree(commit)
     writing = Path(tempfile.mkdtemp(prefix=".writing-", dir=base))
     try:
         _write(writing, entries, repo.blobs(entry.blob for entry in entries))
