@@ -4,12 +4,16 @@ beside the naive way in the same run.
 
     python -m bench.bench_history [--pages 10000] [--changed 50] [--commits 20] [--runs 3]
 
-- diff, first time: both revisions written out of git into the cache, loaded
-  with one parse per distinct file content, compared (ours), beside loading
-  both revisions in full from scratch (each written out, each file parsed,
-  then compared: the naive way).
-- diff again: the revisions' folders are in the cache (a CI job that diffs
-  twice, or the app's What changed after ``?at=``).
+- diff, first time: nothing in the cache; each revision's pages read from
+  git's blobs and parsed once for both sides (ours), beside loading both
+  revisions in full from scratch (each written out, each file parsed, then
+  compared: the naive way).
+- diff, again: the parse results kept by the first run (a CI job whose cache
+  step restored them, a second diff on a laptop), beside the naive way with
+  both revisions' folders written already.
+- diff, after a push: the same base, a head one commit later (50 more pages
+  edited): what the review workflow does on each push.
+- diff against the working tree (the command's default, and CI's checkout).
 - one page's history: ``git log`` of its file (ours) beside walking every
   commit and comparing the page's blob (the naive way).
 - ``?at=`` on a revision already seen (its name resolved, its folder in the
@@ -38,7 +42,7 @@ from bench.generate import generate
 from heuristica.checks.record import with_verification_problems
 from heuristica.commands.diff import diff_sides
 from heuristica.history.compare import Side, compare
-from heuristica.history.git import Repository, repository
+from heuristica.history.git import WORKING_TREE, Repository, repository
 from heuristica.history.snapshot import revision_folder
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_path
@@ -95,6 +99,15 @@ def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> 
     return statistics.median(times)
 
 
+def _by_turns(
+    runs: int, setup: Callable[[], None], ours: Callable[[], object], other: Callable[[], object]
+) -> tuple[float, float]:
+    """The median of each way, run by turns (ours, other, ours, ...) so that
+    the machine's load falls on both alike."""
+    pairs = [(_timed(1, setup, ours), _timed(1, setup, other)) for _ in range(runs)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+
 def _naive_diff(repo: Repository, base: str, head: str) -> None:
     """Both revisions written out and loaded in full, each on its own."""
     sides = []
@@ -142,8 +155,9 @@ def _at_revision(repo: Repository, kb: Path, revision: str, runs: int) -> None:
     def nothing() -> None:
         pass
 
-    today = _timed(runs, nothing, lambda: _live(kb).current())
-    restarted = _timed(runs, nothing, lambda: _opened_at(repo, revision, None))
+    restarted, today = _by_turns(
+        runs, nothing, lambda: _opened_at(repo, revision, None), lambda: _live(kb).current()
+    )
     open_here = _live(revision_folder(repo, repo.resolve(revision)))
     open_here.current()
     kept = _timed(runs, nothing, lambda: _opened_at(repo, revision, open_here))
@@ -151,6 +165,10 @@ def _at_revision(repo: Repository, kb: Path, revision: str, runs: int) -> None:
         f"?at= seen, open in this server: {kept:6.2f} s   after a server start: {restarted:6.2f} s"
         f"   first load of today (server start): {today:6.2f} s"
     )
+
+
+def _report_load() -> None:
+    print(f"   (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -178,12 +196,32 @@ def main() -> None:
         def nothing() -> None:
             pass
 
-        ours = _timed(args.runs, empty_cache, lambda: diff_sides(repo, base, head, kb))
-        naive = _timed(args.runs, empty_cache, lambda: _naive_diff(repo, base, head))
+        ours, naive = _by_turns(
+            args.runs,
+            empty_cache,
+            lambda: diff_sides(repo, base, head, kb),
+            lambda: _naive_diff(repo, base, head),
+        )
         print(f"diff, first time:  {ours:6.2f} s   naive (both loaded in full): {naive:6.2f} s")
-        again = _timed(args.runs, nothing, lambda: diff_sides(repo, base, head, kb))
-        naive_again = _timed(args.runs, nothing, lambda: _naive_diff(repo, base, head))
+        _report_load()
+        again, naive_again = _by_turns(
+            args.runs,
+            nothing,
+            lambda: diff_sides(repo, base, head, kb),
+            lambda: _naive_diff(repo, base, head),
+        )
         print(f"diff, again:       {again:6.2f} s   naive:          {naive_again:6.2f} s")
+        _report_load()
+        earlier = shas[-3]
+
+        def first_push() -> None:
+            diff_sides(repo, earlier, base, kb)  # the pull request as it was
+
+        pushed = _timed(args.runs, first_push, lambda: diff_sides(repo, earlier, head, kb))
+        print(f"diff, after a push (base seen, head one commit on): {pushed:6.2f} s")
+        working = _timed(args.runs, nothing, lambda: diff_sides(repo, base, WORKING_TREE, kb))
+        print(f"diff against the working tree (seen before): {working:6.2f} s")
+        _report_load()
         page = next(iter(load_knowledge(kb).files.values()))
         history = _timed(args.runs, nothing, lambda: repo.log([page]))
         slow = _timed(1, nothing, lambda: _naive_history(repo, page))

@@ -358,3 +358,14 @@ def test_about_one_page_keeps_only_what_changed_for_it(repo: ScriptedRepo) -> No
     assert tour.changed_steps == ((2, H),) and tour.lost_steps == ()
     assert {c.id for c in about(diff, P).pages_removed} == {P}
     assert about(diff, P).pages_changed == ()
+
+
+def test_a_pages_log_up_to_a_revision_leaves_out_the_commits_after_it(repo: ScriptedRepo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Later."))
+    repo.commit("later edit")
+    git = repository(repo.kb)
+    assert [c.subject for c in git.log([f"{H}.yaml"])] == ["later edit", "first pages"]
+    assert [c.subject for c in git.log([f"{H}.yaml"], until=first)] == ["first pages"]
+    with pytest.raises(GitError):
+        git.log([f"{H}.yaml"], until="--output=/tmp/x")
