@@ -5,20 +5,12 @@ diff it gives is the one two separate loads give."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
 from heuristica.checks.record import with_verification_problems
-from heuristica.checks.recorded import (
-    PageRun,
-    Record,
-    RecordedCheck,
-    RecordedEnvironment,
-    page_hash,
-)
 from heuristica.checks.run import Status
 from heuristica.commands.diff import diff_sides
 from heuristica.history.compare import compare
@@ -29,27 +21,15 @@ from heuristica.history.snapshot import Loads, snapshot
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
 from heuristica.live.knowledge_base import LiveKnowledgeBase
+from tests.diff_repo import CHECK, IMPL, H, P, record, three_pages
 from tests.git_repo import ScriptedRepo
 from tests.kb import page
-
-P = "principle/fork-copies-one-thread"
-IMPL = "implementation/get-context"
-H = "heuristic/use-spawn"
-CHECK: dict[str, object] = {"name": "prints-ok", "claim": "It prints ok.", "code": "print('ok')"}
-CHECK["expect"] = {"output": "ok"}
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> ScriptedRepo:
     """Three linked pages and a tour, then a commit that edits one page."""
-    repo = ScriptedRepo(tmp_path / "team")
-    repo.write(f"{P}.yaml", page(P, ("implemented_by", IMPL), ("uses_heuristic", H)))
-    repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", H)))
-    repo.write(f"{H}.yaml", page(H, checks=[CHECK]))
-    steps = [{"page": p, "note": f"Read {p}."} for p in (P, IMPL, H)]
-    tour = {"id": "first", "title": "First", "audience": "New", "estimated_minutes": 5}
-    repo.write("tours/first.yaml", {**tour, "steps": steps})
-    repo.commit("first pages")
+    repo = three_pages(tmp_path / "team")
     repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", H), overview="Edited."))
     repo.commit("edit one page")
     return repo
@@ -124,17 +104,6 @@ def test_a_blob_id_is_the_one_git_gives(repo: ScriptedRepo) -> None:
     assert blob_id(data) == repo.git("hash-object", f"knowledge/{H}.yaml")
 
 
-def _record(repo: ScriptedRepo, status: Status) -> None:
-    loaded = load_knowledge(repo.kb).pages[H]
-    run = PageRun(
-        page_hash=page_hash(loaded),
-        verified_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
-        environment=RecordedEnvironment(implementation="CPython", python="3.11.7", platform="x"),
-        checks={"prints-ok": RecordedCheck(status=status)},
-    )
-    (repo.kb / "verification.json").write_text(Record(pages={H: [run]}).model_dump_json())
-
-
 def _alone(git: Repository, revision: str, kb: Path, cache: Path) -> object:
     """One side loaded on its own: its own empty cache folder, nothing shared."""
     with pytest.MonkeyPatch.context() as patch:
@@ -146,7 +115,7 @@ def _alone(git: Repository, revision: str, kb: Path, cache: Path) -> object:
 def test_what_the_sides_share_gives_the_diff_two_separate_loads_give(
     repo: ScriptedRepo, tmp_path: Path, record_changes: bool
 ) -> None:
-    _record(repo, Status.HOLDS)
+    record(repo, Status.HOLDS)
     repo.commit("verified")
     new = "heuristic/cap-threads"
     repo.write(f"{new}.yaml", page(new, ("uses_heuristic", "heuristic/nowhere")))
@@ -154,7 +123,7 @@ def test_what_the_sides_share_gives_the_diff_two_separate_loads_give(
     repo.write(f"{H}.yaml", page(H, checks=[{**CHECK, "claim": "It prints ok, always."}]))
     repo.remove(f"{P}.yaml")
     if record_changes:
-        _record(repo, Status.FAILS)
+        record(repo, Status.FAILS)
     git = repository(repo.kb)
     shared = diff_sides(git, "HEAD", WORKING_TREE, repo.kb, named_from_here=False)
     base = _alone(git, "HEAD", repo.kb, tmp_path / "one")
@@ -165,7 +134,7 @@ def test_what_the_sides_share_gives_the_diff_two_separate_loads_give(
 
 
 def test_the_shared_record_is_read_once_per_content(repo: ScriptedRepo) -> None:
-    _record(repo, Status.HOLDS)
+    record(repo, Status.HOLDS)
     repo.commit("verified")
     git = repository(repo.kb)
     loads = Loads(git, None)
@@ -179,9 +148,9 @@ def test_the_shared_record_is_read_once_per_content(repo: ScriptedRepo) -> None:
 
 
 def test_a_revision_read_from_git_points_warnings_at_their_lines(repo: ScriptedRepo) -> None:
-    _record(repo, Status.HOLDS)
+    record(repo, Status.HOLDS)
     repo.commit("verified")
-    _record(repo, Status.FAILS)
+    record(repo, Status.FAILS)
     repo.commit("fails now")
     git = repository(repo.kb)
     (failing,) = [p for p in diff_sides(git, "HEAD~1", "HEAD", repo.kb).problems_introduced]

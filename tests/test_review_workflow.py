@@ -113,6 +113,10 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     assert "pages: 1 added" in first["body"]
     html = (repo.top / "knowledge-diff.html").read_text()
     assert 'id="graph-data"' in html and "heuristic/cap-threads" in html
+    cache_step = _jobs(workflow)["review"]["steps"][3]  # keeps what the diff parsed
+    assert cache_step["uses"].startswith("actions/cache@")
+    kept = _on_runner(cache_step["with"]["path"], tmp_path / "runner-temp")
+    assert [path.name.startswith("parsed-") for path in Path("/").glob(kept.lstrip("/"))] == [True]
 
     repo.git("checkout", "-q", "topic")
     repo.write(f"{H}.yaml", page(H, overview="Edited on the second push."))
@@ -121,23 +125,6 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     (second,) = json.loads(store.read_text())
     assert second["id"] == first["id"]
     assert "pages: 1 added, 1 changed" in second["body"]
-
-
-def test_the_cache_step_keeps_the_parse_results_the_diff_wrote(
-    workflow: str, tmp_path: Path, tools: Path
-) -> None:
-    repo = ScriptedRepo(tmp_path / "team")
-    repo.write(f"{H}.yaml", page(H))
-    repo.commit("first page")
-    repo.git("checkout", "-q", "-b", "topic")
-    repo.write(f"{H}.yaml", page(H, overview="Edited."))
-    repo.commit("edit")
-    store = tmp_path / "comments.json"
-    _run_steps(workflow, repo, tools, _pull_request(repo), store)
-    cache_step = _jobs(workflow)["review"]["steps"][3]
-    assert cache_step["uses"].startswith("actions/cache@")
-    kept = _on_runner(cache_step["with"]["path"], tmp_path / "runner-temp")
-    assert [path.name.startswith("parsed-") for path in Path("/").glob(kept.lstrip("/"))] == [True]
 
 
 def test_no_step_interpolates_event_values_into_its_script(workflow: str) -> None:
