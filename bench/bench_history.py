@@ -31,12 +31,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.generate import generate
 from heuristica.checks.record import with_verification_problems
@@ -89,23 +91,46 @@ def build(top: Path, pages: int, changed: int, commits: int) -> tuple[Repository
     return repository(kb), shas
 
 
-def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> float:
-    times = []
+class Took(NamedTuple):
+    """The median wall time of some runs, and the CPU time they used (this
+    process and the git processes it waited for): the machine's load lengthens
+    the first, hardly the second."""
+
+    wall: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:6.2f} s (CPU {self.cpu:5.2f} s)"
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> Took:
+    walls, cpus = [], []
     for _ in range(runs):
         setup()
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _cpu()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - used)
+    return Took(statistics.median(walls), statistics.median(cpus))
 
 
 def _by_turns(
     runs: int, setup: Callable[[], None], ours: Callable[[], object], other: Callable[[], object]
-) -> tuple[float, float]:
+) -> tuple[Took, Took]:
     """The median of each way, run by turns (ours, other, ours, ...) so that
     the machine's load falls on both alike."""
     pairs = [(_timed(1, setup, ours), _timed(1, setup, other)) for _ in range(runs)]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    return _median([p[0] for p in pairs]), _median([p[1] for p in pairs])
+
+
+def _median(runs: list[Took]) -> Took:
+    return Took(statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs))
 
 
 def _naive_diff(repo: Repository, base: str, head: str) -> None:
@@ -162,8 +187,8 @@ def _at_revision(repo: Repository, kb: Path, revision: str, runs: int) -> None:
     open_here.current()
     kept = _timed(runs, nothing, lambda: _opened_at(repo, revision, open_here))
     print(
-        f"?at= seen, open in this server: {kept:6.2f} s   after a server start: {restarted:6.2f} s"
-        f"   first load of today (server start): {today:6.2f} s"
+        f"?at= seen, open in this server: {kept}   after a server start: {restarted}"
+        f"   first load of today (server start): {today}"
     )
 
 
@@ -202,7 +227,7 @@ def main() -> None:
             lambda: diff_sides(repo, base, head, kb),
             lambda: _naive_diff(repo, base, head),
         )
-        print(f"diff, first time:  {ours:6.2f} s   naive (both loaded in full): {naive:6.2f} s")
+        print(f"diff, first time:  {ours}   naive (both loaded in full): {naive}")
         _report_load()
         again, naive_again = _by_turns(
             args.runs,
@@ -210,7 +235,7 @@ def main() -> None:
             lambda: diff_sides(repo, base, head, kb),
             lambda: _naive_diff(repo, base, head),
         )
-        print(f"diff, again:       {again:6.2f} s   naive:          {naive_again:6.2f} s")
+        print(f"diff, again:       {again}   naive:          {naive_again}")
         _report_load()
         earlier = shas[-3]
 
@@ -218,16 +243,16 @@ def main() -> None:
             diff_sides(repo, earlier, base, kb)  # the pull request as it was
 
         pushed = _timed(args.runs, first_push, lambda: diff_sides(repo, earlier, head, kb))
-        print(f"diff, after a push (base seen, head one commit on): {pushed:6.2f} s")
+        print(f"diff, after a push (base seen, head one commit on): {pushed}")
         working = _timed(args.runs, nothing, lambda: diff_sides(repo, base, WORKING_TREE, kb))
-        print(f"diff against the working tree (seen before): {working:6.2f} s")
+        print(f"diff against the working tree (seen before): {working}")
         _report_load()
         page = next(iter(load_knowledge(kb).files.values()))
         history = _timed(args.runs, nothing, lambda: repo.log([page]))
         slow = _timed(1, nothing, lambda: _naive_history(repo, page))
         print(
-            f"one page's history: {history * 1000:6.0f} ms   "
-            f"naive (every commit's blob): {slow * 1000:6.0f} ms"
+            f"one page's history: {history.wall * 1000:6.0f} ms   "
+            f"naive (every commit's blob): {slow.wall * 1000:6.0f} ms"
         )
         _at_revision(repo, kb, shas[-5], args.runs)
 
