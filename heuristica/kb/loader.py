@@ -54,6 +54,7 @@ __all__ = [
     "TOURS_FOLDER",
     "LoadResult",
     "load_knowledge",
+    "parse_data",
     "parse_file",
 ]
 
@@ -263,14 +264,29 @@ def _read_and_parse(found: PageFile) -> tuple[ParsedFile, FileKey | None]:
     except Unreadable as unreadable:
         problems = () if unreadable.gone else (_problem(file, unreadable.code, unreadable.message),)
         return ParsedFile(file, problems=problems), None
+    parsed = parse_data(data, file, found.key[2])
+    return parsed, None if _is_internal_error(parsed) else key
+
+
+def parse_data(data: bytes, file: str, size: int | None = None) -> ParsedFile:
+    """A page file's bytes (``size`` on disk, if known) as ``parse_file`` gives
+    them, or the Problem that says why they are not a page's text."""
     try:
-        return parse_file(_decode(data, found.key[2]), file), key
+        return parse_file(_decode(data, len(data) if size is None else size), file)
     except Refused as refused:
-        return ParsedFile(file, problems=(refused.problem(file),)), key
+        return ParsedFile(file, problems=(refused.problem(file),))
     except Exception:  # one file never takes the app down, not even through a bug here
         _log.exception("loading %s", file)
         message = "could not be loaded because of a bug in Heuristica (details in the server log)"
-        return ParsedFile(file, problems=(_problem(file, "internal-error", message),)), None
+        return ParsedFile(file, problems=(_problem(file, _INTERNAL_ERROR, message),))
+
+
+_INTERNAL_ERROR = "internal-error"
+
+
+def _is_internal_error(parsed: ParsedFile) -> bool:
+    """A result not to keep: the next load tries again (the bug may be gone)."""
+    return any(problem.code == _INTERNAL_ERROR for problem in parsed.problems)
 
 
 def _problem(file: str, code: str, message: str) -> Problem:
