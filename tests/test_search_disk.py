@@ -98,3 +98,26 @@ def test_pages_of_the_same_version_are_not_indexed_again(
     opened = SearchIndex(copies, tmp_path, versions=versions)
     assert indexed == [] and len(opened) == len(pages)
     assert opened.search("forkserver")[0].page in copies
+
+
+def test_two_writers_of_one_folder_each_see_their_own_pages(
+    pages: list[Page], tmp_path: Path
+) -> None:
+    """Two processes keeping the same folder (two servers, or a server and the
+    CLI), as two stores: one writes after the other did; the second finds the
+    folder moved on and starts again from it, never from its own stale view."""
+    first = SearchIndex(pages, tmp_path)
+    second = SearchIndex(pages, tmp_path)
+    first.updated(edited(pages))
+    gone = pages[7]
+    mine = [page for page in pages if page is not gone]
+    after = second.updated(mine)
+    # The same pages as an index of ``mine`` alone; the scores differ from one
+    # made in memory, as any index's do with the pages deleted in its history.
+    assert len(after) == len(mine)
+    assert not after.search("zorblax")  # the other's edit is not among mine
+    assert gone.id not in {hit.page.id for hit in after.search(gone.title, limit=None)}
+    assert {hit.page.id for hit in after.search("fork", limit=None)} == {
+        hit.page.id for hit in SearchIndex(mine).search("fork", limit=None)
+    }
+    assert answers(SearchIndex(mine, tmp_path)) == answers(after)
