@@ -14,9 +14,10 @@ measures with Playwright what a reader waits for:
   ``/_stcore/health`` answers), with the part before health answered and
   the load as the server's log gives it; and from health to drawn, the
   figure this bench gave before (which left out the load the server now
-  does before it answers). The server loads from the parse cache the last
-  run of the same version saved under bench/out/cache/ (run the bench twice
-  after a change to pages, loader or models); ``--starts N`` measures it on
+  does before it answers). A first, unmeasured start of each version writes
+  its bytecode and, if it has none, its parse cache (bench/out/cache/), so
+  the measured starts are warm ones (a stale cache, written by an earlier
+  version of the same name: delete bench/out/cache/); ``--starts N`` measures it on
   N server starts per version, the versions by turns; each server has a new
   port, so the browser's cache is cold every time;
 - load: the same, server warm;
@@ -214,7 +215,9 @@ def serving(knowledge: Path, explorer: Explorer) -> Iterator[AppServer]:
     cache = cache_folder(explorer)
     with tempfile.TemporaryDirectory(prefix="heuristica-bench-log-") as folder:
         log = Path(folder) / "server.log"
-        env = {"HEURISTICA_CACHE": str(cache)}
+        # Bytecode written and used, as an installed app has it (this machine's
+        # PYTHONDONTWRITEBYTECODE made every start compile the app's modules).
+        env = {"HEURISTICA_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": ""}
         with app_server(knowledge, explorer.script, log, env) as server:
             yield server
 
@@ -223,16 +226,14 @@ def cache_folder(explorer: Explorer) -> Path:
     return OUT / "cache" / re.sub(r"\W+", "-", explorer.name).strip("-")
 
 
-def warm_parse_cache(knowledge: Path, explorer: Explorer, wait: float = 60.0) -> None:
-    """Start ``explorer`` once and leave it running until it saved its parse
-    cache (about ten seconds after its load), unless one is there already; a
-    version that keeps none is given ``wait`` seconds."""
-    saved = cache_folder(explorer).glob("parsed-*.json")
-    if any(saved):
-        return
+def warm_start(knowledge: Path, explorer: Explorer, wait: float = 60.0) -> None:
+    """Start ``explorer`` once, unmeasured: it writes its modules' bytecode
+    and, unless it has one, saves its parse cache (about ten seconds after
+    its load; a version that keeps none is given ``wait`` seconds)."""
+    had_cache = any(cache_folder(explorer).glob("parsed-*.json"))
     with serving(knowledge, explorer):
         deadline = time.monotonic() + wait
-        while not any(cache_folder(explorer).glob("parsed-*.json")):
+        while not had_cache and not any(cache_folder(explorer).glob("parsed-*.json")):
             if time.monotonic() > deadline:
                 return
             time.sleep(0.5)
@@ -346,7 +347,7 @@ def main() -> None:
             Explorer(f"before ({args.before})", before / "app.py", previews_of(before)),
         )
         for explorer in explorers:
-            warm_parse_cache(knowledge, explorer)
+            warm_start(knowledge, explorer)
         for explorer in explorers:
             with serving(knowledge, explorer) as server:
                 results[explorer.name] = first_load(page, server)
