@@ -5,8 +5,8 @@ in ``pages/``) to every browser session. This file starts the server: before
 it takes its first request it ends the demo runs a dead server left on this
 machine and loads the knowledge base (``ui.knowledge_base.warm_up``), so the
 first reader after a server start does not wait for 10,000 pages to load;
-as it starts answering, it imports what a verification grid needs in the
-background (``import_for_grids``).
+a few seconds after it starts answering, it imports what a verification
+grid needs in the background (``import_for_grids``).
 When it stops (SIGTERM, Ctrl-C) it ends its own runs first: uvicorn, which
 serves ``st.App``, re-raises the signal once it has shut down, so nothing
 registered with ``atexit`` would run.

@@ -42,6 +42,8 @@ RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
 REVISIONS_LOADED = 4
 """Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
+GRID_IMPORT_AFTER_SECONDS = 5.0
+"""How long after the server starts answering it imports pandas (``import_for_grids``)."""
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are written and the heap tidied."""
 clock: Clock = time.monotonic
@@ -113,20 +115,21 @@ def warm_up() -> None:
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
 
 
-def import_for_grids() -> threading.Thread:
-    """Import what the panel's verification grid needs, in a thread started
-    now (the app: as its server starts answering). The grid is a Streamlit
-    data grid, which imports pandas: over a second of a reader's run if it
-    came to that run, and half a second of every start before the server
-    answered when the warm-up imported it. The first reader's browser is
-    still fetching the page while this runs."""
+def import_for_grids(after_seconds: float = GRID_IMPORT_AFTER_SECONDS) -> threading.Thread:
+    """Import what the panel's verification grid needs, in a thread, after
+    ``after_seconds`` (the app: counted from when its server starts
+    answering). The grid is a Streamlit data grid, which imports pandas: over
+    a second of a reader's run if it came to that run, and half a second of
+    every start before the server answered when the warm-up imported it; the
+    wait keeps it off the first reader's own first run."""
 
     def run() -> None:
         import pandas  # noqa: F401
 
-    thread = threading.Thread(target=run, name="heuristica-import-pandas", daemon=True)
-    thread.start()
-    return thread
+    timer = threading.Timer(after_seconds, run)
+    timer.name, timer.daemon = "heuristica-import-pandas", True
+    timer.start()
+    return timer
 
 
 def _loaded(kb: KnowledgeBase, seconds: float) -> str:
