@@ -144,7 +144,7 @@ from heuristica.draw.view import default_focus
 
 def figures(graph):
     # what the sidebar and Explore ask of every new graph
-    return graph.link_count, graph.stats(), default_focus(graph), graph.shape
+    return graph.link_count, graph.stats(), default_focus(graph, None), graph.shape
 
 known = demos.available()
 reloader = Reloader(root)
