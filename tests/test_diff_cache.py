@@ -17,7 +17,7 @@ from heuristica.history.compare import compare
 from heuristica.history.content_cache import blob_id, store_path
 from heuristica.history.formats import to_json
 from heuristica.history.git import WORKING_TREE, Repository, repository
-from heuristica.history.snapshot import Loads, snapshot
+from heuristica.history.snapshot import Loads, both_sides, snapshot
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, ParseCache, cache_path
 from heuristica.live.knowledge_base import LiveKnowledgeBase
@@ -51,10 +51,8 @@ def test_the_second_side_parses_only_what_differs_and_a_new_run_parses_nothing_s
     git = repository(repo.kb)
     assert _parses(git, repo.kb, ("HEAD~1", "HEAD")) == [4, 1]
     assert _parses(git, repo.kb, ("HEAD~1", "HEAD")) == [0, 1]  # the head's one edit only
-    # The version a run meets first is the one saved: the other way round, the
-    # first run saves the head's edit instead, and the next parses the base's.
-    assert _parses(git, repo.kb, ("HEAD", "HEAD~1")) == [1, 1]
-    assert _parses(git, repo.kb, ("HEAD", "HEAD~1")) == [0, 1]
+    # The other way round, the saved version is still met (by the second side).
+    assert _parses(git, repo.kb, ("HEAD", "HEAD~1")) == [1, 0]
 
 
 def test_comparing_the_same_sides_again_writes_nothing(repo: ScriptedRepo) -> None:
@@ -64,7 +62,7 @@ def test_comparing_the_same_sides_again_writes_nothing(repo: ScriptedRepo) -> No
     loads = Loads(git, None)
     for revision in ("HEAD~1", "HEAD"):
         snapshot(git, revision, repo.kb, loads)
-    assert loads.cache.added == 0
+    assert not loads.cache.added
     loads.done()
     assert store_path(git).stat().st_mtime_ns == before
 
@@ -86,6 +84,27 @@ def test_the_working_side_takes_the_apps_parse_of_the_same_file_version(
     app.save_cache()
     git = repository(repo.kb)
     assert _parses(git, repo.kb, (WORKING_TREE, "HEAD")) == [0, 0]
+
+
+def test_the_working_tree_is_loaded_first_so_the_base_meets_the_apps_parses(
+    repo: ScriptedRepo,
+) -> None:
+    app = LiveKnowledgeBase(repo.kb, cache_file=cache_path(repo.kb))
+    app.current()
+    app.save_cache()
+    git = repository(repo.kb)
+    loads = Loads(git, None)
+    base, head = both_sides(git, "HEAD~1", WORKING_TREE, repo.kb, loads)
+    assert (base.revision, head.revision) == ("HEAD~1", WORKING_TREE)
+    assert loads.parsed == [0, 1]  # the working tree, then the base's one other version
+    loads.done()
+    loads = Loads(git, None)
+    both_sides(git, "HEAD~1", "HEAD", repo.kb, loads)
+    assert loads.parsed == [1, 0]  # the working tree's versions (HEAD's) were saved
+    loads.done()
+    loads = Loads(git, None)
+    both_sides(git, "HEAD~1", "HEAD", repo.kb, loads)
+    assert loads.parsed == [1, 0] and not loads.cache.added  # HEAD's, used, stay saved
 
 
 def test_a_damaged_store_is_ignored_then_written_whole_again(repo: ScriptedRepo) -> None:

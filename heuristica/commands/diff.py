@@ -20,7 +20,7 @@ from heuristica.draw.diff import diff_html
 from heuristica.history.compare import Diff, compare
 from heuristica.history.formats import to_json, to_markdown, to_text
 from heuristica.history.git import WORKING_TREE, GitError, Repository, repository
-from heuristica.history.snapshot import Loads, snapshot
+from heuristica.history.snapshot import Loads, both_sides
 from heuristica.kb.problems import Severity
 
 __all__ = ["add_diff_command", "diff_sides", "run_diff"]
@@ -89,7 +89,7 @@ def diff_sides(
     from heuristica.demos import available
 
     loads = Loads(repo, available())
-    sides = [snapshot(repo, revision, folder, loads) for revision in (base, head)]
+    sides = both_sides(repo, base, head, folder, loads)
     loads.done()
 
     def here(file: str) -> str:

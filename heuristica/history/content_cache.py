@@ -12,8 +12,9 @@ read to name them); a working-tree file is read and named as git would
 
 The saved file is a ``ParseCache`` file (``kb.parsecache``): written by this
 loader and page models only, every page validated again when read, a damaged
-or foreign file ignored as a whole. One version per path is saved (the first
-one met in a run: the base's); within one run every version met is kept.
+or foreign file ignored as a whole. One version per path is saved: the one
+saved already if the run used it, else the first the run met; within one
+run every version met is kept.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ class ContentCache(ParseCache):
         self._pending: dict[str, tuple[str, FileKey]] = {}
         self._records: dict[str, Record | RecordError] = {}
         self._used: set[str] = set()
-        self.added = 0
-        """Results parsed (or taken from the app's cache) in this run, not saved yet."""
+        """Files whose saved version this run used: it stays saved."""
+        self._new: dict[str, tuple[str, ParsedFile]] = {}
+        """Per file, the first version this run met that was not saved."""
 
     @classmethod
     def open(cls, repo: Repository) -> ContentCache:
@@ -140,13 +142,14 @@ class ContentCache(ParseCache):
             self._keep(relative, pending[0], parsed)
 
     def _keep(self, relative: str, blob: str, parsed: ParsedFile) -> None:
-        """Saved unless this run already met another version of the file: the
-        one met first (the base's) stays, so that comparing the same two sides
-        again writes nothing and parses only the head's changed files."""
-        if relative not in self._used:
-            self._used.add(relative)
-            self._saved.put(relative, blob_key(blob), parsed)
-            self.added += 1
+        self._new.setdefault(relative, (blob, parsed))
+
+    @property
+    def added(self) -> dict[str, tuple[str, ParsedFile]]:
+        """What ``save_new`` writes: per file, the first version this run met,
+        unless the saved one was used (then it stays, so that comparing the
+        same two sides again writes nothing and parses no more than before)."""
+        return {r: found for r, found in self._new.items() if r not in self._used}
 
     def record(self, folder: Path) -> Record | RecordError:
         """The verification record in ``folder`` (the side loaded last): the
@@ -171,10 +174,13 @@ class ContentCache(ParseCache):
     def save_new(self) -> None:
         """Write the results kept, if this run added any (a failed write is only
         a slower next run)."""
-        if self._path is None or not self.added:
+        added = self.added
+        if self._path is None or not added:
             return
+        for relative, (blob, parsed) in added.items():
+            self._saved.put(relative, blob_key(blob), parsed)
         try:
             self._saved.save(self._path)
         except OSError:
             return
-        self.added = 0
+        self._new.clear()

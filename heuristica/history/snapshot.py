@@ -34,7 +34,7 @@ from heuristica.kb.files import PageFile, Scan, is_page_path, page_order
 from heuristica.kb.loader import LoadResult, load_knowledge
 from heuristica.kb.parsecache import user_cache_folder
 
-__all__ = ["REVISIONS_KEPT", "Loads", "Snapshot", "revision_folder", "snapshot"]
+__all__ = ["REVISIONS_KEPT", "Loads", "Snapshot", "both_sides", "revision_folder", "snapshot"]
 
 REVISIONS_KEPT = 24
 """Revision folders kept in the cache; the least recently used go first."""
@@ -82,10 +82,29 @@ class Loads:
         self.across = AcrossMemo()
         self.verified = VerificationMemo()
         self.demos = demos
+        self.parsed: list[int] = []
+        """How many files each load parsed, in the order loaded."""
 
     def done(self) -> None:
         """Keep what was parsed for the next comparison."""
         self.cache.save_new()
+
+
+def both_sides(
+    repo: Repository, base: str, head: str, working_folder: Path, loads: Loads
+) -> tuple[Snapshot, Snapshot]:
+    """``base`` and ``head`` loaded with what they share. The working tree, when
+    it is the head, is loaded first: the app's parse cache knows its files, so
+    the base's unchanged files are met there and not parsed. GitError for a
+    revision that is not known (before anything is loaded)."""
+    for revision in (base, head):
+        if revision != WORKING_TREE:
+            repo.resolve(revision)
+    if head == WORKING_TREE != base:
+        after = snapshot(repo, head, working_folder, loads)
+        return snapshot(repo, base, working_folder, loads), after
+    before = snapshot(repo, base, working_folder, loads)
+    return before, snapshot(repo, head, working_folder, loads)
 
 
 def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads) -> Snapshot:
@@ -107,6 +126,7 @@ def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads
         else:  # a link is read where it leads, as a scan of the folder does
             folder = revision_folder(repo, commit, entries)
             loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
+    loads.parsed.append(cache.parsed)
     record = cache.record(folder)
     result = with_verification_problems(loaded, loads.verified, record, read)
     kept = None if isinstance(record, RecordError) else record

@@ -30,7 +30,7 @@ from heuristica.kb.field_messages import field_message
 from heuristica.kb.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_MODELS, Implementation, Page, Tour
-from heuristica.kb.parsecache import ParseCache, ParsedFile, Place
+from heuristica.kb.parsecache import ParseCache, ParsedFile
 from heuristica.kb.problems import Problem, Severity, did_you_mean
 from heuristica.kb.relations import PageType
 from heuristica.kb.settings import Settings, read_settings
@@ -44,6 +44,7 @@ from heuristica.kb.yaml_tree import (
     construct,
     locate,
     mark,
+    places,
     refuse_anchors,
     refuse_deep,
 )
@@ -98,9 +99,12 @@ class LoadResult:
         return [p for p in self.problems if not p.is_error]
 
 
+_KINDS = [t.value for t in PageType]
+
+
 def _page_type(root: yaml.Node, data: dict[str, Any]) -> PageType:
     _, value_node = child(root, "type")
-    kinds = [t.value for t in PageType]
+    kinds = _KINDS
     if value_node is None:
         raise Refused(
             mark(root), "missing-field", f"missing required field 'type' (one of {kinds})"
@@ -171,15 +175,6 @@ def _decode(data: bytes, size: int) -> str:
     return text
 
 
-def _places(root: yaml.Node, locs: list[tuple[str | int, ...]]) -> dict[str, Place]:
-    """Where each of ``locs`` is written, for Problems found across pages."""
-    places = {}
-    for loc in locs:
-        mark = locate(root, loc, at_key=False)
-        places[".".join(map(str, loc))] = (mark.line, mark.col)
-    return places
-
-
 def _page(text: str, file: str) -> ParsedFile:
     page, root, problems = _validated(text, file, _page_model)
     if page is None or root is None:
@@ -202,7 +197,7 @@ def _page(text: str, file: str) -> ParsedFile:
         file,
         page=page,
         problems=tuple(_rule_problems(page, root, file)),
-        places=_places(root, locs),
+        places=places(root, locs),
         unverifiable=unverifiable,
         claims=claims,
     )
@@ -245,7 +240,7 @@ def _tour(text: str, file: str) -> ParsedFile:
         file,
         tour=tour.model_copy(update={"steps": steps}),
         problems=tuple(problems),
-        places=_places(root, locs),
+        places=places(root, locs),
     )
 
 
