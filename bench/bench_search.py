@@ -1,4 +1,5 @@
-"""Search on a synthetic knowledge base: index build, query latency, and the
+"""Search on a synthetic knowledge base: index build (in memory, kept on disk
+and opened again, by turns with the previous search), query latency, and the
 index after one edit, beside the previous search (KnowledgeGraph.search up to
 38fa7d3, kept in bench/previous_search.py) in the same run; then how many of
 the newcomer questions (tests/test_search_questions.py) each finds in its top
@@ -19,6 +20,7 @@ import argparse
 import os
 import random
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -96,22 +98,38 @@ def _line(name: str, wall: list[float], cpu: list[float]) -> str:
 
 
 def bench_build(kg: KnowledgeGraph, runs: int) -> SearchIndex:
-    print("index build")
-    results = [_timed(lambda: SearchIndex(kg.pages)) for _ in range(runs)]
-    print(_line("ours: SearchIndex (tantivy)", [r[1] for r in results], [r[2] for r in results]))
+    """By turns: ours in memory, ours kept on disk (built, then opened as the
+    next process opens it), the previous search."""
+    print("index build (by turns)")
+    pages = list(kg.pages)
+    versions = {page.id: "1" for page in pages}
 
     def previous() -> PreviousSearch:
         made = PreviousSearch(kg)
         made.search("a phrase")  # it read every page's full text on its first query
         return made
 
-    before = [_timed(previous) for _ in range(runs)]
-    print(
-        _line(
-            "previous: word postings + full texts", [r[1] for r in before], [r[2] for r in before]
-        )
-    )
-    return results[-1][0]
+    ways: dict[str, Callable[[Path], object]] = {
+        "ours: SearchIndex in memory (tantivy)": lambda _: SearchIndex(pages),
+        "ours: kept on disk, built": lambda kept: SearchIndex(pages, kept, versions=versions),
+        "ours: kept on disk, opened by the next process": lambda kept: SearchIndex(
+            pages, kept, versions=versions
+        ),
+        "previous: word postings + full texts": lambda _: previous(),
+    }
+    took: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
+    index = None
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as kept:
+            for name, make in ways.items():
+                made, wall, cpu = _timed(lambda: make(Path(kept)))  # noqa: B023 (called here)
+                took[name].append((wall, cpu))
+                if index is None and isinstance(made, SearchIndex):
+                    index = made  # the in-memory one, made first, for the queries
+    for name, times in took.items():
+        print(_line(name, [wall for wall, _ in times], [cpu for _, cpu in times]))
+    assert index is not None
+    return index
 
 
 def bench_queries(kg: KnowledgeGraph, index: SearchIndex, asked: list[str]) -> None:

@@ -50,10 +50,13 @@ def outside_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in dropped}
 
 
-def run(args: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """``args`` run from ``cwd`` with only what is installed importable."""
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    """``args`` run from ``cwd`` with only what is installed importable (in
+    ``env``, else this environment, without PYTHONPATH)."""
     return subprocess.run(
-        args, cwd=cwd, env=outside_env(), capture_output=True, text=True, **kwargs
+        args, cwd=cwd, env=env or outside_env(), capture_output=True, text=True, **kwargs
     )
 
 

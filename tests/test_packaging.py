@@ -74,10 +74,18 @@ def test_check_runs_from_a_folder_outside_the_repository(venv: Path, team_folder
     )
 
 
-def test_search_runs_from_a_folder_outside_the_repository(venv: Path, team_folder: Path) -> None:
-    done = run([heuristica(venv), "search", "spawn not fork"], cwd=team_folder)
+def test_search_runs_from_a_folder_outside_the_repository(
+    venv: Path, team_folder: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    env = {**outside_env(), "HEURISTICA_CACHE": str(cache)}
+    done = run([heuristica(venv), "search", "spawn not fork"], cwd=team_folder, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert SPAWN in done.stdout
+    # What it parsed and indexed is kept for the next run, which answers the same.
+    assert [p.name.split("-")[0] for p in sorted(cache.iterdir())] == ["parsed", "search"]
+    again = run([heuristica(venv), "search", "spawn not fork"], cwd=team_folder, env=env)
+    assert again.stdout == done.stdout
 
 
 def test_path_runs_from_a_folder_outside_the_repository(venv: Path, team_folder: Path) -> None:

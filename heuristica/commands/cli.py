@@ -28,6 +28,8 @@ from heuristica.checks.matrix_file import MATRIX_FILE
 from heuristica.checks.record import RECORD_FILE
 from heuristica.commands.diff import add_diff_command
 from heuristica.commands.export import to_graphml, to_node_link_json
+from heuristica.commands.loaded import folder, knowledge_base
+from heuristica.commands.progress import progress_bar
 from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.start import add_docs, add_init, add_new
 from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
@@ -36,7 +38,7 @@ from heuristica.draw.paths import relation_paths, unknown_page
 from heuristica.extras import MissingExtra, require
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
-from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+from heuristica.search import words
 from heuristica.search.text import printable
 
 __all__ = ["main"]
@@ -46,20 +48,8 @@ Subcommands = Any
 """What ``add_subparsers`` returns (argparse names no public type for it)."""
 
 
-def _folder(path: Path) -> Path:
-    """``path`` if it is a folder, else a usage error that says what it is."""
-    if not path.is_dir():
-        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
-    return path
-
-
-def _knowledge_base(path: Path) -> KnowledgeBase:
-    """The folder ``path`` loaded as the app and the MCP server load it."""
-    return LiveKnowledgeBase(_folder(path)).current()
-
-
 def _load(path: Path) -> LoadResult:
-    return _knowledge_base(path).result
+    return knowledge_base(path).result
 
 
 def _from_here(result: LoadResult, folder: Path) -> LoadResult:
@@ -83,7 +73,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    kb = _knowledge_base(args.path)
+    kb = knowledge_base(args.path)
     result, graph = kb.result, kb.graph
     data = to_graphml(graph) if args.format == "graphml" else to_node_link_json(graph)
     args.output.write_text(data, encoding="utf-8")
@@ -96,7 +86,11 @@ def _export(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     types = [PageType(name) for name in args.type or ()]
-    found = _knowledge_base(args.path).find(args.query, limit=args.limit, types=types)
+    kb = knowledge_base(args.path)
+    if words(args.query):
+        with progress_bar("Indexing the pages for search") as bar:
+            kb.index(progress=bar)
+    found = kb.find(args.query, limit=args.limit, types=types)
     hits = found.hits
     # With JSON on stdout, what a person should know goes to stderr.
     notes = sys.stderr if args.format == "json" else sys.stdout
@@ -114,7 +108,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _path(args: argparse.Namespace) -> int:
-    graph = _knowledge_base(args.path).graph
+    graph = knowledge_base(args.path).graph
     unknown = [
         printable(unknown_page(graph, page_id, where))
         for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))
@@ -146,9 +140,9 @@ def _knowledge(given: Path | None) -> Path:
     Says on stderr which one and why, since it may not be the one expected."""
     configured = os.environ.get(KNOWLEDGE_ENV, "").strip()
     if given is not None:
-        return _folder(given).resolve()
+        return folder(given).resolve()
     if configured:
-        chosen, why = _folder(Path(configured).expanduser()), f"from ${KNOWLEDGE_ENV}"
+        chosen, why = folder(Path(configured).expanduser()), f"from ${KNOWLEDGE_ENV}"
     elif DEFAULT_ROOT.is_dir():
         chosen, why = DEFAULT_ROOT, "found in the working folder"
     else:

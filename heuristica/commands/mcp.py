@@ -7,7 +7,7 @@ Tools: ``search``, ``get_page``, ``neighbours``, ``find_path``,
 folder is looked at (a stat of each page file, nothing read) and loaded
 again if a file changed, so an agent sees an edit on its next call: the
 live knowledge base (``heuristica.live``), the app's own, whose parse
-results are kept in the user's cache folder between runs.
+results and search index are kept in the user's cache folder between runs.
 
 Built on the official SDK's ``MCPServer``: it turns each tool's signature
 into the input schema, validates arguments against it and reports a
@@ -17,6 +17,8 @@ the knowledge base answers.
 
 from __future__ import annotations
 
+import logging
+import threading
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,9 +52,11 @@ from heuristica.kb.parsecache import cache_path
 from heuristica.kb.problems import closest
 from heuristica.kb.relations import RELATIONS, PageType
 from heuristica.kb.text import inert_line
-from heuristica.live.knowledge_base import LiveKnowledgeBase
+from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
 
 __all__ = ["build_server", "serve_stdio"]
+
+_log = logging.getLogger(__name__)
 
 PAGE_URI = "heuristica://page/{type}/{slug}"
 MAX_RESULTS = 100
@@ -119,14 +123,14 @@ def _snippet_text(hit: full_text.SearchHit) -> str:
 
 
 def search_pages(
-    graph: KnowledgeGraph, query: str, page_type: PageType | None, limit: int
+    kb: KnowledgeBase, query: str, page_type: PageType | None, limit: int
 ) -> SearchResults:
     """The one place the MCP server searches: pages matching ``query``, best
     first, each with the sentence that matched as plain text on one line
     (inert Markdown: escaped only where a viewer would read markup), and how
     the query was read."""
     types = (page_type,) if page_type else ()
-    found = full_text.find(graph, query, limit=limit, types=types)
+    found = kb.find(query, limit=limit, types=types)
     hits = [
         SearchHit(
             **_ref(hit.page).model_dump(),
@@ -173,13 +177,17 @@ PageId = Annotated[
 
 def _live(root: Path) -> LiveKnowledgeBase:
     """The folder as the app keeps it: reloaded when it changes, its parse
-    results saved in the user's cache folder a little after each load."""
+    results saved in the user's cache folder a little after each load, its
+    search index kept there."""
     return LiveKnowledgeBase(
-        root, cache_file=cache_path(root), save_after_seconds=SAVE_AFTER_SECONDS
+        root,
+        cache_file=cache_path(root),
+        search_folder=cache_path(root, "search", ""),
+        save_after_seconds=SAVE_AFTER_SECONDS,
     )
 
 
-def build_server(root: Path) -> MCPServer[Any]:
+def build_server(root: Path) -> _KnowledgeServer:
     """The MCP server over the knowledge folder ``root``."""
     live = _live(root)
     server = _KnowledgeServer(
@@ -203,7 +211,7 @@ def build_server(root: Path) -> MCPServer[Any]:
     ) -> SearchResults:
         """Pages whose title, domains or text match the query (small typos
         allowed), best first."""
-        return search_pages(live.current().graph, query, type, limit)
+        return search_pages(live.current(), query, type, limit)
 
     @server.tool(annotations=_READ_ONLY)
     def get_page(id: PageId) -> str:
@@ -288,8 +296,32 @@ def build_server(root: Path) -> MCPServer[Any]:
     return server
 
 
+def _warm_up(live: LiveKnowledgeBase) -> None:
+    """Load the folder now, while the client connects, and save its parse
+    results right after: a session shorter than ``SAVE_AFTER_SECONDS`` (an
+    agent's one question) would otherwise save them only as it leaves, and a
+    client waits two seconds for that before it ends the server (the MCP SDK's
+    grace period), less than a 30,000-page save takes on a busy machine."""
+
+    def run() -> None:
+        try:
+            live.current()
+            live.save_cache()
+        except Exception:  # the first tool call loads again and reports it
+            _log.exception("could not load %s as the server started", live.root)
+
+    threading.Thread(target=run, name="heuristica-warm-up", daemon=True).start()
+
+
 def serve_stdio(root: Path) -> None:
     """Serve the knowledge folder ``root`` on stdin/stdout until the client
-    leaves, every line checked on its way in (``commands.mcp_wire``)."""
-    with guarded_stdio():
-        build_server(root).run("stdio")
+    leaves, every line checked on its way in (``commands.mcp_wire``). The
+    folder is loaded as the server starts (``_warm_up``), and the parse
+    results saved as it leaves too."""
+    server = build_server(root)
+    _warm_up(server.live)
+    try:
+        with guarded_stdio():
+            server.run("stdio")
+    finally:
+        server.live.save_cache()

@@ -66,6 +66,8 @@ TOURS_FOLDER = "tours"
 
 MAX_FILE_BYTES = 256 * 1024
 """A page larger than this is refused: no real page is this long."""
+_PROGRESS_EVERY = 64
+"""Files looked at between two reports of progress."""
 
 
 @dataclass
@@ -293,6 +295,7 @@ def load_knowledge(
     cache: ParseCache | None = None,
     scan: Scan | None = None,
     across: AcrossMemo | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadResult:
     """Load every page and tour below ``root``.
 
@@ -300,7 +303,8 @@ def load_knowledge(
     ``cache`` keeps each file's result between loads, so that only changed
     files are parsed again; ``scan`` is a listing of ``root`` just made;
     ``across`` keeps the checks across pages between loads, so that only the
-    pages a change can affect are checked again.
+    pages a change can affect are checked again; ``progress(done, of)`` is
+    told now and then how many files were looked at.
     Returns the pages that are sound and every Problem found, sorted by file.
     """
     with paused_gc():
@@ -308,7 +312,9 @@ def load_knowledge(
         cache = cache if cache is not None else ParseCache()
         cache.parsed = 0
         files = []
-        for found in scan.files:
+        for done, found in enumerate(scan.files, 1):
+            if progress is not None and not done % _PROGRESS_EVERY:
+                progress(done, len(scan.files))
             parsed = cache.get(found)
             if parsed is None:
                 parsed, key = _read_and_parse(found)

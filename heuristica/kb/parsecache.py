@@ -35,7 +35,14 @@ from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_ADAPTER, Page, Tour
 from heuristica.kb.problems import Problem, Severity
 
-__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path", "user_cache_folder"]
+__all__ = [
+    "CACHE_ENV_VAR",
+    "VERSION",
+    "ParseCache",
+    "ParsedFile",
+    "cache_path",
+    "user_cache_folder",
+]
 
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
@@ -223,15 +230,20 @@ def user_cache_folder() -> Path:
     return Path(configured) if configured else Path(base) / "heuristica"
 
 
-def cache_path(root: Path) -> Path | None:
-    """Where the parse cache of the knowledge folder ``root`` is kept; None if
-    that would be inside the folder itself."""
+def cache_path(root: Path, kind: str = "parsed", suffix: str = ".json") -> Path | None:
+    """Where the parse cache of the knowledge folder ``root`` is kept (or what
+    else of it ``kind`` names, e.g. ``cache_path(root, "search", "")``, the
+    folder of its search index); None if that would be inside the folder itself."""
     folder = user_cache_folder()
     real_root = os.path.realpath(root)
     name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
-    path = Path(os.path.realpath(folder)) / f"parsed-{name}.json"
+    path = Path(os.path.realpath(folder)) / f"{kind}-{name}{suffix}"
     inside = os.path.commonpath([real_root, str(path)]) == real_root
     return None if inside else path
 
 
 _VERSION = _version()
+VERSION = _VERSION
+"""Changes when what a page file is read as may change (the loader, the page
+models, pydantic, Python): others that keep what they made of pages, such as
+the search index on disk, start again when it does."""

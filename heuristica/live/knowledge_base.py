@@ -9,7 +9,9 @@ results are read from ``cache_file`` before the first load and written back
 there by ``save_cache()`` (a caller that keeps running asks for that a little
 after each load with ``save_after_seconds``, in another thread, together with
 a tidy of the heap). ``layout`` lays out the whole graph of the latest load in
-another process; ``KnowledgeBase.search`` asks the search index of its graph.
+another process; ``KnowledgeBase.search`` asks the search index of its graph,
+kept in ``search_folder`` if one is given (each page known by its file's
+version, so the next process indexes only the pages whose file changed).
 
 Time comes from ``clock`` (``time.monotonic`` unless a test gives another).
 """
@@ -34,7 +36,7 @@ from heuristica.kb.relations import PageType
 from heuristica.live.fingerprint import folder_fingerprint
 from heuristica.live.reload import Reloader
 from heuristica.live.whole_layout import WholeLayout
-from heuristica.search import Found, SearchHit, find, search
+from heuristica.search import Found, Kept, Progress, SearchHit, SearchIndex, find, index_for
 
 __all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
 
@@ -51,19 +53,26 @@ class KnowledgeBase:
     graph: KnowledgeGraph
     fingerprint: str
     """Changes whenever a page file or the verification record changes."""
+    kept: Kept | None = None
+    """Where and as what its search index is kept on disk; None: in memory."""
 
     def search(
         self, query: str, *, limit: int | None = 10, types: Collection[PageType] = ()
     ) -> list[SearchHit]:
         """Pages for ``query``, best first (``heuristica.search``: one index per graph)."""
-        return search(self.graph, query, limit=limit, types=types)
+        return self.find(query, limit=limit, types=types).hits
+
+    def index(self, progress: Progress | None = None) -> SearchIndex:
+        """The search index of its graph, made now if it was not yet (telling
+        ``progress`` as it goes)."""
+        return index_for(self.graph, self.kept, progress)
 
     def find(
         self, query: str, *, limit: int | None = 10, types: Collection[PageType] = ()
     ) -> Found:
         """Pages for ``query`` and how it was read: the words no page has, what
         a typo was read as (``heuristica.search.find``)."""
-        return find(self.graph, query, limit=limit, types=types)
+        return find(self.graph, query, limit=limit, types=types, kept=self.kept)
 
 
 class LiveKnowledgeBase:
@@ -75,6 +84,7 @@ class LiveKnowledgeBase:
         root: Path,
         *,
         cache_file: Path | None = None,
+        search_folder: Path | None = None,
         rescan_seconds: float = 0.0,
         save_after_seconds: float | None = None,
         clock: Clock = time.monotonic,
@@ -83,6 +93,8 @@ class LiveKnowledgeBase:
         self.root = root
         self.cache_file = cache_file
         """Where the parse results are read from and saved; None: kept in memory only."""
+        self.search_folder = search_folder
+        """Where the search index is kept; None: in memory only."""
         self.layout = layout if layout is not None else WholeLayout()
         self._rescan_seconds = rescan_seconds
         self._save_after_seconds = save_after_seconds
@@ -110,9 +122,10 @@ class LiveKnowledgeBase:
         loaded = self._current
         return loaded is not None and loaded.fingerprint == folder_fingerprint(self.root, scan)
 
-    def current(self, scan: Scan | None = None) -> KnowledgeBase:
+    def current(self, scan: Scan | None = None, progress: Progress | None = None) -> KnowledgeBase:
         """The folder as it is now (as ``scan``, else a scan at most
-        ``rescan_seconds`` old, shows it), loaded again if it changed."""
+        ``rescan_seconds`` old, shows it), loaded again if it changed
+        (``progress`` as for ``kb.loader.load_knowledge``)."""
         scan = scan if scan is not None else self.scan()
         fingerprint = folder_fingerprint(self.root, scan)
         with self._lock:
@@ -120,12 +133,26 @@ class LiveKnowledgeBase:
             if loaded is not None and loaded.fingerprint == fingerprint:
                 return loaded
             reloader = self._reloader_now()
-            result, graph = reloader.load(scan, demos=demos.available())
+            result, graph = reloader.load(scan, demos.available(), progress)
             self._unsaved |= reloader.cache.parsed > 0
-            loaded = self._current = KnowledgeBase(self.root, result, graph, fingerprint)
+            kept = self._kept(scan, result)
+            loaded = self._current = KnowledgeBase(self.root, result, graph, fingerprint, kept)
         if self._save_after_seconds is not None:
             self._tidy_later(self._save_after_seconds)
         return loaded
+
+    def _kept(self, scan: Scan, result: LoadResult) -> Kept | None:
+        """How the search index of ``result`` is kept: each page known by its
+        file's version (``kb.files.FileKey``), as the parse cache knows it."""
+        if self.search_folder is None:
+            return None
+        keys = {found.relative: found.key for found in scan.files}
+        versions = {
+            page_id: ",".join(map(str, keys[file]))
+            for page_id, file in result.files.items()
+            if file in keys
+        }
+        return Kept(self.search_folder, versions)
 
     def _reloader_now(self) -> Reloader:
         """The reloader, made (and the parse results read) on the first load."""

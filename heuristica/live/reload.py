@@ -16,7 +16,7 @@ edits), but:
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from heuristica.checks.record import VerificationMemo, with_verification_problems
@@ -44,14 +44,22 @@ class Reloader:
         self._lock = threading.Lock()
 
     def load(
-        self, scan: Scan | None = None, demos: Collection[str] | None = None
+        self,
+        scan: Scan | None = None,
+        demos: Collection[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> tuple[LoadResult, KnowledgeGraph]:
         """The folder as it is now (``scan``: a listing of it just made), with
-        its verification warnings, and its graph. ``demos`` as for
-        ``load_knowledge``."""
+        its verification warnings, and its graph. ``demos`` and ``progress``
+        as for ``load_knowledge``."""
         with self._lock, paused_gc(set_aside_after=True):
             result = load_knowledge(
-                self.root, demos, cache=self.cache, scan=scan, across=self._across
+                self.root,
+                demos,
+                cache=self.cache,
+                scan=scan,
+                across=self._across,
+                progress=progress,
             )
             result = with_verification_problems(result, self._verification)
             last = self._graph

@@ -13,7 +13,9 @@ The sidebar, Browse, Explore's lit pages, ``heuristica search`` and the
 MCP server all ask ``find(kg, query)`` (or ``search``: its hits);
 ``index_for(kg)`` is the index behind it, built once per knowledge graph and,
 after an edit, made from the previous one by indexing only the pages that
-changed.
+changed. A knowledge base on disk keeps its index in the user's cache folder
+(``Kept``, ``search.disk``), so the next process, a CLI ``search`` or a
+restarted MCP server, indexes only the pages that changed since.
 
 May import: ``heuristica.kb`` and the root. No Streamlit.
 """
@@ -22,18 +24,23 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Unpack
 
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.search.found import Found, Options, SearchHit
-from heuristica.search.index import SearchIndex
+from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
 from heuristica.search.snippets import Snippet, Span
 
 __all__ = [
     "STOP_WORDS",
     "Found",
+    "Kept",
     "Options",
+    "Progress",
     "SearchHit",
     "SearchIndex",
     "Snippet",
@@ -45,45 +52,68 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Where a knowledge base's index is kept on disk, and the version of
+    each of its pages (see ``SearchIndex``)."""
+
+    folder: Path
+    versions: Mapping[str, str]
+
+
 class _Indexes:
-    """One index per knowledge graph, each made from the one made before."""
+    """One index per knowledge graph, each made from the one made before
+    (kept in the same folder, or in memory)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_graph: weakref.WeakKeyDictionary[KnowledgeGraph, SearchIndex] = (
             weakref.WeakKeyDictionary()
         )
-        self._latest: SearchIndex | None = None
+        self._latest: dict[Path | None, SearchIndex] = {}
+        """The index made last, per folder it is kept in (None: in memory)."""
 
-    def of(self, kg: KnowledgeGraph) -> SearchIndex:
+    def of(self, kg: KnowledgeGraph, kept: Kept | None, progress: Progress | None) -> SearchIndex:
         with self._lock:
             index = self._by_graph.get(kg)
             if index is None:
-                latest = self._latest
-                index = SearchIndex(kg.pages) if latest is None else latest.updated(kg.pages)
-                self._by_graph[kg] = self._latest = index
+                folder, versions = (None, None) if kept is None else (kept.folder, kept.versions)
+                latest = self._latest.get(folder)
+                if latest is None:
+                    index = SearchIndex(kg.pages, folder, versions=versions, progress=progress)
+                else:
+                    index = latest.updated(kg.pages, versions=versions, progress=progress)
+                self._by_graph[kg] = self._latest[folder] = index
             return index
 
 
 _indexes = _Indexes()
 
 
-def index_for(kg: KnowledgeGraph) -> SearchIndex:
-    """The search index of ``kg``'s pages, made once per graph.
+def index_for(
+    kg: KnowledgeGraph, kept: Kept | None = None, progress: Progress | None = None
+) -> SearchIndex:
+    """The search index of ``kg``'s pages, made once per graph (kept on disk
+    as ``kept`` says, else in memory; ``progress`` as for ``SearchIndex``).
 
-    A graph seen for the first time gets an index made from the last one, so
-    after an edit only the pages that changed are indexed again."""
-    return _indexes.of(kg)
+    A graph seen for the first time gets an index made from the last one
+    kept in the same place (or, on disk, from what an earlier process left
+    there), so after an edit only the pages that changed are indexed again."""
+    return _indexes.of(kg, kept, progress)
 
 
-def find(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> Found:
+def find(
+    kg: KnowledgeGraph, query: str, *, kept: Kept | None = None, **options: Unpack[Options]
+) -> Found:
     """Pages of ``kg`` for ``query``, best first, and the words of it no page
-    has (see ``SearchIndex.find``)."""
+    has (see ``SearchIndex.find``); the index kept as ``kept`` says."""
     if not words(query):
         return Found([])  # Nothing to look for: no need to build an index first.
-    return index_for(kg).find(query, **options)
+    return index_for(kg, kept).find(query, **options)
 
 
-def search(kg: KnowledgeGraph, query: str, **options: Unpack[Options]) -> list[SearchHit]:
+def search(
+    kg: KnowledgeGraph, query: str, *, kept: Kept | None = None, **options: Unpack[Options]
+) -> list[SearchHit]:
     """Pages of ``kg`` for ``query``, best first (``find(...).hits``)."""
-    return find(kg, query, **options).hits
+    return find(kg, query, kept=kept, **options).hits

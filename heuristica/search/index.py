@@ -12,12 +12,13 @@ keep seeing the pages as they were.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
-import threading
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Unpack, cast
 
 import tantivy
@@ -28,18 +29,18 @@ from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import Page
 from heuristica.kb.relations import PageType
 from heuristica.search.found import Found, Options, SearchHit
-from heuristica.search.query import STEMMER, Terms, terms
+from heuristica.search.query import Terms, terms
 from heuristica.search.snippets import Sentence, marks, read, snippet
+from heuristica.search.store import Added, Moved, Store
 from heuristica.search.text import COLUMNS, columns
 from heuristica.search.typos import Vocabulary
 
-__all__ = ["SearchIndex"]
+__all__ = ["Progress", "SearchIndex"]
 
 WEIGHTS = {"title": 4.0, "domains": 2.0, "overview": 2.0, "headings": 1.5, "body": 1.0}
 """How much a match counts per column: title above overview above body. (A
 title weighed 8 let two title words outrank a page whose sentence says what
 was asked.)"""
-_TOKENIZER = "heuristica"
 _PREFIX_CHOICES = 8
 """Terms a word being typed stands for at most: the ones most pages have."""
 _READ_PAGES = 256
@@ -48,57 +49,28 @@ _REWEIGHED = 40
 """The best pages by BM25 that are weighed by the share of the query's words
 they have (four times as many as asked for, at most this many; the rest keep
 BM25's order, after them)."""
-_WRITER_HEAP = 128_000_000
-"""Bytes tantivy may buffer while indexing (split between its threads)."""
-_WRITER_THREADS = 2
-"""Threads that index in parallel while Python reads the next pages: the
-10,000-page base is indexed in about half the time on two cores."""
+_PROGRESS_EVERY = 256
+"""Pages looked at between two reports of progress."""
+
+Progress = Callable[[int, int], None]
+"""Told (done, of) as work goes on."""
 
 
-class _Store:
-    """One tantivy index in memory, shared by a SearchIndex and those made from it."""
-
-    def __init__(self) -> None:
-        schema = tantivy.SchemaBuilder()
-        for column in COLUMNS:
-            schema.add_text_field(column, tokenizer_name=_TOKENIZER, index_option="position")
-        schema.add_text_field("id", tokenizer_name="raw", index_option="basic")
-        schema.add_text_field("type", tokenizer_name="raw", index_option="basic")
-        schema.add_unsigned_field("row", fast=True)
-        self.schema = schema.build()
-        self.index = tantivy.Index(self.schema)
-        self.index.register_tokenizer(_TOKENIZER, STEMMER)
-        self.lock = threading.Lock()
-        self.head: SearchIndex | None = None
-        """The index whose pages the store holds now: the only one to make the next from."""
-        self.rows = 0
-        """Rows handed out so far: each indexed page gets the next, never reused."""
-
-    def write(
-        self, removed: Iterable[str], added: Iterable[tuple[int, Page, tuple[str, ...]]]
-    ) -> tantivy.Searcher:
-        """Remove and add pages in one commit; a searcher that sees the result."""
-        writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=_WRITER_THREADS)
-        for page_id in removed:
-            writer.delete_documents_by_term("id", page_id)
-        for row, page, texts in added:
-            fields = {column: [text] for column, text in zip(COLUMNS, texts, strict=True)}
-            document = tantivy.Document(**fields, id=[page.id], type=[page.page_type.value])
-            document.add_unsigned("row", row)
-            writer.add_document(document)
-        writer.commit()
-        writer.wait_merging_threads()
-        self.index.reload()
-        return self.index.searcher()
+def _digest(texts: tuple[str, ...]) -> str:
+    """A digest of a page's indexed text, the same in every process."""
+    return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
 class _Entry:
-    page: Page
+    page: Page | None
+    """None: indexed by an earlier process (in the store's folder), not yet
+    matched to a page of this one."""
     row: int
-    fingerprint: int
-    """hash() of the page's indexed text: another page object with the same
-    text is not indexed again."""
+    version: str
+    """The page's version as the caller names it (for a knowledge base on
+    disk, its file's), else a digest of its indexed text: another page
+    object of the same version is not indexed again."""
 
 
 class SearchIndex:
@@ -108,59 +80,111 @@ class SearchIndex:
     set of pages cheaply from this one.
     """
 
-    def __init__(self, pages: Iterable[Page] = ()) -> None:
-        self._store = _Store()
-        self._entries: dict[str, _Entry] = {}
-        self._pages: dict[int, Page] = {}
-        with self._store.lock, paused_gc(set_aside_after=True):
-            self._write(pages)
+    def __init__(
+        self,
+        pages: Iterable[Page] = (),
+        folder: Path | None = None,
+        *,
+        versions: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        """The index of ``pages``, kept in ``folder`` if given (``search.disk``:
+        then only the pages whose version differs from the one there are
+        indexed), else in memory. ``versions``: page id -> a name of the
+        page's version that changes whenever the page does (for a knowledge
+        base on disk, its file's ``FileKey``); a page without one is known
+        by a digest of its text. ``progress(done, of)`` is told how many
+        pages were looked at."""
+        pages = list(pages)
+        with paused_gc(set_aside_after=True):
+            while True:
+                self._store = Store(folder)
+                self._entries = {
+                    page_id: _Entry(None, row, version)
+                    for page_id, (row, version) in self._store.known.items()
+                }
+                self._pages: dict[int, Page] = {}
+                try:
+                    with self._store.lock:
+                        self._write(pages, versions or {}, progress)
+                    return
+                except Moved:
+                    continue  # another process wrote meanwhile: open what it wrote
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def updated(self, pages: Iterable[Page]) -> SearchIndex:
+    def updated(
+        self,
+        pages: Iterable[Page],
+        *,
+        versions: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> SearchIndex:
         """The index of ``pages``, made from this one by indexing again only
-        the pages added, changed or removed since. This index stays as it is."""
+        the pages added, changed or removed since (``versions`` as for the
+        constructor). This index stays as it is."""
+        pages = list(pages)
         with self._store.lock, paused_gc(set_aside_after=True):
             if self._store.head is self:
                 new = copy.copy(self)
                 new._entries = dict(self._entries)
                 new._pages = dict(self._pages)
-                new._write(pages)
-                return new
-        # An older index than the store's latest: its store has moved on.
-        return SearchIndex(pages)
+                try:
+                    new._write(pages, versions or {}, progress)
+                    return new
+                except Moved:
+                    pass
+        # An older index than the store's latest, or another process wrote
+        # the one on disk: start again from what the store holds now.
+        return SearchIndex(pages, self._store.folder, versions=versions, progress=progress)
 
-    def _write(self, pages: Iterable[Page]) -> None:
+    def _write(
+        self, pages: list[Page], versions: Mapping[str, str], progress: Progress | None
+    ) -> None:
         """Index ``pages`` in place of the pages indexed now (under the store's lock)."""
         wanted = {page.id: page for page in pages}
         removed = [page_id for page_id in self._entries if page_id not in wanted]
-        added: list[tuple[int, Page, tuple[str, ...]]] = []
-        for page_id, page in wanted.items():
+        added: list[Added] = []
+        for done, (page_id, page) in enumerate(wanted.items(), 1):
+            if progress is not None and not done % _PROGRESS_EVERY:
+                progress(done, len(wanted))
             old = self._entries.get(page_id)
             if old is not None and old.page is page:
                 continue
+            version = versions.get(page_id)
+            if old is not None and old.version == version:
+                self._keep(page, old)
+                continue
             texts = columns(page)
-            if old is not None and old.fingerprint == hash(texts):
-                self._entries[page_id] = _Entry(page, old.row, old.fingerprint)
-                self._pages[old.row] = page
+            version = version or _digest(texts)
+            if old is not None and old.version == version:
+                self._keep(page, old)
                 continue
             if old is not None:
                 removed.append(page_id)
+                self._pages.pop(old.row, None)
             self._store.rows += 1
             added.append((self._store.rows, page, texts))
+            self._entries[page_id] = _Entry(page, self._store.rows, version)
         for page_id in removed:
-            del self._pages[self._entries.pop(page_id).row]
-        for row, page, texts in added:
-            self._entries[page.id] = _Entry(page, row, hash(texts))
+            if page_id not in wanted:
+                self._pages.pop(self._entries.pop(page_id).row, None)
+        for row, page, _ in added:
             self._pages[row] = page
-        self._searcher = self._store.write(removed, added)
+        on_disk = {page_id: (e.row, e.version) for page_id, e in self._entries.items()}
+        self._searcher = self._store.write(removed, added, on_disk)
         self._vocabulary: Vocabulary | None = None
         self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
         self._store.head = self
 
+    def _keep(self, page: Page, old: _Entry) -> None:
+        """``page`` in place of the page of the same version indexed in ``old``'s row."""
+        self._entries[page.id] = _Entry(page, old.row, old.version)
+        self._pages[old.row] = page
+
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
-        return read(self._entries[page_id].page)
+        return read(self._pages[self._entries[page_id].row])
 
     def search(self, query: str, **options: Unpack[Options]) -> list[SearchHit]:
         """Pages for ``query``, best first (``find(...).hits``)."""

@@ -3,7 +3,8 @@
 browser session. A change is noticed by scanning the folder at most once a
 second; a reload parses only the files that changed, and the parse results
 are saved to the user's cache folder ten seconds after a load (so the first
-load after a server start parses only what changed while it was down).
+load after a server start parses only what changed while it was down). The
+search index is kept there too, shared with the CLI and the MCP server.
 
 ``HEURISTICA_KNOWLEDGE=PATH`` points the app at another knowledge base; the
 default is the repository's ``knowledge/`` folder.
@@ -62,6 +63,7 @@ def _live(root: Path) -> LiveKnowledgeBase:
     return LiveKnowledgeBase(
         root,
         cache_file=cache_path(root),
+        search_folder=cache_path(root, "search", ""),
         rescan_seconds=RESCAN_SECONDS,
         save_after_seconds=SAVE_AFTER_SECONDS,
         clock=lambda: clock(),

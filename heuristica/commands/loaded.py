@@ -1,0 +1,36 @@
+"""The knowledge folder a command names, loaded as the app and the MCP server
+load it: the parse results and the search index kept in the user's cache
+folder between runs, so a second run reads only what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heuristica.commands.progress import progress_bar
+from heuristica.commands.usage import UsageError
+from heuristica.kb.parsecache import cache_path
+from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+
+__all__ = ["folder", "knowledge_base"]
+
+
+def folder(path: Path) -> Path:
+    """``path`` if it is a folder, else a usage error that says what it is."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
+    return path
+
+
+def knowledge_base(path: Path) -> KnowledgeBase:
+    """The folder ``path`` loaded as the app and the MCP server load it: from
+    the parse results kept in the user's cache folder, parsing only the files
+    that changed since (and saving the results back), its search index kept
+    there too. On a terminal, a first load that takes a while shows its progress."""
+    root = folder(path)
+    live = LiveKnowledgeBase(
+        root, cache_file=cache_path(root), search_folder=cache_path(root, "search", "")
+    )
+    with progress_bar("Reading the pages") as bar:
+        kb = live.current(progress=bar)
+    live.save_cache()
+    return kb

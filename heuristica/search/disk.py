@@ -1,0 +1,179 @@
+"""The search index kept in a folder, so that the next process (the CLI after
+the app, the MCP server after a restart) indexes only the pages that changed.
+
+The folder holds tantivy's own index (``index/``) and a manifest
+(``pages.json``): which page is in which row and the version of the page it
+was indexed from, the files of ``index/`` as they were left (size and
+modification time), and a generation that grows with every write. It is
+trusted only if it was written by this search code with this tantivy
+(``VERSION``, a digest of both), ``index/`` holds exactly the files it lists,
+unchanged, and tantivy opens it with as many pages as it names. Anything else
+(a damaged or truncated file, another version, a file changed or removed
+behind its back, a crash between the index and the manifest) and the folder
+is emptied and indexed again.
+
+One process at a time writes (an exclusive ``flock`` on ``.lock``, held while
+it updates the index and the manifest); a writer that finds the manifest at
+another generation than the one it last wrote knows another process wrote
+meanwhile, and starts again from what that one wrote.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tantivy
+
+from heuristica.kb.parsecache import VERSION as PARSE_VERSION
+
+__all__ = ["VERSION", "Manifest", "locked", "open_index", "read_manifest", "write_manifest"]
+
+_FORMAT = "heuristica-search-index"
+_SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py")
+_INDEX = "index"
+_MANIFEST = "pages.json"
+_log = logging.getLogger(__name__)
+
+
+def _version() -> str:
+    """Changes when the indexed text, the tokenizer, the schema or tantivy
+    change, or what a page file is read as (``kb.parsecache.VERSION``: a
+    page is known by its file's version)."""
+    hashed = hashlib.blake2b(PARSE_VERSION.encode(), digest_size=16)
+    for name in _SOURCES:
+        hashed.update((Path(__file__).parent / name).read_bytes())
+    hashed.update(importlib.metadata.version("tantivy").encode())
+    return hashed.hexdigest()
+
+
+VERSION = _version()
+
+Files = dict[str, tuple[int, int]]
+"""A file of ``index/`` -> (size, modification time in ns)."""
+
+
+@dataclass
+class Manifest:
+    """What the index on disk holds: page id -> (row, version of the page)."""
+
+    pages: dict[str, tuple[int, str]] = field(default_factory=dict)
+    rows: int = 0
+    """Rows handed out so far."""
+    generation: int = 0
+    files: Files = field(default_factory=dict)
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """The folder's write lock, held for the block (waits for another process)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _files(place: Path) -> Files:
+    """tantivy's files in ``place`` (not its lock files, which it makes and
+    removes as it reads and writes)."""
+    found = {}
+    with os.scandir(place) as entries:
+        for entry in entries:
+            if entry.is_file() and not entry.name.endswith(".lock"):
+                stat = entry.stat()
+                found[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest in ``folder``, None if there is none this code can trust."""
+    try:
+        data = json.loads((folder / _MANIFEST).read_bytes())
+        if data["format"] != _FORMAT or data["version"] != VERSION:
+            _log.info("rebuilding the search index in %s: written by another version", folder)
+            return None
+        pages = {str(k): (int(row), str(seen)) for k, (row, seen) in data["pages"].items()}
+        files = {str(k): (int(size), int(time)) for k, (size, time) in data["files"].items()}
+        return Manifest(pages, int(data["rows"]), int(data["generation"]), files)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        _log.warning("rebuilding the search index in %s: unusable manifest (%s)", folder, error)
+        return None
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    """Write ``manifest`` whole, naming the index's files as they are now (a
+    reader sees the old manifest or the new one)."""
+    data = {
+        "format": _FORMAT,
+        "version": VERSION,
+        "rows": manifest.rows,
+        "generation": manifest.generation,
+        "files": _files(folder / _INDEX),
+        "pages": manifest.pages,
+    }
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temporary, folder / _MANIFEST)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _trusted(
+    folder: Path, manifest: Manifest, schema: tantivy.Schema, prepare: Prepare
+) -> tantivy.Index | None:
+    """tantivy's index in ``folder`` if it is the one ``manifest`` describes."""
+    place = folder / _INDEX
+    try:
+        if _files(place) != manifest.files:
+            _log.warning("rebuilding the search index in %s: its files were changed", folder)
+            return None
+        index = tantivy.Index(schema, path=str(place), reuse=True)
+        prepare(index)
+        index.reload()
+        if index.searcher().num_docs == len(manifest.pages):
+            return index
+        _log.warning("rebuilding the search index in %s: not the pages it lists", folder)
+    except (OSError, ValueError) as error:
+        _log.warning("rebuilding the search index in %s: %s", folder, error)
+    return None
+
+
+Prepare = Callable[[tantivy.Index], None]
+
+
+def open_index(
+    folder: Path, schema: tantivy.Schema, prepare: Prepare
+) -> tuple[tantivy.Index, Manifest]:
+    """The index in ``folder`` and its manifest (call under the lock), or a
+    new, empty one in place of whatever was there if that cannot be trusted.
+    ``prepare(index)`` registers the tokenizer on the index before it is read."""
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        index = _trusted(folder, manifest, schema, prepare)
+        if index is not None:
+            return index, manifest
+    place = folder / _INDEX
+    shutil.rmtree(place, ignore_errors=True)
+    (folder / _MANIFEST).unlink(missing_ok=True)
+    place.mkdir(parents=True)
+    index = tantivy.Index(schema, path=str(place), reuse=False)
+    prepare(index)
+    return index, Manifest()
