@@ -20,6 +20,7 @@ run every version met is kept.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -39,9 +40,11 @@ def blob_id(data: bytes) -> str:
 
 def blob_key(blob: str) -> FileKey:
     """A blob id as the version key a parse-cache file stores (five 32-bit parts)."""
-    raw = bytes.fromhex(blob)
-    parts = [int.from_bytes(raw[at : at + 4], "big") for at in range(0, 20, 4)]
-    return (parts[0], parts[1], parts[2], parts[3], parts[4])
+    a, b, c, d, e = _FIVE_PARTS.unpack(bytes.fromhex(blob))
+    return (a, b, c, d, e)
+
+
+_FIVE_PARTS = struct.Struct(">5I")
 
 
 def store_path(repo: Repository) -> Path:
