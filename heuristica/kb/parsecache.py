@@ -35,7 +35,14 @@ from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_ADAPTER, Page, Tour
 from heuristica.kb.problems import Problem, Severity
 
-__all__ = ["CACHE_ENV_VAR", "ParseCache", "ParsedFile", "cache_path", "user_cache_folder"]
+__all__ = [
+    "CACHE_ENV_VAR",
+    "ParseCache",
+    "ParsedFile",
+    "cache_folder",
+    "cache_path",
+    "user_cache_folder",
+]
 
 CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
@@ -226,12 +233,27 @@ def user_cache_folder() -> Path:
 def cache_path(root: Path) -> Path | None:
     """Where the parse cache of the knowledge folder ``root`` is kept; None if
     that would be inside the folder itself."""
+    place = _cache_place(root)
+    return None if place is None else place[0] / f"parsed-{place[1]}.json"
+
+
+def cache_folder(root: Path) -> Path | None:
+    """The folder of what else is kept about the knowledge folder ``root``
+    (its whole graph's layouts), beside its parse cache and of this knowledge
+    folder alone; None if it would be inside ``root``."""
+    place = _cache_place(root)
+    return None if place is None else place[0] / place[1]
+
+
+def _cache_place(root: Path) -> tuple[Path, str] | None:
+    """The user cache folder and the name of ``root`` in it; None if the
+    cache folder is inside ``root``."""
     folder = user_cache_folder()
     real_root = os.path.realpath(root)
     name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
-    path = Path(os.path.realpath(folder)) / f"parsed-{name}.json"
-    inside = os.path.commonpath([real_root, str(path)]) == real_root
-    return None if inside else path
+    real_folder = Path(os.path.realpath(folder))
+    inside = os.path.commonpath([real_root, str(real_folder / name)]) == real_root
+    return None if inside else (real_folder, name)
 
 
 _VERSION = _version()

@@ -13,6 +13,13 @@ waits ``wait_before`` seconds first (naming the file hashes every link:
 10,000 pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless
 the layout is wanted now. A newer graph replaces the job, and a replaced job
 that no one waits for gives up.
+
+Layout files live in a folder of this knowledge base's own (the app's cache
+folder, ``kb.parsecache.cache_folder``), never shared with a server of
+another knowledge base; without one, in a temporary folder of this process.
+A new shape is laid out from the newest layout there (``write_layout``'s
+``previous``), so after an edit that changes links the pages keep their
+places; the newest ``KEEP`` files are kept.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import json
 import multiprocessing
 import tempfile
 import threading
+import weakref
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +36,12 @@ from pathlib import Path
 from heuristica.draw.drawing import Position, prepare_whole_drawing
 from heuristica.kb.knowledge import KnowledgeGraph
 
-__all__ = ["LAYOUT_CACHE_DIR", "Positions", "WholeLayout"]
+__all__ = ["KEEP", "Positions", "WholeLayout"]
 
-LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
 Positions = dict[str, Position]
+KEEP = 4
+"""Layout files kept per knowledge base: the newest, so that undoing an edit
+finds its layout again."""
 
 
 @dataclass(eq=False)
@@ -49,7 +59,11 @@ class WholeLayout:
     """Positions of every page of the latest graph asked about."""
 
     def __init__(self, folder: Path | None = None, *, wait_before: float = 3.0) -> None:
-        self.folder = folder if folder is not None else LAYOUT_CACHE_DIR
+        if folder is None:
+            own = tempfile.TemporaryDirectory(prefix="heuristica-layouts-")
+            weakref.finalize(self, own.cleanup)
+            folder = Path(own.name)
+        self.folder = folder
         self.wait_before = wait_before
         self._lock = threading.Lock()
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="heuristica-layout")
@@ -101,18 +115,39 @@ class WholeLayout:
     def _lay_out(self, kg: KnowledgeGraph) -> Positions:
         # The layout needs numpy (heuristica[app]); the command line, which
         # holds a live knowledge base too, never lays out.
-        from heuristica.draw.layout import write_layout
+        from heuristica.draw.layout import read_layout, write_layout
 
         stored = self.folder / f"{kg.shape}.json"
-        if stored.exists():
+        positions = read_layout(stored)
+        if positions is not None and positions.keys() == set(kg.nx):
+            stored.touch()
             prepare_whole_drawing(kg)
-        else:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            nodes = sorted(kg.nx)
-            edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
-                laid_out = process.submit(write_layout, nodes, edges, stored)
-                prepare_whole_drawing(kg)
-                laid_out.result()
+            return positions
+        self.folder.mkdir(parents=True, exist_ok=True)
+        nodes = sorted(kg.nx)
+        edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
+            laid_out = process.submit(write_layout, nodes, edges, stored, self._newest())
+            prepare_whole_drawing(kg)
+            laid_out.result()
+        self._forget_old()
         return {k: (v[0], v[1]) for k, v in json.loads(stored.read_text("utf-8")).items()}
+
+    def _layouts(self) -> list[Path]:
+        """The layout files in the folder, newest first."""
+        found = []
+        for path in self.folder.glob("*.json"):
+            try:
+                found.append((path.stat().st_mtime_ns, path))
+            except OSError:
+                continue  # removed meanwhile
+        return [path for _, path in sorted(found, reverse=True)]
+
+    def _newest(self) -> Path | None:
+        layouts = self._layouts()
+        return layouts[0] if layouts else None
+
+    def _forget_old(self) -> None:
+        for path in self._layouts()[KEEP:]:
+            path.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
-from heuristica.kb.parsecache import cache_path
+from heuristica.kb.parsecache import cache_folder, cache_path
 from heuristica.kb.where import command
 from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
 from heuristica.ui.history import Revision, revision_shown
@@ -51,6 +51,7 @@ def _live(root: Path) -> LiveKnowledgeBase:
     return LiveKnowledgeBase(
         root,
         cache_file=cache_path(root),
+        cache_folder=cache_folder(root),
         rescan_seconds=RESCAN_SECONDS,
         save_after_seconds=SAVE_AFTER_SECONDS,
         clock=lambda: clock(),
@@ -69,6 +70,7 @@ def _at_revision(folder: Path) -> LiveKnowledgeBase:
     return LiveKnowledgeBase(
         folder,
         cache_file=cache_path(folder),
+        cache_folder=cache_folder(folder),
         rescan_seconds=float("inf"),
         save_after_seconds=SAVE_AFTER_SECONDS,
     )
