@@ -19,21 +19,19 @@ one now linked far from where it was, starts among its neighbours.
 
 from __future__ import annotations
 
-import json
-import math
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_layout", "repulsion", "spread_layout", "write_layout"]
+from heuristica.draw.layout_file import Point
+
+__all__ = ["repulsion", "spread_layout"]
 
 _EDGE_PIXELS = 110.0
 """Roughly how long a link is drawn, in vis-network's pixels."""
 _GRID = 64
-"""Grid points per side for the repulsion; 64 gives the layout of 10,000
-pages the same spacing as exact all-pairs would (bench/bench_layout.py)."""
+"""Grid points per side for the repulsion (its error against the exact push:
+tests/test_layout.py)."""
 _SOFTEN = 0.3
 """Squared grid steps added to a distance, so pages in one cell push gently."""
 _GRAVITY = 0.2
@@ -42,8 +40,6 @@ _SETTLE_ITERATIONS = 30
 """Steps after an edit, from the previous positions, at a low temperature."""
 _STRAY = 3.0
 """A page further than this many links from its neighbours' middle starts there."""
-
-Point = tuple[float, float]
 
 
 def spread_layout(
@@ -206,31 +202,3 @@ def _ring(count: int, around: np.ndarray) -> np.ndarray:
     radius = max(radius, count / (2 * np.pi))
     angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-
-
-def write_layout(
-    nodes: list[str],
-    edges: list[tuple[str, str]],
-    target: Path,
-    previous: Path | None = None,
-) -> None:
-    """Lay out ``nodes`` and ``edges`` into ``target`` (JSON ``{node: [x, y]}``),
-    written whole or not at all, starting from the layout in ``previous`` if
-    it can be read. The app runs this in a process of its own
-    (``live.whole_layout``), so the server stays responsive meanwhile."""
-    positions = spread_layout(nodes, edges, previous=read_layout(previous))
-    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps(positions), encoding="utf-8")
-    partial.replace(target)
-
-
-def read_layout(path: Path | None) -> dict[str, Point] | None:
-    """The positions in a layout file; None if there is none or it is not one."""
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        positions = {str(node): (float(x), float(y)) for node, (x, y) in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return None
-    return positions if all(map(math.isfinite, np.ravel(list(positions.values())))) else None

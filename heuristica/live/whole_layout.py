@@ -5,9 +5,11 @@ free meanwhile.
 ``WholeLayout`` keeps one job: the latest graph asked about. A job names its
 layout file by the graph's shape (``KnowledgeGraph.shape``: pages and links,
 not their text), so a restarted server or an edit that moves no link reuses
-the file; unless it exists, the layout (``draw.layout.write_layout``) runs in
-a process started with spawn (never a fork of a threaded server), and
-meanwhile this process makes the text of every page's node
+the file; unless it exists, the layout runs in a process of its own
+(``python -m heuristica.draw.layout_file`` under ``processes.runner``: a
+fresh interpreter with its guard, never a fork of a threaded server, and
+none left behind if this server goes), and meanwhile this process makes the
+text of every page's node
 (``draw.drawing.prepare_whole_drawing``). A job asked for ahead of need
 waits ``wait_before`` seconds first (naming the file hashes every link:
 10,000 pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless
@@ -17,31 +19,35 @@ that no one waits for gives up.
 Layout files live in a folder of this knowledge base's own (the app's cache
 folder, ``kb.parsecache.cache_folder``), never shared with a server of
 another knowledge base; without one, in a temporary folder of this process.
-A new shape is laid out from the newest layout there (``write_layout``'s
-``previous``), so after an edit that changes links the pages keep their
+A new shape is laid out from the newest layout there (``layout_file``'s
+PREVIOUS), so after an edit that changes links the pages keep their
 places; the newest ``KEEP`` files are kept.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
+import os
 import tempfile
 import threading
 import weakref
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heuristica.draw.drawing import Position, prepare_whole_drawing
+from heuristica.draw.layout_file import read_layout, write_request
 from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.processes.runner import run_module
 
-__all__ = ["KEEP", "Positions", "WholeLayout"]
+__all__ = ["KEEP", "LAYOUT_SECONDS", "Positions", "WholeLayout"]
 
 Positions = dict[str, Position]
 KEEP = 4
 """Layout files kept per knowledge base: the newest, so that undoing an edit
 finds its layout again."""
+LAYOUT_SECONDS = 300.0
+"""The longest a layout may take before its process is stopped (10,000
+pages take about a second)."""
 
 
 @dataclass(eq=False)
@@ -113,10 +119,6 @@ class WholeLayout:
             job.future.set_exception(error)
 
     def _lay_out(self, kg: KnowledgeGraph) -> Positions:
-        # The layout needs numpy (heuristica[app]); the command line, which
-        # holds a live knowledge base too, never lays out.
-        from heuristica.draw.layout import read_layout, write_layout
-
         stored = self.folder / f"{kg.shape}.json"
         positions = read_layout(stored)
         if positions is not None and positions.keys() == set(kg.nx):
@@ -124,15 +126,23 @@ class WholeLayout:
             prepare_whole_drawing(kg)
             return positions
         self.folder.mkdir(parents=True, exist_ok=True)
-        nodes = sorted(kg.nx)
+        previous = self._newest()
+        request = self.folder / f"{kg.shape}.request-{os.getpid()}-{threading.get_ident()}"
         edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
-            laid_out = process.submit(write_layout, nodes, edges, stored, self._newest())
-            prepare_whole_drawing(kg)
-            laid_out.result()
+        write_request(sorted(kg.nx), edges, request)
+        drawing = threading.Thread(target=prepare_whole_drawing, args=(kg,), daemon=True)
+        drawing.start()
+        try:
+            args = [str(request), str(stored), *([] if previous is None else [str(previous)])]
+            outcome = run_module("heuristica.draw.layout_file", args, LAYOUT_SECONDS)
+        finally:
+            request.unlink(missing_ok=True)
+            drawing.join()
+        positions = read_layout(stored)
+        if outcome.status != "ok" or positions is None:
+            raise RuntimeError(f"the whole graph could not be laid out: {outcome.message}")
         self._forget_old()
-        return {k: (v[0], v[1]) for k, v in json.loads(stored.read_text("utf-8")).items()}
+        return positions
 
     def _layouts(self) -> list[Path]:
         """The layout files in the folder, newest first."""
