@@ -2,7 +2,7 @@
 explorer as it was before previews moved into the browser, and a naive pyvis
 embed, in the same run.
 
-    python -m bench.bench_browser [--pages 10000] [--runs 3] [--before REF] [--no-naive]
+    python -m bench.bench_browser [--pages 10000] [--runs 3] [--before REF|''] [--no-naive]
                                   [--starts N]
 
 Starts the real app (`streamlit run app.py`) on a generated knowledge base,
@@ -26,7 +26,9 @@ measures with Playwright what a reader waits for:
   Cold: no layout on disk (every server starts with its layouts removed),
   the toggle flipped as soon as the first load has drawn the default view,
   so the layout is computed while the reader waits, the drawing made; again:
-  a fresh page, from the server's layout and drawing in memory.
+  a fresh page, from the server's layout and drawing in memory; after an
+  edit: a page's link pointed elsewhere (the file put back after), so the
+  layout is made again, from the previous one's positions.
 Then the naive embed of the same views (``Network.from_nx`` +
 ``components.html``, physics on) in its own server: opened -> physics settled
 (capped). Budgets (issue 10): click -> preview <= 150 ms median,
@@ -63,6 +65,8 @@ BEFORE = "38fa7d3"
 """The last commit whose explorer previewed a click in the panel (a round trip)."""
 LONG_MS = 180_000
 SETTLE_CAP_S = 30.0
+EDIT_SEEN_S = 2.0
+"""Longer than the app waits before it looks at the files again (1 s)."""
 SETTLED = "typeof network !== 'undefined' && network && network.physics.stabilized === true"
 
 NAIVE_APP = """
@@ -175,6 +179,9 @@ def measure(
     results["click -> preview"] = [click(*target) for target in targets[::2]]
     results["double-click -> page in panel"] = [double_click(*target) for target in targets[1::2]]
     results["whole graph usable, again"] = [whole_graph(*whole) for _ in range(runs)]
+    results["whole graph usable, after an edit"] = [
+        after_an_edit(knowledge, turn, lambda: whole_graph(*whole)) for turn in range(runs)
+    ]
     return results
 
 
@@ -205,6 +212,26 @@ def whole_graph(page: Page, url: str, pages: int, explorer: Explorer, knowledge:
     return drawn + timed(
         lambda: page.mouse.click(*point), lambda: explorer.previewed(page, frame, node, title)
     )
+
+
+def after_an_edit(knowledge: Path, turn: int, measured: Callable[[], float]) -> float:
+    """``measured()`` after a page's first link is pointed at another page of
+    the same type (another one each ``turn``), once the server has seen the
+    change; the page's file is put back after."""
+    page_file = sorted((knowledge / "heuristic").glob("*.yaml"))[turn]
+    text = page_file.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    old = str(data["links"][0]["to"])
+    kind = old.split("/")[0]
+    linked = {str(link["to"]) for link in data["links"]}
+    others = sorted(path.stem for path in (knowledge / kind).glob("*.yaml"))
+    data["links"][0]["to"] = next(f"{kind}/{o}" for o in others if f"{kind}/{o}" not in linked)
+    try:
+        page_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        time.sleep(EDIT_SEEN_S)
+        return measured()
+    finally:
+        page_file.write_text(text, encoding="utf-8")
 
 
 @contextmanager
@@ -287,7 +314,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--before", default=BEFORE, help="git revision to compare with")
+    parser.add_argument(
+        "--before", default=BEFORE, help="git revision to compare with ('' for none)"
+    )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pyvis embed")
     parser.add_argument(
         "--starts", type=int, default=1, help="server starts per version for the first load"
@@ -296,14 +325,15 @@ def main() -> None:
     knowledge = knowledge_base(args.pages)
     print(f"{args.pages} pages in {knowledge}; load average {load_average()}", flush=True)
     results: dict[str, dict[str, list[float]]] = {}
-    with sync_playwright() as p, checkout(args.before) as before:
+    with sync_playwright() as p, checkout(args.before or "HEAD") as before:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.set_default_timeout(LONG_MS)
-        explorers = (
-            Explorer("this checkout", REPO / "app.py", in_the_card),
-            Explorer(f"before ({args.before})", before / "app.py", previews_of(before)),
-        )
+        explorers = [Explorer("this checkout", REPO / "app.py", in_the_card)]
+        if args.before:
+            explorers.append(
+                Explorer(f"before ({args.before})", before / "app.py", previews_of(before))
+            )
         for explorer in explorers:
             with serving(knowledge, explorer) as url:
                 results[explorer.name] = measure(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from heuristica.draw.layout_file import read_layout
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_folder, cache_path
@@ -154,3 +155,16 @@ def test_two_servers_with_different_knowledge_bases_never_share_a_layout(
     assert restarted.layout.positions(kg_a, "restart") == {
         k: (x, y) for k, (x, y) in marked.items()
     }
+
+
+@pytest.mark.timeout(60)
+def test_a_layouts_folder_that_cannot_be_made_gives_way_to_a_temporary_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kg = graph(tmp_path / "kb", 6)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    layout = WholeLayout(tmp_path / "a-file" / "layouts", wait_before=0)
+    positions = layout.positions(kg, "nowhere to keep it")
+    assert set(positions) == set(kg.nx)
+    assert read_layout(layout.folder / f"{kg.shape}.json") == positions
+    assert "a-file/layouts cannot be made" in caplog.text

@@ -18,7 +18,8 @@ that no one waits for gives up.
 
 Layout files live in a folder of this knowledge base's own (the app's cache
 folder, ``kb.parsecache.cache_folder``), never shared with a server of
-another knowledge base; without one, in a temporary folder of this process.
+another knowledge base; without one (or if that folder cannot be made), in a
+temporary folder of this process.
 A new shape is laid out from the newest layout there (``layout_file``'s
 PREVIOUS), so after an edit that changes links the pages keep their
 places; the newest ``KEEP`` files are kept.
@@ -26,11 +27,12 @@ places; the newest ``KEEP`` files are kept.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import threading
 import weakref
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from heuristica.processes.runner import run_module
 
 __all__ = ["KEEP", "LAYOUT_SECONDS", "Positions", "WholeLayout"]
 
+_log = logging.getLogger(__name__)
 Positions = dict[str, Position]
 KEEP = 4
 """Layout files kept per knowledge base: the newest, so that undoing an edit
@@ -65,14 +68,9 @@ class WholeLayout:
     """Positions of every page of the latest graph asked about."""
 
     def __init__(self, folder: Path | None = None, *, wait_before: float = 3.0) -> None:
-        if folder is None:
-            own = tempfile.TemporaryDirectory(prefix="heuristica-layouts-")
-            weakref.finalize(self, own.cleanup)
-            folder = Path(own.name)
-        self.folder = folder
+        self.folder = self._own_folder() if folder is None else folder
         self.wait_before = wait_before
         self._lock = threading.Lock()
-        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="heuristica-layout")
         self._job: _Job | None = None
 
     def prepare(self, kg: KnowledgeGraph, fingerprint: str) -> None:
@@ -104,7 +102,11 @@ class WholeLayout:
                     job.replaced = True
                     job.hurry.set()
                 job = self._job = _Job(fingerprint, Future())
-                self._threads.submit(self._run, job, kg)
+                # A daemon thread: a process that exits does not wait for a
+                # layout asked for ahead of need (its process ends with it).
+                threading.Thread(
+                    target=self._run, args=(job, kg), name="heuristica-layout", daemon=True
+                ).start()
             return job
 
     def _run(self, job: _Job, kg: KnowledgeGraph) -> None:
@@ -125,7 +127,14 @@ class WholeLayout:
             stored.touch()
             prepare_whole_drawing(kg)
             return positions
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _log.warning(
+                "layouts kept in a temporary folder: %s cannot be made: %s", stored.parent, error
+            )
+            self.folder = self._own_folder()
+            stored = self.folder / stored.name
         previous = self._newest()
         request = self.folder / f"{kg.shape}.request-{os.getpid()}-{threading.get_ident()}"
         edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
@@ -143,6 +152,12 @@ class WholeLayout:
             raise RuntimeError(f"the whole graph could not be laid out: {outcome.message}")
         self._forget_old()
         return positions
+
+    def _own_folder(self) -> Path:
+        """A temporary folder of this process, removed with this object."""
+        own = tempfile.TemporaryDirectory(prefix="heuristica-layouts-")
+        weakref.finalize(self, own.cleanup)
+        return Path(own.name)
 
     def _layouts(self) -> list[Path]:
         """The layout files in the folder, newest first."""

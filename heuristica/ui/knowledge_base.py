@@ -92,9 +92,10 @@ def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base, and import what the panel's verification grid
-    needs, now, outside any browser session (the app calls this before its
-    server takes requests), so the first reader does not wait for them.
+    """Load the knowledge base, start laying out its whole graph, and import
+    what the panel's verification grid needs, now, outside any browser
+    session (the app calls this before its server takes requests), so the
+    first reader does not wait for them.
     Never raises: whatever goes wrong is logged here, and the first session
     meets it again and shows it."""
     started = time.perf_counter()
@@ -105,6 +106,10 @@ def warm_up() -> None:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+    # The whole graph's layout, unless one is on disk, takes a process of its
+    # own about a second at 10,000 pages: start it (after the layout's own
+    # wait_before) rather than when a reader first flips "Whole graph".
+    live().layout.prepare(kb.graph, kb.fingerprint)
     # The panel's verification grid is a Streamlit data grid, which imports pandas
     # (over a second): import it here, before the first reader, not in their run.
     import pandas  # noqa: F401
