@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from heuristica.draw.layout import _EDGE_PIXELS, repulsion, spread_layout
-from heuristica.draw.layout_file import read_layout, write_layout
+from heuristica.draw.layout_file import SPACING, read_layout, spaced, write_layout
 
 NODES = [f"n{i}" for i in range(60)]
 EDGES = [(f"n{i}", f"n{(i + 1) % 50}") for i in range(50)]
@@ -79,3 +79,26 @@ def test_the_layout_file_of_an_edit_starts_from_a_readable_previous_one_only(tmp
     assert read_layout(previous) is None
     write_layout(NODES, EDGES[1:], target, previous)
     assert read_layout(target) == spread_layout(NODES, EDGES[1:])
+
+
+def _nearest(points: np.ndarray) -> np.ndarray:
+    delta = points[:, None, :] - points[None, :, :]
+    squared = (delta**2).sum(axis=2)
+    np.fill_diagonal(squared, np.inf)
+    return np.sqrt(squared.min(axis=1))
+
+
+def test_packed_pages_are_spread_to_the_spacing_and_keep_their_places_relative():
+    packed = np.random.default_rng(3).uniform(-50.0, 50.0, size=(2000, 2))
+    before = {f"p{i}": (float(x), float(y)) for i, (x, y) in enumerate(packed)}
+    after = spaced(before)
+    points = np.array([after[node] for node in before])
+    assert 0.8 * SPACING < np.median(_nearest(points)) < 1.25 * SPACING
+    factor = float(np.median(points / packed))
+    assert factor > 5 and np.abs(points - packed * factor).max() < 0.1  # rounded to 0.1 px
+
+
+def test_pages_already_far_apart_are_left_where_they_are():
+    apart = {f"p{i}-{j}": (200.0 * i, 200.0 * j) for i in range(10) for j in range(10)}
+    assert spaced(apart) == apart
+    assert spaced({"alone": (3.0, 4.0)}) == {"alone": (3.0, 4.0)}

@@ -24,13 +24,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["Point", "main", "read_layout", "write_layout", "write_request"]
+__all__ = ["SPACING", "Point", "main", "read_layout", "spaced", "write_layout", "write_request"]
 
 Point = tuple[float, float]
+SPACING = 60.0
+"""Pixels from a page to its nearest neighbour, typically, in the whole
+graph as drawn: a node is about 25 pixels across and its label wider, so
+closer than this the pages at the first zoom cover each other."""
+_PAGES_PER_CELL = 9
+"""About how many pages a cell of the grid ``spaced`` counts them in holds
+(so a cell's count says something, and 10,000 pages get 33 x 33 cells)."""
 
 
 def read_layout(path: Path | None) -> dict[str, Point] | None:
@@ -44,6 +53,36 @@ def read_layout(path: Path | None) -> dict[str, Point] | None:
         return None
     finite = all(math.isfinite(x) and math.isfinite(y) for x, y in positions.values())
     return positions if finite else None
+
+
+def spaced(positions: Mapping[str, Point]) -> dict[str, Point]:
+    """``positions`` spread apart from 0, 0 (the layout's centre), if need be, so that a
+    page's nearest neighbour is typically ``SPACING`` pixels away.
+
+    The force-directed layout puts a link about 110 pixels long, and a large
+    graph's pages closer together the more there are (10,000 generated pages:
+    20 pixels from the nearest, nodes on top of each other). The typical
+    distance is estimated from the pages per cell of a grid over the drawing
+    (half the cell's side over the square root of its count: the nearest
+    neighbour of points spread at random at that density), so this costs one
+    pass and no numpy; it is a function of the positions alone, so the layout
+    file keeps the layout itself, and an edit starts from that."""
+    if len(positions) < 2:
+        return dict(positions)
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    low_x, low_y = min(xs), min(ys)
+    per_side = max(1, round(math.sqrt(len(positions) / _PAGES_PER_CELL)))
+    size = max(max(xs) - low_x, max(ys) - low_y, 1e-9) / per_side * 1.0001
+    cells = [(int((x - low_x) / size), int((y - low_y) / size)) for x, y in positions.values()]
+    counts = Counter(cells)
+    typical = statistics.median(0.5 * size / math.sqrt(counts[cell]) for cell in cells)
+    factor = max(1.0, SPACING / typical)
+    if factor == 1.0:
+        return dict(positions)
+    return {
+        node: (round(x * factor, 1), round(y * factor, 1)) for node, (x, y) in positions.items()
+    }
 
 
 def write_layout(

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from heuristica.draw.drawing import Position, prepare_whole_drawing
-from heuristica.draw.layout_file import read_layout, write_request
+from heuristica.draw.layout_file import read_layout, spaced, write_request
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.processes.runner import run_module
 
@@ -65,7 +65,9 @@ class _Job:
 
 
 class WholeLayout:
-    """Positions of every page of the latest graph asked about."""
+    """Positions of every page of the latest graph asked about, as drawn
+    (``draw.layout_file.spaced``: the layout file's, spread apart if the pages
+    are packed)."""
 
     def __init__(self, folder: Path | None = None, *, wait_before: float = 3.0) -> None:
         self.folder = self._own_folder() if folder is None else folder
@@ -126,7 +128,7 @@ class WholeLayout:
         if positions is not None and positions.keys() == set(kg.nx):
             stored.touch()
             prepare_whole_drawing(kg)
-            return positions
+            return spaced(positions)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -151,7 +153,7 @@ class WholeLayout:
         if outcome.status != "ok" or positions is None:
             raise RuntimeError(f"the whole graph could not be laid out: {outcome.message}")
         self._forget_old()
-        return positions
+        return spaced(positions)
 
     def _own_folder(self) -> Path:
         """A temporary folder of this process, removed with this object."""
