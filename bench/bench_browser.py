@@ -82,7 +82,7 @@ from heuristica.ui.knowledge_base import current
 
 kg = current().graph
 depth = int(st.query_params.get("depth", 1))
-view = build_view(kg, default_focus(kg), depth=depth, show_all="all" in st.query_params)
+view = build_view(kg, default_focus(kg, None), depth=depth, show_all="all" in st.query_params)
 plain = nx.DiGraph()
 for page_id in view.nodes:
     page = kg.page(page_id)

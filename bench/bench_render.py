@@ -45,7 +45,7 @@ from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.draw.view import build_view, default_focus
 kg = KnowledgeGraph(load_knowledge(Path({root!r})).pages)
-view = build_view(kg, default_focus(kg), show_all=True)
+view = build_view(kg, default_focus(kg, None), show_all=True)
 """
 
 _WAYS = {
