@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from heuristica.draw.layout import _EDGE_PIXELS, repulsion, spread_layout
-from heuristica.draw.layout_file import SPACING, read_layout, spaced, write_layout
+from heuristica.draw.layout import _EDGE_PIXELS, repulsion, spread_layout, write_layout
+from heuristica.draw.layout_file import SPACING, read_layout, spaced
 
 NODES = [f"n{i}" for i in range(60)]
 EDGES = [(f"n{i}", f"n{(i + 1) % 50}") for i in range(50)]

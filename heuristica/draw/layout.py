@@ -8,24 +8,41 @@ the pages over a grid (each page shared among its four nearest grid points),
 convolves that density with the repulsion kernel by FFT (numpy's pocketfft)
 and reads each page's push back from the grid. That is O(pages + grid log
 grid) per step instead of O(pages^2), within a few per cent of the exact
-push (tests/test_layout.py), and lays out 10,000 pages in about 0.6 s of
-one core (bench/bench_layout.py, which runs it beside igraph, rustworkx and
-ForceAtlas2). Pages with no link are laid on a ring around the rest.
+push (tests/test_layout.py), and lays out 10,000 pages in 0.5-0.8 s of one
+core (bench/bench_layout.py, which runs it beside networkx, igraph,
+rustworkx and two ForceAtlas2s). Pages with no link are laid on a ring around the rest.
 
 Given the positions of an earlier layout (``previous``), an edit is laid out
 from them: pages keep their place and only settle a little; a new page, or
 one now linked far from where it was, starts among its neighbours.
+
+The app lays out in a process of its own (``live.whole_layout``, through
+``processes.runner``):
+
+    python -m heuristica.draw.layout REQUEST TARGET [PREVIOUS]
+
+REQUEST is the JSON file of pages and links ``draw.layout_file.write_request``
+writes; the process lays them out (from PREVIOUS's positions if that layout
+file can be read), writes TARGET whole or not at all, and reports
+``{"event": "result", "status": "ok"}`` on a line of its own, as the runner
+expects. A plain interpreter started for this alone imports numpy and this
+module (0.2 s); a ``multiprocessing`` spawn child of the Streamlit server
+would import the server's main module, Streamlit, first.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
-from heuristica.draw.layout_file import Point
+from heuristica.draw.layout_file import Point, read_layout
 
-__all__ = ["repulsion", "spread_layout"]
+__all__ = ["main", "repulsion", "spread_layout", "write_layout"]
 
 _EDGE_PIXELS = 110.0
 """Roughly how long a link is drawn, in vis-network's pixels."""
@@ -202,3 +219,34 @@ def _ring(count: int, around: np.ndarray) -> np.ndarray:
     radius = max(radius, count / (2 * np.pi))
     angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def write_layout(
+    nodes: Sequence[str],
+    edges: Sequence[tuple[str, str]],
+    target: Path,
+    previous: Path | None = None,
+) -> None:
+    """Lay out ``nodes`` and ``edges`` into ``target``, written whole or not
+    at all, starting from the layout in ``previous`` if it can be read."""
+    positions = spread_layout(nodes, edges, previous=read_layout(previous))
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(positions), encoding="utf-8")
+    partial.replace(target)
+
+
+def main(argv: Sequence[str]) -> int:
+    """``REQUEST TARGET [PREVIOUS]``: lay out the request into TARGET."""
+    if len(argv) not in (2, 3):
+        print("usage: python -m heuristica.draw.layout REQUEST TARGET [PREVIOUS]")
+        return 2
+    request = json.loads(Path(argv[0]).read_text("utf-8"))
+    edges = [(str(a), str(b)) for a, b in request["edges"]]
+    previous = Path(argv[2]) if len(argv) == 3 else None
+    write_layout([str(node) for node in request["nodes"]], edges, Path(argv[1]), previous)
+    print(json.dumps({"event": "result", "status": "ok"}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,36 +1,23 @@
-"""The whole graph's layout as a file, and the process that writes one.
+"""The whole graph's layout as a file, with the standard library only (the
+live knowledge base reads layouts without numpy; ``draw.layout`` computes and
+writes them, in a process of its own).
 
 A layout file is JSON ``{page id: [x, y]}``; ``read_layout`` takes one only if
-it is exactly that, with finite numbers. The app lays out in a process of its
-own (``live.whole_layout``, through ``processes.runner``):
-
-    python -m heuristica.draw.layout_file REQUEST TARGET [PREVIOUS]
-
-REQUEST is a JSON file ``{"nodes": [...], "edges": [[a, b], ...]}``
-(``write_request``); the process lays them out (``draw.layout.spread_layout``,
-starting from PREVIOUS's positions if that file can be read), writes TARGET
-whole or not at all, and reports ``{"event": "result", "status": "ok"}`` on a
-line of its own, as the runner expects. A plain interpreter started for this
-alone imports only numpy and this package's layout (0.2-0.3 s), where a
-``multiprocessing`` spawn child of the Streamlit server would import the
-server's main module, Streamlit, first.
-
-Only the standard library at the top: the command line reads layouts' folder
-names without numpy; numpy is imported where a layout is computed.
+it is exactly that, with finite numbers. ``write_request`` writes the pages
+and links the layout's process reads (``python -m heuristica.draw.layout``).
+``spaced`` is what the whole graph is drawn at.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
-import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["SPACING", "Point", "main", "read_layout", "spaced", "write_layout", "write_request"]
+__all__ = ["SPACING", "Point", "read_layout", "spaced", "write_request"]
 
 Point = tuple[float, float]
 SPACING = 60.0
@@ -85,39 +72,6 @@ def spaced(positions: Mapping[str, Point]) -> dict[str, Point]:
     }
 
 
-def write_layout(
-    nodes: Sequence[str],
-    edges: Sequence[tuple[str, str]],
-    target: Path,
-    previous: Path | None = None,
-) -> None:
-    """Lay out ``nodes`` and ``edges`` into ``target``, written whole or not
-    at all, starting from the layout in ``previous`` if it can be read."""
-    from heuristica.draw.layout import spread_layout
-
-    positions = spread_layout(nodes, edges, previous=read_layout(previous))
-    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps(positions), encoding="utf-8")
-    partial.replace(target)
-
-
 def write_request(nodes: Sequence[str], edges: Sequence[tuple[str, str]], path: Path) -> None:
     """The pages and links for ``main`` to lay out."""
     path.write_text(json.dumps({"nodes": list(nodes), "edges": list(edges)}), encoding="utf-8")
-
-
-def main(argv: Sequence[str]) -> int:
-    """``REQUEST TARGET [PREVIOUS]``: lay out the request into TARGET."""
-    if len(argv) not in (2, 3):
-        print("usage: python -m heuristica.draw.layout_file REQUEST TARGET [PREVIOUS]")
-        return 2
-    request = json.loads(Path(argv[0]).read_text("utf-8"))
-    edges = [(str(a), str(b)) for a, b in request["edges"]]
-    previous = Path(argv[2]) if len(argv) == 3 else None
-    write_layout([str(node) for node in request["nodes"]], edges, Path(argv[1]), previous)
-    print(json.dumps({"event": "result", "status": "ok"}), flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

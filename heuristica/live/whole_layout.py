@@ -6,7 +6,7 @@ free meanwhile.
 layout file by the graph's shape (``KnowledgeGraph.shape``: pages and links,
 not their text), so a restarted server or an edit that moves no link reuses
 the file; unless it exists, the layout runs in a process of its own
-(``python -m heuristica.draw.layout_file`` under ``processes.runner``: a
+(``python -m heuristica.draw.layout`` under ``processes.runner``: a
 fresh interpreter with its guard, never a fork of a threaded server, and
 none left behind if this server goes), and meanwhile this process makes the
 text of every page's node
@@ -20,7 +20,7 @@ Layout files live in a folder of this knowledge base's own (the app's cache
 folder, ``kb.parsecache.cache_folder``), never shared with a server of
 another knowledge base; without one (or if that folder cannot be made), in a
 temporary folder of this process.
-A new shape is laid out from the newest layout there (``layout_file``'s
+A new shape is laid out from the newest layout there (``draw.layout``'s
 PREVIOUS), so after an edit that changes links the pages keep their
 places; the newest ``KEEP`` files are kept.
 """
@@ -145,7 +145,7 @@ class WholeLayout:
         drawing.start()
         try:
             args = [str(request), str(stored), *([] if previous is None else [str(previous)])]
-            outcome = run_module("heuristica.draw.layout_file", args, LAYOUT_SECONDS)
+            outcome = run_module("heuristica.draw.layout", args, LAYOUT_SECONDS)
         finally:
             request.unlink(missing_ok=True)
             drawing.join()
