@@ -38,14 +38,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from bench.bench_render import knowledge_base
+from bench.bench_render import NoFigure, by_turns, knowledge_base, last_line
 
 _SETUP = """
 import json, time
@@ -230,19 +227,12 @@ def _figure(wall: float, cpu: float, link: float, crowded: float, moved: float |
 
 
 def _run(code: str, graph: Path, timeout: float) -> str:
-    script = _SETUP.format(graph=str(graph)) + code + _RUN
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        return f"> {timeout:.0f} s (stopped)"
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        return "not installed" if "ModuleNotFoundError" in last else last
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+        figures = json.loads(last_line(_SETUP.format(graph=str(graph)) + code + _RUN, timeout))
+    except NoFigure as failed:
+        return str(failed)
     edit = _figure(*figures[1]) if len(figures) > 1 else "-"
-    return f"cold {_figure(*figures[0])}\n{'':50s}edit {edit}"
+    return f"cold {_figure(*figures[0])}\n{'':62s}edit {edit}"
 
 
 def main() -> None:
@@ -262,11 +252,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="heuristica-bench-layout-") as folder:
         for pages in args.pages:
             graph = _graph_file(pages, Path(folder))
-            print(f"\n{pages} pages, load average {os.getloadavg()}", flush=True)
-            for turn in range(1, args.rounds + 1):
-                for name, code in engines.items():
-                    print(f"  {turn} {name:45s}{_run(code, graph, args.timeout)}", flush=True)
-            print(f"  load average after: {os.getloadavg()}", flush=True)
+            print(f"\n{pages} pages", flush=True)
+            by_turns(args.rounds, engines, lambda code, at=graph: _run(code, at, args.timeout))
 
 
 if __name__ == "__main__":

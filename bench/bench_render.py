@@ -32,6 +32,7 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bench.generate import generate
@@ -48,33 +49,24 @@ kg = KnowledgeGraph(load_knowledge(Path({root!r})).pages)
 view = build_view(kg, default_focus(kg, None), show_all=True)
 """
 
+_OURS = """
+import tempfile
+from heuristica.draw.drawing import draw
+from heuristica.draw.render import drawing_data, standalone_html
+from heuristica.live.whole_layout import WholeLayout
+folder = Path(tempfile.mkdtemp())
+"""
 _WAYS = {
-    "ours: whole graph cold (layout + draw + drawing_data)": """
-import tempfile
-from heuristica.draw.drawing import draw
-from heuristica.draw.render import drawing_data
-from heuristica.live.whole_layout import WholeLayout
-folder = Path(tempfile.mkdtemp())
+    "ours: whole graph cold (layout + draw + drawing_data)": f"""{_OURS}
 start = time.perf_counter()
-positions = WholeLayout(folder, wait_before=0).positions(kg, "cold")
-drawing_data(draw(view, kg, positions))
+drawing_data(draw(view, kg, WholeLayout(folder, wait_before=0).positions(kg, "cold")))
 """,
-    "ours: whole graph warm (layout on disk)": """
-import tempfile
-from heuristica.draw.drawing import draw
-from heuristica.draw.render import drawing_data
-from heuristica.live.whole_layout import WholeLayout
-folder = Path(tempfile.mkdtemp())
+    "ours: whole graph warm (layout on disk)": f"""{_OURS}
 WholeLayout(folder, wait_before=0).positions(kg, "before a restart")
 start = time.perf_counter()
-positions = WholeLayout(folder, wait_before=0).positions(kg, "after a restart")
-drawing_data(draw(view, kg, positions))
+drawing_data(draw(view, kg, WholeLayout(folder, wait_before=0).positions(kg, "restarted")))
 """,
-    "ours: standalone_html (layout on disk)": """
-import tempfile
-from heuristica.draw.render import standalone_html
-from heuristica.live.whole_layout import WholeLayout
-folder = Path(tempfile.mkdtemp())
+    "ours: standalone_html (layout on disk)": f"""{_OURS}
 WholeLayout(folder, wait_before=0).positions(kg, "before")
 start = time.perf_counter()
 standalone_html(view, kg, WholeLayout(folder, wait_before=0).positions(kg, "after"))
@@ -119,18 +111,40 @@ def knowledge_base(pages: int) -> Path:
     return root
 
 
-def _time_once(code: str, root: Path, timeout: float) -> str:
-    script = _SETUP.format(root=str(root)) + code + "\nprint(time.perf_counter() - start)\n"
+class NoFigure(Exception):
+    """A timed script was stopped, failed, or lacks a module: the message says which."""
+
+
+def last_line(script: str, timeout: float) -> str:
+    """The last line ``script`` prints, run in a fresh interpreter."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        return f"> {timeout:.0f} s (stopped)"
+        raise NoFigure(f"> {timeout:.0f} s (stopped)") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        return "not installed" if "ModuleNotFoundError" in last else last
-    return f"{float(done.stdout.strip().splitlines()[-1]):8.3f} s"
+        raise NoFigure("not installed" if "ModuleNotFoundError" in last else last)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def by_turns(rounds: int, ways: Mapping[str, str], run: Callable[[str], str]) -> None:
+    """Print ``run(code)`` of each way once a round, the ways by turns, and
+    the load average before and after."""
+    print(f"  load average {os.getloadavg()}", flush=True)
+    for turn in range(1, rounds + 1):
+        for name, code in ways.items():
+            print(f"  {turn} {name:55s} {run(code)}", flush=True)
+    print(f"  load average after: {os.getloadavg()}", flush=True)
+
+
+def _time_once(code: str, root: Path, timeout: float) -> str:
+    script = _SETUP.format(root=str(root)) + code + "\nprint(time.perf_counter() - start)\n"
+    try:
+        return f"{float(last_line(script, timeout)):8.3f} s"
+    except NoFigure as failed:
+        return str(failed)
 
 
 def main() -> None:
@@ -141,11 +155,8 @@ def main() -> None:
     args = parser.parse_args()
     for pages in args.pages:
         root = knowledge_base(pages)
-        print(f"\n{pages} pages ({root}), load average {os.getloadavg()}")
-        for turn in range(1, args.rounds + 1):
-            for name, code in _WAYS.items():
-                print(f"  {turn} {name:55s} {_time_once(code, root, args.timeout)}", flush=True)
-        print(f"  load average after: {os.getloadavg()}", flush=True)
+        print(f"\n{pages} pages ({root})")
+        by_turns(args.rounds, _WAYS, lambda code, at=root: _time_once(code, at, args.timeout))
 
 
 if __name__ == "__main__":
