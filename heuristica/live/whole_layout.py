@@ -27,6 +27,7 @@ places; the newest ``KEEP`` files are kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -126,7 +127,8 @@ class WholeLayout:
         stored = self.folder / f"{kg.shape}.json"
         positions = read_layout(stored)
         if positions is not None and positions.keys() == set(kg.nx):
-            stored.touch()
+            with contextlib.suppress(OSError):  # newest first in _layouts; read-only is fine
+                stored.touch()
             prepare_whole_drawing(kg)
             return spaced(positions)
         try:
