@@ -3,19 +3,24 @@ explorer as it was before previews moved into the browser, and a naive pyvis
 embed, in the same run.
 
     python -m bench.bench_browser [--pages 10000] [--runs 3] [--before REF|''] [--no-naive]
-                                  [--starts N]
+                                  [--starts N] [--first-load-only]
 
 Starts the real app (`streamlit run app.py`) on a generated knowledge base,
 once from this checkout and once from ``--before`` (a git revision, default
-the last commit before the drawing seam, extracted with ``git archive``), and
+the last commit before the drawing seam, extracted with ``git archive``; ''
+for none), and
 measures with Playwright what a reader waits for:
-- first load: page opened -> the default view drawn and laid out (the server
-  loads the knowledge base during this first session, from the parse cache
-  the last run of the same version saved under bench/out/cache/: run the
-  bench twice after a change to pages, loader or models); ``--starts N``
-  measures it (and the whole graph cold) on N server starts per version,
-  the versions by turns; each
-  server has a new port, so the browser's cache is cold every time;
+- first load: from the server's process start to the default view drawn
+  and laid out in the browser (the page opened as soon as
+  ``/_stcore/health`` answers), with the part before health answered and
+  the load as the server's log gives it; and from health to drawn, the
+  figure this bench gave before (which left out the load the server now
+  does before it answers). A first, unmeasured start of each version writes
+  its bytecode and, if it has none, its parse cache (bench/out/cache/), so
+  the measured starts are warm ones (a stale cache, written by an earlier
+  version of the same name: delete bench/out/cache/); ``--starts N`` measures it on
+  N server starts per version, the versions by turns; each server has a new
+  port, so the browser's cache is cold every time;
 - load: the same, server warm;
 - click -> preview: the clicked page's preview on screen (here: the card in
   the graph; before: the panel, after a round trip to the server);
@@ -23,12 +28,12 @@ measures with Playwright what a reader waits for:
 - whole graph usable: the toggle flipped -> every page drawn and laid out,
   then a click on a page (one the network itself finds at that point, away
   from the frame's edges) shows its preview: the graph answers the reader.
-  Cold: no layout on disk (every server starts with its layouts removed),
-  the toggle flipped as soon as the first load has drawn the default view,
-  so the layout is computed while the reader waits, the drawing made; again:
-  a fresh page, from the server's layout and drawing in memory; after an
-  edit: a page's link pointed elsewhere (the file put back after), so the
-  layout is made again, from the previous one's positions.
+  Cold: no layout on disk (every measured server starts with its layouts
+  removed), the toggle flipped as soon as the first load has drawn the
+  default view, on each server start; again: a fresh page, from the
+  server's layout and drawing in memory; after an edit: a page's link
+  pointed elsewhere (the file put back after), so the layout is made again,
+  from the previous one's positions.
 Then the naive embed of the same views (``Network.from_nx`` +
 ``components.html``, physics on) in its own server: opened -> physics settled
 (capped). Budgets (issue 10): click -> preview <= 150 ms median,
@@ -58,7 +63,7 @@ from playwright.sync_api import Frame, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.bench_render import OUT, knowledge_base
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, AppServer, app_server, running_app
 from tests.e2e.locators import graph_frame, node_point
 
 BEFORE = "38fa7d3"
@@ -146,10 +151,7 @@ def title_of(knowledge: Path, page_id: str) -> str:
 def measure(
     page: Page, url: str, explorer: Explorer, knowledge: Path, runs: int, pages: int
 ) -> dict[str, list[float]]:
-    results = {"first load": [timed(lambda: open_explorer(page, url))]}
-    whole = (page, url, pages, explorer, knowledge)
-    results["whole graph usable, cold"] = [whole_graph(*whole)]
-    results["load (server warm)"] = [timed(lambda: open_explorer(page, url)) for _ in range(runs)]
+    results = {"load (server warm)": [timed(lambda: open_explorer(page, url)) for _ in range(runs)]}
     frame = open_explorer(page, url)
     others = frame.evaluate(
         """n => network.body.data.nodes.get({filter: x => !(x.size > 20)})
@@ -178,6 +180,7 @@ def measure(
 
     results["click -> preview"] = [click(*target) for target in targets[::2]]
     results["double-click -> page in panel"] = [double_click(*target) for target in targets[1::2]]
+    whole = (page, url, pages, explorer, knowledge)
     results["whole graph usable, again"] = [whole_graph(*whole) for _ in range(runs)]
     results["whole graph usable, after an edit"] = [
         after_an_edit(knowledge, turn, lambda: whole_graph(*whole)) for turn in range(runs)
@@ -234,23 +237,72 @@ def after_an_edit(knowledge: Path, turn: int, measured: Callable[[], float]) -> 
         page_file.write_text(text, encoding="utf-8")
 
 
-@contextmanager
-def serving(knowledge: Path, explorer: Explorer) -> Iterator[str]:
-    """A fresh server of ``explorer`` over ``knowledge``. Each version keeps
-    its own parse cache: a cache written by one version is ignored by
-    another, which would then parse every page."""
-    cache = OUT / "cache" / re.sub(r"\W+", "-", explorer.name).strip("-")
-    forget_layouts(cache)
-    with running_app(knowledge, explorer.script, env={"HEURISTICA_CACHE": str(cache)}) as url:
-        yield url
-
-
 def forget_layouts(cache: Path) -> None:
     """Remove every whole-graph layout a server could find: in the knowledge
     base's folder under ``cache`` (``kb.parsecache.cache_folder``), and where
     versions before it kept them (``$TMPDIR/heuristica-layouts``)."""
     for folder in [*cache.glob("*/layouts"), Path(tempfile.gettempdir()) / "heuristica-layouts"]:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def serving(knowledge: Path, explorer: Explorer) -> Iterator[AppServer]:
+    """A fresh server of ``explorer`` over ``knowledge``, its output in a
+    file. Each version keeps its own parse cache: a cache written by one
+    version is ignored by another, which would then parse every page."""
+    cache = cache_folder(explorer)
+    forget_layouts(cache)
+    with tempfile.TemporaryDirectory(prefix="heuristica-bench-log-") as folder:
+        log = Path(folder) / "server.log"
+        # Bytecode written and used, as an installed app has it (this machine's
+        # PYTHONDONTWRITEBYTECODE made every start compile the app's modules).
+        env = {"HEURISTICA_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": ""}
+        with app_server(knowledge, explorer.script, log, env) as server:
+            yield server
+
+
+def cache_folder(explorer: Explorer) -> Path:
+    return OUT / "cache" / re.sub(r"\W+", "-", explorer.name).strip("-")
+
+
+def warm_start(knowledge: Path, explorer: Explorer, wait: float = 60.0) -> None:
+    """Start ``explorer`` once, unmeasured: it writes its modules' bytecode
+    and, unless it has one, saves its parse cache (about ten seconds after
+    its load; a version that keeps none is given ``wait`` seconds)."""
+    had_cache = any(cache_folder(explorer).glob("parsed-*.json"))
+    with serving(knowledge, explorer):
+        deadline = time.monotonic() + wait
+        while not had_cache and not any(cache_folder(explorer).glob("parsed-*.json")):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.5)
+
+
+FROM_START = "first load, from process start"
+UNTIL_HEALTHY = "  of which: start until health"
+LOADING = "  of which: the load (its log)"
+FROM_HEALTH = "first load, from health (former)"
+WHOLE_COLD = "whole graph usable, cold"
+_LOADED = re.compile(r"pages loaded from .* in ([0-9.]+) s")
+
+
+def first_load(page: Page, server: AppServer) -> dict[str, list[float]]:
+    """A server's first load, just started: from its process's start to the
+    default view drawn in the browser (what a reader waits for after a
+    start), how much of it passed before ``/_stcore/health`` answered and
+    how long the server says its load took; and from health answering to
+    drawn (the figure this bench gave before, which left the load out)."""
+    open_explorer(page, server.url)
+    drawn = time.perf_counter()
+    figures = {
+        FROM_START: [drawn - server.started],
+        UNTIL_HEALTHY: [server.healthy - server.started],
+        FROM_HEALTH: [drawn - server.healthy],
+    }
+    said = _LOADED.search(server.log.read_text(errors="replace")) if server.log else None
+    if said:
+        figures[LOADING] = [float(said[1])]
+    return figures
 
 
 @contextmanager
@@ -319,6 +371,9 @@ def main() -> None:
     )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pyvis embed")
     parser.add_argument(
+        "--first-load-only", action="store_true", help="measure only the first loads"
+    )
+    parser.add_argument(
         "--starts", type=int, default=1, help="server starts per version for the first load"
     )
     args = parser.parse_args()
@@ -335,26 +390,33 @@ def main() -> None:
                 Explorer(f"before ({args.before})", before / "app.py", previews_of(before))
             )
         for explorer in explorers:
-            with serving(knowledge, explorer) as url:
-                results[explorer.name] = measure(
-                    page, url, explorer, knowledge, args.runs, args.pages
-                )
+            warm_start(knowledge, explorer)
+        for explorer in explorers:
+            with serving(knowledge, explorer) as server:
+                results[explorer.name] = first_load(page, server)
+                cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                results[explorer.name][WHOLE_COLD] = [cold]
+                if not args.first_load_only:
+                    results[explorer.name].update(
+                        measure(page, server.url, explorer, knowledge, args.runs, args.pages)
+                    )
             print(f"measured {explorer.name}", flush=True)
         for _ in range(args.starts - 1):  # the versions by turns, so drift hits both
             for explorer in explorers:
-                with serving(knowledge, explorer) as url:
-                    first = timed(lambda url=url: open_explorer(page, url))
-                    cold = whole_graph(page, url, args.pages, explorer, knowledge)
-                results[explorer.name]["first load"].append(first)
-                results[explorer.name]["whole graph usable, cold"].append(cold)
+                with serving(knowledge, explorer) as server:
+                    for figure, values in first_load(page, server).items():
+                        results[explorer.name].setdefault(figure, []).extend(values)
+                    cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                    results[explorer.name][WHOLE_COLD].append(cold)
         if args.starts > 1:
             print(f"measured first loads, cold whole graphs: {args.starts} starts each", flush=True)
         print(f"load average {load_average()}")
         names = list(results)
         print(f"\n  {'median (each run)':34s}" + "".join(f"{name:>34s}" for name in names))
         for figure in results[names[0]]:
-            print(f"  {figure:34s}" + "".join(f"{median(results[n][figure]):>34s}" for n in names))
-        if not args.no_naive:
+            shown = (median(results[n][figure]) if figure in results[n] else "-" for n in names)
+            print(f"  {figure:34s}" + "".join(f"{cell:>34s}" for cell in shown))
+        if not (args.no_naive or args.first_load_only):
             print("\nnaive pyvis embed (Network.from_nx + components.html), opened -> settled:")
             with tempfile.TemporaryDirectory() as folder:
                 script = Path(folder) / "naive_app.py"
@@ -368,6 +430,8 @@ def main() -> None:
                     ):
                         print(f"  {label:34s} {open_naive(page, url + query)}", flush=True)
         browser.close()
+    if args.first_load_only:
+        return
     print("\nserver-side rerun of the Explore page, this checkout (AppTest, caches warm):")
     for label, seconds in rerun_cost(knowledge, args.runs).items():
         print(f"  {label:34s} median {seconds * 1000:6.0f} ms")

@@ -4,12 +4,16 @@ beside the naive way in the same run.
 
     python -m bench.bench_history [--pages 10000] [--changed 50] [--commits 20] [--runs 3]
 
-- diff, first time: both revisions written out of git into the cache, loaded
-  with one parse per distinct file content, compared (ours), beside loading
-  both revisions in full from scratch (each written out, each file parsed,
-  then compared: the naive way).
-- diff again: the revisions' folders are in the cache (a CI job that diffs
-  twice, or the app's What changed after ``?at=``).
+- diff, first time: nothing in the cache; each revision's pages read from
+  git's blobs and parsed once for both sides (ours), beside loading both
+  revisions in full from scratch (each written out, each file parsed, then
+  compared: the naive way).
+- diff, again: the parse results kept by the first run (a CI job whose cache
+  step restored them, a second diff on a laptop), beside the naive way with
+  both revisions' folders written already.
+- diff, after a push: the same base, a head one commit later (50 more pages
+  edited): what the review workflow does on each push.
+- diff against the working tree (the command's default, and CI's checkout).
 - one page's history: ``git log`` of its file (ours) beside walking every
   commit and comparing the page's blob (the naive way).
 - ``?at=`` on a revision already seen (its name resolved, its folder in the
@@ -27,18 +31,20 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.generate import generate
 from heuristica.checks.record import with_verification_problems
 from heuristica.commands.diff import diff_sides
 from heuristica.history.compare import Side, compare
-from heuristica.history.git import Repository, repository
+from heuristica.history.git import WORKING_TREE, Repository, repository
 from heuristica.history.snapshot import revision_folder
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_path
@@ -85,14 +91,46 @@ def build(top: Path, pages: int, changed: int, commits: int) -> tuple[Repository
     return repository(kb), shas
 
 
-def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> float:
-    times = []
+class Took(NamedTuple):
+    """The median wall time of some runs, and the CPU time they used (this
+    process and the git processes it waited for): the machine's load lengthens
+    the first, hardly the second."""
+
+    wall: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:6.2f} s (CPU {self.cpu:5.2f} s)"
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(runs: int, setup: Callable[[], None], work: Callable[[], object]) -> Took:
+    walls, cpus = [], []
     for _ in range(runs):
         setup()
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _cpu()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - used)
+    return Took(statistics.median(walls), statistics.median(cpus))
+
+
+def _by_turns(
+    runs: int, setup: Callable[[], None], ours: Callable[[], object], other: Callable[[], object]
+) -> tuple[Took, Took]:
+    """The median of each way, run by turns (ours, other, ours, ...) so that
+    the machine's load falls on both alike."""
+    pairs = [(_timed(1, setup, ours), _timed(1, setup, other)) for _ in range(runs)]
+    return _median([p[0] for p in pairs]), _median([p[1] for p in pairs])
+
+
+def _median(runs: list[Took]) -> Took:
+    return Took(statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs))
 
 
 def _naive_diff(repo: Repository, base: str, head: str) -> None:
@@ -142,15 +180,20 @@ def _at_revision(repo: Repository, kb: Path, revision: str, runs: int) -> None:
     def nothing() -> None:
         pass
 
-    today = _timed(runs, nothing, lambda: _live(kb).current())
-    restarted = _timed(runs, nothing, lambda: _opened_at(repo, revision, None))
+    restarted, today = _by_turns(
+        runs, nothing, lambda: _opened_at(repo, revision, None), lambda: _live(kb).current()
+    )
     open_here = _live(revision_folder(repo, repo.resolve(revision)))
     open_here.current()
     kept = _timed(runs, nothing, lambda: _opened_at(repo, revision, open_here))
     print(
-        f"?at= seen, open in this server: {kept:6.2f} s   after a server start: {restarted:6.2f} s"
-        f"   first load of today (server start): {today:6.2f} s"
+        f"?at= seen, open in this server: {kept}   after a server start: {restarted}"
+        f"   first load of today (server start): {today}"
     )
+
+
+def _report_load() -> None:
+    print(f"   (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -178,18 +221,38 @@ def main() -> None:
         def nothing() -> None:
             pass
 
-        ours = _timed(args.runs, empty_cache, lambda: diff_sides(repo, base, head, kb))
-        naive = _timed(args.runs, empty_cache, lambda: _naive_diff(repo, base, head))
-        print(f"diff, first time:  {ours:6.2f} s   naive (both loaded in full): {naive:6.2f} s")
-        again = _timed(args.runs, nothing, lambda: diff_sides(repo, base, head, kb))
-        naive_again = _timed(args.runs, nothing, lambda: _naive_diff(repo, base, head))
-        print(f"diff, again:       {again:6.2f} s   naive:          {naive_again:6.2f} s")
+        ours, naive = _by_turns(
+            args.runs,
+            empty_cache,
+            lambda: diff_sides(repo, base, head, kb),
+            lambda: _naive_diff(repo, base, head),
+        )
+        print(f"diff, first time:  {ours}   naive (both loaded in full): {naive}")
+        _report_load()
+        again, naive_again = _by_turns(
+            args.runs,
+            nothing,
+            lambda: diff_sides(repo, base, head, kb),
+            lambda: _naive_diff(repo, base, head),
+        )
+        print(f"diff, again:       {again}   naive:          {naive_again}")
+        _report_load()
+        earlier = shas[-3]
+
+        def first_push() -> None:
+            diff_sides(repo, earlier, base, kb)  # the pull request as it was
+
+        pushed = _timed(args.runs, first_push, lambda: diff_sides(repo, earlier, head, kb))
+        print(f"diff, after a push (base seen, head one commit on): {pushed}")
+        working = _timed(args.runs, nothing, lambda: diff_sides(repo, base, WORKING_TREE, kb))
+        print(f"diff against the working tree (seen before): {working}")
+        _report_load()
         page = next(iter(load_knowledge(kb).files.values()))
         history = _timed(args.runs, nothing, lambda: repo.log([page]))
         slow = _timed(1, nothing, lambda: _naive_history(repo, page))
         print(
-            f"one page's history: {history * 1000:6.0f} ms   "
-            f"naive (every commit's blob): {slow * 1000:6.0f} ms"
+            f"one page's history: {history.wall * 1000:6.0f} ms   "
+            f"naive (every commit's blob): {slow.wall * 1000:6.0f} ms"
         )
         _at_revision(repo, kb, shas[-5], args.runs)
 

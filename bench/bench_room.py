@@ -1,7 +1,11 @@
 """A room on real app servers: how long each follower takes to reach each step.
 
-    python -m bench.bench_room [--steps 4] [--followers 30] [--crowd 100]
+    python -m bench.bench_room [--pages 10000] [--steps 4] [--followers 30] [--crowd 100]
                                [--no-baseline] [--no-crowd] [--profile FOLDER]
+
+The servers serve the generated base of ``--pages`` pages (bench/generate.py,
+10,000 by default; copied once to bench/out/room<N>/ with a five-step tour of
+its pages), or with ``--pages 0`` the ten-page test fixture.
 
 One presenter presses Next; N followers, each its own Streamlit session,
 must show the new step. The followers are lightweight clients that speak
@@ -55,14 +59,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+import yaml
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from bench.bench_render import OUT, knowledge_base
+from heuristica.kb.relations import PageType
 from tests.e2e.harness import REPO, running_app
 from tests.e2e.streamlit_client import StreamlitClient
 from tests.e2e.test_tour_live import CODE
 from tests.redis_server import RedisServer
 
-KB = REPO / "tests" / "fixtures" / "explorer_kb"
+FIXTURE = REPO / "tests" / "fixtures" / "explorer_kb"
+"""The ten-page base (``--pages 0``): the fixture's own tour."""
 TOUR = "first-steps"
 STEPS_IN_TOUR = 5
 STEP_DEADLINE_S = 60.0
@@ -373,14 +381,62 @@ def _recorder(reached: dict[int, float], index: int, step: int) -> Callable[[str
 
 
 @contextmanager
-def servers(script: Path, count: int, env: dict[str, str] | None = None) -> Iterator[list[str]]:
+def servers(
+    knowledge: Path, script: Path, count: int, env: dict[str, str] | None = None
+) -> Iterator[list[str]]:
     with ExitStack() as stack:
-        yield [stack.enter_context(running_app(KB, script=script, env=env)) for _ in range(count)]
+        yield [
+            stack.enter_context(running_app(knowledge, script=script, env=env))
+            for _ in range(count)
+        ]
+
+
+def room_base(pages: int) -> Path:
+    """The knowledge base the rooms run on: the generated base of ``pages``
+    pages (bench/out/, made once) with a tour of five of its pages, the first
+    with the fixture's question (fork or spawn); the fixture for 0."""
+    if pages <= 0:
+        return FIXTURE
+    root = OUT / f"room{pages}"
+    tour = root / "tours" / f"{TOUR}.yaml"
+    if not tour.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(knowledge_base(pages), root)
+        steps = [_step(root, kind, 0) for kind in PageType] + [_step(root, PageType.PRINCIPLE, -1)]
+        steps[0]["question"] = ROOM_QUESTION
+        tour.parent.mkdir()
+        tour_data = {
+            "id": TOUR,
+            "title": "First steps",
+            "audience": "Newcomers to the team",
+            "estimated_minutes": 5,
+            "steps": steps,
+        }
+        text = yaml.safe_dump(tour_data, sort_keys=False)
+        tour.write_text(text, encoding="utf-8")
+    return root
+
+
+ROOM_QUESTION = {
+    "prompt": "Which start method is safe once Polars has run in the parent?",
+    "choices": ["fork", "spawn"],
+    "answer": "spawn",
+    "explanation": "Spawn starts a fresh interpreter, which builds its own thread pool.",
+}
+
+
+def _step(root: Path, kind: PageType, index: int) -> dict[str, object]:
+    """A step on the ``index``-th page of type ``kind``."""
+    page = sorted((root / kind.value).glob("*.yaml"))[index].stem
+    return {"page": f"{kind.value}/{page}", "note": f"A page of type {kind.value}."}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=3, help="Next presses per room (<= 4)")
+    parser.add_argument(
+        "--pages", type=int, default=10_000, help="generated base (0: the ten-page fixture)"
+    )
     parser.add_argument("--followers", type=int, default=30)
     parser.add_argument("--crowd", type=int, default=100, help="followers over two servers")
     parser.add_argument("--no-baseline", action="store_true", help="leave out today's polling room")
@@ -393,6 +449,9 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     steps = min(arguments.steps, STEPS_IN_TOUR - 1)
+    knowledge = room_base(arguments.pages)
+    loads = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    print(f"knowledge base: {knowledge}; load average {loads}", flush=True)
     results: list[RoomResult] = []
     with tempfile.TemporaryDirectory() as folder:
         rooms = []
@@ -402,7 +461,7 @@ def main() -> None:
         if arguments.followers > 0:
             rooms.append((f"ours: 1 server, {arguments.followers} woken", REPO / "app.py", 1, True))
         for name, script, count, by_link in rooms:
-            with servers(script, count) as urls:
+            with servers(knowledge, script, count) as urls:
                 ours = script == REPO / "app.py"
                 profile = arguments.profile if ours else None
                 room = measure_room(
@@ -422,7 +481,7 @@ def main() -> None:
             crowds.append(("ours", True))
             for label, ours in crowds:
                 script = REPO / "app.py" if ours else before_room(Path(folder) / "before")
-                with servers(script, 2, env) as urls:
+                with servers(knowledge, script, 2, env) as urls:
                     name = f"{label}: 2 servers + Redis, {arguments.crowd} woken"
                     profile = arguments.profile if ours else None
                     room = measure_room(

@@ -4,57 +4,25 @@ make with revisions and folders."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from heuristica.checks.recorded import (
-    PageRun,
-    Record,
-    RecordedCheck,
-    RecordedEnvironment,
-    page_hash,
-)
 from heuristica.checks.run import Status
 from heuristica.commands.cli import main
 from heuristica.commands.diff import diff_sides
 from heuristica.history.about import about
 from heuristica.history.compare import Diff, LinkChange
 from heuristica.history.git import BEFORE_HISTORY, WORKING_TREE, GitError, repository
-from heuristica.kb.loader import load_knowledge
+from tests.diff_repo import CHECK, IMPL, H, P, record, three_pages, tour
 from tests.git_repo import ScriptedRepo
 from tests.kb import page
-
-P = "principle/fork-copies-one-thread"
-IMPL = "implementation/get-context"
-H = "heuristic/use-spawn"
-CHECK: dict[str, object] = {"name": "prints-ok", "claim": "It prints ok.", "code": "print('ok')"}
-CHECK["expect"] = {"output": "ok"}
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> ScriptedRepo:
-    """A repository whose first commit has three linked pages and a tour."""
-    repo = ScriptedRepo(tmp_path / "team")
-    repo.write(f"{P}.yaml", page(P, ("implemented_by", IMPL), ("uses_heuristic", H)))
-    repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", H)))
-    repo.write(f"{H}.yaml", page(H, checks=[CHECK]))
-    repo.write("tours/first.yaml", _tour([P, IMPL, H]))
-    repo.commit("first pages")
-    return repo
-
-
-def _tour(pages: list[str]) -> dict[str, object]:
-    steps = [{"page": p, "note": f"Read {p}."} for p in pages]
-    return {
-        "id": "first",
-        "title": "First",
-        "audience": "New",
-        "estimated_minutes": 5,
-        "steps": steps,
-    }
+    return three_pages(tmp_path / "team")
 
 
 def _diff(repo: ScriptedRepo, base: str = "HEAD~1", head: str = "HEAD") -> Diff:
@@ -67,7 +35,7 @@ def test_a_page_added_and_one_removed_are_listed_with_their_links(repo: Scripted
     repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", new)))
     repo.remove(f"{H}.yaml")
     repo.write(f"{P}.yaml", page(P, ("implemented_by", IMPL)))
-    repo.write("tours/first.yaml", _tour([P, IMPL]))
+    repo.write("tours/first.yaml", tour([P, IMPL]))
     repo.commit("replace a heuristic")
     diff = _diff(repo)
     assert [c.id for c in diff.pages_added] == [new]
@@ -87,7 +55,7 @@ def test_the_same_page_under_a_new_id_is_a_rename_and_its_links_follow(
     repo.write(f"{moved}.yaml", page(moved, checks=[CHECK], title="Use Spawn"))
     repo.write(f"{P}.yaml", page(P, ("implemented_by", IMPL), ("uses_heuristic", moved)))
     repo.write(f"{IMPL}.yaml", page(IMPL, ("uses_heuristic", moved)))
-    repo.write("tours/first.yaml", _tour([P, IMPL, moved]))
+    repo.write("tours/first.yaml", tour([P, IMPL, moved]))
     repo.commit("rename")
     diff = _diff(repo)
     assert [(r.old, r.new) for r in diff.pages_renamed] == [(H, moved)]
@@ -136,23 +104,12 @@ def test_checks_added_removed_and_changed_are_listed_by_page(repo: ScriptedRepo)
     assert found == [(H, "prints-ok", "changed", ("timeout",)), (H, "prints-two", "added", ())]
 
 
-def _record(repo: ScriptedRepo, status: Status) -> None:
-    loaded = load_knowledge(repo.kb).pages[H]
-    run = PageRun(
-        page_hash=page_hash(loaded),
-        verified_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
-        environment=RecordedEnvironment(implementation="CPython", python="3.11.7", platform="x"),
-        checks={"prints-ok": RecordedCheck(status=status)},
-    )
-    (repo.kb / "verification.json").write_text(Record(pages={H: [run]}).model_dump_json())
-
-
 def test_a_check_that_flips_from_holds_to_fails_in_the_record_is_reported(
     repo: ScriptedRepo,
 ) -> None:
-    _record(repo, Status.HOLDS)
+    record(repo, Status.HOLDS)
     repo.commit("verified")
-    _record(repo, Status.FAILS)
+    record(repo, Status.FAILS)
     repo.commit("verified again")
     diff = _diff(repo)
     ((change),) = diff.verification
@@ -169,9 +126,9 @@ def test_a_check_that_flips_from_holds_to_fails_in_the_record_is_reported(
 def test_a_newly_proven_and_a_newly_not_applicable_check_are_told_apart(
     repo: ScriptedRepo,
 ) -> None:
-    _record(repo, Status.HOLDS)
+    record(repo, Status.HOLDS)
     first = repo.commit("proven")
-    _record(repo, Status.NOT_APPLICABLE)
+    record(repo, Status.NOT_APPLICABLE)
     repo.commit("outside its versions now")
     proven = _diff(repo, "HEAD~2", first).verification
     not_applicable = _diff(repo, first, "HEAD").verification
@@ -358,3 +315,14 @@ def test_about_one_page_keeps_only_what_changed_for_it(repo: ScriptedRepo) -> No
     assert tour.changed_steps == ((2, H),) and tour.lost_steps == ()
     assert {c.id for c in about(diff, P).pages_removed} == {P}
     assert about(diff, P).pages_changed == ()
+
+
+def test_a_pages_log_up_to_a_revision_leaves_out_the_commits_after_it(repo: ScriptedRepo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Later."))
+    repo.commit("later edit")
+    git = repository(repo.kb)
+    assert [c.subject for c in git.log([f"{H}.yaml"])] == ["later edit", "first pages"]
+    assert [c.subject for c in git.log([f"{H}.yaml"], until=first)] == ["first pages"]
+    with pytest.raises(GitError):
+        git.log([f"{H}.yaml"], until="--output=/tmp/x")

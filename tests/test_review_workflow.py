@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -36,9 +37,18 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> str:
     return (team / ".github" / "workflows" / "knowledge-review.yml").read_text()
 
 
+def _jobs(workflow: str) -> dict[str, Any]:
+    jobs: dict[str, Any] = yaml.safe_load(workflow)["jobs"]
+    return jobs
+
+
 def _steps(workflow: str) -> dict[str, dict[str, object]]:
-    jobs = yaml.safe_load(workflow)["jobs"]
-    return {step.get("name", ""): step for step in jobs["review"]["steps"]}
+    return {step.get("name", ""): step for step in _jobs(workflow)["review"]["steps"]}
+
+
+def _on_runner(text: str, temp: Path) -> str:
+    """``text`` with the runner's temporary folder as ``temp``."""
+    return text.replace("${{ runner.temp }}", str(temp))
 
 
 @pytest.fixture
@@ -80,6 +90,8 @@ def _run_steps(workflow: str, repo: ScriptedRepo, tools: Path, base: str, store:
         "GH_TOKEN": "unused",
         "FAKE_GH_STORE": str(store),
     }
+    cache = _jobs(workflow)["review"]["env"]["HEURISTICA_CACHE"]
+    env["HEURISTICA_CACHE"] = _on_runner(cache, store.parent / "runner-temp")
     for name in ("Diff the knowledge base", "Post or update the comment"):
         script = str(steps[name]["run"])
         subprocess.run(["bash", "-e", "-c", script], cwd=repo.top, env=env, check=True)
@@ -101,6 +113,10 @@ def test_two_pushes_make_one_comment_updated_and_an_html_artifact(
     assert "pages: 1 added" in first["body"]
     html = (repo.top / "knowledge-diff.html").read_text()
     assert 'id="graph-data"' in html and "heuristic/cap-threads" in html
+    cache_step = _jobs(workflow)["review"]["steps"][3]  # keeps what the diff parsed
+    assert cache_step["uses"].startswith("actions/cache@")
+    kept = _on_runner(cache_step["with"]["path"], tmp_path / "runner-temp")
+    assert [path.name.startswith("parsed-") for path in Path("/").glob(kept.lstrip("/"))] == [True]
 
     repo.git("checkout", "-q", "topic")
     repo.write(f"{H}.yaml", page(H, overview="Edited on the second push."))

@@ -136,8 +136,9 @@ def page_grid(page: Page, record: Record) -> PageGrid | None:
     page left out); None when it has nothing to verify."""
     if not has_checks(page):
         return None
-    current = page_hash(page)
-    runs = [run for run in record.pages.get(page.id, []) if run.page_hash == current]
+    recorded = record.pages.get(page.id, [])
+    current = page_hash(page) if recorded else ""  # a page's hash costs; most have no runs
+    runs = [run for run in recorded if run.page_hash == current]
     checks = tuple(dict.fromkeys(name for run in runs for name in run.checks))
     groups: dict[str, list[PageRun]] = {}
     for run in runs:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,6 +46,7 @@ __all__ = [
     "Record",
     "RecordError",
     "RecordedCheck",
+    "TextOf",
     "VerificationMemo",
     "has_checks",
     "merge_records",
@@ -59,12 +61,34 @@ __all__ = [
 
 
 def with_verification_problems(
-    result: LoadResult, memo: VerificationMemo | None = None
+    result: LoadResult,
+    memo: VerificationMemo | None = None,
+    record: Record | RecordError | None = None,
+    read: TextOf | None = None,
 ) -> LoadResult:
     """``result`` with the warnings of ``verification_problems`` among its problems,
     sorted: what ``check``, the app and the MCP server all report."""
-    result.problems = sorted([*result.problems, *verification_problems(result, memo)])
+    found = verification_problems(result, memo, record, read)
+    result.problems = sorted([*result.problems, *found])
     return result
+
+
+def _given_record(memo: VerificationMemo, record: Record | RecordError) -> None:
+    if record is not memo.record:
+        memo.pages.clear()
+        memo.record, memo.record_version = record, None
+
+
+def _current_record(memo: VerificationMemo, path: Path) -> None:
+    """The record at ``path`` into ``memo``, read again only if it changed."""
+    version = _record_version(path)
+    if version is None or version != memo.record_version:
+        memo.pages.clear()
+        try:
+            memo.record = read_record(path)
+        except RecordError as error:
+            memo.record = error
+        memo.record_version = version
 
 
 class VerificationMemo:
@@ -92,22 +116,25 @@ def _record_version(path: Path) -> tuple[int, ...] | None:
 
 
 def verification_problems(
-    result: LoadResult, memo: VerificationMemo | None = None
+    result: LoadResult,
+    memo: VerificationMemo | None = None,
+    record: Record | RecordError | None = None,
+    read: TextOf | None = None,
 ) -> list[Problem]:
     """Warnings for the loaded pages whose verification fails or is stale, for
     Code References that cannot be checked, and for a record that cannot be read.
     ``memo`` (kept between loads of the same folder) spares the work for the
-    pages that did not change."""
+    pages that did not change. ``record``, when the caller read it already, is
+    taken as the folder's; the memo then keeps the pages' warnings for as
+    long as it is given the very same record object. ``read`` gives a page
+    file's text (relative to the folder) for the lines warnings point at,
+    when the files are not on disk (a revision read from git)."""
     memo = memo if memo is not None else VerificationMemo()
-    path = result.root / RECORD_FILE
-    version = _record_version(path)
-    if version is None or version != memo.record_version:
-        memo.pages.clear()
-        try:
-            memo.record = read_record(path)
-        except RecordError as error:
-            memo.record = error
-        memo.record_version = version
+    read = read if read is not None else _on_disk(result.root)
+    if record is not None:
+        _given_record(memo, record)
+    else:
+        _current_record(memo, result.root / RECORD_FILE)
     record = memo.record
     problems: list[Problem] = []
     kept: dict[str, tuple[Page, str, list[Problem]]] = {}
@@ -117,7 +144,7 @@ def verification_problems(
         if seen is not None and seen[0] is page and seen[1] == file:
             found = seen[2]
         else:
-            found = _page_problems(result, page_id, page, file, record)
+            found = _page_problems(result, page_id, page, file, record, read)
         kept[page_id] = (page, file, found)
         problems += found
     memo.pages = kept
@@ -128,11 +155,16 @@ def verification_problems(
 
 
 def _page_problems(
-    result: LoadResult, page_id: str, page: Page, file: str, record: Record | RecordError
+    result: LoadResult,
+    page_id: str,
+    page: Page,
+    file: str,
+    record: Record | RecordError,
+    read: TextOf,
 ) -> list[Problem]:
     """One page's verification warnings (``file``: the page's, "" if unknown)."""
     root = result.root
-    problems = _unparsable_reference(result, page_id, page, file)
+    problems = _unparsable_reference(result, page_id, page, file, read)
     if isinstance(record, RecordError):
         return problems
     state = page_verification(page, record)
@@ -154,11 +186,11 @@ def _page_problems(
     for name in grid.checks:
         failing = [column for column in grid.columns if name in column.failing]
         if failing:
-            problems.append(_failing_check(root / file, file, name, failing))
+            problems.append(_failing_check(read(file), file, name, failing))
     return problems
 
 
-def _failing_check(path: Path, file: str, name: str, columns: list[Column]) -> Problem:
+def _failing_check(text: str, file: str, name: str, columns: list[Column]) -> Problem:
     first = columns[0].results[name]
     verb = "fails" if first.status is Status.FAILS else "errs"
     where = "; ".join(
@@ -166,12 +198,14 @@ def _failing_check(path: Path, file: str, name: str, columns: list[Column]) -> P
         + (f", cell {', '.join(column.cells[name])})" if column.cells.get(name) else ")")
         for column in columns
     )
-    line = _check_line(path, name)
+    line = _check_line(text, name)
     message = f"check '{name}' {verb} inside its declared range on {where}: {first.reason}"
     return Problem(file, line, 1 if line else 0, Severity.WARNING, "failing-check", message)
 
 
-def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: str) -> list[Problem]:
+def _unparsable_reference(
+    result: LoadResult, page_id: str, page: Page, file: str, read: TextOf
+) -> list[Problem]:
     if not isinstance(page, Implementation):
         return []
     if result.unverifiable is not None:  # found when the page was parsed
@@ -181,12 +215,12 @@ def _unparsable_reference(result: LoadResult, page_id: str, page: Page, file: st
     if not found:
         return []
     field, why = found
-    line = _line_of(result.root / file, re.compile(rf"^\s*{field}\s*:"))
+    line = _line_of(read(file), re.compile(rf"^\s*{field}\s*:"))
     message = f"'code_reference.{field}' cannot be checked: {why}"
     return [Problem(file, line, 1 if line else 0, Severity.WARNING, "unverifiable", message)]
 
 
-def _check_line(file: Path, name: str) -> int:
+def _check_line(text: str, name: str) -> int:
     """The line of ``- name: <name>`` in the page's file, or 0 (the Code Reference check:
     the ``code_reference:`` line)."""
     pattern = (
@@ -194,13 +228,24 @@ def _check_line(file: Path, name: str) -> int:
         if name == CODE_REFERENCE_CHECK
         else re.compile(rf"^\s*-?\s*name\s*:\s*['\"]?{re.escape(name)}['\"]?\s*$")
     )
-    return _line_of(file, pattern)
+    return _line_of(text, pattern)
 
 
-def _line_of(file: Path, pattern: re.Pattern[str]) -> int:
-    """The first line of ``file`` that ``pattern`` matches, or 0."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 0
+TextOf = Callable[[str], str]
+"""A page file's text, given its path relative to the knowledge folder ("" when
+it cannot be read)."""
+
+
+def _on_disk(root: Path) -> TextOf:
+    def read(file: str) -> str:
+        try:
+            return (root / file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    return read
+
+
+def _line_of(text: str, pattern: re.Pattern[str]) -> int:
+    """The first line of ``text`` that ``pattern`` matches, or 0."""
     return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)

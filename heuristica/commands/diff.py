@@ -20,7 +20,7 @@ from heuristica.draw.diff import diff_html
 from heuristica.history.compare import Diff, compare
 from heuristica.history.formats import to_json, to_markdown, to_text
 from heuristica.history.git import WORKING_TREE, GitError, Repository, repository
-from heuristica.history.snapshot import ContentCache, snapshot
+from heuristica.history.snapshot import Loads, both_sides
 from heuristica.kb.problems import Severity
 
 __all__ = ["add_diff_command", "diff_sides", "run_diff"]
@@ -88,8 +88,9 @@ def diff_sides(
     relative to the folder). GitError for a revision that is not known."""
     from heuristica.demos import available
 
-    cache = ContentCache()
-    sides = [snapshot(repo, revision, folder, cache, available()) for revision in (base, head)]
+    loads = Loads(repo, available())
+    sides = both_sides(repo, base, head, folder, loads)
+    loads.done()
 
     def here(file: str) -> str:
         return os.path.normpath(os.path.join(folder, file)) if named_from_here else file

@@ -246,7 +246,7 @@ def _dump(page: Page | Tour) -> dict[str, Any]:
 
 
 def _changed_fields(before: Page | Tour, after: Page | Tour) -> tuple[str, ...]:
-    if before == after:
+    if before is after or before == after:
         return ()
     old, new = _dump(before), _dump(after)
     return tuple(name for name in dict.fromkeys([*old, *new]) if old.get(name) != new.get(name))
@@ -312,11 +312,19 @@ def _checks(page: Page) -> dict[str, dict[str, Any]]:
     return checks
 
 
+def _before(base: Side, forward: Mapping[str, str]) -> dict[str, Page]:
+    """The base's pages by the id they have in the head."""
+    return {forward.get(i, i): page for i, page in base.pages.items()}
+
+
 def _check_changes(base: Side, head: Side, forward: Mapping[str, str]) -> Iterable[CheckChange]:
-    before = {forward.get(i, i): _checks(page) for i, page in base.pages.items()}
-    after = {i: _checks(page) for i, page in head.pages.items()}
-    for page_id in sorted(before.keys() | after.keys()):
-        old, new = before.get(page_id, {}), after.get(page_id, {})
+    before = _before(base, forward)
+    for page_id in sorted(before.keys() | head.pages.keys()):
+        was, now = before.get(page_id), head.pages.get(page_id)
+        if was is now:
+            continue  # the same parse of the same file: nothing to compare
+        old = _checks(was) if was is not None else {}
+        new = _checks(now) if now is not None else {}
         for name in sorted(old.keys() | new.keys()):
             if name not in new:
                 yield CheckChange(page_id, name, "removed")
@@ -348,10 +356,14 @@ def check_states(page: Page, record: Record | None) -> dict[str, str]:
 def _verification_changes(
     base: Side, head: Side, forward: Mapping[str, str]
 ) -> Iterable[VerificationChange]:
-    before = {forward.get(i, i): check_states(p, base.record) for i, p in base.pages.items()}
+    before = _before(base, forward)
+    same_record = base.record is head.record
     for page_id in sorted(head.pages):
-        after = check_states(head.pages[page_id], head.record)
-        old = before.get(page_id, {})
+        page, earlier = head.pages[page_id], before.get(page_id)
+        if same_record and earlier is page:
+            continue  # the same page read against the same record
+        after = check_states(page, head.record)
+        old = check_states(earlier, base.record) if earlier is not None else {}
         for name, state in after.items():
             was = old.get(name, UNVERIFIED)
             if was != state:

@@ -16,6 +16,7 @@ message that says what to do.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import subprocess
@@ -118,6 +119,12 @@ class Repository:
     """The repository's top folder (the working tree)."""
     prefix: str
     """The knowledge folder relative to ``top``, with ``/`` ("" for the top)."""
+
+    @property
+    def cache_key(self) -> str:
+        """Names this repository's knowledge folder in the user cache."""
+        where = f"{self.top}\0{self.prefix}".encode()
+        return hashlib.blake2b(where, digest_size=6).hexdigest()
 
     def git(self, *args: str, stdin: bytes | None = None) -> bytes:
         return _run(args, self.top, stdin)
@@ -229,13 +236,22 @@ class Repository:
             at = end + 1 + size + 1
         return found
 
-    def log(self, paths: Sequence[str] = (), limit: int = 50, follow: bool = False) -> list[Commit]:
+    def log(
+        self,
+        paths: Sequence[str] = (),
+        limit: int = 50,
+        follow: bool = False,
+        until: str | None = None,
+    ) -> list[Commit]:
         """The newest commits (at most ``limit``) that touched ``paths`` (relative
-        to the knowledge folder; none: the whole folder), newest first."""
+        to the knowledge folder; none: the whole folder), newest first; up to
+        the commit ``until`` (a full commit id) when given, else up to HEAD."""
         spec = [f"{self.prefix}/{p}" if self.prefix else p for p in paths] or [self.prefix or "."]
         args = ["log", f"-n{limit}", "-z", "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s"]
         if follow:
             args.append("--follow")
+        if until is not None:
+            args += ["--end-of-options", self.resolve(until)]
         try:
             out = self.git(*args, "--", *spec)
         except GitError as error:

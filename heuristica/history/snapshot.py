@@ -2,70 +2,42 @@
 
 The knowledge folder's files at a commit are written once into a folder of
 the user cache (``revisions/<commit>-<folder>``), never into the user's
-working tree, and loaded from there by ``graph.loader`` like any knowledge
+working tree, and loaded from there by ``kb.loader`` like any knowledge
 folder: the same parse, checks across pages, verification record and
-Problems. A ``ContentCache`` shared by the loads of one diff parses each
-file's content once, so comparing two revisions that differ in 50 pages
-parses the pages once and the 50 again.
+Problems. What the two loads of one comparison share (``Loads``: parse
+results by path and blob id, kept between runs; the checks across pages; the
+verification warnings) means that the second side costs what differs from the
+first: comparing two revisions that differ in 50 pages checks again those 50.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from heuristica.checks.record import (
-    RECORD_FILE,
     RecordError,
-    read_record,
+    TextOf,
+    VerificationMemo,
     with_verification_problems,
 )
 from heuristica.checks.recorded import Record
 from heuristica.history.compare import Side
+from heuristica.history.content_cache import ContentCache, blob_key
 from heuristica.history.git import WORKING_TREE, Repository, TreeEntry
-from heuristica.kb.files import FileKey, PageFile, Unreadable, read_page_file
-from heuristica.kb.loader import MAX_FILE_BYTES, LoadResult, load_knowledge
-from heuristica.kb.parsecache import ParseCache, ParsedFile, user_cache_folder
+from heuristica.kb.crosspage import AcrossMemo
+from heuristica.kb.files import PageFile, Scan, is_page_path, page_order
+from heuristica.kb.loader import LoadResult, load_knowledge
+from heuristica.kb.parsecache import user_cache_folder
 
-__all__ = ["REVISIONS_KEPT", "ContentCache", "Snapshot", "revision_folder", "snapshot"]
+__all__ = ["REVISIONS_KEPT", "Loads", "Snapshot", "both_sides", "revision_folder", "snapshot"]
 
 REVISIONS_KEPT = 24
 """Revision folders kept in the cache; the least recently used go first."""
-
-
-class ContentCache(ParseCache):
-    """Parsed files by path and content, for loading several versions of one
-    knowledge base (in different folders): a file whose content was parsed
-    under the same path in any of them is not parsed again."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: dict[tuple[str, bytes], ParsedFile] = {}
-        self._digests: dict[str, tuple[bytes, FileKey]] = {}
-
-    def get(self, found: PageFile) -> ParsedFile | None:
-        try:
-            data, key = read_page_file(found, MAX_FILE_BYTES)
-        except Unreadable:
-            return None  # the loader reads it again and says why
-        if key != found.key:
-            return None  # changed since it was listed: not a version to remember
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        self._digests[found.relative] = (digest, found.key)
-        return self._seen.get((found.relative, digest))
-
-    def put(self, relative: str, key: FileKey, parsed: ParsedFile) -> None:
-        read = self._digests.pop(relative, None)
-        if read is not None and read[1] == key:
-            self._seen[(relative, read[0])] = parsed
-
-    def retain(self, relatives: Iterable[str]) -> None:
-        """Keeps everything: the other versions' files are still wanted."""
 
 
 @dataclass(frozen=True)
@@ -99,39 +71,111 @@ class Snapshot:
         )
 
 
-def snapshot(
-    repo: Repository,
-    revision: str,
-    working_folder: Path,
-    cache: ContentCache,
-    demos: Collection[str] | None,
-) -> Snapshot:
+class Loads:
+    """What the loads of one comparison share, so that the second side costs
+    what differs from the first: parse results by content (kept between runs),
+    the checks across pages, each page's verification warnings, and one
+    record object per record content."""
+
+    def __init__(self, repo: Repository, demos: Collection[str] | None) -> None:
+        self.cache = ContentCache.open(repo)
+        self.across = AcrossMemo()
+        self.verified = VerificationMemo()
+        self.demos = demos
+        self.parsed: list[int] = []
+        """How many files each load parsed, in the order loaded."""
+
+    def done(self) -> None:
+        """Keep what was parsed for the next comparison."""
+        self.cache.save_new()
+
+
+def both_sides(
+    repo: Repository, base: str, head: str, working_folder: Path, loads: Loads
+) -> tuple[Snapshot, Snapshot]:
+    """``base`` and ``head`` loaded with what they share. The working tree, when
+    it is the head, is loaded first: the app's parse cache knows its files, so
+    the base's unchanged files are met there and not parsed. GitError for a
+    revision that is not known (before anything is loaded)."""
+    for revision in (base, head):
+        if revision != WORKING_TREE:
+            repo.resolve(revision)
+    if head == WORKING_TREE != base:
+        after = snapshot(repo, head, working_folder, loads)
+        return snapshot(repo, base, working_folder, loads), after
+    before = snapshot(repo, base, working_folder, loads)
+    return before, snapshot(repo, head, working_folder, loads)
+
+
+def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads) -> Snapshot:
     """The knowledge base at ``revision`` (``WORKING_TREE``: ``working_folder`` as it
     is on disk). GitError when the revision is unknown."""
+    cache = loads.cache
+    read: TextOf | None = None
     if revision == WORKING_TREE:
         commit, label, folder = None, "the working tree", working_folder
+        cache.side(working=working_folder)
+        loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
     else:
         commit = repo.resolve(revision)
-        label, folder = repo.describe(commit), revision_folder(repo, commit)
-    result = with_verification_problems(load_knowledge(folder, demos, cache=cache))
-    try:
-        record: Record | None = read_record(folder / RECORD_FILE)
-    except RecordError:
-        record = None
-    return Snapshot(revision, commit, label, result, record)
+        entries = repo.tree(commit)
+        label = repo.describe(commit)
+        cache.side(tree=entries)
+        if not any(e.symlink and is_page_path(e.path) for e in entries):
+            folder, loaded, read = _from_git(repo, commit, entries, loads)
+        else:  # a link is read where it leads, as a scan of the folder does
+            folder = revision_folder(repo, commit, entries)
+            loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
+    loads.parsed.append(cache.parsed)
+    record = cache.record(folder)
+    result = with_verification_problems(loaded, loads.verified, record, read)
+    kept = None if isinstance(record, RecordError) else record
+    return Snapshot(revision, commit, label, result, kept)
 
 
-def revision_folder(repo: Repository, commit: str) -> Path:
-    """A folder holding the knowledge folder's files at ``commit``: written on
-    first use (whole or not at all), then reused."""
-    where = hashlib.blake2b(f"{repo.top}\0{repo.prefix}".encode(), digest_size=6).hexdigest()
+def _from_git(
+    repo: Repository, commit: str, entries: list[TreeEntry], loads: Loads
+) -> tuple[Path, LoadResult, TextOf]:
+    """A revision loaded without writing its pages: listed from its tree in the
+    order a scan of its folder gives, parsed from git's blobs when never met,
+    its other files (settings, record, matrix) written to a folder of their own."""
+    pages = sorted((e for e in entries if is_page_path(e.path)), key=lambda e: page_order(e.path))
+    others = [entry for entry in entries if not is_page_path(entry.path)]
+    folder = _folder(repo, commit, others, "-others")
+    parsed = loads.cache.parse_missing(repo, pages)
+    listed = tuple(PageFile(e.path, str(folder / e.path), blob_key(e.blob)) for e in pages)
+    loaded = load_knowledge(
+        folder, loads.demos, cache=loads.cache, scan=Scan(listed, ()), across=loads.across
+    )
+    loads.cache.parsed = parsed
+    blob_of = {entry.path: entry.blob for entry in pages}
+
+    def read(file: str) -> str:
+        blob = blob_of.get(file)
+        if blob is None:
+            return (folder / file).read_text(encoding="utf-8") if (folder / file).is_file() else ""
+        return repo.blobs([blob])[blob].decode("utf-8", "replace")
+
+    return folder, loaded, read
+
+
+def revision_folder(repo: Repository, commit: str, entries: list[TreeEntry] | None = None) -> Path:
+    """A folder holding the knowledge folder's files at ``commit`` (``entries``:
+    its tree, if already read): written on first use (whole or not at all),
+    then reused."""
+    entries = entries if entries is not None else repo.tree(commit)
+    return _folder(repo, commit, entries)
+
+
+def _folder(repo: Repository, commit: str, entries: list[TreeEntry], suffix: str = "") -> Path:
+    """A folder of the user cache holding ``entries`` (of ``commit``), named by
+    the commit and ``suffix``: written on first use (whole or not at all)."""
     base = user_cache_folder() / "revisions"
-    folder = base / f"{commit}-{where}"
+    folder = base / f"{commit}-{repo.cache_key}{suffix}"
     if folder.is_dir():
         os.utime(folder)
         return folder
     base.mkdir(parents=True, exist_ok=True)
-    entries = repo.tree(commit)
     writing = Path(tempfile.mkdtemp(prefix=".writing-", dir=base))
     try:
         _write(writing, entries, repo.blobs(entry.blob for entry in entries))

@@ -40,8 +40,11 @@ from heuristica.kb.problems import Problem, Severity
 __all__ = [
     "FileKey",
     "PageFile",
+    "PageOrder",
     "Scan",
     "Unreadable",
+    "is_page_path",
+    "page_order",
     "read_page_file",
     "scan_folder",
 ]
@@ -114,6 +117,24 @@ def _reason(error: OSError) -> str:
 
 def _inside(folder: str, path: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def is_page_path(relative: str) -> bool:
+    """Whether ``scan_folder`` reads the file at ``relative`` (``/``-separated) as a
+    page: a ``.yaml`` or ``.yml`` name, no part of the path hidden."""
+    return relative.endswith(_PAGE_SUFFIXES) and not any(
+        part.startswith(".") for part in relative.split("/")
+    )
+
+
+PageOrder = tuple[tuple[int, str], ...]
+
+
+def page_order(relative: str) -> PageOrder:
+    """Sorts ``/``-separated paths in the order ``scan_folder`` lists them: a
+    folder's files, by name, before its sub-folders, each walked in turn."""
+    *folders, name = relative.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def scan_folder(root: Path | str) -> Scan:

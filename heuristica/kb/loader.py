@@ -30,7 +30,7 @@ from heuristica.kb.field_messages import field_message
 from heuristica.kb.files import FileKey, PageFile, Scan, Unreadable, read_page_file, scan_folder
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_MODELS, Implementation, Page, Tour
-from heuristica.kb.parsecache import ParseCache, ParsedFile, Place
+from heuristica.kb.parsecache import ParseCache, ParsedFile
 from heuristica.kb.problems import Problem, Severity, did_you_mean
 from heuristica.kb.relations import PageType
 from heuristica.kb.settings import Settings, read_settings
@@ -44,6 +44,7 @@ from heuristica.kb.yaml_tree import (
     construct,
     locate,
     mark,
+    places,
     refuse_anchors,
     refuse_deep,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "TOURS_FOLDER",
     "LoadResult",
     "load_knowledge",
+    "parse_data",
     "parse_file",
 ]
 
@@ -95,9 +97,12 @@ class LoadResult:
         return [p for p in self.problems if not p.is_error]
 
 
+_KINDS = [t.value for t in PageType]
+
+
 def _page_type(root: yaml.Node, data: dict[str, Any]) -> PageType:
     _, value_node = child(root, "type")
-    kinds = [t.value for t in PageType]
+    kinds = _KINDS
     if value_node is None:
         raise Refused(
             mark(root), "missing-field", f"missing required field 'type' (one of {kinds})"
@@ -168,15 +173,6 @@ def _decode(data: bytes, size: int) -> str:
     return text
 
 
-def _places(root: yaml.Node, locs: list[tuple[str | int, ...]]) -> dict[str, Place]:
-    """Where each of ``locs`` is written, for Problems found across pages."""
-    places = {}
-    for loc in locs:
-        mark = locate(root, loc, at_key=False)
-        places[".".join(map(str, loc))] = (mark.line, mark.col)
-    return places
-
-
 def _page(text: str, file: str) -> ParsedFile:
     page, root, problems = _validated(text, file, _page_model)
     if page is None or root is None:
@@ -199,7 +195,7 @@ def _page(text: str, file: str) -> ParsedFile:
         file,
         page=page,
         problems=tuple(_rule_problems(page, root, file)),
-        places=_places(root, locs),
+        places=places(root, locs),
         unverifiable=unverifiable,
         claims=claims,
     )
@@ -242,7 +238,7 @@ def _tour(text: str, file: str) -> ParsedFile:
         file,
         tour=tour.model_copy(update={"steps": steps}),
         problems=tuple(problems),
-        places=_places(root, locs),
+        places=places(root, locs),
     )
 
 
@@ -261,14 +257,29 @@ def _read_and_parse(found: PageFile) -> tuple[ParsedFile, FileKey | None]:
     except Unreadable as unreadable:
         problems = () if unreadable.gone else (_problem(file, unreadable.code, unreadable.message),)
         return ParsedFile(file, problems=problems), None
+    parsed = parse_data(data, file, found.key[2])
+    return parsed, None if _is_internal_error(parsed) else key
+
+
+def parse_data(data: bytes, file: str, size: int | None = None) -> ParsedFile:
+    """A page file's bytes (``size`` on disk, if known) as ``parse_file`` gives
+    them, or the Problem that says why they are not a page's text."""
     try:
-        return parse_file(_decode(data, found.key[2]), file), key
+        return parse_file(_decode(data, len(data) if size is None else size), file)
     except Refused as refused:
-        return ParsedFile(file, problems=(refused.problem(file),)), key
+        return ParsedFile(file, problems=(refused.problem(file),))
     except Exception:  # one file never takes the app down, not even through a bug here
         _log.exception("loading %s", file)
         message = "could not be loaded because of a bug in Heuristica (details in the server log)"
-        return ParsedFile(file, problems=(_problem(file, "internal-error", message),)), None
+        return ParsedFile(file, problems=(_problem(file, _INTERNAL_ERROR, message),))
+
+
+_INTERNAL_ERROR = "internal-error"
+
+
+def _is_internal_error(parsed: ParsedFile) -> bool:
+    """A result not to keep: the next load tries again (the bug may be gone)."""
+    return any(problem.code == _INTERNAL_ERROR for problem in parsed.problems)
 
 
 def _problem(file: str, code: str, message: str) -> Problem:

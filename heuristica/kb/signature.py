@@ -40,6 +40,7 @@ _HEAD = re.compile(
     r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\("  # a dotted name, then "("
 )
 _RECEIVERS = ("self", "cls")
+_OPENS_OR_QUOTES = re.compile(r"[(\[{'\"#\\]")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ def parse_import(text: str) -> list[Binding]:
 
 def parse_signature(text: str) -> Signature:
     """The callable ``text`` declares; ValueError (saying why) when it does not parse."""
+    name, function = _declared(text)
+    return Signature(name, _parameters(function.args))
+
+
+def _declared(text: str) -> tuple[str, ast.FunctionDef]:
+    """The dotted name ``text`` declares and its parameters as a function; ValueError."""
     head = _HEAD.match(text)
     if head is None:
         raise ValueError(
@@ -113,22 +120,24 @@ def parse_signature(text: str) -> Signature:
     except SyntaxError as error:
         raise ValueError(f"has parameters Python cannot parse: {error.msg}") from None
     assert isinstance(function, ast.FunctionDef)  # what was just parsed
-    name = re.sub(r"\s+", "", head[1])
-    return Signature(name, _parameters(function.args))
+    return re.sub(r"\s+", "", head[1]), function
 
 
 def unparsable(import_text: str, signature_text: str) -> tuple[str, str] | None:
     """(field, why) when a Code Reference cannot be checked, else None."""
-    see = f" (see {doc_pointer('page-format', 'The Code Reference check')})"
     try:
         parse_import(import_text)
     except ValueError as error:
-        return "import", f"{error}{see}"
+        return "import", f"{error}{_see()}"
     try:
-        parse_signature(signature_text)
+        _declared(signature_text)  # its parameters are not needed to tell
     except ValueError as error:
-        return "signature", f"{error}{see}"
+        return "signature", f"{error}{_see()}"
     return None
+
+
+def _see() -> str:
+    return f" (see {doc_pointer('page-format', 'The Code Reference check')})"
 
 
 def reference_unparsable(reference: CodeReference) -> tuple[str, str] | None:
@@ -141,6 +150,9 @@ def reference_unparsable(reference: CodeReference) -> tuple[str, str] | None:
 
 def _parenthesised(rest: str) -> str:
     """The text up to the ``)`` that closes the already opened ``(`` (strings respected)."""
+    closing = rest.find(")")
+    if closing >= 0 and not _OPENS_OR_QUOTES.search(rest, 0, closing):
+        return rest[:closing]  # most signatures: no brackets, strings or comments inside
     depth = 1
     lines = rest.splitlines(keepends=True)
     try:

@@ -11,10 +11,14 @@ constructed.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
 
 from heuristica.kb.problems import Problem, Severity
 
@@ -27,6 +31,7 @@ __all__ = [
     "construct",
     "locate",
     "mark",
+    "places",
     "refuse_anchors",
     "refuse_deep",
 ]
@@ -55,13 +60,17 @@ is walked as events, stopping at the first level past MAX_DEPTH."""
 _T = "tag:yaml.org,2002:"
 _SCALARS = {f"{_T}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _STR, _SEQ, _MAP = f"{_T}str", f"{_T}seq", f"{_T}map"
+_PLAIN = "?plain"
+"""The tag ``compose`` leaves on a plain scalar: resolved when constructed."""
 _SAFE = yaml.constructor.SafeConstructor()
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml with a lean tag resolver: pages use no path resolvers, so skip them."""
-
-    _implicit = yaml.CSafeLoader.yaml_implicit_resolvers
+class _Parser(CParser):
+    """libyaml's parser and composer alone (no constructor: values are built
+    here), with no tag resolution while composing: libyaml's composer calls
+    back into Python for every node, so a plain scalar is only marked as plain
+    here (one frame, no regular expressions) and resolved by ``construct``,
+    which looks at every value anyway. Pages use no path resolvers."""
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:
         pass
@@ -71,12 +80,24 @@ class _Loader(yaml.CSafeLoader):
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self._implicit.get(value[:1], ()):
-                    if regexp.match(value):
-                        return str(tag)
-            return _STR
+            return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_IMPLICIT = yaml.CSafeLoader.yaml_implicit_resolvers
+
+
+@functools.lru_cache(maxsize=4096)  # keys: a few dozen field names, over and over
+def _key_tag(value: str) -> str:
+    return _resolved(value)
+
+
+def _resolved(value: str) -> str:
+    """The tag of the plain scalar ``value`` (YAML 1.1 as PyYAML reads it)."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return str(tag)
+    return _STR
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,14 @@ def construct(node: yaml.Node, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise Refused(mark(node), "too-deep", _TOO_DEEP)
     tag = node.tag
+    if tag == _PLAIN:  # most values of a page: resolved here, inline
+        value = node.value
+        for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+            if regexp.match(value):
+                tag = candidate
+                break
+        else:
+            return value
     if tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
     if isinstance(node, yaml.ScalarNode) and tag in _SCALARS:
@@ -118,13 +147,13 @@ def construct(node: yaml.Node, depth: int = 0) -> Any:
     if tag == _MAP and type(node) is yaml.MappingNode:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag != _STR or type(key_node) is not yaml.ScalarNode:
+            key = key_node.value
+            key_tag = _key_tag(key) if key_node.tag == _PLAIN else key_node.tag
+            if key_tag != _STR or type(key_node) is not yaml.ScalarNode:
                 raise Refused(mark(key_node), "yaml-key", "keys must be plain words")
-            if key_node.value in result:
-                raise Refused(
-                    mark(key_node), "duplicate-key", f"key '{key_node.value}' appears twice"
-                )
-            result[key_node.value] = construct(value_node, depth + 1)
+            if key in result:
+                raise Refused(mark(key_node), "duplicate-key", f"key '{key}' appears twice")
+            result[key] = construct(value_node, depth + 1)
         return result
     shown = tag.replace(_T, "!!") if tag.startswith(_T) else tag
     raise Refused(mark(node), "yaml-tag", f"the tag {shown} is not allowed; write plain values")
@@ -152,11 +181,54 @@ def locate(root: yaml.Node, loc: tuple[str | int, ...], at_key: bool) -> Mark:
     return mark(node)
 
 
+def places(root: yaml.Node, locs: list[tuple[str | int, ...]]) -> dict[str, tuple[int, int]]:
+    """Where each value at ``locs`` is written (as ``locate`` finds it), by
+    ``"links.0.to"``; each mapping's keys are looked through once, not once per loc."""
+    keys: dict[int, dict[Any, yaml.Node]] = {}
+    found = {}
+    for loc in locs:
+        node = root
+        for part in loc:
+            inside = node.value
+            if type(node) is yaml.MappingNode:
+                index = keys.get(id(node))
+                if index is None:  # the first of a repeated key, as ``child`` finds it
+                    index = keys[id(node)] = {k.value: v for k, v in reversed(inside)}
+                value_node = index.get(part)
+            elif type(node) is yaml.SequenceNode and type(part) is int and part < len(inside):
+                value_node = inside[part]
+            else:
+                value_node = None
+            if value_node is None:
+                break
+            node = value_node
+        at = node.start_mark
+        found[_dotted(loc)] = (at.line + 1, at.column + 1)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)  # the same few dozen paths, page after page
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return ".".join(map(str, loc))
+
+
+_MAY_ANCHOR = re.compile(r"(?:^|[\s\[{,:\ufeff])&")
+"""Where an anchor can start: a node's properties follow the start of the
+text, a space or line break, a flow indicator or a ':'. An '&' elsewhere
+(prose: "R&D", a URL's "?a=1&b=2") is text, and the page is not walked again."""
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    parser = _Parser(text)
+    while (event := parser.get_event()) is not None:
+        yield event
+
+
 def refuse_anchors(text: str) -> None:
     """Anchors (&name) are refused too, even unused: pages are plain data."""
-    if "&" not in text:
+    if "&" not in text or not _MAY_ANCHOR.search(text):
         return
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in _events(text):
         if getattr(event, "anchor", None) and event.start_mark is not None:
             mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             raise Refused(mark, "yaml-anchor", "YAML anchors (&name) are not allowed in pages")
@@ -170,7 +242,7 @@ def refuse_deep(text: str) -> None:
         return
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in _events(text):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH + 1 and event.start_mark is not None:
@@ -183,8 +255,9 @@ def refuse_deep(text: str) -> None:
 
 
 def compose(text: str) -> yaml.Node:
+    parser = _Parser(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = parser.get_single_node()
     except yaml.MarkedYAMLError as exc:
         at = exc.problem_mark or exc.context_mark
         where = Mark(at.line + 1, at.column + 1) if at else Mark(0, 0)

@@ -111,11 +111,13 @@ def history_banner(root: Path) -> None:
 
 
 @st.cache_data(ttl=_RESOLVE_SECONDS, show_spinner=False)
-def _commits(root: Path, file: str) -> list[tuple[Commit, str]] | str:
-    """The commits that changed ``file``, each with what it is compared with."""
+def _commits(root: Path, file: str, until: str | None) -> list[tuple[Commit, str]] | str:
+    """The commits that changed ``file`` up to the commit ``until`` (None: up to
+    now), each with what it is compared with."""
     try:
         repo = repository(root)
-        return [(c, repo.before(c)) for c in repo.log([file], limit=HISTORY_COMMITS, follow=True)]
+        found = repo.log([file], limit=HISTORY_COMMITS, follow=True, until=until)
+        return [(commit, repo.before(commit)) for commit in found]
     except NotARepository:
         return "the knowledge folder is not in a git repository"
     except GitError as error:
@@ -149,13 +151,17 @@ def page_history(page: Page, working_root: Path, file: str) -> None:
         if not file:
             st.caption("This page's file is not known.")
             return
-        found = _commits(working_root, file)
+        shown = revision_shown(working_root)
+        at = shown if isinstance(shown, Revision) else None
+        found = _commits(working_root, file, at.commit if at is not None else None)
         if isinstance(found, str):
             st.caption(f"No history: {escape_markdown(found)}")
             return
         if not found:
             st.caption("No commit has this page yet: it is new in the working tree.")
             return
+        if at is not None:
+            st.caption(f"Up to {escape_markdown(at.label)}, the revision shown.")
         for commit, before in found:
             _commit_link(commit, before, page.id)
         if len(found) == HISTORY_COMMITS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -25,7 +26,15 @@ from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBa
 from heuristica.ui.history import Revision, revision_shown
 from heuristica.ui.streamlit_internals import quiet_outside_sessions
 
-__all__ = ["ENV_VAR", "KnowledgeBase", "current", "knowledge_root", "live", "warm_up"]
+__all__ = [
+    "ENV_VAR",
+    "KnowledgeBase",
+    "current",
+    "import_for_grids",
+    "knowledge_root",
+    "live",
+    "warm_up",
+]
 
 ENV_VAR = KNOWLEDGE_ENV
 DEFAULT_ROOT = EXAMPLE_KNOWLEDGE.resolve()
@@ -33,6 +42,8 @@ RESCAN_SECONDS = 1.0
 """How often at most the folder is scanned for changes (a scan stats every file)."""
 REVISIONS_LOADED = 4
 """Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
+GRID_IMPORT_AFTER_SECONDS = 5.0
+"""How long after the server starts answering it imports pandas (``import_for_grids``)."""
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are written and the heap tidied."""
 clock: Clock = time.monotonic
@@ -92,12 +103,11 @@ def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base, start laying out its whole graph, and import
-    what the panel's verification grid needs, now, outside any browser
-    session (the app calls this before its server takes requests), so the
-    first reader does not wait for them.
-    Never raises: whatever goes wrong is logged here, and the first session
-    meets it again and shows it."""
+    """Load the knowledge base now, and start laying out its whole graph,
+    outside any browser session (the app calls this before its server takes
+    requests), so the first reader does not wait for it. Never raises:
+    whatever goes wrong is logged here, and the first session meets it again
+    and shows it."""
     started = time.perf_counter()
     try:
         with quiet_outside_sessions():  # outside a session, as expected here
@@ -110,9 +120,23 @@ def warm_up() -> None:
     # own about a second at 10,000 pages: start it (after the layout's own
     # wait_before) rather than when a reader first flips "Whole graph".
     live().layout.prepare(kb.graph, kb.fingerprint)
-    # The panel's verification grid is a Streamlit data grid, which imports pandas
-    # (over a second): import it here, before the first reader, not in their run.
-    import pandas  # noqa: F401
+
+
+def import_for_grids(after_seconds: float = GRID_IMPORT_AFTER_SECONDS) -> threading.Thread:
+    """Import what the panel's verification grid needs, in a thread, after
+    ``after_seconds`` (the app: counted from when its server starts
+    answering). The grid is a Streamlit data grid, which imports pandas: over
+    a second of a reader's run if it came to that run, and half a second of
+    every start before the server answered when the warm-up imported it; the
+    wait keeps it off the first reader's own first run."""
+
+    def run() -> None:
+        import pandas  # noqa: F401
+
+    timer = threading.Timer(after_seconds, run)
+    timer.name, timer.daemon = "heuristica-import-pandas", True
+    timer.start()
+    return timer
 
 
 def _loaded(kb: KnowledgeBase, seconds: float) -> str:

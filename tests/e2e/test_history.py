@@ -114,6 +114,18 @@ def test_a_pages_history_lists_its_commits_and_each_opens_what_it_did_to_the_pag
         expect(page.get_by_text(f"Only what changed for {H}.")).to_have_count(0)
 
 
+def test_a_pages_history_at_a_revision_lists_the_commits_up_to_it(
+    page: Page, history_url: str
+) -> None:
+    page.goto(f"{history_url}/?at=v1&node={H}")
+    expect_panel_title(page, "Use spawn, not fork")
+    page.get_by_text("History", exact=True).click()
+    expect(page.get_by_text("Up to ")).to_contain_text("(First pages), the revision shown.")
+    expect(page.get_by_text(re.compile(r"^2026-11-0\d · Ada Author · "))).to_have_count(1)
+    expect(page.get_by_role("link", name="First pages")).to_be_visible()
+    expect(page.get_by_role("link", name="Replace old advice with thread caps")).to_have_count(0)
+
+
 def test_outside_git_the_history_says_so_and_the_explorer_works(
     page: Page, no_git_url: str, tmp_path: Path
 ) -> None:

@@ -125,3 +125,25 @@ def test_a_record_from_a_newer_heuristica_is_a_clear_warning(tmp_path: Path) -> 
     (tmp_path / RECORD_FILE).write_text('{"format": 3, "pages": {}}')
     with pytest.raises(RecordError, match="format 3 is not one this heuristica reads"):
         read_record(tmp_path / RECORD_FILE)
+
+
+def test_a_page_with_no_recorded_runs_is_not_hashed(
+    scoped: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing a page dumps it whole (10,000 pages: a quarter of a warm
+    start's checks): the grid hashes only a page the record has runs of."""
+    from heuristica.checks import grid
+
+    hashed: list[str] = []
+
+    def counted(the_page: Page) -> str:
+        hashed.append(the_page.id)
+        return page_hash(the_page)
+
+    monkeypatch.setattr(grid, "page_hash", counted)
+    unrecorded = page_verification(scoped, Record(pages={}))
+    assert unrecorded is not None and unrecorded.state is BadgeState.NOT_VERIFIED
+    assert hashed == []
+    recorded = page_verification(scoped, matrix_record(scoped, lambda py, pl: Status.HOLDS))
+    assert recorded is not None and recorded.grid is not None and recorded.grid.columns
+    assert hashed and set(hashed) == {H}
