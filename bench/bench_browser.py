@@ -2,12 +2,13 @@
 explorer as it was before previews moved into the browser, and a naive pyvis
 embed, in the same run.
 
-    python -m bench.bench_browser [--pages 10000] [--runs 3] [--before REF] [--no-naive]
+    python -m bench.bench_browser [--pages 10000] [--runs 3] [--before REF|''] [--no-naive]
                                   [--starts N] [--first-load-only]
 
 Starts the real app (`streamlit run app.py`) on a generated knowledge base,
 once from this checkout and once from ``--before`` (a git revision, default
-the last commit before the drawing seam, extracted with ``git archive``), and
+the last commit before the drawing seam, extracted with ``git archive``; ''
+for none), and
 measures with Playwright what a reader waits for:
 - first load: from the server's process start to the default view drawn
   and laid out in the browser (the page opened as soon as
@@ -27,8 +28,12 @@ measures with Playwright what a reader waits for:
 - whole graph usable: the toggle flipped -> every page drawn and laid out,
   then a click on a page (one the network itself finds at that point, away
   from the frame's edges) shows its preview: the graph answers the reader.
-  First time: the layout computed unless cached on disk, the drawing made;
-  again: a fresh page, from the server's cached layout and drawing.
+  Cold: no layout on disk (every measured server starts with its layouts
+  removed), the toggle flipped as soon as the first load has drawn the
+  default view, on each server start; again: a fresh page, from the
+  server's layout and drawing in memory; after an edit: a page's link
+  pointed elsewhere (the file put back after), so the layout is made again,
+  from the previous one's positions.
 Then the naive embed of the same views (``Network.from_nx`` +
 ``components.html``, physics on) in its own server: opened -> physics settled
 (capped). Budgets (issue 10): click -> preview <= 150 ms median,
@@ -41,6 +46,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import tarfile
@@ -64,6 +70,8 @@ BEFORE = "38fa7d3"
 """The last commit whose explorer previewed a click in the panel (a round trip)."""
 LONG_MS = 180_000
 SETTLE_CAP_S = 30.0
+EDIT_SEEN_S = 2.0
+"""Longer than the app waits before it looks at the files again (1 s)."""
 SETTLED = "typeof network !== 'undefined' && network && network.physics.stabilized === true"
 
 NAIVE_APP = """
@@ -79,7 +87,7 @@ from heuristica.ui.knowledge_base import current
 
 kg = current().graph
 depth = int(st.query_params.get("depth", 1))
-view = build_view(kg, default_focus(kg), depth=depth, show_all="all" in st.query_params)
+view = build_view(kg, default_focus(kg, None), depth=depth, show_all="all" in st.query_params)
 plain = nx.DiGraph()
 for page_id in view.nodes:
     page = kg.page(page_id)
@@ -173,8 +181,10 @@ def measure(
     results["click -> preview"] = [click(*target) for target in targets[::2]]
     results["double-click -> page in panel"] = [double_click(*target) for target in targets[1::2]]
     whole = (page, url, pages, explorer, knowledge)
-    results["whole graph usable, first time"] = [whole_graph(*whole)]
     results["whole graph usable, again"] = [whole_graph(*whole) for _ in range(runs)]
+    results["whole graph usable, after an edit"] = [
+        after_an_edit(knowledge, turn, lambda: whole_graph(*whole)) for turn in range(runs)
+    ]
     return results
 
 
@@ -207,12 +217,41 @@ def whole_graph(page: Page, url: str, pages: int, explorer: Explorer, knowledge:
     )
 
 
+def after_an_edit(knowledge: Path, turn: int, measured: Callable[[], float]) -> float:
+    """``measured()`` after a page's first link is pointed at another page of
+    the same type (another one each ``turn``), once the server has seen the
+    change; the page's file is put back after."""
+    page_file = sorted((knowledge / "heuristic").glob("*.yaml"))[turn]
+    text = page_file.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    old = str(data["links"][0]["to"])
+    kind = old.split("/")[0]
+    linked = {str(link["to"]) for link in data["links"]}
+    others = sorted(path.stem for path in (knowledge / kind).glob("*.yaml"))
+    data["links"][0]["to"] = next(f"{kind}/{o}" for o in others if f"{kind}/{o}" not in linked)
+    try:
+        page_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        time.sleep(EDIT_SEEN_S)
+        return measured()
+    finally:
+        page_file.write_text(text, encoding="utf-8")
+
+
+def forget_layouts(cache: Path) -> None:
+    """Remove every whole-graph layout a server could find: in the knowledge
+    base's folder under ``cache`` (``kb.parsecache.cache_folder``), and where
+    versions before it kept them (``$TMPDIR/heuristica-layouts``)."""
+    for folder in [*cache.glob("*/layouts"), Path(tempfile.gettempdir()) / "heuristica-layouts"]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def serving(knowledge: Path, explorer: Explorer) -> Iterator[AppServer]:
     """A fresh server of ``explorer`` over ``knowledge``, its output in a
     file. Each version keeps its own parse cache: a cache written by one
     version is ignored by another, which would then parse every page."""
     cache = cache_folder(explorer)
+    forget_layouts(cache)
     with tempfile.TemporaryDirectory(prefix="heuristica-bench-log-") as folder:
         log = Path(folder) / "server.log"
         # Bytecode written and used, as an installed app has it (this machine's
@@ -243,6 +282,7 @@ FROM_START = "first load, from process start"
 UNTIL_HEALTHY = "  of which: start until health"
 LOADING = "  of which: the load (its log)"
 FROM_HEALTH = "first load, from health (former)"
+WHOLE_COLD = "whole graph usable, cold"
 _LOADED = re.compile(r"pages loaded from .* in ([0-9.]+) s")
 
 
@@ -326,7 +366,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--before", default=BEFORE, help="git revision to compare with")
+    parser.add_argument(
+        "--before", default=BEFORE, help="git revision to compare with ('' for none)"
+    )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pyvis embed")
     parser.add_argument(
         "--first-load-only", action="store_true", help="measure only the first loads"
@@ -338,19 +380,22 @@ def main() -> None:
     knowledge = knowledge_base(args.pages)
     print(f"{args.pages} pages in {knowledge}; load average {load_average()}", flush=True)
     results: dict[str, dict[str, list[float]]] = {}
-    with sync_playwright() as p, checkout(args.before) as before:
+    with sync_playwright() as p, checkout(args.before or "HEAD") as before:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.set_default_timeout(LONG_MS)
-        explorers = (
-            Explorer("this checkout", REPO / "app.py", in_the_card),
-            Explorer(f"before ({args.before})", before / "app.py", previews_of(before)),
-        )
+        explorers = [Explorer("this checkout", REPO / "app.py", in_the_card)]
+        if args.before:
+            explorers.append(
+                Explorer(f"before ({args.before})", before / "app.py", previews_of(before))
+            )
         for explorer in explorers:
             warm_start(knowledge, explorer)
         for explorer in explorers:
             with serving(knowledge, explorer) as server:
                 results[explorer.name] = first_load(page, server)
+                cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                results[explorer.name][WHOLE_COLD] = [cold]
                 if not args.first_load_only:
                     results[explorer.name].update(
                         measure(page, server.url, explorer, knowledge, args.runs, args.pages)
@@ -361,8 +406,10 @@ def main() -> None:
                 with serving(knowledge, explorer) as server:
                     for figure, values in first_load(page, server).items():
                         results[explorer.name].setdefault(figure, []).extend(values)
+                    cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                    results[explorer.name][WHOLE_COLD].append(cold)
         if args.starts > 1:
-            print(f"measured first loads over {args.starts} server starts each", flush=True)
+            print(f"measured first loads, cold whole graphs: {args.starts} starts each", flush=True)
         print(f"load average {load_average()}")
         names = list(results)
         print(f"\n  {'median (each run)':34s}" + "".join(f"{name:>34s}" for name in names))

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from heuristica.kb.parsecache import ParseCache, cache_path
 from heuristica.live.fingerprint import folder_fingerprint
 from heuristica.live.reload import Reloader
+from heuristica.live.whole_layout import WholeLayout
 from heuristica.ui import knowledge_base
 from heuristica.ui.knowledge_base import DEFAULT_ROOT, ENV_VAR, RESCAN_SECONDS, knowledge_root, live
 from tests.clock import FakeClock
@@ -125,6 +126,15 @@ def test_warming_up_loads_the_knowledge_base_for_the_first_session(
     app.run()
     assert not app.exception
     assert panel_title(app) == "Use spawn"
+
+
+def test_warming_up_starts_laying_out_the_whole_graph_of_what_it_loaded(
+    kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(WholeLayout, "prepare", lambda _, kg, version: asked.append(version))
+    knowledge_base.warm_up()
+    assert asked == [live().current().fingerprint]
 
 
 def test_warming_up_names_a_missing_folder_and_the_problems_found(

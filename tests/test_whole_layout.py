@@ -4,15 +4,20 @@ for the latest graph."""
 
 from __future__ import annotations
 
+import gc
 import json
+import math
 from concurrent.futures import CancelledError
 from pathlib import Path
 
 import pytest
 
+from heuristica.draw.layout_file import read_layout, spaced
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
-from heuristica.live.whole_layout import WholeLayout
+from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_folder, cache_path
+from heuristica.live.knowledge_base import LiveKnowledgeBase
+from heuristica.live.whole_layout import KEEP, WholeLayout
 from tests.kb import page, write
 
 WAITS_FOREVER = 3600.0
@@ -20,9 +25,11 @@ WAITS_FOREVER = 3600.0
 
 
 def graph(folder: Path, pages: int) -> KnowledgeGraph:
+    """``pages`` pages, each building on the next and on one further round."""
     ids = [f"heuristic/rule-{i}" for i in range(pages)]
     for i, page_id in enumerate(ids):
-        write(folder, f"{i}.yaml", page(page_id, ("related", ids[(i + 1) % pages])))
+        links = [("builds_on", ids[(i + 1) % pages]), ("builds_on", ids[(i * 7 + 3) % pages])]
+        write(folder, f"{i}.yaml", page(page_id, *links))
     return KnowledgeGraph(load_knowledge(folder).pages)
 
 
@@ -36,7 +43,7 @@ def test_asking_for_the_whole_graph_does_not_wait_for_the_prepared_start(tmp_pat
     assert set(positions) == set(kg.nx)
     assert layout.ready("fingerprint-a")
     stored = json.loads((tmp_path / "layouts" / f"{kg.shape}.json").read_text("utf-8"))
-    assert {k: tuple(v) for k, v in stored.items()} == positions
+    assert spaced({k: (x, y) for k, (x, y) in stored.items()}) == positions
 
 
 @pytest.mark.timeout(60)
@@ -58,6 +65,106 @@ def test_a_graph_of_a_known_shape_reuses_its_layout_file(tmp_path: Path) -> None
     kg = graph(tmp_path / "kb", 6)
     layouts = tmp_path / "layouts"
     positions = WholeLayout(layouts, wait_before=0).positions(kg, "before-a-restart")
-    (layouts / f"{kg.shape}.json").write_text(json.dumps({"heuristic/rule-0": [1.0, 2.0]}))
+    marked = {node: [float(i), 2.0] for i, node in enumerate(sorted(positions))}
+    (layouts / f"{kg.shape}.json").write_text(json.dumps(marked))
     again = WholeLayout(layouts, wait_before=0).positions(kg, "after-a-restart")
-    assert again == {"heuristic/rule-0": (1.0, 2.0)} != positions
+    assert again == spaced({node: (x, y) for node, (x, y) in marked.items()}) != positions
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", '{"heuristic/rule-0": [1.0, 2.0]}', '{"heuristic/rule-0": "here"}', "[]"],
+    ids=["corrupt", "other-pages", "not-positions", "not-a-map"],
+)
+def test_a_damaged_layout_file_is_laid_out_again_not_trusted(tmp_path: Path, damage: str) -> None:
+    kg = graph(tmp_path / "kb", 6)
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / f"{kg.shape}.json").write_text(damage)
+    positions = WholeLayout(layouts, wait_before=0).positions(kg, "damaged")
+    assert set(positions) == set(kg.nx)
+    stored = json.loads((layouts / f"{kg.shape}.json").read_text("utf-8"))
+    assert spaced({k: (x, y) for k, (x, y) in stored.items()}) == positions
+
+
+@pytest.mark.timeout(60)
+def test_an_edit_that_changes_links_starts_from_the_previous_layout(tmp_path: Path) -> None:
+    before = graph(tmp_path / "kb", 40)
+    layouts = tmp_path / "layouts"
+    first = WholeLayout(layouts, wait_before=0).positions(before, "before")
+    write(tmp_path / "kb", "extra.yaml", page("heuristic/extra", ("builds_on", "heuristic/rule-3")))
+    after = KnowledgeGraph(load_knowledge(tmp_path / "kb").pages)
+    assert after.shape != before.shape
+    then = WholeLayout(layouts, wait_before=0).positions(after, "after")
+    fresh = WholeLayout(tmp_path / "elsewhere", wait_before=0).positions(after, "after")
+    moved = sum(math.dist(first[node], then[node]) for node in first)
+    moved_fresh = sum(math.dist(first[node], fresh[node]) for node in first)
+    assert moved < moved_fresh / 4  # from scratch the pages land elsewhere
+    assert sorted(path.name for path in layouts.iterdir()) == sorted(
+        [f"{before.shape}.json", f"{after.shape}.json"]
+    )
+
+
+@pytest.mark.timeout(60)
+def test_only_the_newest_layouts_are_kept(tmp_path: Path) -> None:
+    layouts = tmp_path / "layouts"
+    layout = WholeLayout(layouts, wait_before=0)
+    shapes = []
+    for pages in range(3, 3 + KEEP + 2):
+        kg = graph(tmp_path / f"kb{pages}", pages)
+        layout.positions(kg, f"fingerprint-{pages}")
+        shapes.append(f"{kg.shape}.json")
+    assert sorted(path.name for path in layouts.iterdir()) == sorted(shapes[-KEEP:])
+
+
+def test_without_a_folder_the_layouts_stay_in_a_folder_of_this_process_alone() -> None:
+    one, two = WholeLayout(), WholeLayout()
+    assert one.folder != two.folder and one.folder.is_dir()
+    folder = one.folder
+    del one
+    gc.collect()
+    assert not folder.exists()
+
+
+@pytest.mark.timeout(60)
+def test_two_servers_with_different_knowledge_bases_never_share_a_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both folders hold the same pages (one shape), the cache folder is the
+    same: each server, made as the app and the MCP server make theirs, still
+    lays out and reads only its own knowledge base's layouts."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    roots = [tmp_path / "team-a", tmp_path / "team-b"]
+    for root in roots:
+        graph(root, 12)
+
+    def server(root: Path) -> LiveKnowledgeBase:
+        return LiveKnowledgeBase(root, cache_file=cache_path(root), cache_folder=cache_folder(root))
+
+    a, b = server(roots[0]), server(roots[1])
+    kg_a, kg_b = a.current().graph, b.current().graph
+    assert kg_a.shape == kg_b.shape and a.layout.folder != b.layout.folder
+    a.layout.positions(kg_a, a.current().fingerprint)
+    marked = {node: [float(i), 0.0] for i, node in enumerate(sorted(kg_a.nx))}
+    (a.layout.folder / f"{kg_a.shape}.json").write_text(json.dumps(marked))
+    positions_b = b.layout.positions(kg_b, b.current().fingerprint)
+    assert positions_b != spaced({node: (x, y) for node, (x, y) in marked.items()})
+    assert (b.layout.folder / f"{kg_b.shape}.json").exists()
+    restarted = server(roots[0])
+    assert restarted.layout.positions(kg_a, "restart") == spaced(
+        {k: (x, y) for k, (x, y) in marked.items()}
+    )
+
+
+@pytest.mark.timeout(60)
+def test_a_layouts_folder_that_cannot_be_made_gives_way_to_a_temporary_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kg = graph(tmp_path / "kb", 6)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    layout = WholeLayout(tmp_path / "a-file" / "layouts", wait_before=0)
+    positions = layout.positions(kg, "nowhere to keep it")
+    assert set(positions) == set(kg.nx)
+    assert spaced(read_layout(layout.folder / f"{kg.shape}.json") or {}) == positions
+    assert "a-file/layouts cannot be made" in caplog.text

@@ -40,6 +40,7 @@ __all__ = [
     "VERSION",
     "ParseCache",
     "ParsedFile",
+    "cache_folder",
     "cache_path",
     "user_cache_folder",
 ]
@@ -234,12 +235,27 @@ def cache_path(root: Path, kind: str = "parsed", suffix: str = ".json") -> Path 
     """Where the parse cache of the knowledge folder ``root`` is kept (or what
     else of it ``kind`` names, e.g. ``cache_path(root, "search", "")``, the
     folder of its search index); None if that would be inside the folder itself."""
+    place = _cache_place(root)
+    return None if place is None else place[0] / f"{kind}-{place[1]}{suffix}"
+
+
+def cache_folder(root: Path) -> Path | None:
+    """The folder of what else is kept about the knowledge folder ``root``
+    (its whole graph's layouts), beside its parse cache and of this knowledge
+    folder alone; None if it would be inside ``root``."""
+    place = _cache_place(root)
+    return None if place is None else place[0] / place[1]
+
+
+def _cache_place(root: Path) -> tuple[Path, str] | None:
+    """The user cache folder and the name of ``root`` in it; None if the
+    cache folder is inside ``root``."""
     folder = user_cache_folder()
     real_root = os.path.realpath(root)
     name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
-    path = Path(os.path.realpath(folder)) / f"{kind}-{name}{suffix}"
-    inside = os.path.commonpath([real_root, str(path)]) == real_root
-    return None if inside else path
+    real_folder = Path(os.path.realpath(folder))
+    inside = os.path.commonpath([real_root, str(real_folder / name)]) == real_root
+    return None if inside else (real_folder, name)
 
 
 _VERSION = _version()

@@ -85,6 +85,7 @@ class LiveKnowledgeBase:
         *,
         cache_file: Path | None = None,
         search_folder: Path | None = None,
+        cache_folder: Path | None = None,
         rescan_seconds: float = 0.0,
         save_after_seconds: float | None = None,
         clock: Clock = time.monotonic,
@@ -95,7 +96,12 @@ class LiveKnowledgeBase:
         """Where the parse results are read from and saved; None: kept in memory only."""
         self.search_folder = search_folder
         """Where the search index is kept; None: in memory only."""
-        self.layout = layout if layout is not None else WholeLayout()
+        self.cache_folder = cache_folder
+        """Where the whole graph's layouts are kept (``kb.parsecache.cache_folder``);
+        None: this process's own temporary folder."""
+        if layout is None:
+            layout = WholeLayout(None if cache_folder is None else cache_folder / "layouts")
+        self.layout = layout
         self._rescan_seconds = rescan_seconds
         self._save_after_seconds = save_after_seconds
         self._clock = clock

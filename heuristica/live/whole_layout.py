@@ -5,33 +5,53 @@ free meanwhile.
 ``WholeLayout`` keeps one job: the latest graph asked about. A job names its
 layout file by the graph's shape (``KnowledgeGraph.shape``: pages and links,
 not their text), so a restarted server or an edit that moves no link reuses
-the file; unless it exists, the layout (``draw.layout.write_layout``) runs in
-a process started with spawn (never a fork of a threaded server), and
-meanwhile this process makes the text of every page's node
+the file; unless it exists, the layout runs in a process of its own
+(``python -m heuristica.draw.layout`` under ``processes.runner``: a
+fresh interpreter with its guard, never a fork of a threaded server, and
+none left behind if this server goes), and meanwhile this process makes the
+text of every page's node
 (``draw.drawing.prepare_whole_drawing``). A job asked for ahead of need
 waits ``wait_before`` seconds first (naming the file hashes every link:
 10,000 pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless
 the layout is wanted now. A newer graph replaces the job, and a replaced job
 that no one waits for gives up.
+
+Layout files live in a folder of this knowledge base's own (the app's cache
+folder, ``kb.parsecache.cache_folder``), never shared with a server of
+another knowledge base; without one (or if that folder cannot be made), in a
+temporary folder of this process.
+A new shape is laid out from the newest layout there (``draw.layout``'s
+PREVIOUS), so after an edit that changes links the pages keep their
+places; the newest ``KEEP`` files are kept.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
+import contextlib
+import logging
+import os
 import tempfile
 import threading
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+import weakref
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heuristica.draw.drawing import Position, prepare_whole_drawing
+from heuristica.draw.layout_file import read_layout, spaced, write_request
 from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.processes.runner import run_module
 
-__all__ = ["LAYOUT_CACHE_DIR", "Positions", "WholeLayout"]
+__all__ = ["KEEP", "LAYOUT_SECONDS", "Positions", "WholeLayout"]
 
-LAYOUT_CACHE_DIR = Path(tempfile.gettempdir()) / "heuristica-layouts"
+_log = logging.getLogger(__name__)
 Positions = dict[str, Position]
+KEEP = 4
+"""Layout files kept per knowledge base: the newest, so that undoing an edit
+finds its layout again."""
+LAYOUT_SECONDS = 300.0
+"""The longest a layout may take before its process is stopped (10,000
+pages take about a second)."""
 
 
 @dataclass(eq=False)
@@ -46,13 +66,14 @@ class _Job:
 
 
 class WholeLayout:
-    """Positions of every page of the latest graph asked about."""
+    """Positions of every page of the latest graph asked about, as drawn
+    (``draw.layout_file.spaced``: the layout file's, spread apart if the pages
+    are packed)."""
 
     def __init__(self, folder: Path | None = None, *, wait_before: float = 3.0) -> None:
-        self.folder = folder if folder is not None else LAYOUT_CACHE_DIR
+        self.folder = self._own_folder() if folder is None else folder
         self.wait_before = wait_before
         self._lock = threading.Lock()
-        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="heuristica-layout")
         self._job: _Job | None = None
 
     def prepare(self, kg: KnowledgeGraph, fingerprint: str) -> None:
@@ -84,7 +105,11 @@ class WholeLayout:
                     job.replaced = True
                     job.hurry.set()
                 job = self._job = _Job(fingerprint, Future())
-                self._threads.submit(self._run, job, kg)
+                # A daemon thread: a process that exits does not wait for a
+                # layout asked for ahead of need (its process ends with it).
+                threading.Thread(
+                    target=self._run, args=(job, kg), name="heuristica-layout", daemon=True
+                ).start()
             return job
 
     def _run(self, job: _Job, kg: KnowledgeGraph) -> None:
@@ -99,20 +124,59 @@ class WholeLayout:
             job.future.set_exception(error)
 
     def _lay_out(self, kg: KnowledgeGraph) -> Positions:
-        # The layout needs numpy (heuristica[app]); the command line, which
-        # holds a live knowledge base too, never lays out.
-        from heuristica.draw.layout import write_layout
-
         stored = self.folder / f"{kg.shape}.json"
-        if stored.exists():
+        positions = read_layout(stored)
+        if positions is not None and positions.keys() == set(kg.nx):
+            with contextlib.suppress(OSError):  # newest first in _layouts; read-only is fine
+                stored.touch()
             prepare_whole_drawing(kg)
-        else:
+            return spaced(positions)
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            nodes = sorted(kg.nx)
-            edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
-                laid_out = process.submit(write_layout, nodes, edges, stored)
-                prepare_whole_drawing(kg)
-                laid_out.result()
-        return {k: (v[0], v[1]) for k, v in json.loads(stored.read_text("utf-8")).items()}
+        except OSError as error:
+            _log.warning(
+                "layouts kept in a temporary folder: %s cannot be made: %s", stored.parent, error
+            )
+            self.folder = self._own_folder()
+            stored = self.folder / stored.name
+        previous = self._newest()
+        request = self.folder / f"{kg.shape}.request-{os.getpid()}-{threading.get_ident()}"
+        edges = sorted((a, b) for a, b, _ in kg.nx.edges(keys=True))
+        write_request(sorted(kg.nx), edges, request)
+        drawing = threading.Thread(target=prepare_whole_drawing, args=(kg,), daemon=True)
+        drawing.start()
+        try:
+            args = [str(request), str(stored), *([] if previous is None else [str(previous)])]
+            outcome = run_module("heuristica.draw.layout", args, LAYOUT_SECONDS)
+        finally:
+            request.unlink(missing_ok=True)
+            drawing.join()
+        positions = read_layout(stored)
+        if outcome.status != "ok" or positions is None:
+            raise RuntimeError(f"the whole graph could not be laid out: {outcome.message}")
+        self._forget_old()
+        return spaced(positions)
+
+    def _own_folder(self) -> Path:
+        """A temporary folder of this process, removed with this object."""
+        own = tempfile.TemporaryDirectory(prefix="heuristica-layouts-")
+        weakref.finalize(self, own.cleanup)
+        return Path(own.name)
+
+    def _layouts(self) -> list[Path]:
+        """The layout files in the folder, newest first."""
+        found = []
+        for path in self.folder.glob("*.json"):
+            try:
+                found.append((path.stat().st_mtime_ns, path))
+            except OSError:
+                continue  # removed meanwhile
+        return [path for _, path in sorted(found, reverse=True)]
+
+    def _newest(self) -> Path | None:
+        layouts = self._layouts()
+        return layouts[0] if layouts else None
+
+    def _forget_old(self) -> None:
+        for path in self._layouts()[KEEP:]:
+            path.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV
-from heuristica.kb.parsecache import cache_path
+from heuristica.kb.parsecache import cache_folder, cache_path
 from heuristica.kb.where import command
 from heuristica.live.knowledge_base import Clock, KnowledgeBase, LiveKnowledgeBase
 from heuristica.ui.history import Revision, revision_shown
@@ -64,6 +64,7 @@ def _live(root: Path) -> LiveKnowledgeBase:
         root,
         cache_file=cache_path(root),
         search_folder=cache_path(root, "search", ""),
+        cache_folder=cache_folder(root),
         rescan_seconds=RESCAN_SECONDS,
         save_after_seconds=SAVE_AFTER_SECONDS,
         clock=lambda: clock(),
@@ -82,6 +83,7 @@ def _at_revision(folder: Path) -> LiveKnowledgeBase:
     return LiveKnowledgeBase(
         folder,
         cache_file=cache_path(folder),
+        cache_folder=cache_folder(folder),
         rescan_seconds=float("inf"),
         save_after_seconds=SAVE_AFTER_SECONDS,
     )
@@ -103,10 +105,11 @@ def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base now, outside any browser session (the app
-    calls this before its server takes requests), so the first reader does
-    not wait for it. Never raises: whatever goes wrong is logged here, and
-    the first session meets it again and shows it."""
+    """Load the knowledge base now, and start laying out its whole graph,
+    outside any browser session (the app calls this before its server takes
+    requests), so the first reader does not wait for it. Never raises:
+    whatever goes wrong is logged here, and the first session meets it again
+    and shows it."""
     started = time.perf_counter()
     try:
         with quiet_outside_sessions():  # outside a session, as expected here
@@ -115,6 +118,10 @@ def warm_up() -> None:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
+    # The whole graph's layout, unless one is on disk, takes a process of its
+    # own about a second at 10,000 pages: start it (after the layout's own
+    # wait_before) rather than when a reader first flips "Whole graph".
+    live().layout.prepare(kb.graph, kb.fingerprint)
 
 
 def import_for_grids(after_seconds: float = GRID_IMPORT_AFTER_SECONDS) -> threading.Thread:
