@@ -76,12 +76,17 @@ def test_a_working_file_edited_after_a_diff_is_parsed_again(repo: ScriptedRepo) 
     assert [(c.id, c.fields) for c in diff.pages_changed] == [(H, ("overview",))]
 
 
-def test_the_working_side_takes_the_apps_parse_of_the_same_file_version(
-    repo: ScriptedRepo,
-) -> None:
+def _app_has_loaded(repo: ScriptedRepo) -> None:
+    """The app's parse cache of the working folder, as a server saves it."""
     app = LiveKnowledgeBase(repo.kb, cache_file=cache_path(repo.kb))
     app.current()
     app.save_cache()
+
+
+def test_the_working_side_takes_the_apps_parse_of_the_same_file_version(
+    repo: ScriptedRepo,
+) -> None:
+    _app_has_loaded(repo)
     git = repository(repo.kb)
     assert _parses(git, repo.kb, (WORKING_TREE, "HEAD")) == [0, 0]
 
@@ -89,9 +94,7 @@ def test_the_working_side_takes_the_apps_parse_of_the_same_file_version(
 def test_the_working_tree_is_loaded_first_so_the_base_meets_the_apps_parses(
     repo: ScriptedRepo,
 ) -> None:
-    app = LiveKnowledgeBase(repo.kb, cache_file=cache_path(repo.kb))
-    app.current()
-    app.save_cache()
+    _app_has_loaded(repo)
     git = repository(repo.kb)
     loads = Loads(git, None)
     base, head = both_sides(git, "HEAD~1", WORKING_TREE, repo.kb, loads)
