@@ -223,3 +223,53 @@ def test_a_killed_verify_ends_its_checks_within_2_s(tmp_path: Path) -> None:
         verify.kill()
         for pid in alive_in(sessions):
             os.kill(pid, signal.SIGKILL)
+
+
+LAYING_OUT = """
+import sys
+from heuristica.live.whole_layout import LAYOUT_SECONDS
+from heuristica.processes.runner import run_module
+
+run_module("heuristica.draw.layout", sys.argv[1:], LAYOUT_SECONDS)
+"""
+"""What the server does to lay out the whole graph (``live.whole_layout``), alone."""
+
+
+def layouts_of(server: int) -> set[int]:
+    """The sessions of the layout processes ``server`` started."""
+    sessions = set()
+    for process in psutil.process_iter(["cmdline"]):
+        if "heuristica.draw.layout" not in (process.info["cmdline"] or []):
+            continue
+        with contextlib.suppress(OSError, psutil.Error):
+            if server in {parent.pid for parent in process.parents()}:
+                sessions.add(os.getsid(process.pid))
+    return sessions
+
+
+def test_a_killed_servers_whole_graph_layout_ends_within_2_s(tmp_path: Path) -> None:
+    from heuristica.draw.layout_file import write_request
+
+    nodes = [f"heuristic/page-{number}" for number in range(300_000)]  # ~10 s to lay out
+    edges = [(nodes[number], nodes[(number * 7919) % len(nodes)]) for number in range(len(nodes))]
+    request = tmp_path / "whole.request"
+    write_request(nodes, edges, request)
+    sessions: set[int] = set()
+    server = subprocess.Popen(
+        [sys.executable, "-c", LAYING_OUT, str(request), str(tmp_path / "whole.json")],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: bool(layouts_of(server.pid)))
+        sessions = layouts_of(server.pid)
+        server.kill()
+        server.wait()
+        gone_after = wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
+        assert gone_after <= GONE_WITHIN_S, f"the layout lived {gone_after:.2f} s after its server"
+        assert not (tmp_path / "whole.json").exists()  # never a half-written layout
+    finally:
+        server.kill()
+        for pid in alive_in(sessions):
+            os.kill(pid, signal.SIGKILL)
