@@ -46,8 +46,18 @@ def test_the_vendored_axe_core_is_the_one_its_manifest_names() -> None:
     assert "Mozilla Public License" in (AXE.parent / "LICENSE-axe-core.txt").read_text()
 
 
+STALE_FADE_MS = 500
+"""Longer than Streamlit takes to fade an element back in after a run."""
+
+
 def found(page: Page, where: str) -> dict[str, list[str]]:
-    """What axe finds in the page and in every frame of it, by where and rule."""
+    """What axe finds in the page and in every frame of it, by where and rule,
+    once no run is in flight: while one is, Streamlit fades the elements it may
+    replace (``data-stale``), and a half-faded text fails the contrast rule
+    for a reason no reader meets at rest."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=LOAD_MS)
+    page.wait_for_timeout(STALE_FADE_MS)
     problems: dict[str, list[str]] = {}
     frames: list[tuple[str, Frame]] = [(where, page.main_frame)]
     frames += [(f"{where} (graph)", f) for f in page.frames if GRAPH_FRAME in f.url]
