@@ -205,22 +205,30 @@ def the_child_runs(sessions: set[int]) -> bool:
 def test_a_killed_verify_ends_its_checks_within_2_s(tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     write(folder, "heuristic/hangs.yaml", page("heuristic/hangs", checks=[HANGING_CHECK]))
+    verify = [sys.executable, "-m", "graph", "verify", str(folder), "--page", "heuristic/hangs"]
+    gone_after = killed_then_gone(verify, checks_of, the_child_runs)
+    assert gone_after <= GONE_WITHIN_S, f"the check lived {gone_after:.2f} s after verify"
+
+
+def killed_then_gone(
+    command: list[str],
+    sessions_of: Callable[[int], set[int]],
+    started: Callable[[set[int]], bool] = bool,
+) -> float:
+    """Start ``command``, wait until the sessions it started (``sessions_of`` its
+    pid) are ``started``, SIGKILL it: the seconds until those sessions are gone."""
     sessions: set[int] = set()
-    verify = subprocess.Popen(
-        [sys.executable, "-m", "graph", "verify", str(folder), "--page", "heuristic/hangs"],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_until(lambda: the_child_runs(checks_of(verify.pid)))
-        sessions = checks_of(verify.pid)
-        verify.kill()
-        verify.wait()
-        gone_after = wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
-        assert gone_after <= GONE_WITHIN_S, f"the check lived {gone_after:.2f} s after verify"
+        wait_until(lambda: started(sessions_of(process.pid)))
+        sessions = sessions_of(process.pid)
+        process.kill()
+        process.wait()
+        return wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
     finally:
-        verify.kill()
+        process.kill()
         for pid in alive_in(sessions):
             os.kill(pid, signal.SIGKILL)
 
@@ -254,22 +262,7 @@ def test_a_killed_servers_whole_graph_layout_ends_within_2_s(tmp_path: Path) -> 
     edges = [(nodes[number], nodes[(number * 7919) % len(nodes)]) for number in range(len(nodes))]
     request = tmp_path / "whole.request"
     write_request(nodes, edges, request)
-    sessions: set[int] = set()
-    server = subprocess.Popen(
-        [sys.executable, "-c", LAYING_OUT, str(request), str(tmp_path / "whole.json")],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until(lambda: bool(layouts_of(server.pid)))
-        sessions = layouts_of(server.pid)
-        server.kill()
-        server.wait()
-        gone_after = wait_until(lambda: not alive_in(sessions), timeout=DEADLINE_S, every=0.02)
-        assert gone_after <= GONE_WITHIN_S, f"the layout lived {gone_after:.2f} s after its server"
-        assert not (tmp_path / "whole.json").exists()  # never a half-written layout
-    finally:
-        server.kill()
-        for pid in alive_in(sessions):
-            os.kill(pid, signal.SIGKILL)
+    server = [sys.executable, "-c", LAYING_OUT, str(request), str(tmp_path / "whole.json")]
+    gone_after = killed_then_gone(server, layouts_of)
+    assert gone_after <= GONE_WITHIN_S, f"the layout lived {gone_after:.2f} s after its server"
+    assert not (tmp_path / "whole.json").exists()  # never a half-written layout
