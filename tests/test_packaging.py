@@ -58,6 +58,20 @@ def test_installed_files_are_the_wheels_copies_not_links(venv: Path, tmp_path: P
     assert (package / "commands" / "cli.py").is_file() and (package / "knowledge").is_dir()
 
 
+def test_the_installed_help_names_python_m_graph_only_as_the_checkouts_form(
+    venv: Path, tmp_path: Path
+) -> None:
+    said = run([heuristica(venv), "--help"], cwd=tmp_path)
+    assert said.returncode == 0, said.stderr
+    text = " ".join(said.stdout.split())
+    mentions = text.count("python -m graph")
+    assert (
+        mentions and text.count('In a checkout, "python -m graph" is the same command') == mentions
+    )
+    outside = run([str(venv / "bin" / "python"), "-m", "graph", "--help"], cwd=tmp_path)
+    assert outside.returncode != 0 and "No module named graph" in outside.stderr
+
+
 # The command, from a team's folder
 
 
