@@ -149,12 +149,19 @@ def _from_git(
     )
     loads.cache.parsed = parsed
     blob_of = {entry.path: entry.blob for entry in pages}
+    texts: dict[str, str] = {}
 
     def read(file: str) -> str:
-        blob = blob_of.get(file)
-        if blob is None:
-            return (folder / file).read_text(encoding="utf-8") if (folder / file).is_file() else ""
-        return repo.blobs([blob])[blob].decode("utf-8", "replace")
+        """A file's text for the lines warnings point at: one git read per file,
+        however many of its checks fail."""
+        if file not in texts:
+            blob = blob_of.get(file)
+            if blob is not None:
+                texts[file] = repo.blobs([blob])[blob].decode("utf-8", "replace")
+            else:
+                path = folder / file
+                texts[file] = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return texts[file]
 
     return folder, loaded, read
 
