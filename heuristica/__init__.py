@@ -17,7 +17,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["EXAMPLE_KNOWLEDGE", "IMPORT_ROOT", "KNOWLEDGE_ENV", "__version__", "child_env"]
+__all__ = [
+    "EXAMPLE_KNOWLEDGE",
+    "IMPORT_ROOT",
+    "KNOWLEDGE_ENV",
+    "MATRIX_FILE",
+    "RECORD_FILE",
+    "SETTINGS_FILE",
+    "__version__",
+    "child_env",
+]
 
 __version__ = "0.1.0"
 
@@ -27,6 +36,14 @@ link to the top-level ``knowledge/``)."""
 
 KNOWLEDGE_ENV = "HEURISTICA_KNOWLEDGE"
 """The environment variable that names the knowledge folder the app shows."""
+
+RECORD_FILE = "verification.json"
+"""The verification record, in the knowledge folder beside the pages
+(``checks.record_file``). JSON, not YAML: the page loader skips it."""
+MATRIX_FILE = "matrix.toml"
+"""The verification matrix, in the knowledge folder (``checks.matrix_file``)."""
+SETTINGS_FILE = "heuristica.toml"
+"""The knowledge base's settings, in its folder (``kb.settings``)."""
 
 IMPORT_ROOT = Path(__file__).parent.parent
 """The folder that holds the ``heuristica`` package: the checkout or site-packages."""

@@ -11,7 +11,7 @@ import pytest
 
 from heuristica.checks.run import Status
 from heuristica.commands.cli import main
-from heuristica.commands.diff import diff_sides
+from heuristica.commands.diff_report import diff_sides
 from heuristica.history.about import about
 from heuristica.history.compare import Diff, LinkChange
 from heuristica.history.git import BEFORE_HISTORY, WORKING_TREE, GitError, repository

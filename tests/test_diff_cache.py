@@ -12,7 +12,7 @@ import pytest
 
 from heuristica.checks.record import with_verification_problems
 from heuristica.checks.run import Status
-from heuristica.commands.diff import diff_sides
+from heuristica.commands.diff_report import diff_sides
 from heuristica.history.compare import compare
 from heuristica.history.content_cache import blob_id, store_path
 from heuristica.history.formats import to_json

@@ -34,6 +34,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from heuristica import MATRIX_FILE
 from heuristica.checks.matrix_cells import Cell, Interpreter, Matrix, Pin
 from heuristica.kb.problems import Problem, Severity
 
@@ -48,8 +49,6 @@ __all__ = [
     "read_matrix",
 ]
 
-MATRIX_FILE = "matrix.toml"
-"""In the knowledge base's folder, beside ``verification.json``."""
 FORMAT = 1
 PYTHON_VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")

@@ -10,13 +10,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from heuristica import RECORD_FILE
 from heuristica.checks.recorded import Record
 from heuristica.kb.problems import Problem, Severity
 
 __all__ = ["RECORD_FILE", "RecordError", "read_record", "readable_record", "save_record"]
-
-RECORD_FILE = "verification.json"
-"""In the knowledge base's folder. JSON, not YAML: the page loader skips it."""
 
 
 class RecordError(Exception):

@@ -15,113 +15,33 @@ knowledge base has errors, a check fails, or nothing was found; 2 bad usage
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from heuristica import EXAMPLE_KNOWLEDGE, KNOWLEDGE_ENV, __version__
-from heuristica.checks.matrix_file import MATRIX_FILE
-from heuristica.checks.record import RECORD_FILE
+from heuristica import (
+    EXAMPLE_KNOWLEDGE,
+    KNOWLEDGE_ENV,
+    MATRIX_FILE,
+    RECORD_FILE,
+    __version__,
+)
 from heuristica.commands.diff import add_diff_command
-from heuristica.commands.export import to_graphml, to_node_link_json
-from heuristica.commands.loaded import folder, knowledge_base
-from heuristica.commands.progress import progress_bar
-from heuristica.commands.reports import FORMATS, Report, Summary
+from heuristica.commands.lazy import Handler
+from heuristica.commands.reports import FORMATS
 from heuristica.commands.start import add_docs, add_init, add_new
-from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
-from heuristica.commands.usage import UsageError
-from heuristica.draw.paths import relation_paths, unknown_page
+from heuristica.commands.usage import UsageError, folder
 from heuristica.extras import MissingExtra, require
-from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
-from heuristica.search import words
-from heuristica.search.text import printable
 
 __all__ = ["main"]
 
 DEFAULT_ROOT = Path("knowledge")
+_QUERIES = "heuristica.commands.queries"
 Subcommands = Any
 """What ``add_subparsers`` returns (argparse names no public type for it)."""
-
-
-def _load(path: Path) -> LoadResult:
-    return knowledge_base(path).result
-
-
-def _from_here(result: LoadResult, folder: Path) -> LoadResult:
-    """``result`` with its files named from where the command runs (the loader
-    names them relative to the knowledge folder), so an editor or CI can open them."""
-
-    def shown(file: str) -> str:
-        return os.path.normpath(os.path.join(folder, file))
-
-    problems = [dataclasses.replace(p, file=shown(p.file)) for p in result.problems]
-    return dataclasses.replace(
-        result, problems=problems, sources=[shown(file) for file in result.sources]
-    )
-
-
-def _check(args: argparse.Namespace) -> int:
-    result = _from_here(_load(args.path), args.path)
-    report = Report(result, Summary.of(result), strict=args.strict)
-    sys.stdout.write(FORMATS[args.format](report))
-    return report.exit_code
-
-
-def _export(args: argparse.Namespace) -> int:
-    kb = knowledge_base(args.path)
-    result, graph = kb.result, kb.graph
-    data = to_graphml(graph) if args.format == "graphml" else to_node_link_json(graph)
-    args.output.write_text(data, encoding="utf-8")
-    print(
-        f"wrote {len(graph)} pages and {graph.link_count} links to {args.output}"
-        + (f" (left out {len(result.errors)} errors: run 'check')" if result.errors else "")
-    )
-    return 0
-
-
-def _search(args: argparse.Namespace) -> int:
-    types = [PageType(name) for name in args.type or ()]
-    kb = knowledge_base(args.path)
-    if words(args.query):
-        with progress_bar("Indexing the pages for search") as bar:
-            kb.index(progress=bar)
-    found = kb.find(args.query, limit=args.limit, types=types)
-    hits = found.hits
-    # With JSON on stdout, what a person should know goes to stderr.
-    notes = sys.stderr if args.format == "json" else sys.stdout
-    said = " ".join(
-        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
-        + ([printable(found.note)] if found.note else [])
-    )
-    if said:
-        print(said, file=notes)
-    if args.format == "json":
-        print(json.dumps([hit.to_dict() for hit in hits], indent=2))
-    elif hits:
-        print_hits(hits)
-    return 0 if hits else 1
-
-
-def _path(args: argparse.Namespace) -> int:
-    graph = knowledge_base(args.path).graph
-    unknown = [
-        printable(unknown_page(graph, page_id, where))
-        for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))
-        if page_id not in graph
-    ]
-    if unknown:
-        raise UsageError("\n".join(unknown))
-    paths = relation_paths(graph, args.source, args.target)
-    if args.format == "json":
-        print_paths_json(graph, args.source, args.target, paths)
-    else:
-        print_paths(graph, args.source, args.target, paths)
-    return 0 if paths else 1
 
 
 def _positive(text: str) -> int:
@@ -195,12 +115,6 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from heuristica.commands.verify import run_verify  # only verify needs the runner
-
-    return run_verify(_load(args.path), args)
-
-
 def _knowledge_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path",
@@ -253,7 +167,7 @@ def _add_check(commands: Subcommands) -> None:
         "or junit (test reports) for CI",
     )
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    check.set_defaults(run=_check)
+    check.set_defaults(run=Handler(_QUERIES, "check"))
 
 
 def _add_export(commands: Subcommands) -> None:
@@ -265,7 +179,7 @@ def _add_export(commands: Subcommands) -> None:
     _knowledge_argument(export)
     export.add_argument("--format", choices=["graphml", "json"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.set_defaults(run=_export)
+    export.set_defaults(run=Handler(_QUERIES, "export"))
 
 
 def _add_search(commands: Subcommands) -> None:
@@ -284,7 +198,7 @@ def _add_search(commands: Subcommands) -> None:
     )
     search.add_argument("--limit", type=_positive, default=10, help="at most this many (10)")
     search.add_argument("--format", choices=["text", "json"], default="text")
-    search.set_defaults(run=_search)
+    search.set_defaults(run=Handler(_QUERIES, "search"))
 
 
 def _add_path(commands: Subcommands) -> None:
@@ -297,7 +211,7 @@ def _add_path(commands: Subcommands) -> None:
     path.add_argument("target", help="another page id")
     _knowledge_argument(path)
     path.add_argument("--format", choices=["text", "json"], default="text")
-    path.set_defaults(run=_path)
+    path.set_defaults(run=Handler(_QUERIES, "path"))
 
 
 def _add_verify(commands: Subcommands) -> None:
@@ -336,7 +250,7 @@ def _add_verify(commands: Subcommands) -> None:
         metavar="RECORD",
         help=f"merge these records (one per cell, e.g. from CI jobs) into FOLDER/{RECORD_FILE}",
     )
-    verify.set_defaults(run=_verify)
+    verify.set_defaults(run=Handler(_QUERIES, "verify"))
 
 
 def _add_serve(commands: Subcommands) -> None:

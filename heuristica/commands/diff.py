@@ -9,28 +9,16 @@ that is not in a git repository.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heuristica.draw.diff import diff_html
-from heuristica.history.compare import Diff, compare
-from heuristica.history.formats import to_json, to_markdown, to_text
-from heuristica.history.git import WORKING_TREE, GitError, Repository, repository
-from heuristica.history.snapshot import Loads, both_sides
-from heuristica.kb.problems import Severity
+from heuristica.commands.lazy import Handler
+from heuristica.history.git import WORKING_TREE, GitError
 
-__all__ = ["add_diff_command", "diff_sides", "run_diff"]
+__all__ = ["FORMATS", "add_diff_command", "split_arguments"]
 
-FORMATS: dict[str, Callable[..., str]] = {
-    "text": to_text,
-    "json": to_json,
-    "markdown": to_markdown,
-    "html": diff_html,
-}
+FORMATS = ("text", "json", "markdown", "html")
+"""What ``--format`` takes (``diff_report`` writes each)."""
 
 
 def add_diff_command(commands: Any, default_root: Path) -> None:
@@ -49,7 +37,7 @@ def add_diff_command(commands: Any, default_root: Path) -> None:
         f"'{WORKING_TREE}' for the files on disk) and the knowledge folder "
         f"(default: {default_root})",
     )
-    diff.add_argument("--format", choices=list(FORMATS), default="text")
+    diff.add_argument("--format", choices=FORMATS, default="text")
     diff.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     diff.add_argument(
         "--fail-on-problems",
@@ -64,10 +52,12 @@ def add_diff_command(commands: Any, default_root: Path) -> None:
         default="",
         help="Markdown: where the whole diff is, said when the comment had to be shortened",
     )
-    diff.set_defaults(run=run_diff, default_root=default_root)
+    diff.set_defaults(
+        run=Handler("heuristica.commands.diff_report", "run_diff"), default_root=default_root
+    )
 
 
-def _split(given: list[str], default_root: Path) -> tuple[str | None, str, Path]:
+def split_arguments(given: list[str], default_root: Path) -> tuple[str | None, str, Path]:
     """(BASE or None for the default, HEAD, PATH) from the positional arguments."""
     if len(given) > 3:
         raise GitError(f"too many arguments ({len(given)}): at most BASE HEAD PATH")
@@ -78,46 +68,3 @@ def _split(given: list[str], default_root: Path) -> tuple[str | None, str, Path]
     base = rest[0] if rest else None
     head = rest[1] if len(rest) > 1 else WORKING_TREE
     return base, head, path
-
-
-def diff_sides(
-    repo: Repository, base: str, head: str, folder: Path, *, named_from_here: bool = True
-) -> Diff:
-    """The diff of the knowledge folder between two revisions (``WORKING_TREE``:
-    the files on disk), its files named from where the command runs (else
-    relative to the folder). GitError for a revision that is not known."""
-    from heuristica.demos import available
-
-    loads = Loads(repo, available())
-    sides = both_sides(repo, base, head, folder, loads)
-    loads.done()
-
-    def here(file: str) -> str:
-        return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
-
-    return compare(*(side.side(here) for side in sides))
-
-
-def _introduces(diff: Diff, level: str | None) -> bool:
-    if level is None:
-        return False
-    return any(level == "warning" or p.severity is Severity.ERROR for p in diff.problems_introduced)
-
-
-def run_diff(args: argparse.Namespace) -> int:
-    try:
-        base, head, folder = _split(args.args, args.default_root)
-        repo = repository(folder)
-        diff = diff_sides(repo, base if base is not None else repo.default_base(), head, folder)
-    except GitError as error:
-        print(f"{args.prog} diff: error: {error}", file=sys.stderr)
-        return 2
-    if args.format == "markdown":
-        out = to_markdown(diff, where=args.whole_diff_at)
-    else:
-        out = FORMATS[args.format](diff)
-    if args.output is not None:
-        args.output.write_text(out, encoding="utf-8")
-    else:
-        sys.stdout.write(out)
-    return 1 if _introduces(diff, args.fail_on_problems) else 0

@@ -7,18 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from heuristica.commands.progress import progress_bar
-from heuristica.commands.usage import UsageError
+from heuristica.commands.usage import folder
 from heuristica.kb.parsecache import cache_path
 from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
 
-__all__ = ["folder", "knowledge_base"]
-
-
-def folder(path: Path) -> Path:
-    """``path`` if it is a folder, else a usage error that says what it is."""
-    if not path.is_dir():
-        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
-    return path
+__all__ = ["knowledge_base"]
 
 
 def knowledge_base(path: Path) -> KnowledgeBase:

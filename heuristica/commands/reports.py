@@ -21,12 +21,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from heuristica import __version__
-from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.loader import LoadResult
-from heuristica.kb.problems import Problem
+
+if TYPE_CHECKING:  # ``heuristica check --help`` reads FORMATS without loading the loader
+    from heuristica.kb.knowledge import KnowledgeGraph
+    from heuristica.kb.loader import LoadResult
+    from heuristica.kb.problems import Problem
 
 __all__ = ["FORMATS", "Report", "Summary", "github_data", "github_property"]
 
@@ -46,8 +49,8 @@ class Summary:
     warnings: int
 
     @classmethod
-    def of(cls, result: LoadResult) -> Summary:
-        graph = KnowledgeGraph(result.pages)
+    def of(cls, result: LoadResult, graph: KnowledgeGraph) -> Summary:
+        """``result`` counted, its pages and links as ``graph`` (made of them) holds them."""
         return cls(
             pages=len(result.pages),
             pages_per_type={t.value: n for t, n in graph.stats().items()},

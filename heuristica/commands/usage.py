@@ -1,22 +1,20 @@
-"""What every command raises for bad usage, and the settings files a command
-reads whose mistakes are bad usage."""
+"""What every command raises for bad usage, and the one check every command
+that names a folder makes first (a module that imports nothing heavy: every
+command, however light, can use it)."""
 
 from __future__ import annotations
 
-from heuristica.checks.local_code import Repositories, RepositoriesError, read_repositories
-from heuristica.kb.loader import LoadResult
+from pathlib import Path
 
-__all__ = ["UsageError", "repositories_of"]
+__all__ = ["UsageError", "folder"]
 
 
 class UsageError(Exception):
     """Bad usage: reported on stderr, exit code 2."""
 
 
-def repositories_of(result: LoadResult) -> Repositories:
-    """The local checkouts the knowledge base (and this machine) name; a usage
-    error that says where when its file cannot be read."""
-    try:
-        return read_repositories(result.root)
-    except RepositoriesError as error:
-        raise UsageError(str(error)) from None
+def folder(path: Path) -> Path:
+    """``path`` if it is a folder, else a usage error that says what it is."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: {'not a folder' if path.exists() else 'no such folder'}")
+    return path

@@ -21,7 +21,8 @@ from heuristica.checks.record import RECORD_FILE, write_record
 from heuristica.checks.verify import Verification, packages_named, verify
 from heuristica.commands import verify_matrix
 from heuristica.commands.check_lines import printable, result_lines
-from heuristica.commands.usage import UsageError, repositories_of
+from heuristica.commands.usage import UsageError
+from heuristica.commands.verify_matrix import repositories_of
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from heuristica.checks.local_code import Repositories, RepositoriesError, read_repositories
 from heuristica.checks.matrix import CellRun, MatrixRun, run_matrix
 from heuristica.checks.matrix_file import MATRIX_FILE, Cell, Matrix, MatrixError, read_matrix
 from heuristica.checks.record import (
@@ -29,17 +30,26 @@ from heuristica.checks.record import (
 from heuristica.checks.run import Status
 from heuristica.checks.verify import packages_named
 from heuristica.commands.check_lines import printable, result_lines
-from heuristica.commands.usage import UsageError, repositories_of
+from heuristica.commands.usage import UsageError
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.model import Page
 from heuristica.kb.problems import did_you_mean
 
-__all__ = ["GITHUB_MAX_JOBS", "github_matrix", "run_matrix_verify", "run_merge"]
+__all__ = ["GITHUB_MAX_JOBS", "github_matrix", "repositories_of", "run_matrix_verify", "run_merge"]
 
 GITHUB_MAX_JOBS = 256
 """GitHub Actions runs at most this many jobs from one matrix."""
 SHOWN = (Status.FAILS, Status.ERROR)
 """What the text report details per cell (the rest is counted)."""
+
+
+def repositories_of(result: LoadResult) -> Repositories:
+    """The local checkouts the knowledge base (and this machine) name; a usage
+    error that says where when its file cannot be read."""
+    try:
+        return read_repositories(result.root)
+    except RepositoriesError as error:
+        raise UsageError(str(error)) from None
 
 
 def matrix_file(result: LoadResult, given: str | None) -> Path:

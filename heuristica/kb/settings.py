@@ -20,13 +20,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from heuristica import SETTINGS_FILE
 from heuristica.kb.fields import PAGE_ID_PATTERN
 from heuristica.kb.problems import Problem, Severity, did_you_mean
 
 __all__ = ["SETTINGS_FILE", "Settings", "read_settings"]
 
-SETTINGS_FILE = "heuristica.toml"
-"""In the knowledge base's folder, beside ``verification.json`` and ``matrix.toml``."""
 KEYS = ("start_page",)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from heuristica.commands.diff import diff_sides
+from heuristica.commands.diff_report import diff_sides
 from heuristica.history.compare import Diff, Side
 from heuristica.history.formats import sections
 from heuristica.history.git import WORKING_TREE, GitError, Repository, repository

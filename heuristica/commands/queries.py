@@ -1,0 +1,109 @@
+"""The commands that read a knowledge folder and say what they find: ``check``,
+``export``, ``search``, ``path`` and ``verify``. ``cli`` imports this module
+only when one of them runs, so the others (and ``--version``) start without
+loading the knowledge base's code."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+from heuristica.commands.export import to_graphml, to_node_link_json
+from heuristica.commands.loaded import knowledge_base
+from heuristica.commands.progress import progress_bar
+from heuristica.commands.reports import FORMATS, Report, Summary
+from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
+from heuristica.commands.usage import UsageError
+from heuristica.commands.verify import run_verify
+from heuristica.draw.paths import relation_paths, unknown_page
+from heuristica.kb.loader import LoadResult
+from heuristica.kb.relations import PageType
+from heuristica.search import words
+from heuristica.search.text import printable
+
+__all__ = ["check", "export", "path", "search", "verify"]
+
+
+def _load(path: Path) -> LoadResult:
+    return knowledge_base(path).result
+
+
+def _from_here(result: LoadResult, folder: Path) -> LoadResult:
+    """``result`` with its files named from where the command runs (the loader
+    names them relative to the knowledge folder), so an editor or CI can open them."""
+
+    def shown(file: str) -> str:
+        return os.path.normpath(os.path.join(folder, file))
+
+    problems = [dataclasses.replace(p, file=shown(p.file)) for p in result.problems]
+    return dataclasses.replace(
+        result, problems=problems, sources=[shown(file) for file in result.sources]
+    )
+
+
+def check(args: argparse.Namespace) -> int:
+    kb = knowledge_base(args.path)
+    result = _from_here(kb.result, args.path)
+    report = Report(result, Summary.of(result, kb.graph), strict=args.strict)
+    sys.stdout.write(FORMATS[args.format](report))
+    return report.exit_code
+
+
+def export(args: argparse.Namespace) -> int:
+    kb = knowledge_base(args.path)
+    result, graph = kb.result, kb.graph
+    data = to_graphml(graph) if args.format == "graphml" else to_node_link_json(graph)
+    args.output.write_text(data, encoding="utf-8")
+    print(
+        f"wrote {len(graph)} pages and {graph.link_count} links to {args.output}"
+        + (f" (left out {len(result.errors)} errors: run 'check')" if result.errors else "")
+    )
+    return 0
+
+
+def search(args: argparse.Namespace) -> int:
+    types = [PageType(name) for name in args.type or ()]
+    kb = knowledge_base(args.path)
+    if words(args.query):
+        with progress_bar("Indexing the pages for search") as bar:
+            kb.index(progress=bar)
+    found = kb.find(args.query, limit=args.limit, types=types)
+    hits = found.hits
+    # With JSON on stdout, what a person should know goes to stderr.
+    notes = sys.stderr if args.format == "json" else sys.stdout
+    said = " ".join(
+        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
+        + ([printable(found.note)] if found.note else [])
+    )
+    if said:
+        print(said, file=notes)
+    if args.format == "json":
+        print(json.dumps([hit.to_dict() for hit in hits], indent=2))
+    elif hits:
+        print_hits(hits)
+    return 0 if hits else 1
+
+
+def path(args: argparse.Namespace) -> int:
+    graph = knowledge_base(args.path).graph
+    unknown = [
+        printable(unknown_page(graph, page_id, where))
+        for where, page_id in (("SOURCE", args.source), ("TARGET", args.target))
+        if page_id not in graph
+    ]
+    if unknown:
+        raise UsageError("\n".join(unknown))
+    paths = relation_paths(graph, args.source, args.target)
+    if args.format == "json":
+        print_paths_json(graph, args.source, args.target, paths)
+    else:
+        print_paths(graph, args.source, args.target, paths)
+    return 0 if paths else 1
+
+
+def verify(args: argparse.Namespace) -> int:
+    return run_verify(_load(args.path), args)
