@@ -167,7 +167,7 @@ def _add_check(commands: Subcommands) -> None:
         "or junit (test reports) for CI",
     )
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    check.set_defaults(run=Handler(_QUERIES, "check"))
+    check.set_defaults(run=Handler("heuristica.commands.check", "run"))
 
 
 def _add_export(commands: Subcommands) -> None:

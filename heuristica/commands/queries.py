@@ -1,21 +1,18 @@
-"""The commands that read a knowledge folder and say what they find: ``check``,
-``export``, ``search``, ``path`` and ``verify``. ``cli`` imports this module
-only when one of them runs, so the others (and ``--version``) start without
-loading the knowledge base's code."""
+"""The commands that read a knowledge folder and say what they find:
+``export``, ``search``, ``path`` and ``verify`` (``check`` is ``commands.check``).
+``cli`` imports this module only when one of them runs, so the others (and
+``--version``) start without loading the knowledge base's code."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import os
 import sys
 from pathlib import Path
 
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.loaded import knowledge_base
 from heuristica.commands.progress import progress_bar
-from heuristica.commands.reports import FORMATS, Report, Summary
 from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
 from heuristica.commands.usage import UsageError
 from heuristica.commands.verify import run_verify
@@ -25,32 +22,11 @@ from heuristica.kb.relations import PageType
 from heuristica.search import words
 from heuristica.search.text import printable
 
-__all__ = ["check", "export", "path", "search", "verify"]
+__all__ = ["export", "path", "search", "verify"]
 
 
 def _load(path: Path) -> LoadResult:
     return knowledge_base(path).result
-
-
-def _from_here(result: LoadResult, folder: Path) -> LoadResult:
-    """``result`` with its files named from where the command runs (the loader
-    names them relative to the knowledge folder), so an editor or CI can open them."""
-
-    def shown(file: str) -> str:
-        return os.path.normpath(os.path.join(folder, file))
-
-    problems = [dataclasses.replace(p, file=shown(p.file)) for p in result.problems]
-    return dataclasses.replace(
-        result, problems=problems, sources=[shown(file) for file in result.sources]
-    )
-
-
-def check(args: argparse.Namespace) -> int:
-    kb = knowledge_base(args.path)
-    result = _from_here(kb.result, args.path)
-    report = Report(result, Summary.of(result, kb.graph), strict=args.strict)
-    sys.stdout.write(FORMATS[args.format](report))
-    return report.exit_code
 
 
 def export(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # ``heuristica check --help`` reads FORMATS without loading t
     from heuristica.kb.loader import LoadResult
     from heuristica.kb.problems import Problem
 
-__all__ = ["FORMATS", "Report", "Summary", "github_data", "github_property"]
+__all__ = ["FORMATS", "Findings", "Report", "Summary", "github_data", "github_property"]
 
 TOOL = "heuristica"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -69,10 +69,29 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Findings:
+    """What ``check`` found in the knowledge folder ``root``: every problem and
+    every file it read (from a load, or as the last check on the same files
+    kept them: ``commands.checked``)."""
+
+    root: Path
+    problems: list[Problem]
+    sources: list[str]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+@dataclass(frozen=True)
 class Report:
     """One run of ``check``: what was read, what is wrong, and how strictly to judge."""
 
-    result: LoadResult
+    findings: Findings
     summary: Summary
     strict: bool = False
 
@@ -82,14 +101,14 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        return any(self.fails(p) for p in self.result.problems)
+        return any(self.fails(p) for p in self.findings.problems)
 
     @property
     def strict_note(self) -> str | None:
         """Why the check failed when only warnings made it fail, else None."""
-        if not self.strict or self.result.errors or not self.result.warnings:
+        if not self.strict or self.findings.errors or not self.findings.warnings:
             return None
-        count = len(self.result.warnings)
+        count = len(self.findings.warnings)
         return f"--strict: warnings fail the check ({count} warning{'s' * (count != 1)})"
 
     @property
@@ -98,7 +117,7 @@ class Report:
 
 
 def _text(report: Report) -> str:
-    lines = [str(p) for p in report.result.problems]
+    lines = [str(p) for p in report.findings.problems]
     lines.append(str(report.summary))
     if report.strict_note:
         lines.append(report.strict_note)
@@ -107,7 +126,7 @@ def _text(report: Report) -> str:
 
 def _json(report: Report) -> str:
     out = {
-        "problems": [p.to_dict() for p in report.result.problems],
+        "problems": [p.to_dict() for p in report.findings.problems],
         "summary": asdict(report.summary),
         "failed": report.failed,
     }
@@ -137,7 +156,7 @@ def _github_command(level: str, message: str, **properties: str | int) -> str:
 
 def _github(report: Report) -> str:
     lines = []
-    for problem in report.result.problems:
+    for problem in report.findings.problems:
         where: dict[str, str | int] = {"file": problem.file}
         if problem.line:
             where |= {"line": problem.line, "col": problem.col or 1}
@@ -175,7 +194,7 @@ def _sarif_result(problem: Problem, rule_index: int) -> dict[str, object]:
 
 
 def _sarif(report: Report) -> str:
-    problems = report.result.problems
+    problems = report.findings.problems
     codes = sorted({p.code: p for p in problems}.items())
     rules = [
         {
@@ -241,9 +260,9 @@ def _junit_case(file: str, problems: list[Problem], report: Report) -> ET.Elemen
 def _junit(report: Report) -> str:
     """One testcase per file read: a file passes when nothing in it fails the check."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
-    for problem in report.result.problems:
+    for problem in report.findings.problems:
         by_file[problem.file].append(problem)
-    files = sorted({*report.result.sources, *by_file})
+    files = sorted({*report.findings.sources, *by_file})
     cases = [_junit_case(file, by_file.get(file, []), report) for file in files]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
@@ -251,7 +270,7 @@ def _junit(report: Report) -> str:
     suite = ET.SubElement(
         suites,
         "testsuite",
-        {"name": _xml_text(f"{TOOL} check {os.fspath(report.result.root)}"), **counts},
+        {"name": _xml_text(f"{TOOL} check {os.fspath(report.findings.root)}"), **counts},
     )
     suite.extend(cases)
     if report.strict_note:

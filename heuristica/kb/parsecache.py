@@ -29,6 +29,7 @@ from typing import Any
 
 import pydantic
 
+from heuristica.kb.cache_place import CACHE_ENV_VAR, cache_folder, cache_path, user_cache_folder
 from heuristica.kb.content_rules import ReleaseClaim
 from heuristica.kb.files import FileKey, PageFile
 from heuristica.kb.gcpause import paused_gc
@@ -45,7 +46,6 @@ __all__ = [
     "user_cache_folder",
 ]
 
-CACHE_ENV_VAR = "HEURISTICA_CACHE"
 _FORMAT = "heuristica-parsed-pages"
 _SOURCES = (
     "check_model.py",
@@ -221,41 +221,6 @@ def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
         ),
     )
     return (int(key[0]), int(key[1]), int(key[2]), int(key[3]), int(key[4])), parsed
-
-
-def user_cache_folder() -> Path:
-    """Heuristica's per-user cache: ``$HEURISTICA_CACHE``, else
-    ``$XDG_CACHE_HOME/heuristica``, else ``~/.cache/heuristica``."""
-    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-    return Path(configured) if configured else Path(base) / "heuristica"
-
-
-def cache_path(root: Path, kind: str = "parsed", suffix: str = ".json") -> Path | None:
-    """Where the parse cache of the knowledge folder ``root`` is kept (or what
-    else of it ``kind`` names, e.g. ``cache_path(root, "search", "")``, the
-    folder of its search index); None if that would be inside the folder itself."""
-    place = _cache_place(root)
-    return None if place is None else place[0] / f"{kind}-{place[1]}{suffix}"
-
-
-def cache_folder(root: Path) -> Path | None:
-    """The folder of what else is kept about the knowledge folder ``root``
-    (its whole graph's layouts), beside its parse cache and of this knowledge
-    folder alone; None if it would be inside ``root``."""
-    place = _cache_place(root)
-    return None if place is None else place[0] / place[1]
-
-
-def _cache_place(root: Path) -> tuple[Path, str] | None:
-    """The user cache folder and the name of ``root`` in it; None if the
-    cache folder is inside ``root``."""
-    folder = user_cache_folder()
-    real_root = os.path.realpath(root)
-    name = hashlib.blake2b(real_root.encode(), digest_size=12).hexdigest()
-    real_folder = Path(os.path.realpath(folder))
-    inside = os.path.commonpath([real_root, str(real_folder / name)]) == real_root
-    return None if inside else (real_folder, name)
 
 
 _VERSION = _version()
