@@ -97,27 +97,30 @@ def both_sides(
     it is the head, is loaded first: the app's parse cache knows its files, so
     the base's unchanged files are met there and not parsed. GitError for a
     revision that is not known (before anything is loaded)."""
-    for revision in (base, head):
-        if revision != WORKING_TREE:
-            repo.resolve(revision)
-    if head == WORKING_TREE != base:
-        after = snapshot(repo, head, working_folder, loads)
-        return snapshot(repo, base, working_folder, loads), after
-    before = snapshot(repo, base, working_folder, loads)
-    return before, snapshot(repo, head, working_folder, loads)
+    commits = {rev: repo.resolve(rev) for rev in (base, head) if rev != WORKING_TREE}
+    order = [head, base] if head == WORKING_TREE != base else [base, head]
+    loaded = {rev: snapshot(repo, rev, working_folder, loads, commits.get(rev)) for rev in order}
+    return loaded[base], loaded[head]
 
 
-def snapshot(repo: Repository, revision: str, working_folder: Path, loads: Loads) -> Snapshot:
+def snapshot(
+    repo: Repository,
+    revision: str,
+    working_folder: Path,
+    loads: Loads,
+    commit: str | None = None,
+) -> Snapshot:
     """The knowledge base at ``revision`` (``WORKING_TREE``: ``working_folder`` as it
-    is on disk). GitError when the revision is unknown."""
+    is on disk; ``commit``: the commit it names, if already resolved). GitError
+    when the revision is unknown."""
     cache = loads.cache
     read: TextOf | None = None
     if revision == WORKING_TREE:
-        commit, label, folder = None, "the working tree", working_folder
+        label, folder = "the working tree", working_folder
         cache.side(working=working_folder)
         loaded = load_knowledge(folder, loads.demos, cache=cache, across=loads.across)
     else:
-        commit = repo.resolve(revision)
+        commit = commit if commit is not None else repo.resolve(revision)
         entries = repo.tree(commit)
         label = repo.describe(commit)
         cache.side(tree=entries)
