@@ -78,14 +78,6 @@ class Findings:
     problems: list[Problem]
     sources: list[str]
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
 
 @dataclass(frozen=True)
 class Report:
@@ -106,9 +98,10 @@ class Report:
     @property
     def strict_note(self) -> str | None:
         """Why the check failed when only warnings made it fail, else None."""
-        if not self.strict or self.findings.errors or not self.findings.warnings:
+        problems = self.findings.problems
+        count = sum(not p.is_error for p in problems)
+        if not self.strict or count < len(problems) or not count:
             return None
-        count = len(self.findings.warnings)
         return f"--strict: warnings fail the check ({count} warning{'s' * (count != 1)})"
 
     @property
