@@ -38,6 +38,7 @@ from heuristica.draw.paths import relation_paths, unknown_page
 from heuristica.extras import MissingExtra, require
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.relations import PageType
+from heuristica.live.kept_search import find_without_loading
 from heuristica.search import words
 from heuristica.search.text import printable
 
@@ -86,11 +87,13 @@ def _export(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     types = [PageType(name) for name in args.type or ()]
-    kb = knowledge_base(args.path)
-    if words(args.query):
-        with progress_bar("Indexing the pages for search") as bar:
-            kb.index(progress=bar)
-    found = kb.find(args.query, limit=args.limit, types=types)
+    found = find_without_loading(folder(args.path), args.query, limit=args.limit, types=types)
+    if found is None:
+        kb = knowledge_base(args.path)
+        if words(args.query):
+            with progress_bar("Indexing the pages for search") as bar:
+                kb.index(progress=bar)
+        found = kb.find(args.query, limit=args.limit, types=types)
     hits = found.hits
     # With JSON on stdout, what a person should know goes to stderr.
     notes = sys.stderr if args.format == "json" else sys.stdout

@@ -123,7 +123,7 @@ def _snippet_text(hit: full_text.SearchHit) -> str:
 
 
 def search_pages(
-    kb: KnowledgeBase, query: str, page_type: PageType | None, limit: int
+    kb: KnowledgeBase | LiveKnowledgeBase, query: str, page_type: PageType | None, limit: int
 ) -> SearchResults:
     """The one place the MCP server searches: pages matching ``query``, best
     first, each with the sentence that matched as plain text on one line
@@ -211,7 +211,7 @@ def build_server(root: Path) -> _KnowledgeServer:
     ) -> SearchResults:
         """Pages whose title, domains or text match the query (small typos
         allowed), best first."""
-        return search_pages(live.current(), query, type, limit)
+        return search_pages(live, query, type, limit)
 
     @server.tool(annotations=_READ_ONLY)
     def get_page(id: PageId) -> str:

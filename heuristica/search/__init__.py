@@ -24,28 +24,36 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
-from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Page
+from heuristica.search.disk import Loaded
 from heuristica.search.found import Found, Options, SearchHit
 from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
 from heuristica.search.snippets import Snippet, Span
+from heuristica.search.store import Store, WhichLoad
+
+if TYPE_CHECKING:  # networkx, which a search kept on disk does without
+    from heuristica.kb.knowledge import KnowledgeGraph
 
 __all__ = [
     "STOP_WORDS",
     "Found",
     "Kept",
+    "Loaded",
     "Options",
     "Progress",
     "SearchHit",
     "SearchIndex",
     "Snippet",
     "Span",
+    "Stale",
     "find",
+    "find_kept",
     "index_for",
     "search",
     "words",
@@ -59,6 +67,9 @@ class Kept:
 
     folder: Path
     versions: Mapping[str, str]
+    which_load: WhichLoad | None = None
+    """The load of a knowledge folder the pages are all of, recorded with the
+    index so that a later process may answer from it alone (``Loaded``)."""
 
 
 class _Indexes:
@@ -77,12 +88,24 @@ class _Indexes:
         with self._lock:
             index = self._by_graph.get(kg)
             if index is None:
-                folder, versions = (None, None) if kept is None else (kept.folder, kept.versions)
+                folder, versions, which_load = (
+                    (None, None, None)
+                    if kept is None
+                    else (kept.folder, kept.versions, kept.which_load)
+                )
                 latest = self._latest.get(folder)
                 if latest is None:
-                    index = SearchIndex(kg.pages, folder, versions=versions, progress=progress)
+                    index = SearchIndex(
+                        kg.pages,
+                        folder,
+                        versions=versions,
+                        progress=progress,
+                        which_load=which_load,
+                    )
                 else:
-                    index = latest.updated(kg.pages, versions=versions, progress=progress)
+                    index = latest.updated(
+                        kg.pages, versions=versions, progress=progress, which_load=which_load
+                    )
                 self._by_graph[kg] = self._latest[folder] = index
             return index
 
@@ -117,3 +140,30 @@ def search(
 ) -> list[SearchHit]:
     """Pages of ``kg`` for ``query``, best first (``find(...).hits``)."""
     return find(kg, query, kept=kept, **options).hits
+
+
+class Stale(Exception):
+    """A page is no longer what the index kept on disk was made from."""
+
+
+def find_kept(
+    folder: Path,
+    fingerprint: str,
+    read: Callable[[str, str], Page],
+    query: str,
+    **options: Unpack[Options],
+) -> Found | None:
+    """What ``find`` would find for ``query`` in the load that ``fingerprint``
+    names (``Loaded``), answered from the index kept in ``folder`` alone; None
+    if that index is not of that load, or ``read(page id, its file)``, asked
+    for each page the search needs, raised ``Stale``: then load and ``find``."""
+    store = Store.kept(folder) if folder.is_dir() else None
+    loaded = None if store is None else store.loaded
+    if store is None or loaded is None or loaded.fingerprint != fingerprint:
+        return None
+    files = loaded.files
+    index = SearchIndex.kept(store, lambda page_id: read(page_id, files[page_id]))
+    try:
+        return index.find(query, **options)
+    except Stale:
+        return None
