@@ -49,13 +49,13 @@ PREVIOUS = "438096f"
 QUERY = "fork deadlock polars"
 
 
-def _previous_checkout() -> Path:
-    """The repository at PREVIOUS, unpacked once into bench/out."""
-    folder = OUT / f"previous-{PREVIOUS}"
+def _previous_checkout(commit: str = PREVIOUS) -> Path:
+    """The repository at ``commit``, unpacked once into bench/out."""
+    folder = OUT / f"previous-{commit}"
     if not (folder / "graph").exists():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
-            ["git", "archive", PREVIOUS], cwd=REPO, capture_output=True, check=True
+            ["git", "archive", commit], cwd=REPO, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
