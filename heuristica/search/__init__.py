@@ -15,7 +15,10 @@ MCP server all ask ``find(kg, query)`` (or ``search``: its hits);
 after an edit, made from the previous one by indexing only the pages that
 changed. A knowledge base on disk keeps its index in the user's cache folder
 (``Kept``, ``search.disk``), so the next process, a CLI ``search`` or a
-restarted MCP server, indexes only the pages that changed since.
+restarted MCP server, indexes only the pages that changed since; with it,
+which load of the folder its pages are (``Loaded``), so that while the
+folder is still as it was, ``find_kept`` answers from it alone, reading
+only the pages it needs (``live.kept_search``).
 
 May import: ``heuristica.kb`` and the root. No Streamlit.
 """

@@ -157,8 +157,8 @@ class SearchIndex:
         index._entries = {
             page_id: _Entry(None, row, version) for page_id, (row, version) in store.known.items()
         }
-        index._pages = _Fetched({row: page_id for page_id, (row, _) in store.known.items()}, fetch)
         index._ready(store.index.searcher())
+        index._pages = _Fetched(lambda row: fetch(index._page_id(row)))
         return index
 
     def _write(
@@ -389,10 +389,10 @@ class SearchIndex:
 class _Fetched(dict[int, Page]):
     """Row -> page, each asked of ``fetch`` the first time it is needed."""
 
-    def __init__(self, ids: Mapping[int, str], fetch: Fetch) -> None:
+    def __init__(self, fetch: Callable[[int], Page]) -> None:
         super().__init__()
-        self._ids, self._fetch = ids, fetch
+        self._fetch = fetch
 
     def __missing__(self, row: int) -> Page:
-        page = self[row] = self._fetch(self._ids[row])
+        page = self[row] = self._fetch(row)
         return page
