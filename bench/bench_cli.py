@@ -150,15 +150,17 @@ def bench_size(pages: int, runs: int, previous: Path) -> list[str]:
     for turn in range(runs):
         for key, seconds in _turn(root, previous, turn).items():
             times.setdefault(key, []).append(seconds)
-    ended = _load()
+    return table_rows(pages, times, f"{began} → {_load()}")
+
+
+def table_rows(pages: int, times: dict[tuple[str, str], list[Took]], load: str) -> list[str]:
+    """A row per (what, way): the medians of its turns, wall and CPU, and each turn."""
     rows = []
     for (what, way), took in times.items():
         wall = statistics.median(t for t, _ in took)
         cpu = statistics.median(c for _, c in took)
         turns = ", ".join(f"{t:.2f}" for t, _ in took)
-        rows.append(
-            f"| {pages:,} | {what} | {way} | {wall:.2f} | {cpu:.2f} | {turns} | {began} → {ended} |"
-        )
+        rows.append(f"| {pages:,} | {what} | {way} | {wall:.2f} | {cpu:.2f} | {turns} | {load} |")
     return rows
 
 

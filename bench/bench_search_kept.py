@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.bench_cli import OUT, QUERY, REPO, Took, _children_cpu, _cli, _load, _mcp
+from bench.bench_cli import OUT, QUERY, REPO, Took, _children_cpu, _cli, _load, _mcp, table_rows
 from bench.bench_cli import _previous_checkout as checkout
 from bench.generate import generate
 
@@ -109,16 +108,7 @@ def bench_size(pages: int, runs: int, ways: dict[str, Path], scratch: Path) -> l
             for way, code in ways.items():
                 if what not in _OURS_ONLY or code == REPO:
                     times.setdefault((what, way), []).append(run(code, caches[way]))
-    ended = _load()
-    rows = []
-    for (what, way), took in times.items():
-        wall = statistics.median(t for t, _ in took)
-        cpu = statistics.median(c for _, c in took)
-        turns = ", ".join(f"{t:.2f}" for t, _ in took)
-        rows.append(
-            f"| {pages:,} | {what} | {way} | {wall:.2f} | {cpu:.2f} | {turns} | {began} → {ended} |"
-        )
-    return rows
+    return table_rows(pages, times, f"{began} → {_load()}")
 
 
 def main() -> None:
