@@ -16,10 +16,9 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Unpack, cast
+from typing import NamedTuple, Unpack, cast
 
 import tantivy
 from rapidfuzz.distance import OSA
@@ -61,8 +60,9 @@ def _digest(texts: tuple[str, ...]) -> str:
     return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """(A named tuple: an index opened from disk makes one per page, 10,000 at a time.)"""
+
     page: Page | None
     """None: indexed by an earlier process (in the store's folder), not yet
     matched to a page of this one."""
