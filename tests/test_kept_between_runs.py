@@ -234,3 +234,6 @@ def test_the_mcp_server_keeps_its_index_for_the_next_start(kb: Path, tmp_path: P
         hits = agent.call("search", query="zorblax").structured_content
     assert hits is not None and [hit["id"] for hit in hits["hits"]] == [P]
     assert json.loads(manifest.read_bytes())["rows"] == rows + 1  # one page indexed again
+    with connected(server) as agent:  # nothing changed: answered before any load
+        again = agent.call("search", query="zorblax").structured_content
+    assert again == hits

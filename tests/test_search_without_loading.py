@@ -109,6 +109,19 @@ def test_before_its_first_load_a_live_knowledge_base_answers_from_the_index(
     assert live.is_current()  # loaded
 
 
+def test_a_live_knowledge_base_tells_whether_it_can_answer_before_loading(root: Path) -> None:
+    live = LiveKnowledgeBase(root, search_folder=cache_path(root, "search", ""))
+    assert not live.answers_without_loading()  # nothing kept yet
+    loaded_find(root, "spawn")
+    assert live.answers_without_loading()
+    add_a_file(root)
+    assert not live.answers_without_loading()
+    loaded_find(root, "spawn")
+    assert live.answers_without_loading()
+    live.current()
+    assert not live.answers_without_loading()  # loaded: it answers from its load
+
+
 def edit_a_page(root: Path) -> None:
     page = root / "heuristic" / "polars-use-spawn-not-fork.yaml"
     page.write_text(page.read_text().replace('title: "Polars:', 'title: "Zorblax:', 1))

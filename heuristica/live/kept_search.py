@@ -22,9 +22,9 @@ from heuristica.kb.loader import parse_page_file
 from heuristica.kb.model import Page
 from heuristica.kb.parsecache import cache_path
 from heuristica.live.fingerprint import lasting_fingerprint, other_versions
-from heuristica.search import Found, Options, Stale, find_kept
+from heuristica.search import Found, Options, Stale, find_kept, kept_load
 
-__all__ = ["find_without_loading"]
+__all__ = ["find_without_loading", "kept_is_current"]
 
 
 def find_without_loading(
@@ -41,6 +41,17 @@ def find_without_loading(
     scan = scan_folder(root)
     fingerprint = lasting_fingerprint(scan, other_versions(root))
     return find_kept(folder, fingerprint, _Reader(scan).page, query, **options)
+
+
+def kept_is_current(root: Path, folder: Path) -> bool:
+    """Whether the index kept in ``folder`` is the folder ``root``'s as it is
+    now, as far as its manifest tells (``find_without_loading`` answers from
+    it unless a page changes meanwhile)."""
+    loaded = kept_load(folder)
+    if loaded is None:
+        return False
+    scan = scan_folder(root)
+    return loaded.fingerprint == lasting_fingerprint(scan, other_versions(root))
 
 
 class _Reader:

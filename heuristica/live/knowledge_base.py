@@ -35,7 +35,7 @@ from heuristica.kb.loader import LoadResult
 from heuristica.kb.parsecache import ParseCache
 from heuristica.kb.relations import PageType
 from heuristica.live.fingerprint import folder_fingerprint, lasting_fingerprint, other_versions
-from heuristica.live.kept_search import find_without_loading
+from heuristica.live.kept_search import find_without_loading, kept_is_current
 from heuristica.live.reload import Reloader
 from heuristica.live.whole_layout import WholeLayout
 from heuristica.search import (
@@ -153,6 +153,12 @@ class LiveKnowledgeBase:
             if found is not None:
                 return found
         return self.current().find(query, limit=limit, types=types)
+
+    def answers_without_loading(self) -> bool:
+        """Whether, before a first load, ``find`` would answer from the index
+        kept in ``search_folder`` (``live.kept_search.kept_is_current``)."""
+        folder = self.search_folder
+        return self._current is None and folder is not None and kept_is_current(self.root, folder)
 
     def current(self, scan: Scan | None = None, progress: Progress | None = None) -> KnowledgeBase:
         """The folder as it is now (as ``scan``, else a scan at most

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
 from heuristica.kb.model import Page
-from heuristica.search.disk import Loaded
+from heuristica.search.disk import Loaded, read_manifest
 from heuristica.search.found import Found, Options, SearchHit
 from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
@@ -58,6 +58,7 @@ __all__ = [
     "find",
     "find_kept",
     "index_for",
+    "kept_load",
     "search",
     "words",
 ]
@@ -170,3 +171,10 @@ def find_kept(
         return index.find(query, **options)
     except Stale:
         return None
+
+
+def kept_load(folder: Path) -> Loaded | None:
+    """The load of a knowledge folder whose pages the index kept in ``folder``
+    holds, as its manifest says; None: none (or none this code can trust)."""
+    manifest = read_manifest(folder) if folder.is_dir() else None
+    return None if manifest is None else manifest.loaded
