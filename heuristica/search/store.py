@@ -49,57 +49,46 @@ def _prepare(index: tantivy.Index) -> None:
 class Store:
     """One tantivy index, in memory (``folder`` None) or kept in ``folder``."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path | None = None, opened: tuple[tantivy.Index, Manifest] | None = None
+    ) -> None:
+        """In memory (``folder`` None), or the index in ``folder`` (a new one
+        if it cannot be trusted); ``opened``: that index and its manifest,
+        already opened (``kept``)."""
         self.schema = _schema()
         self.folder = folder
         self.lock = threading.Lock()
         self.head: object = None
         """The index (``SearchIndex``) whose pages the store holds now: the
         only one to make the next from."""
-        self.rows = 0
-        """Rows handed out so far: each indexed page gets the next, never reused."""
-        self.generation = 0
-        """The manifest's generation this store wrote or read last."""
-        self.known: dict[str, tuple[int, str]] = {}
-        """Page id -> (row, version) of the pages in the folder when it was opened."""
-        self.loaded: Loaded | None = None
-        """The load the pages in the folder are all of, as its manifest says."""
         if folder is None:
             self.index = tantivy.Index(self.schema)
             _prepare(self.index)
-            return
-        with locked(folder):
-            self.index, manifest = open_index(folder, self.schema, _prepare)
-        self._opened(manifest)
-
-    def _opened(self, manifest: Manifest) -> None:
-        self.rows, self.generation = manifest.rows, manifest.generation
-        self.known, self.loaded = manifest.pages, manifest.loaded
+            opened = (self.index, Manifest())
+        elif opened is None:
+            with locked(folder):
+                opened = open_index(folder, self.schema, _prepare)
+        self.index, manifest = opened
+        self.rows = manifest.rows
+        """Rows handed out so far: each indexed page gets the next, never reused."""
+        self.generation = manifest.generation
+        """The manifest's generation this store wrote or read last."""
+        self.known = manifest.pages
+        """Page id -> (row, version) of the pages in the folder when it was opened."""
+        self.loaded = manifest.loaded
+        """The load the pages in the folder are all of, as its manifest says."""
 
     @classmethod
     def kept(cls, folder: Path) -> Store | None:
         """The index kept in ``folder`` as it is, to read only; None if there
         is none this code can trust (nothing is changed: the next store made
         to write there starts again)."""
-        store = cls.__new__(cls)
-        store.schema, store.folder, store.lock, store.head = (
-            _schema(),
-            folder,
-            threading.Lock(),
-            None,
-        )
         with locked(folder):
             manifest = read_manifest(folder)
-            index = (
-                None
-                if manifest is None
-                else trusted_index(folder, manifest, store.schema, _prepare)
-            )
-        if manifest is None or index is None:
-            return None
-        store.index = index
-        store._opened(manifest)
-        return store
+            if manifest is None:
+                return None
+            index = trusted_index(folder, manifest, _schema(), _prepare)
+        return None if index is None else cls(folder, (index, manifest))
 
     def write(
         self,
