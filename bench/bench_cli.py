@@ -49,13 +49,13 @@ PREVIOUS = "438096f"
 QUERY = "fork deadlock polars"
 
 
-def _previous_checkout() -> Path:
-    """The repository at PREVIOUS, unpacked once into bench/out."""
-    folder = OUT / f"previous-{PREVIOUS}"
+def _previous_checkout(commit: str = PREVIOUS) -> Path:
+    """The repository at ``commit``, unpacked once into bench/out."""
+    folder = OUT / f"previous-{commit}"
     if not (folder / "graph").exists():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
-            ["git", "archive", PREVIOUS], cwd=REPO, capture_output=True, check=True
+            ["git", "archive", commit], cwd=REPO, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
@@ -150,15 +150,17 @@ def bench_size(pages: int, runs: int, previous: Path) -> list[str]:
     for turn in range(runs):
         for key, seconds in _turn(root, previous, turn).items():
             times.setdefault(key, []).append(seconds)
-    ended = _load()
+    return table_rows(pages, times, f"{began} → {_load()}")
+
+
+def table_rows(pages: int, times: dict[tuple[str, str], list[Took]], load: str) -> list[str]:
+    """A row per (what, way): the medians of its turns, wall and CPU, and each turn."""
     rows = []
     for (what, way), took in times.items():
         wall = statistics.median(t for t, _ in took)
         cpu = statistics.median(c for _, c in took)
         turns = ", ".join(f"{t:.2f}" for t, _ in took)
-        rows.append(
-            f"| {pages:,} | {what} | {way} | {wall:.2f} | {cpu:.2f} | {turns} | {began} → {ended} |"
-        )
+        rows.append(f"| {pages:,} | {what} | {way} | {wall:.2f} | {cpu:.2f} | {turns} | {load} |")
     return rows
 
 

@@ -15,7 +15,7 @@ from heuristica.commands.checked import keep, recall
 from heuristica.commands.reports import FORMATS, Findings, Report, Summary
 from heuristica.commands.usage import folder
 from heuristica.kb.files import Scan, scan_folder
-from heuristica.live.fingerprint import lasting_fingerprint
+from heuristica.live.fingerprint import lasting_fingerprint, other_versions
 
 __all__ = ["run"]
 
@@ -23,7 +23,7 @@ __all__ = ["run"]
 def run(args: argparse.Namespace) -> int:
     root = folder(args.path)
     scan = scan_folder(root)
-    key = lasting_fingerprint(root, scan)
+    key = lasting_fingerprint(scan, other_versions(root))
     found = recall(root, key)
     findings, summary = found if found is not None else _load(root, scan, key)
     report = Report(_from_here(findings, root), summary, strict=args.strict)

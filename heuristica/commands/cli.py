@@ -198,7 +198,7 @@ def _add_search(commands: Subcommands) -> None:
     )
     search.add_argument("--limit", type=_positive, default=10, help="at most this many (10)")
     search.add_argument("--format", choices=["text", "json"], default="text")
-    search.set_defaults(run=Handler(_QUERIES, "search"))
+    search.set_defaults(run=Handler("heuristica.commands.find", "run"))
 
 
 def _add_path(commands: Subcommands) -> None:

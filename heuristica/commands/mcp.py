@@ -70,6 +70,8 @@ _SUGGESTIONS = 3
 _OVERVIEW_CHARS = 300
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are saved (``LiveKnowledgeBase``)."""
+KEPT_WAIT_SECONDS = 2.0
+"""How long the load at the start waits for a first tool call when a search needs no load."""
 
 
 def _ref(page: Page) -> PageRef:
@@ -123,7 +125,7 @@ def _snippet_text(hit: full_text.SearchHit) -> str:
 
 
 def search_pages(
-    kb: KnowledgeBase, query: str, page_type: PageType | None, limit: int
+    kb: KnowledgeBase | LiveKnowledgeBase, query: str, page_type: PageType | None, limit: int
 ) -> SearchResults:
     """The one place the MCP server searches: pages matching ``query``, best
     first, each with the sentence that matched as plain text on one line
@@ -149,6 +151,14 @@ class _KnowledgeServer(MCPServer[Any]):
     def __init__(self, live: LiveKnowledgeBase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.live = live
+        self.answered = threading.Event()
+        """Set once a first tool call is answered (``_warm_up`` may wait for it)."""
+
+    async def call_tool(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().call_tool(*args, **kwargs)
+        finally:
+            self.answered.set()
 
     async def list_resources(self) -> list[Resource]:
         graph = self.live.current().graph
@@ -211,7 +221,7 @@ def build_server(root: Path) -> _KnowledgeServer:
     ) -> SearchResults:
         """Pages whose title, domains or text match the query (small typos
         allowed), best first."""
-        return search_pages(live.current(), query, type, limit)
+        return search_pages(live, query, type, limit)
 
     @server.tool(annotations=_READ_ONLY)
     def get_page(id: PageId) -> str:
@@ -296,15 +306,23 @@ def build_server(root: Path) -> _KnowledgeServer:
     return server
 
 
-def _warm_up(live: LiveKnowledgeBase) -> None:
+def _warm_up(server: _KnowledgeServer) -> None:
     """Load the folder now, while the client connects, and save its parse
     results right after: a session shorter than ``SAVE_AFTER_SECONDS`` (an
     agent's one question) would otherwise save them only as it leaves, and a
     client waits two seconds for that before it ends the server (the MCP SDK's
-    grace period), less than a 30,000-page save takes on a busy machine."""
+    grace period), less than a 30,000-page save takes on a busy machine.
+
+    When a search needs no load (the index kept on disk is the folder's as it
+    is now: ``LiveKnowledgeBase.find``), the load waits until the first tool
+    call is answered, at most ``KEPT_WAIT_SECONDS``: loading meanwhile would
+    hold the interpreter from the client's handshake and that first answer."""
+    live = server.live
 
     def run() -> None:
         try:
+            if live.answers_without_loading():
+                server.answered.wait(KEPT_WAIT_SECONDS)
             live.current()
             live.save_cache()
         except Exception:  # the first tool call loads again and reports it
@@ -319,7 +337,7 @@ def serve_stdio(root: Path) -> None:
     folder is loaded as the server starts (``_warm_up``), and the parse
     results saved as it leaves too."""
     server = build_server(root)
-    _warm_up(server.live)
+    _warm_up(server)
     try:
         with guarded_stdio():
             server.run("stdio")

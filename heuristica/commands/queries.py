@@ -1,28 +1,24 @@
 """The commands that read a knowledge folder and say what they find:
-``export``, ``search``, ``path`` and ``verify`` (``check`` is ``commands.check``).
+``export``, ``path`` and ``verify`` (``check`` is ``commands.check``, ``search``
+``commands.find``).
 ``cli`` imports this module only when one of them runs, so the others (and
 ``--version``) start without loading the knowledge base's code."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
 from heuristica.commands.export import to_graphml, to_node_link_json
 from heuristica.commands.loaded import knowledge_base
-from heuristica.commands.progress import progress_bar
-from heuristica.commands.terminal import print_hits, print_paths, print_paths_json
+from heuristica.commands.terminal import print_paths, print_paths_json
 from heuristica.commands.usage import UsageError
 from heuristica.commands.verify import run_verify
 from heuristica.draw.paths import relation_paths, unknown_page
 from heuristica.kb.loader import LoadResult
-from heuristica.kb.relations import PageType
-from heuristica.search import words
 from heuristica.search.text import printable
 
-__all__ = ["export", "path", "search", "verify"]
+__all__ = ["export", "path", "verify"]
 
 
 def _load(path: Path) -> LoadResult:
@@ -39,29 +35,6 @@ def export(args: argparse.Namespace) -> int:
         + (f" (left out {len(result.errors)} errors: run 'check')" if result.errors else "")
     )
     return 0
-
-
-def search(args: argparse.Namespace) -> int:
-    types = [PageType(name) for name in args.type or ()]
-    kb = knowledge_base(args.path)
-    if words(args.query):
-        with progress_bar("Indexing the pages for search") as bar:
-            kb.index(progress=bar)
-    found = kb.find(args.query, limit=args.limit, types=types)
-    hits = found.hits
-    # With JSON on stdout, what a person should know goes to stderr.
-    notes = sys.stderr if args.format == "json" else sys.stdout
-    said = " ".join(
-        ([f"No page matches {printable(args.query)!r}."] if not hits else [])
-        + ([printable(found.note)] if found.note else [])
-    )
-    if said:
-        print(said, file=notes)
-    if args.format == "json":
-        print(json.dumps([hit.to_dict() for hit in hits], indent=2))
-    elif hits:
-        print_hits(hits)
-    return 0 if hits else 1
 
 
 def path(args: argparse.Namespace) -> int:

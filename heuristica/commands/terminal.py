@@ -1,40 +1,16 @@
-"""What ``heuristica search`` and ``heuristica path`` print: for people, with
-the matched words in bold on a terminal; or JSON. Page text is untrusted: every
+"""What ``heuristica path`` prints: for people, or JSON (``commands.find``
+prints ``search``'s hits). Page text is untrusted: every
 line is made safe to print (``search.text.printable``)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Sequence
 
 from heuristica.draw.paths import RelationPath, step_text
 from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.search import SearchHit, Span
 from heuristica.search.text import printable
 
-__all__ = ["print_hits", "print_paths", "print_paths_json"]
-
-
-def _marked(text: str, marks: Sequence[Span]) -> str:
-    """``text`` safe for a terminal, its marked words in bold when printing to one."""
-    if not sys.stdout.isatty():
-        return printable(text)
-    pieces, at = [], 0
-    for start, end in marks:
-        pieces += [printable(text[at:start]), "\x1b[1m", printable(text[start:end]), "\x1b[0m"]
-        at = end
-    return "".join([*pieces, printable(text[at:])])
-
-
-def print_hits(hits: Sequence[SearchHit]) -> None:
-    for rank, hit in enumerate(hits, 1):
-        page = hit.page
-        print(
-            f"{rank}. {_marked(page.title, hit.title_marks)}  ({page.id}, {page.page_type.value})"
-        )
-        if hit.snippet and hit.snippet.text:
-            print(f"   {hit.snippet.section}: {_marked(hit.snippet.text, hit.snippet.marks)}")
+__all__ = ["print_paths", "print_paths_json"]
 
 
 def _path_json(graph: KnowledgeGraph, path: RelationPath) -> list[dict[str, str]]:

@@ -57,6 +57,7 @@ __all__ = [
     "load_knowledge",
     "parse_data",
     "parse_file",
+    "parse_page_file",
 ]
 
 _log = logging.getLogger(__name__)
@@ -261,6 +262,13 @@ def _read_and_parse(found: PageFile) -> tuple[ParsedFile, FileKey | None]:
         return ParsedFile(file, problems=problems), None
     parsed = parse_data(data, file, found.key[2])
     return parsed, None if _is_internal_error(parsed) else key
+
+
+def parse_page_file(found: PageFile) -> tuple[ParsedFile, FileKey | None]:
+    """One page file of a scan read and parsed as a load reads and parses it
+    (before the checks across pages), and the version of the file it is
+    from (None: it changed while it was read, or a bug stopped its parse)."""
+    return _read_and_parse(found)
 
 
 def parse_data(data: bytes, file: str, size: int | None = None) -> ParsedFile:

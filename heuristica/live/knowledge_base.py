@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from heuristica import demos
@@ -33,10 +34,20 @@ from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import LoadResult
 from heuristica.kb.parsecache import ParseCache
 from heuristica.kb.relations import PageType
-from heuristica.live.fingerprint import folder_fingerprint
+from heuristica.live.fingerprint import folder_fingerprint, lasting_fingerprint, other_versions
+from heuristica.live.kept_search import find_without_loading, kept_is_current
 from heuristica.live.reload import Reloader
 from heuristica.live.whole_layout import WholeLayout
-from heuristica.search import Found, Kept, Progress, SearchHit, SearchIndex, find, index_for
+from heuristica.search import (
+    Found,
+    Kept,
+    Loaded,
+    Progress,
+    SearchHit,
+    SearchIndex,
+    find,
+    index_for,
+)
 
 __all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
 
@@ -128,12 +139,34 @@ class LiveKnowledgeBase:
         loaded = self._current
         return loaded is not None and loaded.fingerprint == folder_fingerprint(self.root, scan)
 
+    def find(
+        self, query: str, *, limit: int | None = 10, types: Collection[PageType] = ()
+    ) -> Found:
+        """What ``current().find`` finds; but until a first load is done,
+        answered from the index kept in ``search_folder`` while that is the
+        folder's as it is now (``live.kept_search``): a server's first
+        question need not wait for the load that its start began."""
+        if self._current is None and self.search_folder is not None:
+            found = find_without_loading(
+                self.root, query, folder=self.search_folder, limit=limit, types=types
+            )
+            if found is not None:
+                return found
+        return self.current().find(query, limit=limit, types=types)
+
+    def answers_without_loading(self) -> bool:
+        """Whether, before a first load, ``find`` would answer from the index
+        kept in ``search_folder`` (``live.kept_search.kept_is_current``)."""
+        folder = self.search_folder
+        return self._current is None and folder is not None and kept_is_current(self.root, folder)
+
     def current(self, scan: Scan | None = None, progress: Progress | None = None) -> KnowledgeBase:
         """The folder as it is now (as ``scan``, else a scan at most
         ``rescan_seconds`` old, shows it), loaded again if it changed
         (``progress`` as for ``kb.loader.load_knowledge``)."""
         scan = scan if scan is not None else self.scan()
-        fingerprint = folder_fingerprint(self.root, scan)
+        others = other_versions(self.root)
+        fingerprint = folder_fingerprint(self.root, scan, others)
         with self._lock:
             loaded = self._current
             if loaded is not None and loaded.fingerprint == fingerprint:
@@ -141,15 +174,17 @@ class LiveKnowledgeBase:
             reloader = self._reloader_now()
             result, graph = reloader.load(scan, demos.available(), progress)
             self._unsaved |= reloader.cache.parsed > 0
-            kept = self._kept(scan, result)
+            kept = self._kept(scan, result, others)
             loaded = self._current = KnowledgeBase(self.root, result, graph, fingerprint, kept)
         if self._save_after_seconds is not None:
             self._tidy_later(self._save_after_seconds)
         return loaded
 
-    def _kept(self, scan: Scan, result: LoadResult) -> Kept | None:
+    def _kept(self, scan: Scan, result: LoadResult, others: tuple[str, ...]) -> Kept | None:
         """How the search index of ``result`` is kept: each page known by its
-        file's version (``kb.files.FileKey``), as the parse cache knows it."""
+        file's version (``kb.files.FileKey``), as the parse cache knows it,
+        and the load recorded with it (``live.kept_search`` answers from it
+        while the folder stays as ``scan`` and ``others`` saw it)."""
         if self.search_folder is None:
             return None
         keys = {found.relative: found.key for found in scan.files}
@@ -158,7 +193,12 @@ class LiveKnowledgeBase:
             for page_id, file in result.files.items()
             if file in keys
         }
-        return Kept(self.search_folder, versions)
+
+        @cache  # asked when the index is written, not on every load
+        def which_load() -> Loaded:
+            return Loaded(lasting_fingerprint(scan, others), dict(result.files))
+
+        return Kept(self.search_folder, versions, which_load)
 
     def _reloader_now(self) -> Reloader:
         """The reloader, made (and the parse results read) on the first load."""

@@ -15,7 +15,10 @@ MCP server all ask ``find(kg, query)`` (or ``search``: its hits);
 after an edit, made from the previous one by indexing only the pages that
 changed. A knowledge base on disk keeps its index in the user's cache folder
 (``Kept``, ``search.disk``), so the next process, a CLI ``search`` or a
-restarted MCP server, indexes only the pages that changed since.
+restarted MCP server, indexes only the pages that changed since; with it,
+which load of the folder its pages are (``Loaded``), so that while the
+folder is still as it was, ``find_kept`` answers from it alone, reading
+only the pages it needs (``live.kept_search``).
 
 May import: ``heuristica.kb`` and the root. No Streamlit.
 """
@@ -24,29 +27,38 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
-from heuristica.kb.knowledge import KnowledgeGraph
+from heuristica.kb.model import Page
+from heuristica.search.disk import Loaded, read_manifest
 from heuristica.search.found import Found, Options, SearchHit
 from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
 from heuristica.search.snippets import Snippet, Span
+from heuristica.search.store import Store, WhichLoad
+
+if TYPE_CHECKING:  # networkx, which a search kept on disk does without
+    from heuristica.kb.knowledge import KnowledgeGraph
 
 __all__ = [
     "STOP_WORDS",
     "Found",
     "Kept",
+    "Loaded",
     "Options",
     "Progress",
     "SearchHit",
     "SearchIndex",
     "Snippet",
     "Span",
+    "Stale",
     "find",
+    "find_kept",
     "index_for",
+    "kept_load",
     "search",
     "words",
 ]
@@ -59,6 +71,9 @@ class Kept:
 
     folder: Path
     versions: Mapping[str, str]
+    which_load: WhichLoad | None = None
+    """The load of a knowledge folder the pages are all of, recorded with the
+    index so that a later process may answer from it alone (``Loaded``)."""
 
 
 class _Indexes:
@@ -77,12 +92,24 @@ class _Indexes:
         with self._lock:
             index = self._by_graph.get(kg)
             if index is None:
-                folder, versions = (None, None) if kept is None else (kept.folder, kept.versions)
+                folder, versions, which_load = (
+                    (None, None, None)
+                    if kept is None
+                    else (kept.folder, kept.versions, kept.which_load)
+                )
                 latest = self._latest.get(folder)
                 if latest is None:
-                    index = SearchIndex(kg.pages, folder, versions=versions, progress=progress)
+                    index = SearchIndex(
+                        kg.pages,
+                        folder,
+                        versions=versions,
+                        progress=progress,
+                        which_load=which_load,
+                    )
                 else:
-                    index = latest.updated(kg.pages, versions=versions, progress=progress)
+                    index = latest.updated(
+                        kg.pages, versions=versions, progress=progress, which_load=which_load
+                    )
                 self._by_graph[kg] = self._latest[folder] = index
             return index
 
@@ -117,3 +144,37 @@ def search(
 ) -> list[SearchHit]:
     """Pages of ``kg`` for ``query``, best first (``find(...).hits``)."""
     return find(kg, query, kept=kept, **options).hits
+
+
+class Stale(Exception):
+    """A page is no longer what the index kept on disk was made from."""
+
+
+def find_kept(
+    folder: Path,
+    fingerprint: str,
+    read: Callable[[str, str], Page],
+    query: str,
+    **options: Unpack[Options],
+) -> Found | None:
+    """What ``find`` would find for ``query`` in the load that ``fingerprint``
+    names (``Loaded``), answered from the index kept in ``folder`` alone; None
+    if that index is not of that load, or ``read(page id, its file)``, asked
+    for each page the search needs, raised ``Stale``: then load and ``find``."""
+    store = Store.kept(folder) if folder.is_dir() else None
+    loaded = None if store is None else store.loaded
+    if store is None or loaded is None or loaded.fingerprint != fingerprint:
+        return None
+    files = loaded.files
+    index = SearchIndex.kept(store, lambda page_id: read(page_id, files[page_id]))
+    try:
+        return index.find(query, **options)
+    except Stale:
+        return None
+
+
+def kept_load(folder: Path) -> Loaded | None:
+    """The load of a knowledge folder whose pages the index kept in ``folder``
+    holds, as its manifest says; None: none (or none this code can trust)."""
+    manifest = read_manifest(folder) if folder.is_dir() else None
+    return None if manifest is None else manifest.loaded

@@ -4,13 +4,18 @@ the app, the MCP server after a restart) indexes only the pages that changed.
 The folder holds tantivy's own index (``index/``) and a manifest
 (``pages.json``): which page is in which row and the version of the page it
 was indexed from, the files of ``index/`` as they were left (size and
-modification time), and a generation that grows with every write. It is
-trusted only if it was written by this search code with this tantivy
-(``VERSION``, a digest of both), ``index/`` holds exactly the files it lists,
-unchanged, and tantivy opens it with as many pages as it names. Anything else
-(a damaged or truncated file, another version, a file changed or removed
-behind its back, a crash between the index and the manifest) and the folder
-is emptied and indexed again.
+modification time), a generation that grows with every write, and, when the
+pages are those of one whole load of a knowledge folder, which load
+(``Loaded``: a fingerprint of the folder as it was loaded, and each page's
+file), so that a later process can answer from the index alone while the
+folder is still as it was (``live.kept_search``). It is trusted only if it
+was written by this search code with this tantivy (``VERSION``, a digest of
+both), its seal (a digest of the rest of its bytes) matches, ``index/``
+holds exactly the files it lists, unchanged, and tantivy opens it with as
+many pages as it names. Anything else (a damaged, truncated or hand-edited
+file, another version, a file changed or removed behind its back, a crash
+between the index and the manifest) and the folder is emptied and indexed
+again.
 
 One process at a time writes (an exclusive ``flock`` on ``.lock``, held while
 it updates the index and the manifest); a writer that finds the manifest at
@@ -26,9 +31,10 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +43,16 @@ import tantivy
 
 from heuristica.kb.parsecache import VERSION as PARSE_VERSION
 
-__all__ = ["VERSION", "Manifest", "locked", "open_index", "read_manifest", "write_manifest"]
+__all__ = [
+    "VERSION",
+    "Loaded",
+    "Manifest",
+    "locked",
+    "open_index",
+    "read_manifest",
+    "trusted_index",
+    "write_manifest",
+]
 
 _FORMAT = "heuristica-search-index"
 _SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py")
@@ -63,6 +78,16 @@ Files = dict[str, tuple[int, int]]
 """A file of ``index/`` -> (size, modification time in ns)."""
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The load of a knowledge folder whose pages an index holds, all of them."""
+
+    fingerprint: str
+    """Names the folder as it was when loaded; the same in every process."""
+    files: Mapping[str, str]
+    """Page id -> the file it was read from, relative to the folder."""
+
+
 @dataclass
 class Manifest:
     """What the index on disk holds: page id -> (row, version of the page)."""
@@ -72,6 +97,8 @@ class Manifest:
     """Rows handed out so far."""
     generation: int = 0
     files: Files = field(default_factory=dict)
+    loaded: Loaded | None = None
+    """The load the pages are all of; None: not known to be one."""
 
 
 @contextmanager
@@ -98,16 +125,29 @@ def _files(place: Path) -> Files:
     return found
 
 
+_SEALED = re.compile(rb'\{"seal": "([0-9a-f]{32})", ')
+"""How a manifest begins: its seal, a digest of every byte after this."""
+
+
+def _seal(rest: bytes) -> str:
+    return hashlib.blake2b(rest, digest_size=16).hexdigest()
+
+
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest in ``folder``, None if there is none this code can trust."""
     try:
-        data = json.loads((folder / _MANIFEST).read_bytes())
+        raw = (folder / _MANIFEST).read_bytes()
+        sealed = _SEALED.match(raw)
+        if sealed is None or _seal(raw[sealed.end() :]) != sealed[1].decode():
+            raise ValueError("its seal does not match what it says")
+        data = json.loads(raw)
         if data["format"] != _FORMAT or data["version"] != VERSION:
             _log.info("rebuilding the search index in %s: written by another version", folder)
             return None
         pages = {str(k): (int(row), str(seen)) for k, (row, seen) in data["pages"].items()}
         files = {str(k): (int(size), int(time)) for k, (size, time) in data["files"].items()}
-        return Manifest(pages, int(data["rows"]), int(data["generation"]), files)
+        loaded = data["loaded"] and Loaded(str(data["loaded"][0]), dict(data["loaded"][1]))
+        return Manifest(pages, int(data["rows"]), int(data["generation"]), files, loaded or None)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
@@ -116,27 +156,30 @@ def read_manifest(folder: Path) -> Manifest | None:
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
-    """Write ``manifest`` whole, naming the index's files as they are now (a
-    reader sees the old manifest or the new one)."""
+    """Write ``manifest`` whole, sealed, naming the index's files as they are
+    now (a reader sees the old manifest or the new one)."""
+    loaded = manifest.loaded
     data = {
         "format": _FORMAT,
         "version": VERSION,
         "rows": manifest.rows,
         "generation": manifest.generation,
         "files": _files(folder / _INDEX),
+        "loaded": None if loaded is None else [loaded.fingerprint, loaded.files],
         "pages": manifest.pages,
     }
+    rest = json.dumps(data)[1:].encode()
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out)
+        with os.fdopen(handle, "wb") as out:
+            out.write(b'{"seal": "%s", %s' % (_seal(rest).encode(), rest))
         os.replace(temporary, folder / _MANIFEST)
     except BaseException:
         os.unlink(temporary)
         raise
 
 
-def _trusted(
+def trusted_index(
     folder: Path, manifest: Manifest, schema: tantivy.Schema, prepare: Prepare
 ) -> tantivy.Index | None:
     """tantivy's index in ``folder`` if it is the one ``manifest`` describes."""
@@ -167,7 +210,7 @@ def open_index(
     ``prepare(index)`` registers the tokenizer on the index before it is read."""
     manifest = read_manifest(folder)
     if manifest is not None:
-        index = _trusted(folder, manifest, schema, prepare)
+        index = trusted_index(folder, manifest, schema, prepare)
         if index is not None:
             return index, manifest
     place = folder / _INDEX

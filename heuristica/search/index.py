@@ -16,10 +16,9 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Unpack, cast
+from typing import NamedTuple, Unpack, cast
 
 import tantivy
 from rapidfuzz.distance import OSA
@@ -29,18 +28,15 @@ from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import Page
 from heuristica.kb.relations import PageType
 from heuristica.search.found import Found, Options, SearchHit
+from heuristica.search.queries import having, ranking
 from heuristica.search.query import Terms, terms
 from heuristica.search.snippets import Sentence, marks, read, snippet
-from heuristica.search.store import Added, Moved, Store
+from heuristica.search.store import Added, Moved, Store, WhichLoad
 from heuristica.search.text import COLUMNS, columns
 from heuristica.search.typos import Vocabulary
 
-__all__ = ["Progress", "SearchIndex"]
+__all__ = ["Fetch", "Progress", "SearchIndex"]
 
-WEIGHTS = {"title": 4.0, "domains": 2.0, "overview": 2.0, "headings": 1.5, "body": 1.0}
-"""How much a match counts per column: title above overview above body. (A
-title weighed 8 let two title words outrank a page whose sentence says what
-was asked.)"""
 _PREFIX_CHOICES = 8
 """Terms a word being typed stands for at most: the ones most pages have."""
 _READ_PAGES = 256
@@ -55,14 +51,18 @@ _PROGRESS_EVERY = 256
 Progress = Callable[[int, int], None]
 """Told (done, of) as work goes on."""
 
+Fetch = Callable[[str], Page]
+"""The page of an id, read when a search needs it (``SearchIndex.kept``)."""
+
 
 def _digest(texts: tuple[str, ...]) -> str:
     """A digest of a page's indexed text, the same in every process."""
     return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """(A named tuple: an index opened from disk makes one per page, 10,000 at a time.)"""
+
     page: Page | None
     """None: indexed by an earlier process (in the store's folder), not yet
     matched to a page of this one."""
@@ -87,6 +87,7 @@ class SearchIndex:
         *,
         versions: Mapping[str, str] | None = None,
         progress: Progress | None = None,
+        which_load: WhichLoad | None = None,
     ) -> None:
         """The index of ``pages``, kept in ``folder`` if given (``search.disk``:
         then only the pages whose version differs from the one there are
@@ -94,7 +95,9 @@ class SearchIndex:
         page's version that changes whenever the page does (for a knowledge
         base on disk, its file's ``FileKey``); a page without one is known
         by a digest of its text. ``progress(done, of)`` is told how many
-        pages were looked at."""
+        pages were looked at. ``which_load`` tells, when the folder is
+        written, the load of a knowledge folder ``pages`` are all of (see
+        ``kept``)."""
         pages = list(pages)
         with paused_gc(set_aside_after=True):
             while True:
@@ -106,7 +109,7 @@ class SearchIndex:
                 self._pages: dict[int, Page] = {}
                 try:
                     with self._store.lock:
-                        self._write(pages, versions or {}, progress)
+                        self._write(pages, versions or {}, progress, which_load)
                     return
                 except Moved:
                     continue  # another process wrote meanwhile: open what it wrote
@@ -120,10 +123,11 @@ class SearchIndex:
         *,
         versions: Mapping[str, str] | None = None,
         progress: Progress | None = None,
+        which_load: WhichLoad | None = None,
     ) -> SearchIndex:
         """The index of ``pages``, made from this one by indexing again only
-        the pages added, changed or removed since (``versions`` as for the
-        constructor). This index stays as it is."""
+        the pages added, changed or removed since (``versions`` and
+        ``which_load`` as for the constructor). This index stays as it is."""
         pages = list(pages)
         with self._store.lock, paused_gc(set_aside_after=True):
             if self._store.head is self:
@@ -131,16 +135,38 @@ class SearchIndex:
                 new._entries = dict(self._entries)
                 new._pages = dict(self._pages)
                 try:
-                    new._write(pages, versions or {}, progress)
+                    new._write(pages, versions or {}, progress, which_load)
                     return new
                 except Moved:
                     pass
         # An older index than the store's latest, or another process wrote
         # the one on disk: start again from what the store holds now.
-        return SearchIndex(pages, self._store.folder, versions=versions, progress=progress)
+        return SearchIndex(
+            pages, self._store.folder, versions=versions, progress=progress, which_load=which_load
+        )
+
+    @classmethod
+    def kept(cls, store: Store, fetch: Fetch) -> SearchIndex:
+        """The index ``store`` keeps in its folder, as it is (``Store.kept``),
+        to search only: each page the search needs is asked of ``fetch`` (a
+        hit, a page whose words a typo is read as), the others never read;
+        what ``fetch`` raises, ``find`` raises. It finds what an index made
+        from the same pages finds, the same scores and snippets."""
+        index = cls.__new__(cls)
+        index._store = store
+        index._entries = {
+            page_id: _Entry(None, row, version) for page_id, (row, version) in store.known.items()
+        }
+        index._ready(store.index.searcher())
+        index._pages = _Fetched(lambda row: fetch(index._page_id(row)))
+        return index
 
     def _write(
-        self, pages: list[Page], versions: Mapping[str, str], progress: Progress | None
+        self,
+        pages: list[Page],
+        versions: Mapping[str, str],
+        progress: Progress | None,
+        which_load: WhichLoad | None,
     ) -> None:
         """Index ``pages`` in place of the pages indexed now (under the store's lock)."""
         wanted = {page.id: page for page in pages}
@@ -173,10 +199,15 @@ class SearchIndex:
         for row, page, _ in added:
             self._pages[row] = page
         on_disk = {page_id: (e.row, e.version) for page_id, e in self._entries.items()}
-        self._searcher = self._store.write(removed, added, on_disk)
-        self._vocabulary: Vocabulary | None = None
-        self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
+        self._ready(self._store.write(removed, added, on_disk, which_load))
         self._store.head = self
+
+    def _ready(self, searcher: tantivy.Searcher) -> None:
+        """Searched through ``searcher`` from now on; what earlier searches learnt forgotten."""
+        self._searcher = searcher
+        self._vocabulary: Vocabulary | None = None
+        self._row_ids: dict[int, str] | None = None
+        self._sentences = lru_cache(maxsize=_READ_PAGES)(self._read)
 
     def _keep(self, page: Page, old: _Entry) -> None:
         """``page`` in place of the page of the same version indexed in ``old``'s row."""
@@ -185,6 +216,12 @@ class SearchIndex:
 
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
         return read(self._pages[self._entries[page_id].row])
+
+    def _page_id(self, row: int) -> str:
+        """The id of the page in ``row`` (without reading the page)."""
+        if self._row_ids is None:
+            self._row_ids = {entry.row: page_id for page_id, entry in self._entries.items()}
+        return self._row_ids[row]
 
     def search(self, query: str, **options: Unpack[Options]) -> list[SearchHit]:
         """Pages for ``query``, best first (``find(...).hits``)."""
@@ -254,7 +291,7 @@ class SearchIndex:
         ``_REWEIGHED``) are weighed by the share of the query's words each
         has: a word in the title of many pages would otherwise outrank the
         page that has all that was asked ("deadlock polars")."""
-        query = self._query(looked_for, types, every_word)
+        query = ranking(self._store.schema, looked_for, types, every_word)
         groups = looked_for.groups
         reweighed = 0 if every_word or len(groups) < 2 else min(_REWEIGHED, 4 * wanted)
         found = self._searcher.search(query, max(wanted, reweighed), count=False).hits
@@ -276,52 +313,14 @@ class SearchIndex:
         """Per row of ``rows``: how many of ``groups`` (the query's words) its page has."""
         schema = self._store.schema
         among = Query.boolean_query(
-            [(Occur.Should, Query.term_query(schema, "id", self._pages[row].id)) for row in rows]
+            [(Occur.Should, Query.term_query(schema, "id", self._page_id(row))) for row in rows]
         )
         had: Counter[int] = Counter()
         for group in groups:
-            any_term = Query.boolean_query([(Occur.Should, self._having(term)) for term in group])
-            having = Query.boolean_query([(Occur.Must, among), (Occur.Must, any_term)])
-            had.update(self._rows(self._searcher.search(having, len(rows), count=False).hits))
+            any_term = Query.boolean_query([(Occur.Should, having(schema, term)) for term in group])
+            both = Query.boolean_query([(Occur.Must, among), (Occur.Must, any_term)])
+            had.update(self._rows(self._searcher.search(both, len(rows), count=False).hits))
         return had
-
-    def _query(self, looked_for: Terms, types: Collection[PageType], every_word: bool) -> Query:
-        each_word = Occur.Must if every_word else Occur.Should
-        clauses = [(each_word, self._any_of(group)) for group in looked_for.groups]
-        if looked_for.phrase:
-            clauses.append((Occur.Should, self._as_written(looked_for.phrase)))
-        query = Query.boolean_query(clauses)
-        if not types:
-            return query
-        of_type = Query.boolean_query(
-            [(Occur.Should, Query.term_query(self._store.schema, "type", t.value)) for t in types]
-        )
-        return Query.boolean_query(
-            [(Occur.Must, query), (Occur.Must, Query.const_score_query(of_type, 0.0))]
-        )
-
-    def _any_of(self, group: Sequence[str]) -> Query:
-        schema = self._store.schema
-        return Query.boolean_query(
-            [
-                (Occur.Should, Query.boost_query(Query.term_query(schema, column, term), weight))
-                for term in group
-                for column, weight in WEIGHTS.items()
-            ]
-        )
-
-    def _as_written(self, phrase: Sequence[str]) -> Query:
-        schema = self._store.schema
-        return Query.boolean_query(
-            [
-                (
-                    Occur.Should,
-                    Query.boost_query(Query.phrase_query(schema, column, list(phrase)), weight),
-                )
-                for column, weight in WEIGHTS.items()
-                if column != "domains"
-            ]
-        )
 
     def _idf(self, term: str) -> float:
         """How telling ``term`` is (BM25's IDF, as tantivy computes it), by the
@@ -343,7 +342,7 @@ class SearchIndex:
         if self._live_only is None:
             return True
         # A search never finds a removed page.
-        return bool(self._searcher.search(self._having(term), 1, count=False).hits)
+        return bool(self._searcher.search(having(self._store.schema, term), 1, count=False).hits)
 
     def _starting(self, prefix: str) -> list[str]:
         counts: dict[str, int] = {}
@@ -376,7 +375,9 @@ class SearchIndex:
         what was ``typed`` ("different" for "differ" when "diferent" was
         typed), to tell a reader what a typo was read as."""
         forms: Counter[str] = Counter()
-        for _, address in self._searcher.search(self._having(term), 3, count=False).hits:
+        for _, address in self._searcher.search(
+            having(self._store.schema, term), 3, count=False
+        ).hits:
             row = cast(list[int], self._searcher.fast_field_values("row", [address]))[0]
             for text in columns(self._pages[row]):
                 forms.update(text[a:b].lower() for a, b in marks(text, frozenset({term})))
@@ -384,9 +385,14 @@ class SearchIndex:
             return term
         return min(forms, key=lambda form: (OSA.distance(form, typed), -forms[form], form))
 
-    def _having(self, term: str) -> Query:
-        """Pages with ``term`` in any column."""
-        schema = self._store.schema
-        return Query.boolean_query(
-            [(Occur.Should, Query.term_query(schema, column, term)) for column in COLUMNS]
-        )
+
+class _Fetched(dict[int, Page]):
+    """Row -> page, each asked of ``fetch`` the first time it is needed."""
+
+    def __init__(self, fetch: Callable[[int], Page]) -> None:
+        super().__init__()
+        self._fetch = fetch
+
+    def __missing__(self, row: int) -> Page:
+        page = self[row] = self._fetch(row)
+        return page

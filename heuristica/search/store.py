@@ -5,17 +5,25 @@ a folder (``search.disk``), shared by a ``SearchIndex`` and those made from it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import tantivy
 
 from heuristica.kb.model import Page
-from heuristica.search.disk import Manifest, locked, open_index, read_manifest, write_manifest
+from heuristica.search.disk import (
+    Loaded,
+    Manifest,
+    locked,
+    open_index,
+    read_manifest,
+    trusted_index,
+    write_manifest,
+)
 from heuristica.search.query import STEMMER
 from heuristica.search.text import COLUMNS
 
-__all__ = ["Added", "Moved", "Store"]
+__all__ = ["Added", "Moved", "Store", "WhichLoad"]
 
 TOKENIZER = "heuristica"
 _WRITER_HEAP = 128_000_000
@@ -26,6 +34,8 @@ _WRITER_THREADS = 2
 
 Added = tuple[int, Page, tuple[str, ...]]
 """A page to index: its row, the page, the text of each of COLUMNS."""
+WhichLoad = Callable[[], Loaded]
+"""Tells, when asked, the load of a knowledge folder the pages are all of."""
 
 
 class Moved(Exception):
@@ -39,56 +49,78 @@ def _prepare(index: tantivy.Index) -> None:
 class Store:
     """One tantivy index, in memory (``folder`` None) or kept in ``folder``."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        schema = tantivy.SchemaBuilder()
-        for column in COLUMNS:
-            schema.add_text_field(column, tokenizer_name=TOKENIZER, index_option="position")
-        schema.add_text_field("id", tokenizer_name="raw", index_option="basic")
-        schema.add_text_field("type", tokenizer_name="raw", index_option="basic")
-        schema.add_unsigned_field("row", fast=True)
-        self.schema = schema.build()
+    def __init__(
+        self, folder: Path | None = None, opened: tuple[tantivy.Index, Manifest] | None = None
+    ) -> None:
+        """In memory (``folder`` None), or the index in ``folder`` (a new one
+        if it cannot be trusted); ``opened``: that index and its manifest,
+        already opened (``kept``)."""
+        self.schema = _schema()
         self.folder = folder
         self.lock = threading.Lock()
         self.head: object = None
         """The index (``SearchIndex``) whose pages the store holds now: the
         only one to make the next from."""
-        self.rows = 0
-        """Rows handed out so far: each indexed page gets the next, never reused."""
-        self.generation = 0
-        """The manifest's generation this store wrote or read last."""
-        self.known: dict[str, tuple[int, str]] = {}
-        """Page id -> (row, version) of the pages in the folder when it was opened."""
         if folder is None:
             self.index = tantivy.Index(self.schema)
             _prepare(self.index)
-            return
+            opened = (self.index, Manifest())
+        elif opened is None:
+            with locked(folder):
+                opened = open_index(folder, self.schema, _prepare)
+        self.index, manifest = opened
+        self.rows = manifest.rows
+        """Rows handed out so far: each indexed page gets the next, never reused."""
+        self.generation = manifest.generation
+        """The manifest's generation this store wrote or read last."""
+        self.known = manifest.pages
+        """Page id -> (row, version) of the pages in the folder when it was opened."""
+        self.loaded = manifest.loaded
+        """The load the pages in the folder are all of, as its manifest says."""
+
+    @classmethod
+    def kept(cls, folder: Path) -> Store | None:
+        """The index kept in ``folder`` as it is, to read only; None if there
+        is none this code can trust (nothing is changed: the next store made
+        to write there starts again)."""
         with locked(folder):
-            self.index, manifest = open_index(folder, self.schema, _prepare)
-        self.rows, self.generation, self.known = manifest.rows, manifest.generation, manifest.pages
+            manifest = read_manifest(folder)
+            if manifest is None:
+                return None
+            index = trusted_index(folder, manifest, _schema(), _prepare)
+        return None if index is None else cls(folder, (index, manifest))
 
     def write(
         self,
         removed: list[str],
         added: list[Added],
         versions: Mapping[str, tuple[int, str]],
+        which_load: WhichLoad | None = None,
     ) -> tantivy.Searcher:
         """Remove and add pages in one commit; a searcher that sees the result.
         In a folder, the manifest then names ``versions`` (page id -> row,
-        version); raises ``Moved`` (and writes nothing) if another process
-        wrote there since this store did."""
+        version) and, if given, the load the pages are all of; raises
+        ``Moved`` (and writes nothing) if another process wrote there since
+        this store did."""
         if self.folder is None:
             return self._commit(removed, added)
-        if not removed and not added:
-            self.index.reload()
-            return self.index.searcher()
+        loaded = None if which_load is None else which_load()
+        if not removed and not added and loaded == self.loaded:
+            return self._reloaded()
         with locked(self.folder):
             on_disk = read_manifest(self.folder)
             if (0 if on_disk is None else on_disk.generation) != self.generation:
                 raise Moved
-            searcher = self._commit(removed, added)
+            searcher = self._commit(removed, added) if removed or added else self._reloaded()
             self.generation += 1
-            write_manifest(self.folder, Manifest(dict(versions), self.rows, self.generation))
+            self.loaded = loaded
+            manifest = Manifest(dict(versions), self.rows, self.generation, loaded=loaded)
+            write_manifest(self.folder, manifest)
             return searcher
+
+    def _reloaded(self) -> tantivy.Searcher:
+        self.index.reload()
+        return self.index.searcher()
 
     def _commit(self, removed: Iterable[str], added: Iterable[Added]) -> tantivy.Searcher:
         writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=_WRITER_THREADS)
@@ -101,5 +133,14 @@ class Store:
             writer.add_document(document)
         writer.commit()
         writer.wait_merging_threads()
-        self.index.reload()
-        return self.index.searcher()
+        return self._reloaded()
+
+
+def _schema() -> tantivy.Schema:
+    schema = tantivy.SchemaBuilder()
+    for column in COLUMNS:
+        schema.add_text_field(column, tokenizer_name=TOKENIZER, index_option="position")
+    schema.add_text_field("id", tokenizer_name="raw", index_option="basic")
+    schema.add_text_field("type", tokenizer_name="raw", index_option="basic")
+    schema.add_unsigned_field("row", fast=True)
+    return schema.build()
