@@ -146,7 +146,8 @@ def _from_git(
     others = [entry for entry in entries if not is_page_path(entry.path)]
     folder = _folder(repo, commit, others, "-others")
     parsed = loads.cache.parse_missing(repo, pages)
-    listed = tuple(PageFile(e.path, str(folder / e.path), blob_key(e.blob)) for e in pages)
+    at = str(folder)  # os.path.join: a tenth of Path's / for 10,000 files
+    listed = tuple(PageFile(e.path, os.path.join(at, e.path), blob_key(e.blob)) for e in pages)
     loaded = load_knowledge(
         folder, loads.demos, cache=loads.cache, scan=Scan(listed, ()), across=loads.across
     )
