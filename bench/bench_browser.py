@@ -63,6 +63,15 @@ from playwright.sync_api import Frame, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.bench_render import OUT, knowledge_base
+from bench.first_load_timeline import (
+    BROWSER_MARKS,
+    EVENTS_FILE,
+    browser_marks,
+    cpu_seconds,
+    probe_env,
+    server_marks,
+    websocket_marks,
+)
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, REPO, AppServer, app_server, running_app
 from tests.e2e.locators import graph_frame, node_point
 
@@ -256,7 +265,11 @@ def serving(knowledge: Path, explorer: Explorer) -> Iterator[AppServer]:
         log = Path(folder) / "server.log"
         # Bytecode written and used, as an installed app has it (this machine's
         # PYTHONDONTWRITEBYTECODE made every start compile the app's modules).
-        env = {"HEURISTICA_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": ""}
+        env = {
+            "HEURISTICA_CACHE": str(cache),
+            "PYTHONDONTWRITEBYTECODE": "",
+            **probe_env(log.with_name(EVENTS_FILE)),
+        }
         with app_server(knowledge, explorer.script, log, env) as server:
             yield server
 
@@ -283,6 +296,9 @@ UNTIL_HEALTHY = "  of which: start until health"
 LOADING = "  of which: the load (its log)"
 FROM_HEALTH = "first load, from health (former)"
 WHOLE_COLD = "whole graph usable, cold"
+SERVER_CPU = "  server CPU s until drawn"
+LOAD_AVERAGE = "  load average (1 min) at the start"
+TIMELINE = "  t "
 _LOADED = re.compile(r"pages loaded from .* in ([0-9.]+) s")
 
 
@@ -291,17 +307,34 @@ def first_load(page: Page, server: AppServer) -> dict[str, list[float]]:
     default view drawn in the browser (what a reader waits for after a
     start), how much of it passed before ``/_stcore/health`` answered and
     how long the server says its load took; and from health answering to
-    drawn (the figure this bench gave before, which left the load out)."""
-    open_explorer(page, server.url)
-    drawn = time.perf_counter()
+    drawn (the figure this bench gave before, which left the load out).
+    Then the server's CPU seconds by then, and the timeline of the start
+    (``first_load_timeline``), each step in seconds from the process start."""
+    load = os.getloadavg()[0]
+    with websocket_marks(page) as socket:
+        frame = open_explorer(page, server.url)
+        drawn = time.perf_counter()
+    cpu = cpu_seconds(server.process.pid)
     figures = {
         FROM_START: [drawn - server.started],
         UNTIL_HEALTHY: [server.healthy - server.started],
         FROM_HEALTH: [drawn - server.healthy],
+        SERVER_CPU: [cpu],
+        LOAD_AVERAGE: [load],
     }
     said = _LOADED.search(server.log.read_text(errors="replace")) if server.log else None
     if said:
         figures[LOADING] = [float(said[1])]
+    started = time.time() - (time.perf_counter() - server.started)
+    marks = {
+        **(server_marks(server.log.with_name(EVENTS_FILE)) if server.log else {}),
+        **socket,
+        **browser_marks(page, frame),
+        "health answered": started + server.healthy - server.started,
+        "default view drawn and laid out": started + drawn - server.started,
+    }
+    for event, at in sorted(marks.items(), key=lambda mark: mark[1]):
+        figures[f"{TIMELINE}{event}"] = [at - started]
     return figures
 
 
@@ -357,9 +390,9 @@ def load_average() -> str:
     return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
-def median(values: list[float]) -> str:
+def median(values: list[float], unit: str = " s") -> str:
     shown = ", ".join(f"{v:.2f}" for v in values)
-    return f"{statistics.median(values):6.2f} s ({shown})"
+    return f"{statistics.median(values):6.2f}{unit} ({shown})"
 
 
 def main() -> None:
@@ -384,6 +417,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.set_default_timeout(LONG_MS)
+        page.add_init_script(BROWSER_MARKS)
         explorers = [Explorer("this checkout", REPO / "app.py", in_the_card)]
         if args.before:
             explorers.append(
@@ -412,10 +446,13 @@ def main() -> None:
             print(f"measured first loads, cold whole graphs: {args.starts} starts each", flush=True)
         print(f"load average {load_average()}")
         names = list(results)
-        print(f"\n  {'median (each run)':34s}" + "".join(f"{name:>34s}" for name in names))
-        for figure in results[names[0]]:
-            shown = (median(results[n][figure]) if figure in results[n] else "-" for n in names)
-            print(f"  {figure:34s}" + "".join(f"{cell:>34s}" for cell in shown))
+        print(f"\n  {'median (each run)':44s}" + "".join(f"{name:>36s}" for name in names))
+        for figure in dict.fromkeys(f for name in names for f in results[name]):
+            unit = "" if figure == LOAD_AVERAGE else " s"
+            shown = (
+                median(results[n][figure], unit) if figure in results[n] else "-" for n in names
+            )
+            print(f"  {figure:44s}" + "".join(f"{cell:>36s}" for cell in shown))
         if not (args.no_naive or args.first_load_only):
             print("\nnaive pyvis embed (Network.from_nx + components.html), opened -> settled:")
             with tempfile.TemporaryDirectory() as folder:
