@@ -23,6 +23,18 @@ assert not at.exception, at.exception
 print(" ".join(sorted(m for m in ("IPython", "pandas") if m in sys.modules)))
 """
 
+_AFTER_THE_WARM_UP = """
+import sys
+from streamlit.testing.v1 import AppTest
+from heuristica.ui.knowledge_base import warm_up
+warm_up()
+before = set(sys.modules)
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
 _WARM_UP = """
 import sys
 from heuristica.ui.knowledge_base import import_for_grids, warm_up
@@ -47,6 +59,27 @@ def test_the_first_run_imports_neither_pandas_nor_ipython() -> None:
         env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
     )
     assert run.stdout.strip() == ""
+
+
+def test_after_the_warm_up_the_first_run_imports_only_what_must_be_imported_in_a_run() -> None:
+    """The server imports what the first view needs as it loads (app.py,
+    ``FIRST_VIEW_IMPORTS``), while the browser loads Streamlit's scripts:
+    the first run then imports only the app's Streamlit glue (a module that
+    declares a component must be imported in a session's run, or the
+    component is never registered) and Streamlit's own modules."""
+    run = subprocess.run(
+        [sys.executable, "-c", _AFTER_THE_WARM_UP, str(APP)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
+    )
+    imported = run.stdout.strip().splitlines()[-1].split()
+    assert "heuristica.ui.graph_component" in imported  # the run's own imports are seen
+    assert [
+        name for name in imported if not name.startswith(("heuristica.ui.", "streamlit."))
+    ] == []
 
 
 def test_the_server_imports_pandas_for_the_verification_grid_after_its_load_not_before() -> None:
