@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from heuristica.ui import knowledge_base
 from heuristica.ui.frontend_files import plain_data
 
 APP = Path(__file__).resolve().parent.parent / "heuristica" / "shell.py"
@@ -26,8 +29,9 @@ print(" ".join(sorted(m for m in ("IPython", "pandas") if m in sys.modules)))
 _AFTER_THE_WARM_UP = """
 import sys
 from streamlit.testing.v1 import AppTest
-from heuristica.ui.knowledge_base import warm_up
+from heuristica.ui.knowledge_base import import_for_first_view, warm_up
 warm_up()
+import_for_first_view().join()
 before = set(sys.modules)
 at = AppTest.from_file(sys.argv[1], default_timeout=120)
 at.run()
@@ -62,11 +66,11 @@ def test_the_first_run_imports_neither_pandas_nor_ipython() -> None:
 
 
 def test_after_the_warm_up_the_first_run_imports_only_what_must_be_imported_in_a_run() -> None:
-    """The server imports what the first view needs as it loads (app.py,
-    ``FIRST_VIEW_IMPORTS``), while the browser loads Streamlit's scripts:
-    the first run then imports only the app's Streamlit glue (a module that
-    declares a component must be imported in a session's run, or the
-    component is never registered) and Streamlit's own modules."""
+    """The server imports what the first view needs as it starts answering
+    (app.py, ``FIRST_VIEW_IMPORTS``), while a browser loads Streamlit's
+    scripts: the first run then imports only the app's Streamlit glue (a
+    module that declares a component must be imported in a session's run, or
+    the component is never registered) and Streamlit's own modules."""
     run = subprocess.run(
         [sys.executable, "-c", _AFTER_THE_WARM_UP, str(APP)],
         capture_output=True,
@@ -104,3 +108,11 @@ def test_plain_data_is_the_same_json() -> None:
     assert isinstance(plain["results"], tuple)
     assert json.dumps(plain) == json.dumps(data)
     assert plain_data(["a"]) == ["a"]
+
+
+def test_an_import_ahead_of_the_first_view_that_fails_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(knowledge_base, "FIRST_VIEW_IMPORTS", ("heuristica.no_such_module",))
+    knowledge_base.import_for_first_view().join()
+    assert "could not import heuristica.no_such_module ahead of the first view" in caplog.text

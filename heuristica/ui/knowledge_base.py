@@ -32,6 +32,7 @@ __all__ = [
     "ENV_VAR",
     "KnowledgeBase",
     "current",
+    "import_for_first_view",
     "import_for_grids",
     "knowledge_root",
     "live",
@@ -45,7 +46,7 @@ RESCAN_SECONDS = 1.0
 REVISIONS_LOADED = 4
 """Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
 GRID_IMPORT_AFTER_SECONDS = 5.0
-"""How long after its warm-up the server imports pandas (``import_for_grids``)."""
+"""How long after the server starts answering it imports pandas (``import_for_grids``)."""
 FIRST_VIEW_IMPORTS = (
     "heuristica.checks.local_code",  # the panel's checks (tree-sitter)
     "heuristica.checks.verify",
@@ -59,8 +60,8 @@ FIRST_VIEW_IMPORTS = (
 """What a server's first run of the Explore page imports, but for the
 modules of ``heuristica.ui`` (each cheap; one that declares a Streamlit
 component must be imported in a session's run, or it is never registered),
-imported by ``warm_up`` after its load: a few tenths of a second no reader
-waits for (tests/test_first_run.py keeps the list whole)."""
+imported by ``import_for_first_view`` while the browser loads: a few tenths
+of a second no reader waits for (tests/test_first_run.py keeps the list whole)."""
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are written and the heap tidied."""
 clock: Clock = time.monotonic
@@ -121,12 +122,11 @@ def _load(base: LiveKnowledgeBase) -> KnowledgeBase:
 
 
 def warm_up() -> None:
-    """Load the knowledge base now, import what the first view needs
-    (``FIRST_VIEW_IMPORTS``) and start laying out its whole graph, outside
-    any browser session (the app calls this in a thread as its server starts
-    answering), so the first reader waits for none of it, or only for what
-    is left of it. Never raises: whatever goes wrong is logged here, and the
-    first session meets it again and shows it."""
+    """Load the knowledge base now, and start laying out its whole graph,
+    outside any browser session (the app calls this before its server takes
+    requests), so the first reader does not wait for it. Never raises:
+    whatever goes wrong is logged here, and the first session meets it again
+    and shows it."""
     started = time.perf_counter()
     try:
         with quiet_outside_sessions():  # outside a session, as expected here
@@ -135,20 +135,37 @@ def warm_up() -> None:
         _log.exception("could not load the knowledge base ahead of the first reader")
         return
     print(f"  Heuristica: {_loaded(kb, time.perf_counter() - started)}", flush=True)
-    for name in FIRST_VIEW_IMPORTS:
-        importlib.import_module(name)
     # The whole graph's layout, unless one is on disk, takes a process of its
     # own about a second at 10,000 pages: start it (after the layout's own
     # wait_before) rather than when a reader first flips "Whole graph".
     live().layout.prepare(kb.graph, kb.fingerprint)
 
 
+def import_for_first_view() -> threading.Thread:
+    """Import ``FIRST_VIEW_IMPORTS`` in a thread (the app: as its server
+    starts answering, when a browser opened at once spends about a second on
+    Streamlit's own scripts and the server has nothing else to do). An
+    import that fails is logged: the first run meets it again and shows it."""
+
+    def run() -> None:
+        for name in FIRST_VIEW_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                _log.exception("could not import %s ahead of the first view", name)
+
+    thread = threading.Thread(target=run, name="heuristica-first-view-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 def import_for_grids(after_seconds: float = GRID_IMPORT_AFTER_SECONDS) -> threading.Thread:
     """Import what the panel's verification grid needs, in a thread, after
-    ``after_seconds`` (the app: counted from the end of its warm-up). The
-    grid is a Streamlit data grid, which imports pandas: over a second of a
-    reader's run if it came to that run, and half a second of the warm-up if
-    it imported it; the wait keeps it off the first reader's own first run."""
+    ``after_seconds`` (the app: counted from when its server starts
+    answering). The grid is a Streamlit data grid, which imports pandas: over
+    a second of a reader's run if it came to that run, and half a second of
+    every start before the server answered when the warm-up imported it; the
+    wait keeps it off the first reader's own first run."""
 
     def run() -> None:
         import pandas  # noqa: F401
