@@ -409,6 +409,11 @@ def main() -> None:
     parser.add_argument(
         "--starts", type=int, default=1, help="server starts per version for the first load"
     )
+    parser.add_argument(
+        "--no-whole-graph",
+        action="store_true",
+        help="with --first-load-only: skip the cold whole graph after each first load",
+    )
     args = parser.parse_args()
     knowledge = knowledge_base(args.pages)
     print(f"{args.pages} pages in {knowledge}; load average {load_average()}", flush=True)
@@ -428,8 +433,9 @@ def main() -> None:
         for explorer in explorers:
             with serving(knowledge, explorer) as server:
                 results[explorer.name] = first_load(page, server)
-                cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
-                results[explorer.name][WHOLE_COLD] = [cold]
+                if not args.no_whole_graph:
+                    cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                    results[explorer.name][WHOLE_COLD] = [cold]
                 if not args.first_load_only:
                     results[explorer.name].update(
                         measure(page, server.url, explorer, knowledge, args.runs, args.pages)
@@ -440,8 +446,9 @@ def main() -> None:
                 with serving(knowledge, explorer) as server:
                     for figure, values in first_load(page, server).items():
                         results[explorer.name].setdefault(figure, []).extend(values)
-                    cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
-                    results[explorer.name][WHOLE_COLD].append(cold)
+                    if not args.no_whole_graph:
+                        cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
+                        results[explorer.name][WHOLE_COLD].append(cold)
         if args.starts > 1:
             print(f"measured first loads, cold whole graphs: {args.starts} starts each", flush=True)
         print(f"load average {load_average()}")
