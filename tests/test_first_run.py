@@ -49,19 +49,24 @@ print("pandas" in sys.modules)
 """
 
 
-def test_the_first_run_imports_neither_pandas_nor_ipython() -> None:
-    """Streamlit's dataframe check on a component's data imports pandas (over
-    a second of a server's first run), and pyvis imports IPython (a quarter
-    of a second): the app needs neither for a page without a verification
-    grid (this base has no record)."""
-    run = subprocess.run(
-        [sys.executable, "-c", _FIRST_RUN, str(APP)],
+def in_a_fresh_python(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by a new interpreter over the explorer's fixture base."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         timeout=180,
         check=True,
         env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
     )
+
+
+def test_the_first_run_imports_neither_pandas_nor_ipython() -> None:
+    """Streamlit's dataframe check on a component's data imports pandas (over
+    a second of a server's first run), and pyvis imports IPython (a quarter
+    of a second): the app needs neither for a page without a verification
+    grid (this base has no record)."""
+    run = in_a_fresh_python(_FIRST_RUN, str(APP))
     assert run.stdout.strip() == ""
 
 
@@ -71,14 +76,7 @@ def test_after_the_warm_up_the_first_run_imports_only_what_must_be_imported_in_a
     scripts: the first run then imports only the app's Streamlit glue (a
     module that declares a component must be imported in a session's run, or
     the component is never registered) and Streamlit's own modules."""
-    run = subprocess.run(
-        [sys.executable, "-c", _AFTER_THE_WARM_UP, str(APP)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
-    )
+    run = in_a_fresh_python(_AFTER_THE_WARM_UP, str(APP))
     imported = run.stdout.strip().splitlines()[-1].split()
     assert "heuristica.ui.graph_component" in imported  # the run's own imports are seen
     assert [
@@ -91,14 +89,7 @@ def test_the_server_imports_pandas_for_the_verification_grid_after_its_load_not_
     which needs pandas: the server imports it in the background as it starts
     answering (app.py), so no reader's run pays, and its start (the load
     before it answers) does not wait for it either."""
-    run = subprocess.run(
-        [sys.executable, "-c", _WARM_UP],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-        env={**os.environ, "HEURISTICA_KNOWLEDGE": str(EXPLORER_KB)},
-    )
+    run = in_a_fresh_python(_WARM_UP)
     assert run.stdout.strip().splitlines()[-2:] == ["False", "True"]
 
 
