@@ -173,12 +173,23 @@ def test_a_page_edited_while_the_server_was_down_is_parsed_again(
 
 DAMAGES: dict[str, Callable[[str], bytes]] = {
     "cut in half": lambda text: text[: len(text) // 2].encode(),
+    "its last line lost": lambda text: text[: text.rstrip("\n").rindex("\n") + 1].encode(),
     "empty": lambda text: b"",
     "nested too deep": lambda text: b"[" * 100_000 + b"]" * 100_000,
+    "a line nested too deep": lambda text: (
+        text.replace('"page",', '"page",' + "[" * 100_000, 1)
+        .replace("\t", "]" * 100_000 + "\t", 1)
+        .encode()
+    ),
     "not UTF-8": lambda text: b"\xff\xfe" + text.encode(),
+    "a page not UTF-8": lambda text: text.replace('"title":"', '"title":"\udcff', 1).encode(
+        "utf-8", "surrogateescape"
+    ),
     "an older loader": lambda text: text.replace('"version": "', '"version": "old').encode(),
-    "a page that is not valid": lambda text: text.replace('\\"id\\":\\"', '\\"id\\":\\"X').encode(),
-    "a value of the wrong type": lambda text: text.replace('"page", ', '"page", 7, ').encode(),
+    "a page that is not valid": lambda text: text.replace('"id":"', '"id":"X').encode(),
+    "a page read as a tour": lambda text: text.replace('"page",', '"tour",', 1).encode(),
+    "a value of the wrong type": lambda text: text.replace('"page",', '"page",7,').encode(),
+    "no tab": lambda text: text.replace("\t", " ", 1).encode(),
     "no files": lambda text: json.dumps({"format": "heuristica-parsed-pages"}).encode(),
 }
 

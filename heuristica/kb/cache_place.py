@@ -50,14 +50,14 @@ def _cache_place(root: Path) -> tuple[Path, str] | None:
     return None if inside else (real_folder, name)
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a reader sees the old
-    file or the new one (a temporary file beside it, then a rename)."""
+def write_whole(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole or not at all: a reader
+    sees the old file or the new one (a temporary file beside it, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data.encode() if isinstance(data, str) else data)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

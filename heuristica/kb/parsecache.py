@@ -5,13 +5,21 @@ across pages are cheap. So each file's result is kept, keyed by the file's
 path and version (``kb.files.FileKey``: modification and change times,
 size, inode, device), and a load parses only the files whose version changed.
 
-``ParseCache.save`` writes the results as JSON outside the knowledge folder
+``ParseCache.save`` writes the results outside the knowledge folder
 (``HEURISTICA_CACHE``, else ``$XDG_CACHE_HOME/heuristica``, else
 ``~/.cache/heuristica``), so the first load after a restart parses only what
 changed meanwhile. It is never trusted blindly: it is used only if it was
 written by this very loader and page models (a digest of their source), each
 page in it is validated again by the page models, and a file that cannot be
 read, parsed or validated, whatever the reason, is ignored as a whole.
+
+The file is lines: a header (format, version, how many lines follow), then
+one line per page file: what was found besides its page (JSON, ``_Meta``),
+a tab, and its page or tour as the page models write it (JSON). A read
+parses each byte once: the header by itself, every line's meta in one
+pydantic validation, every page by the page models from its own bytes
+(never first decoded as a string inside a larger JSON document); it keeps
+each line, so a save writes anew only the lines of what changed.
 """
 
 from __future__ import annotations
@@ -19,18 +27,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import pydantic
 
-from heuristica.kb.cache_place import CACHE_ENV_VAR, cache_folder, cache_path, user_cache_folder
-from heuristica.kb.content_rules import ReleaseClaim
+from heuristica.kb.cache_place import (
+    CACHE_ENV_VAR,
+    cache_folder,
+    cache_path,
+    user_cache_folder,
+    write_whole,
+)
+from heuristica.kb.content_rules import Loc, ReleaseClaim
 from heuristica.kb.files import FileKey, PageFile
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_ADAPTER, Page, Tour
@@ -46,7 +58,7 @@ __all__ = [
     "user_cache_folder",
 ]
 
-_FORMAT = "heuristica-parsed-pages"
+_FORMAT = "heuristica-parsed-pages-lines"
 _SOURCES = (
     "check_model.py",
     "content_rules.py",
@@ -74,6 +86,13 @@ def _version() -> str:
     return digest.hexdigest()
 
 
+_VERSION = _version()
+VERSION = _VERSION
+"""Changes when what a page file is read as may change (the loader, the page
+models, pydantic, Python): others that keep what they made of pages, such as
+the search index on disk, start again when it does."""
+
+
 Place = tuple[int, int]
 
 
@@ -99,18 +118,37 @@ class ParsedFile:
         return self.places.get(".".join(map(str, loc)), (0, 0))
 
 
+_Meta = tuple[
+    str,
+    tuple[int, int, int, int, int],
+    Literal["page", "tour"],
+    list[tuple[int, int, Severity, str, str]],
+    dict[str, tuple[int, int]],
+    tuple[str, str] | None,
+    list[tuple[list[str | int], str, list[str]]],
+]
+"""What a line of the file holds before its page: the file's relative path,
+its version (``FileKey``), whether it is a page or a tour, its Problems
+(line, column, severity, code, message), its places, why its Code Reference
+cannot be checked, its release claims."""
+_META: pydantic.TypeAdapter[_Meta] = pydantic.TypeAdapter(_Meta)
+_METAS: pydantic.TypeAdapter[list[_Meta]] = pydantic.TypeAdapter(list[_Meta])
+_SEPARATOR = b"\t"
+"""Between a line's meta and its page (JSON writes a tab in a string as \\t)."""
+
+
 class ParseCache:
     """Per-file results by relative path, each valid for one version of the file."""
 
     def __init__(
         self,
         entries: dict[str, tuple[FileKey, ParsedFile]] | None = None,
-        rows: dict[str, tuple[FileKey, ParsedFile, str | list[Any]]] | None = None,
+        rows: dict[str, tuple[FileKey, ParsedFile, bytes]] | None = None,
     ) -> None:
         self._entries = entries or {}
         self._rows = rows if rows is not None else {}
-        """Relative path -> its entry as last saved (JSON), shared with copies:
-        a save makes the text of only the entries that changed since."""
+        """Relative path -> its line as last saved or read, shared with
+        copies: a save makes the line of only the entries that changed since."""
         self.parsed = 0
         """How many files the last load had to parse (not found here)."""
 
@@ -137,26 +175,15 @@ class ParseCache:
         """Write every result to ``path`` (atomically: a reader sees the old
         file or the new one). One save at a time per cache and its copies."""
         rows = self._rows
-        parts = []
+        lines = []
         for relative, (key, parsed) in list(self._entries.items()):
             row = rows.get(relative)
             if row is None or row[0] != key or row[1] is not parsed:
-                row = rows[relative] = (key, parsed, json.dumps([list(key), *_dump(parsed)]))
-            text = row[2] if isinstance(row[2], str) else json.dumps(row[2])
-            parts.append(f"{json.dumps(relative)}: {text}")
+                row = rows[relative] = (key, parsed, _line(relative, key, parsed))
+            lines.append(row[2])
         for relative in [relative for relative in rows if relative not in self._entries]:
             del rows[relative]
-        header = json.dumps({"format": _FORMAT, "version": _VERSION})
-        whole = f'{header[:-1]}, "files": {{{", ".join(parts)}}}}}'
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(whole)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_whole(path, _header(len(lines)) + b"".join(line + b"\n" for line in lines))
 
     @classmethod
     def load(cls, path: Path) -> ParseCache:
@@ -173,58 +200,63 @@ class ParseCache:
 
     @classmethod
     def _read(cls, path: Path) -> ParseCache:
-        data = json.loads(path.read_bytes())
-        if data.get("format") != _FORMAT or data.get("version") != _VERSION:
-            return cls()
-        entries = {relative: _entry(relative, row) for relative, row in data["files"].items()}
-        rows = {
-            relative: (key, parsed, data["files"][relative])
-            for relative, (key, parsed) in entries.items()
-        }
-        return cls(entries, rows)
+        header, _, body = path.read_bytes().partition(b"\n")
+        if not header.startswith(_HEADER_START):
+            return cls()  # another format, or another loader's
+        lines = body.split(b"\n")
+        if lines.pop() != b"" or json.loads(header)["files"] != len(lines):
+            raise ValueError("the file is cut short")
+        halves = [line.split(_SEPARATOR) for line in lines]
+        metas = _METAS.validate_json(b"[" + b",".join(half[0] for half in halves) + b"]")
+        rows = {}
+        for meta, (_, value), line in zip(metas, halves, lines, strict=True):
+            rows[meta[0]] = (meta[1], _parsed(meta, value), line)
+        return cls({relative: (key, parsed) for relative, (key, parsed, _) in rows.items()}, rows)
 
 
 _UNUSABLE = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 """What reading someone else's, an old or a damaged cache file can raise."""
+_HEADER_START = f'{{"format": "{_FORMAT}", "version": "{_VERSION}", "files": '.encode()
 
 
-def _dump(parsed: ParsedFile) -> list[Any]:
+def _header(entries: int) -> bytes:
+    return _HEADER_START + f"{entries}}}\n".encode()
+
+
+def _line(relative: str, key: FileKey, parsed: ParsedFile) -> bytes:
     value = parsed.page if parsed.page is not None else parsed.tour
-    return [
+    meta: _Meta = (
+        relative,
+        key,
         "tour" if parsed.tour is not None else "page",
-        None if value is None else value.model_dump_json(by_alias=True),
-        [[p.line, p.col, p.severity.value, p.code, p.message] for p in parsed.problems],
-        {loc: list(place) for loc, place in parsed.places.items()},
-        None if parsed.unverifiable is None else list(parsed.unverifiable),
-        [[list(c.loc), c.reference, list(c.versions)] for c in parsed.claims],
-    ]
+        [(p.line, p.col, p.severity, p.code, p.message) for p in parsed.problems],
+        dict(parsed.places),
+        parsed.unverifiable,
+        [(list(c.loc), c.reference, list(c.versions)) for c in parsed.claims],
+    )
+    written = b"null" if value is None else value.model_dump_json(by_alias=True).encode()
+    return _META.dump_json(meta) + _SEPARATOR + written
 
 
-def _entry(relative: str, row: list[Any]) -> tuple[FileKey, ParsedFile]:
-    key, kind, value, problems, places, unverifiable, claims = row
-    page = PAGE_ADAPTER.validate_json(value) if value is not None and kind == "page" else None
-    tour = Tour.model_validate_json(value) if value is not None and kind == "tour" else None
-    parsed = ParsedFile(
+def _parsed(meta: _Meta, value: bytes) -> ParsedFile:
+    relative, _, kind, problems, places, unverifiable, claims = meta
+    given = value != b"null"
+    page = PAGE_ADAPTER.validate_json(value) if given and kind == "page" else None
+    tour = Tour.model_validate_json(value) if given and kind == "tour" else None
+    return ParsedFile(
         relative,
         page,
         tour,
+        tuple(Problem(relative, *problem) for problem in problems),
+        places,
+        unverifiable,
         tuple(
-            Problem(relative, int(line), int(col), Severity(severity), str(code), str(message))
-            for line, col, severity, code, message in problems
-        ),
-        {str(loc): (int(line), int(col)) for loc, (line, col) in places.items()},
-        None if unverifiable is None else (str(unverifiable[0]), str(unverifiable[1])),
-        tuple(
-            ReleaseClaim(page.id, tuple(loc), str(reference), tuple(map(str, versions)))
+            ReleaseClaim(page.id, _loc(loc), reference, tuple(versions))
             for loc, reference, versions in claims
             if page is not None
         ),
     )
-    return (int(key[0]), int(key[1]), int(key[2]), int(key[3]), int(key[4])), parsed
 
 
-_VERSION = _version()
-VERSION = _VERSION
-"""Changes when what a page file is read as may change (the loader, the page
-models, pydantic, Python): others that keep what they made of pages, such as
-the search index on disk, start again when it does."""
+def _loc(loc: list[str | int]) -> Loc:
+    return tuple(loc)

@@ -33,7 +33,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import tantivy
 
+from heuristica.kb.cache_place import write_whole
 from heuristica.kb.parsecache import VERSION as PARSE_VERSION
 
 __all__ = [
@@ -169,14 +169,7 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
         "pages": manifest.pages,
     }
     rest = json.dumps(data)[1:].encode()
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pages-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(b'{"seal": "%s", %s' % (_seal(rest).encode(), rest))
-        os.replace(temporary, folder / _MANIFEST)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_whole(folder / _MANIFEST, b'{"seal": "%s", %s' % (_seal(rest).encode(), rest))
 
 
 def trusted_index(

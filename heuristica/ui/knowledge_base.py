@@ -12,6 +12,7 @@ default is the repository's ``knowledge/`` folder.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
@@ -31,6 +32,7 @@ __all__ = [
     "ENV_VAR",
     "KnowledgeBase",
     "current",
+    "import_for_first_view",
     "import_for_grids",
     "knowledge_root",
     "live",
@@ -45,6 +47,21 @@ REVISIONS_LOADED = 4
 """Revisions (``?at=``) kept loaded at once; the least recently used is dropped."""
 GRID_IMPORT_AFTER_SECONDS = 5.0
 """How long after the server starts answering it imports pandas (``import_for_grids``)."""
+FIRST_VIEW_IMPORTS = (
+    "heuristica.checks.local_code",  # the panel's checks (tree-sitter)
+    "heuristica.checks.verify",
+    "heuristica.draw.render",
+    "heuristica.kb.page_markdown",
+    "numpy",  # Streamlit's st.set_page_config (its favicon), with PIL
+    "PIL.Image",
+    "PIL.ImageFile",
+    "pyarrow",  # Streamlit's custom components
+)
+"""What a server's first run of the Explore page imports, but for the
+modules of ``heuristica.ui`` (each cheap; one that declares a Streamlit
+component must be imported in a session's run, or it is never registered),
+imported by ``import_for_first_view`` while the browser loads: a few tenths
+of a second no reader waits for (tests/test_first_run.py keeps the list whole)."""
 SAVE_AFTER_SECONDS = 10.0
 """How long after a load its parse results are written and the heap tidied."""
 clock: Clock = time.monotonic
@@ -122,6 +139,24 @@ def warm_up() -> None:
     # own about a second at 10,000 pages: start it (after the layout's own
     # wait_before) rather than when a reader first flips "Whole graph".
     live().layout.prepare(kb.graph, kb.fingerprint)
+
+
+def import_for_first_view() -> threading.Thread:
+    """Import ``FIRST_VIEW_IMPORTS`` in a thread (the app: as its server
+    starts answering, when a browser opened at once spends about a second on
+    Streamlit's own scripts and the server has nothing else to do). An
+    import that fails is logged: the first run meets it again and shows it."""
+
+    def run() -> None:
+        for name in FIRST_VIEW_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                _log.exception("could not import %s ahead of the first view", name)
+
+    thread = threading.Thread(target=run, name="heuristica-first-view-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def import_for_grids(after_seconds: float = GRID_IMPORT_AFTER_SECONDS) -> threading.Thread:
