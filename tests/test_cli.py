@@ -161,3 +161,26 @@ def test_diff_has_a_writer_for_every_format_it_offers() -> None:
     from heuristica.commands.diff_report import WRITERS
 
     assert tuple(WRITERS) == FORMATS
+
+
+def test_every_command_names_a_function_that_exists() -> None:
+    # Each command's code is imported only when it runs (commands.lazy.Handler):
+    # a misspelt module or function would fail only then.
+    import argparse
+    import importlib
+
+    from heuristica.commands.cli import _parser
+    from heuristica.commands.lazy import Handler
+
+    commands = next(
+        action
+        for action in _parser("heuristica")._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    handlers = {name: sub.get_default("run") for name, sub in commands.choices.items()}
+    lazy = {name: run for name, run in handlers.items() if isinstance(run, Handler)}
+    assert {"check", "search", "diff", "new", "init", "docs", "path", "export", "verify"} <= set(
+        lazy
+    )
+    for name, run in lazy.items():
+        assert callable(getattr(importlib.import_module(run.module), run.function)), name
