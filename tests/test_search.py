@@ -540,3 +540,41 @@ def test_results_for_the_box_carry_marks_colour_and_section(shipped: SearchIndex
     assert first["title_marks"] == [[0, 6]]
     assert first["snippet"] and first["section"]
     assert box_data(kg, "") == {"query": "", "results": [], "note": ""}
+
+
+_TIE = """
+from heuristica.search.snippets import Sentence, snippet
+weights = {"alreadi": 0.6476848064831879, "context": 0.4112960284189576,
+           "runtimeerror": 1.7462970951512977, "set": 0.3434734320801965}
+texts = ["It fails with RuntimeError: context has already been set.",
+         "Set once: the context, already fixed, raises RuntimeError.",
+         "Already set context gives RuntimeError.",
+         "RuntimeError when set twice: the context was already chosen."]
+print("".join(
+    snippet((Sentence(a, "first"), Sentence(b, "second")), weights).section[0]
+    for a in texts for b in texts if a != b
+))
+"""
+
+
+def test_sentences_that_tie_give_the_first_in_every_process() -> None:
+    # Each sentence holds the same four terms, whose weights sum to
+    # 3.1487513621336394 in some orders and 3.14875136213364 in others; a
+    # set's order follows the process's string hashes. With a plain sum the
+    # second sentence won in 2 of these 16 processes (and tests/test_mcp.py
+    # failed once in CI): which sentence a search showed depended on the process.
+    import os
+    import subprocess
+    import sys
+
+    chosen = {
+        subprocess.run(
+            [sys.executable, "-c", _TIE],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
+        for seed in range(16)
+    }
+    assert chosen == {"f" * 12}

@@ -11,6 +11,7 @@ becomes markup.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,11 +102,14 @@ def snippet(sentences_of_page: tuple[Sentence, ...], weights: Mapping[str, float
     if not sentences_of_page:
         return Snippet("", (), "")
     terms = frozenset(weights)
-    best, most, everything = sentences_of_page[0], 0.0, sum(weights.values())
+    best, most, everything = sentences_of_page[0], 0.0, math.fsum(weights.values())
     best_marks: tuple[Span, ...] = ()
     for sentence in sentences_of_page:
         found = marks(sentence.text, terms)
-        weight = sum(weights[t] for t in {stem(sentence.text[a:b].lower()) for a, b in found})
+        # fsum: the same total whatever order a set gives its terms in (a float
+        # sum's last bit depends on its order, and a set's order on the process's
+        # string hashes: two sentences that tie must tie in every process).
+        weight = math.fsum(weights[t] for t in {stem(sentence.text[a:b].lower()) for a, b in found})
         if weight > most:
             best, best_marks, most = sentence, found, weight
             if most >= everything:
@@ -142,7 +146,7 @@ def _best_start(text: str, found: tuple[Span, ...], weights: Mapping[str, float]
     for i, (anchor, _) in enumerate(found):
         reach = anchor - _CONTEXT_BEFORE + SNIPPET_CHARS
         covered = {terms[j] for j in range(i, len(found)) if found[j][1] <= reach}
-        weight = sum(weights.get(term, 0.0) for term in covered)
+        weight = math.fsum(weights.get(term, 0.0) for term in covered)
         if weight > most:
             best, most = anchor, weight
     return best
