@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Error, Frame, Locator, Page, expect
+from playwright.sync_api import Error, Frame, Locator, Page, TimeoutError, expect
 
 GRAPH_FRAME = "heuristica_graph"
 FRAME_SELECTOR = f'iframe[src*="{GRAPH_FRAME}"]'
@@ -107,6 +107,25 @@ def wait_until_laid_out(frame: Frame, revision: str | None) -> str:
         arg=revision,
     )
     return str(frame.evaluate("document.body.dataset.revision"))
+
+
+GRAPH_STATE = """() => ({
+    drawing: document.body.dataset.drawing, laidOut: document.body.dataset.revision,
+    ready: document.body.dataset.ready === "1",
+    nodes: network.body.data.nodes.length, edges: network.body.data.edges.length})"""
+
+
+def wait_for_graph(page: Page, frame: Frame, condition: str, arg: object = None) -> None:
+    """Until ``condition`` (a function of ``arg``) holds in the graph's frame;
+    if it never does, the failure says what the graph and the page were doing:
+    the drawing the frame last received and the last it laid out, the script's
+    state."""
+    try:
+        frame.wait_for_function(condition, arg=arg)
+    except TimeoutError as timeout:
+        state = None if frame.is_detached() else frame.evaluate(GRAPH_STATE)
+        script = page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
+        raise AssertionError(f"graph: {state}; script: {script}") from timeout
 
 
 def click_node(page: Page, frame: Frame, node: str) -> None:

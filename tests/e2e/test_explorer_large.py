@@ -15,7 +15,14 @@ from playwright.sync_api import Frame, Page, expect
 
 from bench.generate import generate
 from tests.e2e.harness import running_app
-from tests.e2e.locators import card, expect_panel_title, graph_frame, node_point, url_node
+from tests.e2e.locators import (
+    card,
+    expect_panel_title,
+    graph_frame,
+    node_point,
+    url_node,
+    wait_for_graph,
+)
 
 PAGES = 1600
 ALL_DRAWN = "n => document.body.dataset.ready === '1' && network.body.data.nodes.length === n"
@@ -92,8 +99,10 @@ def test_a_double_click_opens_the_page_and_its_neighbourhood_is_drawn_whole(
     expect_panel_title(page, title_of(large_base, node))
     assert url_node(page) == [node]
     page.get_by_text("Whole graph").click()
-    frame.wait_for_function(
+    wait_for_graph(
+        page,
+        frame,
         """id => document.body.dataset.ready === '1' && network.body.data.nodes.length < 100
                 && network.body.data.nodes.get(id).label && network.body.data.edges.length > 0""",
-        arg=node,
+        node,
     )

@@ -219,6 +219,7 @@
       this.links = linksOf(drawing);
       this.revision = revision;
       delete document.body.dataset.ready;
+      document.body.dataset.drawing = revision || ""; // shown, perhaps not yet laid out
       this.drawLegend();
       this.describeKeys();
       if (!this.network) this.create(drawing);
@@ -1273,7 +1274,7 @@
     };
     const post = (message) => window.parent.postMessage({ isStreamlitMessage: true, ...message }, "*");
     let eventCount = 0;
-    let askedFor = null;
+    let asked = null; // the last "resend": {revision, before: the last event handled then}
     let height = null;
     let reset = null;
     const host = {
@@ -1327,11 +1328,17 @@
       if (reset !== null && args.reset !== reset) host.resetAsked = true;
       reset = args.reset;
       if (!args.drawing) {
-        // Python sends the drawing only when it changed; ask again if this
-        // frame does not have it (it was mounted afresh).
-        if (args.revision !== explorer.revision && askedFor !== args.revision) {
-          askedFor = args.revision;
+        // Python sends the drawing only when it changed; ask for it if this
+        // frame does not have it (it was mounted afresh, or the run that sent
+        // it was cut short before its messages left the server). Once; and
+        // again if the drawing still did not come once a run has handled a
+        // later event than the last one handled when it asked (args.answered:
+        // that ask, or one after it that took its place).
+        const lacking = args.revision !== explorer.revision;
+        const waiting = asked && asked.revision === args.revision && args.answered === asked.before;
+        if (lacking && !waiting) {
           host.emit("resend", "");
+          asked = { revision: args.revision, before: args.answered };
         }
         return;
       }

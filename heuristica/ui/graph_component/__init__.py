@@ -30,8 +30,13 @@ __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 _component = components.declare_component("heuristica_graph", path=str(WEB_DIR))
 
 EventKind = Literal["open", "expand", "collapse", "resend"]
-"""``resend``: the iframe lacks the drawing for the current revision (it was
-mounted afresh), so the next run sends it whole."""
+"""``resend``: the iframe lacks the drawing for the current revision, so the
+next run sends it whole. It lacks it when it was mounted afresh, or when the
+run that sent it was cut short by another before its messages left the
+server (Streamlit drops a run's unsent messages when the next run starts),
+so a run cannot know that what it sent arrived: the iframe asks again while
+a run that answered its last ask (``answered``, the nonce of the last event
+handled) still leaves it without the drawing."""
 
 _data_by_drawing: IdentityCache[bytes] = IdentityCache(16)
 """Each drawing's data as JSON."""
@@ -96,6 +101,7 @@ def graph_explorer(
     _component(
         drawing=_data(drawing) if sending else None,
         revision=full_revision,
+        answered=st.session_state.get(handled),
         reset=reset,
         height=height,
         key=key,
