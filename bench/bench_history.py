@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from bench.generate import generate
 from heuristica.checks.record import with_verification_problems
-from heuristica.commands.diff import diff_sides
+from heuristica.commands.diff_report import diff_sides
 from heuristica.history.compare import Side, compare
 from heuristica.history.git import WORKING_TREE, Repository, repository
 from heuristica.history.snapshot import revision_folder
