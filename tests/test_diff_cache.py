@@ -6,6 +6,7 @@ diff it gives is the one two separate loads give."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,31 @@ def test_a_revision_whose_page_is_a_link_is_read_where_the_link_leads(
     diff = diff_sides(repository(repo.kb), "HEAD~1", "HEAD", repo.kb)
     assert [c.id for c in diff.pages_added] == [new]
     assert [p.code for p in diff.problems_introduced] == ["orphan-page"]  # the page, parsed
+
+
+def test_a_diff_builds_and_compares_its_sides_with_the_collector_paused(
+    repo: ScriptedRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two bases built in bulk: the collector would walk them again and again
+    # (at 10,000 pages about a fifth of a first diff's CPU time).
+    import gc
+
+    from heuristica.commands import diff_report
+
+    collecting: dict[str, bool] = {}
+
+    def watched(name: str) -> Callable[..., object]:
+        real = getattr(diff_report, name)
+
+        def call(*args: object, **kwargs: object) -> object:
+            collecting[name] = gc.isenabled()
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in ("both_sides", "compare"):
+        monkeypatch.setattr(diff_report, name, watched(name))
+    assert gc.isenabled()
+    diff_sides(repository(repo.kb), "HEAD~1", "HEAD", repo.kb)
+    assert collecting == {"both_sides": False, "compare": False}
+    assert gc.isenabled()

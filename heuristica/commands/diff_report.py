@@ -16,6 +16,7 @@ from heuristica.history.compare import Diff, compare
 from heuristica.history.formats import to_json, to_markdown, to_text
 from heuristica.history.git import GitError, Repository, repository
 from heuristica.history.snapshot import Loads, both_sides
+from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.problems import Severity
 
 __all__ = ["WRITERS", "diff_sides", "run_diff"]
@@ -36,14 +37,17 @@ def diff_sides(
     relative to the folder). GitError for a revision that is not known."""
     from heuristica.demos import available
 
-    loads = Loads(repo, available())
-    sides = both_sides(repo, base, head, folder, loads)
-    loads.done()
+    # Two knowledge bases built in bulk, with no reference cycles among them:
+    # the cyclic collector would walk them again and again (kb.gcpause).
+    with paused_gc():
 
-    def here(file: str) -> str:
-        return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
+        def here(file: str) -> str:
+            return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
 
-    return compare(*(side.side(here) for side in sides))
+        loads = Loads(repo, available())
+        sides = both_sides(repo, base, head, folder, loads)
+        loads.done()
+        return compare(*(side.side(here) for side in sides))
 
 
 def _introduces(diff: Diff, level: str | None) -> bool:
