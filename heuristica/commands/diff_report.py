@@ -38,8 +38,9 @@ def diff_sides(
     from heuristica.demos import available
 
     # Two knowledge bases built in bulk, with no reference cycles among them:
-    # the cyclic collector would walk them again and again (kb.gcpause).
-    with paused_gc():
+    # the cyclic collector would walk them again and again, and once more
+    # when it resumes unless what is alive then is set aside (kb.gcpause).
+    with paused_gc(set_aside_after=True):
 
         def here(file: str) -> str:
             return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
