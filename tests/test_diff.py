@@ -326,3 +326,25 @@ def test_a_pages_log_up_to_a_revision_leaves_out_the_commits_after_it(repo: Scri
     assert [c.subject for c in git.log([f"{H}.yaml"], until=first)] == ["first pages"]
     with pytest.raises(GitError):
         git.log([f"{H}.yaml"], until="--output=/tmp/x")
+
+
+@pytest.mark.parametrize("format", ["text", "json", "markdown"])
+def test_a_diff_but_html_imports_neither_the_drawing_nor_networkx(
+    repo: ScriptedRepo, format: str
+) -> None:
+    # The drawing's code and networkx behind it took 0.13 s of every diff's start.
+    import subprocess
+    import sys
+
+    repo.write(f"{H}.yaml", page(H, checks=[CHECK], overview="Edited."))
+    repo.commit("edit a page")
+    code = (
+        "import sys\nfrom heuristica.commands.cli import main\n"
+        f"main(['diff', 'HEAD~1', 'HEAD', {str(repo.kb)!r}, '--format', {format!r}])\n"
+        "print('MODULES', *sorted(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert H in out.stdout
+    modules = out.stdout.rpartition("MODULES")[2].split()
+    drawn = [m for m in modules if m.startswith(("heuristica.draw", "networkx"))]
+    assert drawn == [], f"diff --format {format} imported {drawn}"

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from heuristica.commands.diff import split_arguments
-from heuristica.draw.diff import diff_html
 from heuristica.history.compare import Diff, compare
 from heuristica.history.formats import to_json, to_markdown, to_text
 from heuristica.history.git import GitError, Repository, repository
@@ -21,11 +20,20 @@ from heuristica.kb.problems import Severity
 
 __all__ = ["WRITERS", "diff_sides", "run_diff"]
 
+
+def _html(diff: Diff) -> str:
+    """The HTML drawing of ``diff``; the drawing's code (and networkx behind
+    it) is imported only for this format."""
+    from heuristica.draw.diff import diff_html
+
+    return diff_html(diff)
+
+
 WRITERS: dict[str, Callable[..., str]] = {
     "text": to_text,
     "json": to_json,
     "markdown": to_markdown,
-    "html": diff_html,
+    "html": _html,
 }
 
 
