@@ -5,9 +5,14 @@ beside the naive way in the same run.
     python -m bench.bench_history [--pages 10000] [--changed 50] [--commits 20] [--runs 3]
 
 - diff, first time: nothing in the cache; each revision's pages read from
-  git's blobs and parsed once for both sides (ours), beside loading both
+  git's blobs and parsed once for both sides, in two processes as the
+  command does (ours: ``kb.spread_parse``), beside loading both
   revisions in full from scratch (each written out, each file parsed, then
   compared: the naive way).
+- the same first diff parsed in two processes and in one, by turns.
+- the same first diff as the command a user or a CI job runs (``python -m
+  heuristica diff BASE HEAD FOLDER --format markdown``): a new process, its
+  interpreter and imports included, timed from its start to its exit.
 - diff, again: the parse results kept by the first run (a CI job whose cache
   step restored them, a second diff on a laptop), beside the naive way with
   both revisions' folders written already.
@@ -144,6 +149,30 @@ def _naive_diff(repo: Repository, base: str, head: str) -> None:
     compare(*sides)
 
 
+def _diff_command(repo: Repository, base: str, head: str) -> None:
+    """``heuristica diff`` in a new process, its markdown thrown away."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "heuristica",
+            "diff",
+            base,
+            head,
+            str(repo.top / "knowledge"),
+            "--format",
+            "markdown",
+        ],
+        cwd=repo.top,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+
+
 def _naive_history(repo: Repository, file: str) -> list[str]:
     """Every commit, and the page's blob in it compared with its parent's."""
     path = f"{repo.prefix}/{file}"
@@ -224,15 +253,24 @@ def main() -> None:
         ours, naive = _by_turns(
             args.runs,
             empty_cache,
-            lambda: diff_sides(repo, base, head, kb),
+            lambda: diff_sides(repo, base, head, kb, spread=True),
             lambda: _naive_diff(repo, base, head),
         )
         print(f"diff, first time:  {ours}   naive (both loaded in full): {naive}")
+        two, one = _by_turns(
+            args.runs,
+            empty_cache,
+            lambda: diff_sides(repo, base, head, kb, spread=True),
+            lambda: diff_sides(repo, base, head, kb),
+        )
+        print(f"  parsed in two processes: {two}   in one (the way before): {one}")
+        command = _timed(args.runs, empty_cache, lambda: _diff_command(repo, base, head))
+        print(f"  the same, as the command (a new process, --format markdown): {command}")
         _report_load()
         again, naive_again = _by_turns(
             args.runs,
             nothing,
-            lambda: diff_sides(repo, base, head, kb),
+            lambda: diff_sides(repo, base, head, kb, spread=True),
             lambda: _naive_diff(repo, base, head),
         )
         print(f"diff, again:       {again}   naive:          {naive_again}")
@@ -240,11 +278,15 @@ def main() -> None:
         earlier = shas[-3]
 
         def first_push() -> None:
-            diff_sides(repo, earlier, base, kb)  # the pull request as it was
+            diff_sides(repo, earlier, base, kb, spread=True)  # the pull request as it was
 
-        pushed = _timed(args.runs, first_push, lambda: diff_sides(repo, earlier, head, kb))
+        pushed = _timed(
+            args.runs, first_push, lambda: diff_sides(repo, earlier, head, kb, spread=True)
+        )
         print(f"diff, after a push (base seen, head one commit on): {pushed}")
-        working = _timed(args.runs, nothing, lambda: diff_sides(repo, base, WORKING_TREE, kb))
+        working = _timed(
+            args.runs, nothing, lambda: diff_sides(repo, base, WORKING_TREE, kb, spread=True)
+        )
         print(f"diff against the working tree (seen before): {working}")
         _report_load()
         page = next(iter(load_knowledge(kb).files.values()))

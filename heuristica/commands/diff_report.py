@@ -38,11 +38,19 @@ WRITERS: dict[str, Callable[..., str]] = {
 
 
 def diff_sides(
-    repo: Repository, base: str, head: str, folder: Path, *, named_from_here: bool = True
+    repo: Repository,
+    base: str,
+    head: str,
+    folder: Path,
+    *,
+    named_from_here: bool = True,
+    spread: bool = False,
 ) -> Diff:
     """The diff of the knowledge folder between two revisions (``WORKING_TREE``:
     the files on disk), its files named from where the command runs (else
-    relative to the folder). GitError for a revision that is not known."""
+    relative to the folder). ``spread``: files parsed in two processes where
+    that is safe (the command; never a server, whose threads a fork would
+    not copy). GitError for a revision that is not known."""
     from heuristica.demos import available
 
     # Two knowledge bases built in bulk, with no reference cycles among them:
@@ -53,7 +61,7 @@ def diff_sides(
         def here(file: str) -> str:
             return os.path.normpath(os.path.join(folder, file)) if named_from_here else file
 
-        loads = Loads(repo, available())
+        loads = Loads(repo, available(), spread=spread)
         sides = both_sides(repo, base, head, folder, loads)
         loads.done()
         return compare(*(side.side(here) for side in sides))
@@ -69,7 +77,8 @@ def run_diff(args: argparse.Namespace) -> int:
     try:
         base, head, folder = split_arguments(args.args, args.default_root)
         repo = repository(folder)
-        diff = diff_sides(repo, base if base is not None else repo.default_base(), head, folder)
+        base = base if base is not None else repo.default_base()
+        diff = diff_sides(repo, base, head, folder, spread=True)
     except GitError as error:
         print(f"{args.prog} diff: error: {error}", file=sys.stderr)
         return 2

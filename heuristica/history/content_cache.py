@@ -29,6 +29,7 @@ from heuristica.history.git import Repository, TreeEntry
 from heuristica.kb.files import FileKey, PageFile, Unreadable, read_page_file
 from heuristica.kb.loader import MAX_FILE_BYTES, parse_data
 from heuristica.kb.parsecache import ParseCache, ParsedFile, cache_path, user_cache_folder
+from heuristica.kb.spread_parse import parse_all
 
 __all__ = ["ContentCache", "blob_id", "blob_key", "store_path"]
 
@@ -118,17 +119,23 @@ class ContentCache(ParseCache):
         self._pending[relative] = (blob, found.key)
         return None
 
-    def parse_missing(self, repo: Repository, entries: list[TreeEntry]) -> int:
+    def parse_missing(
+        self, repo: Repository, entries: list[TreeEntry], *, spread: bool = False
+    ) -> int:
         """Parse, from git's blobs read in one go, the files among ``entries``
-        (the side loaded next) never met; how many that was."""
+        (the side loaded next) never met; how many that was. ``spread``: in
+        two processes where that is safe and worth it (``kb.spread_parse``)."""
         wanted = [
-            entry
+            (entry.path, blob_key(entry.blob), entry.blob)
             for entry in entries
             if self.get(PageFile(entry.path, "", blob_key(entry.blob))) is None
         ]
-        blobs = repo.blobs(entry.blob for entry in wanted)
-        for entry in wanted:
-            self.put(entry.path, blob_key(entry.blob), parse_data(blobs[entry.blob], entry.path))
+        blobs = repo.blobs(blob for _, _, blob in wanted)
+        items = [(relative, key, blobs[blob]) for relative, key, blob in wanted]
+        for (relative, key, _), parsed in zip(
+            items, parse_all(items, parse_data, spread=spread), strict=True
+        ):
+            self.put(relative, key, parsed)
         return len(wanted)
 
     def _from_app(self, found: PageFile) -> ParsedFile | None:

@@ -77,8 +77,13 @@ class Loads:
     the checks across pages, each page's verification warnings, and one
     record object per record content."""
 
-    def __init__(self, repo: Repository, demos: Collection[str] | None) -> None:
+    def __init__(
+        self, repo: Repository, demos: Collection[str] | None, *, spread: bool = False
+    ) -> None:
         self.cache = ContentCache.open(repo)
+        self.spread = spread
+        """Parse in two processes where that is safe (``kb.spread_parse``): a
+        command's process, never a server's."""
         self.across = AcrossMemo()
         self.verified = VerificationMemo()
         self.demos = demos
@@ -145,7 +150,7 @@ def _from_git(
     pages = sorted((e for e in entries if is_page_path(e.path)), key=lambda e: page_order(e.path))
     others = [entry for entry in entries if not is_page_path(entry.path)]
     folder = _folder(repo, commit, others, "-others")
-    parsed = loads.cache.parse_missing(repo, pages)
+    parsed = loads.cache.parse_missing(repo, pages, spread=loads.spread)
     at = str(folder)  # os.path.join: a tenth of Path's / for 10,000 files
     listed = tuple(PageFile(e.path, os.path.join(at, e.path), blob_key(e.blob)) for e in pages)
     loaded = load_knowledge(

@@ -206,11 +206,7 @@ class ParseCache:
         lines = body.split(b"\n")
         if lines.pop() != b"" or json.loads(header)["files"] != len(lines):
             raise ValueError("the file is cut short")
-        halves = [line.split(_SEPARATOR) for line in lines]
-        metas = _METAS.validate_json(b"[" + b",".join(half[0] for half in halves) + b"]")
-        rows = {}
-        for meta, (_, value), line in zip(metas, halves, lines, strict=True):
-            rows[meta[0]] = (meta[1], _parsed(meta, value), line)
+        rows = {relative: (key, parsed, line) for relative, key, parsed, line in results_of(lines)}
         return cls({relative: (key, parsed) for relative, (key, parsed, _) in rows.items()}, rows)
 
 
@@ -221,6 +217,24 @@ _HEADER_START = f'{{"format": "{_FORMAT}", "version": "{_VERSION}", "files": '.e
 
 def _header(entries: int) -> bytes:
     return _HEADER_START + f"{entries}}}\n".encode()
+
+
+def results_of(lines: list[bytes]) -> list[tuple[str, FileKey, ParsedFile, bytes]]:
+    """Each line (as ``result_line`` writes it, without its end) read back:
+    its file, version, parse result (every page validated again by the page
+    models) and the line itself. ValueError (pydantic's, among others) or
+    another of ``_UNUSABLE`` if a line is not one."""
+    halves = [line.split(_SEPARATOR) for line in lines]
+    metas = _METAS.validate_json(b"[" + b",".join(half[0] for half in halves) + b"]")
+    return [
+        (meta[0], meta[1], _parsed(meta, value), line)
+        for meta, (_, value), line in zip(metas, halves, lines, strict=True)
+    ]
+
+
+def result_line(relative: str, key: FileKey, parsed: ParsedFile) -> bytes:
+    """One file's parse result as a line of the cache file (no line end)."""
+    return _line(relative, key, parsed)
 
 
 def _line(relative: str, key: FileKey, parsed: ParsedFile) -> bytes:
