@@ -74,7 +74,7 @@ KEPT_WAIT_SECONDS = 2.0
 """How long the load at the start waits for a first tool call when a search needs no load."""
 
 
-def _ref(page: Page) -> PageRef:
+def _ref(page: Page | full_text.PageView) -> PageRef:
     return PageRef(id=page.id, title=page.title, type=page.page_type)
 
 
@@ -119,9 +119,7 @@ def _matched_in(hit: full_text.SearchHit) -> str:
 
 
 def _snippet_text(hit: full_text.SearchHit) -> str:
-    if hit.snippet:
-        return inert_line(hit.snippet.text)
-    return one_line(safe_markdown(hit.page.overview))
+    return inert_line(hit.snippet.text) if hit.snippet else ""  # a search here asks for snippets
 
 
 def search_pages(

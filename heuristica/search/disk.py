@@ -41,7 +41,7 @@ from pathlib import Path
 import tantivy
 
 from heuristica.kb.cache_place import write_whole
-from heuristica.kb.parsecache import VERSION as PARSE_VERSION
+from heuristica.kb.parse_version import VERSION as PARSE_VERSION
 
 __all__ = [
     "VERSION",
@@ -55,15 +55,15 @@ __all__ = [
 ]
 
 _FORMAT = "heuristica-search-index"
-_SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py")
+_SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py", "page_text.py")
 _INDEX = "index"
 _MANIFEST = "pages.json"
 _log = logging.getLogger(__name__)
 
 
 def _version() -> str:
-    """Changes when the indexed text, the tokenizer, the schema or tantivy
-    change, or what a page file is read as (``kb.parsecache.VERSION``: a
+    """Changes when the indexed or stored text, the tokenizer, the schema or
+    tantivy change, or what a page file is read as (``kb.parse_version.VERSION``: a
     page is known by its file's version)."""
     hashed = hashlib.blake2b(PARSE_VERSION.encode(), digest_size=16)
     for name in _SOURCES:
