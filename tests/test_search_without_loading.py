@@ -115,14 +115,17 @@ def test_before_its_first_load_a_live_knowledge_base_answers_from_the_index(
 def test_a_live_knowledge_base_tells_whether_it_can_answer_before_loading(root: Path) -> None:
     live = LiveKnowledgeBase(root, search_folder=cache_path(root, "search", ""))
     assert not live.answers_without_loading()  # nothing kept yet
+    assert not live.may_answer_without_loading()
     loaded_find(root, "spawn")
-    assert live.answers_without_loading()
+    assert live.answers_without_loading() and live.may_answer_without_loading()
     add_a_file(root)
     assert not live.answers_without_loading()
+    assert live.may_answer_without_loading()  # an index is kept: only a scan tells it is old
     loaded_find(root, "spawn")
     assert live.answers_without_loading()
     live.current()
     assert not live.answers_without_loading()  # loaded: it answers from its load
+    assert not live.may_answer_without_loading()
 
 
 IMPORTS = """

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
-from heuristica.search.disk import Loaded, read_manifest
+from heuristica.search.disk import Loaded, has_manifest, read_manifest
 from heuristica.search.found import Found, Options, PageView, SearchHit
 from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
@@ -58,6 +58,7 @@ __all__ = [
     "Stale",
     "find",
     "find_kept",
+    "has_manifest",
     "index_for",
     "kept_load",
     "search",

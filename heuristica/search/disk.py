@@ -47,6 +47,7 @@ __all__ = [
     "VERSION",
     "Loaded",
     "Manifest",
+    "has_manifest",
     "locked",
     "open_index",
     "read_manifest",
@@ -131,6 +132,11 @@ _SEALED = re.compile(rb'\{"seal": "([0-9a-f]{32})", ')
 
 def _seal(rest: bytes) -> str:
     return hashlib.blake2b(rest, digest_size=16).hexdigest()
+
+
+def has_manifest(folder: Path) -> bool:
+    """Whether ``folder`` holds a manifest, trusted or not (a stat, nothing read)."""
+    return (folder / _MANIFEST).is_file()
 
 
 def read_manifest(folder: Path) -> Manifest | None:
