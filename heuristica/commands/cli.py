@@ -35,6 +35,7 @@ from heuristica.commands.reports import FORMATS
 from heuristica.commands.start import add_docs, add_init, add_new
 from heuristica.commands.usage import UsageError, folder
 from heuristica.extras import MissingExtra, require
+from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.relations import PageType
 
 __all__ = ["main"]
@@ -104,7 +105,11 @@ def _streamlit_options(tokens: Sequence[str]) -> tuple[list[str], Path | None]:
 
 def _mcp(args: argparse.Namespace) -> int:
     require("mcp", "mcp", "mcp")
-    from heuristica.commands.mcp import serve_stdio
+    # The MCP SDK builds some thousands of pydantic models as it is imported
+    # (0.6 s or more): without the collector walking them meanwhile, a tenth
+    # of that less; and none of them walked again by later collections.
+    with paused_gc(set_aside_after=True):
+        from heuristica.commands.mcp import serve_stdio
 
     serve_stdio(_knowledge(args.path))
     return 0
