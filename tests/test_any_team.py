@@ -293,7 +293,7 @@ def test_help_is_complete_plain_text(capsys: pytest.CaptureFixture[str]) -> None
         main(["--help"])
     out = capsys.readouterr().out
     assert "``" not in out and "python -m graph" in out
-    assert "Exit codes: 0 sound" in out and out.rstrip().endswith("unknown type or page id).")
+    assert "Exit codes: 0 sound" in out and out.rstrip().endswith('as "| head" does).')
 
 
 @pytest.mark.parametrize(

@@ -24,22 +24,22 @@ H, E, P = "heuristic/use-spawn", "environment/linux", "principle/island"
 COUNTING = """
 import sys
 from heuristica.kb import loader
-from heuristica.search import index
+from heuristica.search.store import Store
 from heuristica.live.reload import Reloader
 from heuristica.commands.cli import main
 
 parsed, indexed, loads = [], [], []
-read, columns, load = loader._read_and_parse, index.columns, Reloader.load
+read, commit, load = loader._read_and_parse, Store._commit, Reloader.load
 def reading(found):
     parsed.append(found.relative)
     return read(found)
-def indexing(found):
-    indexed.append(found.id)
-    return columns(found)
+def indexing(store, removed, added):
+    indexed.extend(page.id for _, page, *_ in added)
+    return commit(store, removed, added)
 def loading(*args, **kwargs):
     loads.append("load")
     return load(*args, **kwargs)
-loader._read_and_parse, index.columns, Reloader.load = reading, indexing, loading
+loader._read_and_parse, Store._commit, Reloader.load = reading, indexing, loading
 code = main(sys.argv[1:])
 print(
     "parsed:" + ",".join(sorted(parsed)),
@@ -121,9 +121,9 @@ def test_a_second_search_indexes_only_the_edited_page(kb: Path, tmp_path: Path) 
     assert first.returncode == 0, first.stderr
     assert (indexed, loads) == (sorted([E, H, P]), 1)
     assert [hit["id"] for hit in json.loads(first.stdout)] == [E]
-    # Warm: answered from the index alone, reading only the page it shows.
+    # Warm: answered from the index alone, which stores what a hit shows: no page read.
     again, parsed, indexed, loads = run(cache, "search", "glibc", str(kb), "--format", "json")
-    assert (again.stdout, parsed, indexed, loads) == (first.stdout, ["e.yaml"], [], 0)
+    assert (again.stdout, parsed, indexed, loads) == (first.stdout, [], [], 0)
     edit(kb / "i.yaml", "An island", "An island of forks")
     (kb / "h.yaml").unlink()
     after, parsed, indexed, loads = run(cache, "search", "fork", str(kb), "--format", "json")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,9 +29,10 @@ from heuristica.live import fingerprint, kept_search
 from heuristica.live.kept_search import find_without_loading
 from heuristica.live.knowledge_base import LiveKnowledgeBase
 from heuristica.live.reload import Reloader
-from heuristica.search import Found
+from heuristica.search import Found, disk
 
 H = "heuristic/polars-use-spawn-not-fork"
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -112,14 +115,70 @@ def test_before_its_first_load_a_live_knowledge_base_answers_from_the_index(
 def test_a_live_knowledge_base_tells_whether_it_can_answer_before_loading(root: Path) -> None:
     live = LiveKnowledgeBase(root, search_folder=cache_path(root, "search", ""))
     assert not live.answers_without_loading()  # nothing kept yet
+    assert not live.may_answer_without_loading()
     loaded_find(root, "spawn")
-    assert live.answers_without_loading()
+    assert live.answers_without_loading() and live.may_answer_without_loading()
     add_a_file(root)
     assert not live.answers_without_loading()
+    assert live.may_answer_without_loading()  # an index is kept: only a scan tells it is old
     loaded_find(root, "spawn")
     assert live.answers_without_loading()
     live.current()
     assert not live.answers_without_loading()  # loaded: it answers from its load
+    assert not live.may_answer_without_loading()
+
+
+IMPORTS = """
+import sys
+from heuristica.commands.cli import main
+code = main(sys.argv[1:])
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+sys.exit(code)
+"""
+
+NEVER_IMPORTED = (
+    "heuristica.kb.model",
+    "heuristica.kb.loader",
+    "heuristica.kb.parsecache",
+    "heuristica.search.page_text",
+    "heuristica.live.reload",
+    "pydantic",
+    "yaml",
+    "networkx",
+)
+"""What a search answered from the index kept on disk does without: the page
+models and the loader (a tenth of a second or two to import), and any load."""
+
+
+@pytest.mark.parametrize("query", ["spawn fork", "deadlok polrs", "why should I use spawn"])
+def test_a_warm_search_from_the_command_line_imports_no_page_model(root: Path, query: str) -> None:
+    """A real process, as a person runs it: it prints what a loaded search
+    finds, and never imports the page models, the loader or networkx (a typo
+    too: the words it is read as are written as the index stored them)."""
+    expected = loaded_find(root, query)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS, "search", query, str(root), "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(done.stderr.splitlines()[-1].split())
+    assert "heuristica.live.kept_search" in imported
+    assert imported.isdisjoint(NEVER_IMPORTED), imported & set(NEVER_IMPORTED)
+    assert json.loads(done.stdout) == expected[0]
+    assert (expected[3] in done.stderr) if expected[3] else True
+
+
+def test_what_decides_what_the_index_holds_is_in_its_version() -> None:
+    """The index kept on disk is trusted only if written by the same code
+    (``search.disk.VERSION``): every module that decides what is indexed or
+    stored of a page is part of that digest."""
+    assert {"disk.py", "store.py", "index.py", "query.py", "text.py", "page_text.py"} <= set(
+        disk._SOURCES
+    )
 
 
 def edit_a_page(root: Path) -> None:
@@ -173,6 +232,17 @@ def hand_edit_the_manifest(root: Path) -> None:
     (manifest / "pages.json").write_text(json.dumps(data))
 
 
+def damage_what_the_index_stored(root: Path) -> None:
+    """The file tantivy stores documents in (what a hit shows of each page),
+    a byte in its middle changed, its size as it was."""
+    folder = cache_path(root, "search", "")
+    assert folder is not None
+    stored = max((folder / "index").glob("*.store"), key=lambda file: file.stat().st_size)
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    stored.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -185,6 +255,7 @@ def hand_edit_the_manifest(root: Path) -> None:
         make_a_page_a_pipe,
         damage_the_manifest,
         hand_edit_the_manifest,
+        damage_what_the_index_stored,
     ],
 )
 def test_a_change_sets_the_index_aside_until_a_load_writes_it_again(

@@ -9,7 +9,8 @@ over MCP. Every command takes the knowledge folder as its argument (default:
 
 Exit codes: 0 sound (warnings allowed, unless check --strict) or found; 1 the
 knowledge base has errors, a check fails, or nothing was found; 2 bad usage
-(for example a folder that does not exist, an unknown type or page id).
+(for example a folder that does not exist, an unknown type or page id); 141
+what it printed was not all read (the reader left, as "| head" does).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from heuristica.commands.reports import FORMATS
 from heuristica.commands.start import add_docs, add_init, add_new
 from heuristica.commands.usage import UsageError, folder
 from heuristica.extras import MissingExtra, require
+from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.relations import PageType
 
 __all__ = ["main"]
@@ -103,7 +105,11 @@ def _streamlit_options(tokens: Sequence[str]) -> tuple[list[str], Path | None]:
 
 def _mcp(args: argparse.Namespace) -> int:
     require("mcp", "mcp", "mcp")
-    from heuristica.commands.mcp import serve_stdio
+    # The MCP SDK builds some thousands of pydantic models as it is imported
+    # (0.6 s or more): without the collector walking them meanwhile, a tenth
+    # of that less; and none of them walked again by later collections.
+    with paused_gc(set_aside_after=True):
+        from heuristica.commands.mcp import serve_stdio
 
     serve_stdio(_knowledge(args.path))
     return 0
@@ -281,8 +287,30 @@ def _add_mcp(commands: Subcommands) -> None:
     mcp.set_defaults(run=_mcp)
 
 
+STDOUT_CLOSED = 141
+"""The exit code when the reader of what a command prints leaves before the
+end ("| head"): a shell's for a command ended by SIGPIPE, 128 + 13."""
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
-    """Run one command; returns the exit code (the ``heuristica`` entry point)."""
+    """Run one command; returns the exit code (the ``heuristica`` entry point).
+
+    A reader that leaves early ("heuristica search fork | head -3") ends the
+    command quietly, as it ends ``cat`` or ``grep``: no error, no traceback,
+    exit code ``STDOUT_CLOSED``."""
+    try:
+        try:
+            return _run(argv, prog)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a closed pipe cannot be caught
+    except BrokenPipeError:
+        # What is still buffered goes nowhere, so that the interpreter's own
+        # flush at exit finds nothing to complain about.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return STDOUT_CLOSED
+
+
+def _run(argv: Sequence[str] | None, prog: str) -> int:
     parser = _parser(prog)
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "takes_extra", False):
@@ -290,6 +318,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "heuristica") -> int:
     args.streamlit_options = extra
     try:
         return args.run(args)
+    except BrokenPipeError:
+        raise
     except (UsageError, MissingExtra, OSError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,13 @@ Built on the official SDK's ``MCPServer``: it turns each tool's signature
 into the input schema, validates arguments against it and reports a
 malformed argument to the agent as a tool error; this module adds only what
 the knowledge base answers.
+
+What only a loaded knowledge base needs (the page models, networkx, the
+Markdown of a page, the verification record) is imported by the tools that
+use it, not with this module: while the search index kept on disk is the
+folder's as it is now, the first search is answered before any of it is
+imported (``live.kept_search``), and the load that the server's start began
+(``_warm_up``) imports it after that answer.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import logging
 import threading
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
@@ -44,15 +51,15 @@ from heuristica.commands.mcp_answers import (
     page_verification_state,
 )
 from heuristica.commands.mcp_wire import guarded_stdio
-from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.markdown import one_line, safe_markdown
-from heuristica.kb.model import Page
-from heuristica.kb.page_markdown import page_markdown
-from heuristica.kb.parsecache import cache_path
+from heuristica.kb.cache_place import cache_path
 from heuristica.kb.problems import closest
 from heuristica.kb.relations import RELATIONS, PageType
 from heuristica.kb.text import inert_line
 from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
+
+if TYPE_CHECKING:  # a loaded knowledge base's: imported by the load
+    from heuristica.kb.knowledge import KnowledgeGraph
+    from heuristica.kb.model import Page
 
 __all__ = ["build_server", "serve_stdio"]
 
@@ -74,7 +81,7 @@ KEPT_WAIT_SECONDS = 2.0
 """How long the load at the start waits for a first tool call when a search needs no load."""
 
 
-def _ref(page: Page) -> PageRef:
+def _ref(page: Page | full_text.PageView) -> PageRef:
     return PageRef(id=page.id, title=page.title, type=page.page_type)
 
 
@@ -119,9 +126,7 @@ def _matched_in(hit: full_text.SearchHit) -> str:
 
 
 def _snippet_text(hit: full_text.SearchHit) -> str:
-    if hit.snippet:
-        return inert_line(hit.snippet.text)
-    return one_line(safe_markdown(hit.page.overview))
+    return inert_line(hit.snippet.text) if hit.snippet else ""  # a search here asks for snippets
 
 
 def search_pages(
@@ -161,6 +166,8 @@ class _KnowledgeServer(MCPServer[Any]):
             self.answered.set()
 
     async def list_resources(self) -> list[Resource]:
+        from heuristica.kb.markdown import one_line, safe_markdown
+
         graph = self.live.current().graph
         return [
             Resource(
@@ -227,6 +234,8 @@ def build_server(root: Path) -> _KnowledgeServer:
     def get_page(id: PageId) -> str:
         """The whole page as Markdown: every section, its sources, the pages it
         links to and the pages linking to it, each named by id and relation."""
+        from heuristica.kb.page_markdown import page_markdown
+
         graph = live.current().graph
         return page_markdown(_known(graph, id), graph)
 
@@ -291,6 +300,8 @@ def build_server(root: Path) -> _KnowledgeServer:
     @server.resource(PAGE_URI, mime_type="text/markdown")
     def page_resource(type: str, slug: str) -> str:
         """A page as Markdown, the same text as get_page."""
+        from heuristica.kb.page_markdown import page_markdown
+
         graph = live.current().graph
         page_id = f"{type}/{slug}"
         if len(page_id) > MAX_ID_CHARS:
@@ -313,15 +324,20 @@ def _warm_up(server: _KnowledgeServer) -> None:
     client waits two seconds for that before it ends the server (the MCP SDK's
     grace period), less than a 30,000-page save takes on a busy machine.
 
-    When a search needs no load (the index kept on disk is the folder's as it
-    is now: ``LiveKnowledgeBase.find``), the load waits until the first tool
-    call is answered, at most ``KEPT_WAIT_SECONDS``: loading meanwhile would
-    hold the interpreter from the client's handshake and that first answer."""
+    When a search may need no load (an index is kept on disk: while it is the
+    folder's as it is now, ``LiveKnowledgeBase.find`` answers from it), the
+    load waits until the first tool call is answered, at most
+    ``KEPT_WAIT_SECONDS``: loading meanwhile would hold the interpreter from
+    the client's handshake and that first answer. Whether the index is the
+    folder's is not asked here (a scan of every page file, which the first
+    search makes anyway: made twice at once, the two took twice as long);
+    when it is not, the first call loads, as it would have waited for this
+    load to end."""
     live = server.live
 
     def run() -> None:
         try:
-            if live.answers_without_loading():
+            if live.may_answer_without_loading():
                 server.answered.wait(KEPT_WAIT_SECONDS)
             live.current()
             live.save_cache()

@@ -1,23 +1,23 @@
 """What the MCP server's tools answer (``commands.mcp``): the result models,
 which the SDK publishes to agents as each tool's output schema, and a page's
-verification state as ``verify --record`` last recorded it."""
+verification state as ``verify --record`` last recorded it (the record's
+code imported only when a page's state is asked for: the server registers
+these models as it starts, before its first answer)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from heuristica.checks.record import (
-    RECORD_FILE,
-    PageRun,
-    RecordError,
-    page_verification,
-    read_record,
-)
-from heuristica.kb.model import Page
+from heuristica import RECORD_FILE
 from heuristica.kb.relations import PageType
+
+if TYPE_CHECKING:
+    from heuristica.checks.record import PageRun
+    from heuristica.kb.model import Page
 
 __all__ = [
     "CheckOutcome",
@@ -159,6 +159,8 @@ def _verification_run(page: Page, run: PageRun) -> VerificationRun:
 
 def page_verification_state(root: Path, page: Page) -> VerificationState:
     """What ``verify --record`` last recorded about ``page``, judged against the page now."""
+    from heuristica.checks.record import RecordError, page_verification, read_record
+
     try:
         record = read_record(root / RECORD_FILE)
     except RecordError as error:

@@ -47,6 +47,7 @@ __all__ = [
     "page_order",
     "read_page_file",
     "scan_folder",
+    "unchanged",
 ]
 
 _PAGE_SUFFIXES = (".yaml", ".yml")
@@ -236,6 +237,16 @@ def _page_file(
         report(relative, "not-a-file", _not_a_file(status.st_mode, "links to"))
         return None
     return PageFile(relative, target, _key(status))
+
+
+def unchanged(found: PageFile) -> bool:
+    """Whether ``found`` is still a regular file at the version the scan saw
+    (a stat, nothing read)."""
+    try:
+        status = os.stat(found.path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and _key(status) == found.key
 
 
 def read_page_file(found: PageFile, limit: int) -> tuple[bytes, FileKey | None]:

@@ -24,10 +24,8 @@ each line, so a save writes anew only the lines of what changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +44,7 @@ from heuristica.kb.content_rules import Loc, ReleaseClaim
 from heuristica.kb.files import FileKey, PageFile
 from heuristica.kb.gcpause import paused_gc
 from heuristica.kb.model import PAGE_ADAPTER, Page, Tour
+from heuristica.kb.parse_version import VERSION
 from heuristica.kb.problems import Problem, Severity
 
 __all__ = [
@@ -59,39 +58,7 @@ __all__ = [
 ]
 
 _FORMAT = "heuristica-parsed-pages-lines"
-_SOURCES = (
-    "check_model.py",
-    "content_rules.py",
-    "field_messages.py",
-    "fields.py",
-    "files.py",
-    "loader.py",
-    "model.py",
-    "parsecache.py",
-    "problems.py",
-    "relations.py",
-    "signature.py",
-    "tour_model.py",
-    "yaml_tree.py",
-)
 _log = logging.getLogger(__name__)
-
-
-def _version() -> str:
-    """Changes when the loader, the page models, pydantic or Python change."""
-    digest = hashlib.blake2b(digest_size=16)
-    for name in _SOURCES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    digest.update(f"{pydantic.VERSION} {sys.version}".encode())
-    return digest.hexdigest()
-
-
-_VERSION = _version()
-VERSION = _VERSION
-"""Changes when what a page file is read as may change (the loader, the page
-models, pydantic, Python): others that keep what they made of pages, such as
-the search index on disk, start again when it does."""
-
 
 Place = tuple[int, int]
 
@@ -212,7 +179,7 @@ class ParseCache:
 
 _UNUSABLE = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 """What reading someone else's, an old or a damaged cache file can raise."""
-_HEADER_START = f'{{"format": "{_FORMAT}", "version": "{_VERSION}", "files": '.encode()
+_HEADER_START = f'{{"format": "{_FORMAT}", "version": "{VERSION}", "files": '.encode()
 
 
 def _header(entries: int) -> bytes:

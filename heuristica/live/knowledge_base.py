@@ -14,6 +14,10 @@ kept in ``search_folder`` if one is given (each page known by its file's
 version, so the next process indexes only the pages whose file changed).
 
 Time comes from ``clock`` (``time.monotonic`` unless a test gives another).
+
+The loader, the page models and networkx are imported by the first load, not
+with this module: a search answered from the index kept on disk (the MCP
+server's first answer) needs none of them.
 """
 
 from __future__ import annotations
@@ -26,18 +30,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from heuristica import demos
 from heuristica.kb.files import Scan, scan_folder
 from heuristica.kb.gcpause import tidy
-from heuristica.kb.knowledge import KnowledgeGraph
-from heuristica.kb.loader import LoadResult
-from heuristica.kb.parsecache import ParseCache
 from heuristica.kb.relations import PageType
 from heuristica.live.fingerprint import folder_fingerprint, lasting_fingerprint, other_versions
 from heuristica.live.kept_search import find_without_loading, kept_is_current
-from heuristica.live.reload import Reloader
-from heuristica.live.whole_layout import WholeLayout
 from heuristica.search import (
     Found,
     Kept,
@@ -46,8 +46,15 @@ from heuristica.search import (
     SearchHit,
     SearchIndex,
     find,
+    has_manifest,
     index_for,
 )
+
+if TYPE_CHECKING:  # imported by the first load (``LiveKnowledgeBase._reloader_now``)
+    from heuristica.kb.knowledge import KnowledgeGraph
+    from heuristica.kb.loader import LoadResult
+    from heuristica.live.reload import Reloader
+    from heuristica.live.whole_layout import WholeLayout
 
 __all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
 
@@ -110,9 +117,8 @@ class LiveKnowledgeBase:
         self.cache_folder = cache_folder
         """Where the whole graph's layouts are kept (``kb.parsecache.cache_folder``);
         None: this process's own temporary folder."""
-        if layout is None:
-            layout = WholeLayout(None if cache_folder is None else cache_folder / "layouts")
-        self.layout = layout
+        self._layout = layout
+        self._layout_made = threading.Lock()
         self._rescan_seconds = rescan_seconds
         self._save_after_seconds = save_after_seconds
         self._clock = clock
@@ -124,6 +130,18 @@ class LiveKnowledgeBase:
         self._unsaved = False
         """Whether a load parsed anything since the parse results were last saved."""
         self._tidy: Future[None] | None = None
+
+    @property
+    def layout(self) -> WholeLayout:
+        """Lays out the whole graph of the latest load in another process
+        (made when first asked for: it imports networkx and the drawing)."""
+        with self._layout_made:
+            if self._layout is None:
+                from heuristica.live.whole_layout import WholeLayout
+
+                folder = self.cache_folder
+                self._layout = WholeLayout(None if folder is None else folder / "layouts")
+            return self._layout
 
     def scan(self) -> Scan:
         """The folder's listing, made again once ``rescan_seconds`` have passed."""
@@ -159,6 +177,13 @@ class LiveKnowledgeBase:
         kept in ``search_folder`` (``live.kept_search.kept_is_current``)."""
         folder = self.search_folder
         return self._current is None and folder is not None and kept_is_current(self.root, folder)
+
+    def may_answer_without_loading(self) -> bool:
+        """Whether, before a first load, ``find`` may answer from an index kept
+        in ``search_folder``: one is kept there (a stat; whether it is the
+        folder's as it is now takes a scan: ``answers_without_loading``)."""
+        folder = self.search_folder
+        return self._current is None and folder is not None and has_manifest(folder)
 
     def current(self, scan: Scan | None = None, progress: Progress | None = None) -> KnowledgeBase:
         """The folder as it is now (as ``scan``, else a scan at most
@@ -203,6 +228,9 @@ class LiveKnowledgeBase:
     def _reloader_now(self) -> Reloader:
         """The reloader, made (and the parse results read) on the first load."""
         if self._reloader is None:
+            from heuristica.kb.parsecache import ParseCache
+            from heuristica.live.reload import Reloader
+
             path = self.cache_file
             cache = ParseCache.load(path) if path is not None else ParseCache()
             self._reloader = Reloader(self.root, cache)

@@ -17,8 +17,9 @@ changed. A knowledge base on disk keeps its index in the user's cache folder
 (``Kept``, ``search.disk``), so the next process, a CLI ``search`` or a
 restarted MCP server, indexes only the pages that changed since; with it,
 which load of the folder its pages are (``Loaded``), so that while the
-folder is still as it was, ``find_kept`` answers from it alone, reading
-only the pages it needs (``live.kept_search``).
+folder is still as it was, ``find_kept`` answers from it alone: the index
+stores what a hit shows of each page, so no page is read and the page
+models are never imported (``live.kept_search``).
 
 May import: ``heuristica.kb`` and the root. No Streamlit.
 """
@@ -32,13 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
-from heuristica.kb.model import Page
-from heuristica.search.disk import Loaded, read_manifest
-from heuristica.search.found import Found, Options, SearchHit
+from heuristica.search.disk import Loaded, has_manifest, read_manifest
+from heuristica.search.found import Found, Options, PageView, SearchHit
 from heuristica.search.index import Progress, SearchIndex
 from heuristica.search.query import STOP_WORDS, words
 from heuristica.search.snippets import Snippet, Span
-from heuristica.search.store import Store, WhichLoad
+from heuristica.search.store import Stale, Store, WhichLoad
 
 if TYPE_CHECKING:  # networkx, which a search kept on disk does without
     from heuristica.kb.knowledge import KnowledgeGraph
@@ -49,6 +49,7 @@ __all__ = [
     "Kept",
     "Loaded",
     "Options",
+    "PageView",
     "Progress",
     "SearchHit",
     "SearchIndex",
@@ -57,6 +58,7 @@ __all__ = [
     "Stale",
     "find",
     "find_kept",
+    "has_manifest",
     "index_for",
     "kept_load",
     "search",
@@ -146,27 +148,24 @@ def search(
     return find(kg, query, kept=kept, **options).hits
 
 
-class Stale(Exception):
-    """A page is no longer what the index kept on disk was made from."""
-
-
 def find_kept(
     folder: Path,
     fingerprint: str,
-    read: Callable[[str, str], Page],
+    check: Callable[[str, str], None],
     query: str,
     **options: Unpack[Options],
 ) -> Found | None:
     """What ``find`` would find for ``query`` in the load that ``fingerprint``
     names (``Loaded``), answered from the index kept in ``folder`` alone; None
-    if that index is not of that load, or ``read(page id, its file)``, asked
-    for each page the search needs, raised ``Stale``: then load and ``find``."""
+    if that index is not of that load, or ``check(page id, its file)``, told
+    each page whose text the answer shows, raised ``Stale``: then load and
+    ``find``."""
     store = Store.kept(folder) if folder.is_dir() else None
     loaded = None if store is None else store.loaded
     if store is None or loaded is None or loaded.fingerprint != fingerprint:
         return None
     files = loaded.files
-    index = SearchIndex.kept(store, lambda page_id: read(page_id, files[page_id]))
+    index = SearchIndex.kept(store, lambda page_id: check(page_id, files[page_id]))
     try:
         return index.find(query, **options)
     except Stale:

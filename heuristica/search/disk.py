@@ -41,12 +41,13 @@ from pathlib import Path
 import tantivy
 
 from heuristica.kb.cache_place import write_whole
-from heuristica.kb.parsecache import VERSION as PARSE_VERSION
+from heuristica.kb.parse_version import VERSION as PARSE_VERSION
 
 __all__ = [
     "VERSION",
     "Loaded",
     "Manifest",
+    "has_manifest",
     "locked",
     "open_index",
     "read_manifest",
@@ -55,15 +56,15 @@ __all__ = [
 ]
 
 _FORMAT = "heuristica-search-index"
-_SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py")
+_SOURCES = ("disk.py", "store.py", "index.py", "query.py", "text.py", "page_text.py")
 _INDEX = "index"
 _MANIFEST = "pages.json"
 _log = logging.getLogger(__name__)
 
 
 def _version() -> str:
-    """Changes when the indexed text, the tokenizer, the schema or tantivy
-    change, or what a page file is read as (``kb.parsecache.VERSION``: a
+    """Changes when the indexed or stored text, the tokenizer, the schema or
+    tantivy change, or what a page file is read as (``kb.parse_version.VERSION``: a
     page is known by its file's version)."""
     hashed = hashlib.blake2b(PARSE_VERSION.encode(), digest_size=16)
     for name in _SOURCES:
@@ -131,6 +132,11 @@ _SEALED = re.compile(rb'\{"seal": "([0-9a-f]{32})", ')
 
 def _seal(rest: bytes) -> str:
     return hashlib.blake2b(rest, digest_size=16).hexdigest()
+
+
+def has_manifest(folder: Path) -> bool:
+    """Whether ``folder`` holds a manifest, trusted or not (a stat, nothing read)."""
+    return (folder / _MANIFEST).is_file()
 
 
 def read_manifest(folder: Path) -> Manifest | None:

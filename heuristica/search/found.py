@@ -1,5 +1,6 @@
-"""What a search gives back: the pages found (``SearchHit``), and what of the
-query could not be found (``Found``); and the options a search takes."""
+"""What a search gives back: the pages found (``SearchHit``, each with what
+it shows of its page: ``PageView``), and what of the query could not be
+found (``Found``); and the options a search takes."""
 
 from __future__ import annotations
 
@@ -7,18 +8,29 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from heuristica.kb.model import Page
 from heuristica.kb.relations import PageType
 from heuristica.search.snippets import Snippet, Span
 
-__all__ = ["Found", "Options", "SearchHit"]
+__all__ = ["Found", "Options", "PageView", "SearchHit"]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a hit shows of its page: its id, title and type. (A search of a
+    loaded knowledge base takes them from the page; one answered from the
+    index kept on disk, from what the index stored: no page is read.)"""
+
+    id: str
+    title: str
+    page_type: PageType
 
 
 @dataclass(frozen=True)
 class SearchHit:
     """One page found, and where the query matched it."""
 
-    page: Page
+    page: PageView
+    """The page found (the whole page: ``KnowledgeGraph.page(hit.page.id)``)."""
     score: float
     """BM25 relevance, higher is better; comparable within one query only."""
     title_marks: tuple[Span, ...] = ()

@@ -18,24 +18,27 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Unpack, cast
+from typing import TYPE_CHECKING, NamedTuple, Unpack, cast
 
 import tantivy
 from rapidfuzz.distance import OSA
 from tantivy import Occur, Query
 
 from heuristica.kb.gcpause import paused_gc
-from heuristica.kb.model import Page
 from heuristica.kb.relations import PageType
 from heuristica.search.found import Found, Options, SearchHit
 from heuristica.search.queries import having, ranking
 from heuristica.search.query import Terms, terms
+from heuristica.search.rows import Rows
 from heuristica.search.snippets import Sentence, marks, read, snippet
-from heuristica.search.store import Added, Moved, Store, WhichLoad
-from heuristica.search.text import COLUMNS, columns
+from heuristica.search.store import Added, Moved, Shown, Store, WhichLoad
+from heuristica.search.text import COLUMNS, columns_of
 from heuristica.search.typos import Vocabulary
 
-__all__ = ["Fetch", "Progress", "SearchIndex"]
+if TYPE_CHECKING:  # the page models: an index kept on disk answers without them
+    from heuristica.kb.model import Page
+
+__all__ = ["Check", "Progress", "SearchIndex"]
 
 _PREFIX_CHOICES = 8
 """Terms a word being typed stands for at most: the ones most pages have."""
@@ -51,8 +54,8 @@ _PROGRESS_EVERY = 256
 Progress = Callable[[int, int], None]
 """Told (done, of) as work goes on."""
 
-Fetch = Callable[[str], Page]
-"""The page of an id, read when a search needs it (``SearchIndex.kept``)."""
+Check = Callable[[str], None]
+"""Told each page id a search shows; raises if it changed (``SearchIndex.kept``)."""
 
 
 def _digest(texts: tuple[str, ...]) -> str:
@@ -106,7 +109,7 @@ class SearchIndex:
                     page_id: _Entry(None, row, version)
                     for page_id, (row, version) in self._store.known.items()
                 }
-                self._pages: dict[int, Page] = {}
+                self._pages = Rows()
                 try:
                     with self._store.lock:
                         self._write(pages, versions or {}, progress, which_load)
@@ -133,7 +136,7 @@ class SearchIndex:
             if self._store.head is self:
                 new = copy.copy(self)
                 new._entries = dict(self._entries)
-                new._pages = dict(self._pages)
+                new._pages = self._pages.copy()
                 try:
                     new._write(pages, versions or {}, progress, which_load)
                     return new
@@ -146,19 +149,27 @@ class SearchIndex:
         )
 
     @classmethod
-    def kept(cls, store: Store, fetch: Fetch) -> SearchIndex:
+    def kept(cls, store: Store, check: Check) -> SearchIndex:
         """The index ``store`` keeps in its folder, as it is (``Store.kept``),
-        to search only: each page the search needs is asked of ``fetch`` (a
-        hit, a page whose words a typo is read as), the others never read;
-        what ``fetch`` raises, ``find`` raises. It finds what an index made
-        from the same pages finds, the same scores and snippets."""
+        to search only, with no page: what a hit shows of its page, and the
+        text of a page whose words a typo is read as, are what the index
+        stored (``store.Shown``), each page told to ``check`` first; what
+        ``check`` raises, ``find`` raises. It finds what an index made from
+        the same pages finds, the same scores and snippets."""
         index = cls.__new__(cls)
         index._store = store
         index._entries = {
             page_id: _Entry(None, row, version) for page_id, (row, version) in store.known.items()
         }
-        index._ready(store.index.searcher())
-        index._pages = _Fetched(lambda row: fetch(index._page_id(row)))
+        searcher = store.index.searcher()
+        index._ready(searcher)
+
+        def shown(row: int) -> Shown:
+            page_id = index._page_id(row)
+            check(page_id)
+            return store.shown(searcher, page_id)
+
+        index._pages = Rows(shown)
         return index
 
     def _write(
@@ -169,6 +180,8 @@ class SearchIndex:
         which_load: WhichLoad | None,
     ) -> None:
         """Index ``pages`` in place of the pages indexed now (under the store's lock)."""
+        from heuristica.search.page_text import passages  # the page models, loaded with pages
+
         wanted = {page.id: page for page in pages}
         removed = [page_id for page_id in self._entries if page_id not in wanted]
         added: list[Added] = []
@@ -182,7 +195,8 @@ class SearchIndex:
             if old is not None and old.version == version:
                 self._keep(page, old)
                 continue
-            texts = columns(page)
+            found = passages(page)
+            texts = columns_of(found)
             version = version or _digest(texts)
             if old is not None and old.version == version:
                 self._keep(page, old)
@@ -191,12 +205,12 @@ class SearchIndex:
                 removed.append(page_id)
                 self._pages.pop(old.row, None)
             self._store.rows += 1
-            added.append((self._store.rows, page, texts))
+            added.append((self._store.rows, page, texts, found))
             self._entries[page_id] = _Entry(page, self._store.rows, version)
         for page_id in removed:
             if page_id not in wanted:
                 self._pages.pop(self._entries.pop(page_id).row, None)
-        for row, page, _ in added:
+        for row, page, *_ in added:
             self._pages[row] = page
         on_disk = {page_id: (e.row, e.version) for page_id, e in self._entries.items()}
         self._ready(self._store.write(removed, added, on_disk, which_load))
@@ -215,7 +229,7 @@ class SearchIndex:
         self._pages[old.row] = page
 
     def _read(self, page_id: str) -> tuple[Sentence, ...]:
-        return read(self._pages[self._entries[page_id].row])
+        return read(self._pages.passages(self._entries[page_id].row))
 
     def _page_id(self, row: int) -> str:
         """The id of the page in ``row`` (without reading the page)."""
@@ -269,19 +283,19 @@ class SearchIndex:
         snippets: bool,
     ) -> list[SearchHit]:
         ranked = self._ranked(looked_for, types, every_word, wanted)
-        pages = [self._pages[row] for _, row in ranked]
+        views = [self._pages.view(row) for _, row in ranked]
         scores = [score for score, _ in ranked]
         if not snippets:
-            return [SearchHit(page, score) for page, score in zip(pages, scores, strict=True)]
+            return [SearchHit(view, score) for view, score in zip(views, scores, strict=True)]
         weights = {term: self._idf(term) for term in looked_for.all}
         return [
             SearchHit(
-                page,
+                view,
                 score,
-                marks(page.title, looked_for.all),
-                snippet(self._sentences(page.id), weights),
+                marks(view.title, looked_for.all),
+                snippet(self._sentences(view.id), weights),
             )
-            for page, score in zip(pages, scores, strict=True)
+            for view, score in zip(views, scores, strict=True)
         ]
 
     def _ranked(
@@ -379,20 +393,8 @@ class SearchIndex:
             having(self._store.schema, term), 3, count=False
         ).hits:
             row = cast(list[int], self._searcher.fast_field_values("row", [address]))[0]
-            for text in columns(self._pages[row]):
+            for text in columns_of(self._pages.passages(row)):
                 forms.update(text[a:b].lower() for a, b in marks(text, frozenset({term})))
         if not forms:
             return term
         return min(forms, key=lambda form: (OSA.distance(form, typed), -forms[form], form))
-
-
-class _Fetched(dict[int, Page]):
-    """Row -> page, each asked of ``fetch`` the first time it is needed."""
-
-    def __init__(self, fetch: Callable[[int], Page]) -> None:
-        super().__init__()
-        self._fetch = fetch
-
-    def __missing__(self, row: int) -> Page:
-        page = self[row] = self._fetch(row)
-        return page

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from heuristica.kb.model import Page
 from heuristica.search.query import stem
-from heuristica.search.text import URL, passages, plain_lines, sentences
+from heuristica.search.text import URL, Passage, plain_lines, sentences
 
 __all__ = ["SNIPPET_CHARS", "Sentence", "Snippet", "Span", "marks", "read", "snippet"]
 
@@ -79,11 +78,11 @@ def marks(text: str, terms: frozenset[str]) -> tuple[Span, ...]:
     )
 
 
-def read(page: Page) -> tuple[Sentence, ...]:
-    """The sentences a snippet may be: the overview's, then the headings',
-    then the body's, each in page order."""
+def read(passages: Iterable[Passage]) -> tuple[Sentence, ...]:
+    """The sentences a snippet may be, of a page's ``passages``: the
+    overview's, then the headings', then the body's, each in page order."""
     readable = sorted(
-        (p for p in passages(page) if p.column in _SNIPPET_COLUMNS),
+        (p for p in passages if p.column in _SNIPPET_COLUMNS),
         key=lambda p: _SNIPPET_COLUMNS.index(p.column),
     )
     return tuple(

@@ -1,16 +1,24 @@
 """Where a search index's documents live: one tantivy index, in memory or in
 a folder (``search.disk``), shared by a ``SearchIndex`` and those made from it.
+
+Each document stores what a hit shows of its page (``Shown``: its id, title,
+type and passages, from which its snippets and the way a typo's words are
+written are found), so that an index kept on disk answers a search without
+reading a page, nor loading the page models.
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import tantivy
+from tantivy import Query
 
-from heuristica.kb.model import Page
+from heuristica.kb.relations import PageType
 from heuristica.search.disk import (
     Loaded,
     Manifest,
@@ -20,10 +28,14 @@ from heuristica.search.disk import (
     trusted_index,
     write_manifest,
 )
+from heuristica.search.found import PageView
 from heuristica.search.query import STEMMER
-from heuristica.search.text import COLUMNS
+from heuristica.search.text import COLUMNS, Passage
 
-__all__ = ["Added", "Moved", "Store", "WhichLoad"]
+if TYPE_CHECKING:  # the page models, which a search answered from disk does without
+    from heuristica.kb.model import Page
+
+__all__ = ["Added", "Moved", "Shown", "Stale", "Store", "WhichLoad"]
 
 TOKENIZER = "heuristica"
 _WRITER_HEAP = 128_000_000
@@ -32,14 +44,38 @@ _WRITER_THREADS = 2
 """Threads that index in parallel while Python reads the next pages: the
 10,000-page base is indexed in about half the time on two cores."""
 
-Added = tuple[int, Page, tuple[str, ...]]
-"""A page to index: its row, the page, the text of each of COLUMNS."""
+_SHOWN = "shown"
+"""The stored field that holds what a hit shows of a page (``Shown``), as JSON."""
+
+Added = tuple[int, "Page", tuple[str, ...], Sequence[Passage]]
+"""A page to index: its row, the page, the text of each of COLUMNS, its passages."""
 WhichLoad = Callable[[], Loaded]
 """Tells, when asked, the load of a knowledge folder the pages are all of."""
 
 
 class Moved(Exception):
     """Another process wrote the index on disk since this store last did."""
+
+
+class Stale(Exception):
+    """A page is no longer what the index kept on disk was made from."""
+
+
+class Shown(NamedTuple):
+    """What a hit shows of a page, as the index stores it."""
+
+    view: PageView
+    passages: tuple[Passage, ...]
+
+
+def _stored(page: Page, passages: Sequence[Passage]) -> bytes:
+    return json.dumps([page.id, page.title, page.page_type.value, passages]).encode()
+
+
+def _shown(data: bytes) -> Shown:
+    page_id, title, page_type, passages = json.loads(data)
+    view = PageView(str(page_id), str(title), PageType(page_type))
+    return Shown(view, tuple(Passage(*passage) for passage in passages))
 
 
 def _prepare(index: tantivy.Index) -> None:
@@ -118,6 +154,15 @@ class Store:
             write_manifest(self.folder, manifest)
             return searcher
 
+    def shown(self, searcher: tantivy.Searcher, page_id: str) -> Shown:
+        """What a hit shows of the page ``page_id``, as ``searcher`` sees the
+        index; ``Stale`` if the index holds no such page."""
+        found = searcher.search(Query.term_query(self.schema, "id", page_id), 1, count=False).hits
+        data = searcher.doc(found[0][1]).get_first(_SHOWN) if found else None
+        if not isinstance(data, bytes):
+            raise Stale(f"the index holds no page {page_id}")
+        return _shown(data)
+
     def _reloaded(self) -> tantivy.Searcher:
         self.index.reload()
         return self.index.searcher()
@@ -126,10 +171,11 @@ class Store:
         writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=_WRITER_THREADS)
         for page_id in removed:
             writer.delete_documents_by_term("id", page_id)
-        for row, page, texts in added:
+        for row, page, texts, passages in added:
             fields = {column: [text] for column, text in zip(COLUMNS, texts, strict=True)}
             document = tantivy.Document(**fields, id=[page.id], type=[page.page_type.value])
             document.add_unsigned("row", row)
+            document.add_bytes(_SHOWN, _stored(page, passages))
             writer.add_document(document)
         writer.commit()
         writer.wait_merging_threads()
@@ -143,4 +189,5 @@ def _schema() -> tantivy.Schema:
     schema.add_text_field("id", tokenizer_name="raw", index_option="basic")
     schema.add_text_field("type", tokenizer_name="raw", index_option="basic")
     schema.add_unsigned_field("row", fast=True)
+    schema.add_bytes_field(_SHOWN, stored=True)
     return schema.build()

@@ -1,5 +1,7 @@
-"""A page's text as search sees it: passages, each in a column of the index
-and a section of the page.
+"""A page's text as search sees it: passages (``page_text.passages``), each
+in a column of the index and a section of the page. Nothing here needs the
+page models: a search answered from the index kept on disk reads the
+passages it stored.
 
 The index takes every passage as written (its tokenizer skips Markdown's
 punctuation); a snippet reads passages as plain text, one line per paragraph,
@@ -10,20 +12,14 @@ so that it shows a readable sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
-
-from pydantic import BaseModel
-
-from heuristica.kb.model import SECTIONS, Page
 
 __all__ = [
     "COLUMNS",
     "URL",
     "Passage",
-    "columns",
-    "passages",
+    "columns_of",
     "plain_lines",
     "plain_text",
     "printable",
@@ -32,15 +28,6 @@ __all__ = [
 
 COLUMNS = ("title", "domains", "overview", "headings", "body")
 """The index's text columns, most telling first."""
-
-_NAMING_FIELDS = frozenset({"title", "name", "error"})
-"""Fields that name something (an example's title, a dependency, an error
-message): indexed with the headings, above the body, as checks' claims are."""
-_CODE_FIELDS = frozenset({"code", "signature", "import_", "quick_install", "repository", "file"})
-"""Fields that are code, commands or paths: read line by line, not as Markdown."""
-_SKIPPED_FIELDS = frozenset({"url", "kind"})
-"""Fields that are machinery, not prose (a link, an enum)."""
-
 _CONTROL = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], " ")
 """Control characters but tab and newline, as spaces: they mean nothing in a
 page, and a terminal would obey some (ESC, CSI)."""
@@ -49,7 +36,6 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _BLOCK = re.compile(r"^(?:[-*+]|\d+[.)])\s+|^#{1,6}\s+|^>\s?")
 """The mark that starts a block of its own: a list item, a heading, a quote."""
-_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*{1,2}(?=\S)|(?<=\S)\*{1,2}|`+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<((?:https?|mailto):[^>\s]*)>")
 """A Markdown link or image (its text is kept) or an autolink (its address)."""
@@ -75,53 +61,12 @@ class Passage(NamedTuple):
     code: bool = False
 
 
-def passages(page: Page) -> list[Passage]:
-    """Every piece of ``page``'s text, in the order the panel shows it."""
-    found = [
-        Passage("title", "Title", page.title),
-        Passage("domains", "Domains", " ".join(page.domains)),
-        Passage("overview", "Overview", page.overview),
-    ]
-    for field_name, heading in SECTIONS[page.page_type]:
-        if field_name != "overview":
-            _collect(getattr(page, field_name), field_name, heading, found)
-    found += (Passage("body", "Knowledge Sources", source.title) for source in page.sources)
-    # A check's claim is a sentence of the page; its program and settings are not.
-    found += (Passage("headings", "Checks", check.claim) for check in page.checks)
-    return found
-
-
-def _collect(value: object, name: str, section: str, found: list[Passage]) -> None:
-    if isinstance(value, str):
-        if name in _NAMING_FIELDS:
-            found.append(Passage("headings", section, value))
-        elif name in _CODE_FIELDS:
-            found.append(Passage("body", section, value, code=True))
-        else:
-            found.append(Passage("body", section, value))
-            if "#" in value:
-                found += (Passage("headings", section, h) for h in _HEADING.findall(value))
-    elif isinstance(value, list):
-        for item in value:
-            _collect(item, name, section, found)
-    elif isinstance(value, BaseModel):
-        for field_name in _text_fields(type(value)):
-            _collect(getattr(value, field_name), field_name, section, found)
-
-
-@cache
-def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """``model``'s fields that may hold text: looked up once per class, since
-    pydantic's ``model_fields`` is a computed property (10,000 pages ask it
-    tens of thousands of times)."""
-    return tuple(name for name in model.model_fields if name not in _SKIPPED_FIELDS)
-
-
-def columns(page: Page) -> tuple[str, ...]:
-    """The text of each of COLUMNS for ``page``, as written but for web
-    addresses ("pola" of docs.pola.rs is no word to find, nor to read a typo as)."""
+def columns_of(passages: Iterable[Passage]) -> tuple[str, ...]:
+    """The text of each of COLUMNS, of a page's ``passages``, as written but
+    for web addresses ("pola" of docs.pola.rs is no word to find, nor to read
+    a typo as)."""
     texts: dict[str, list[str]] = {column: [] for column in COLUMNS}
-    for passage in passages(page):
+    for passage in passages:
         texts[passage.column].append(_without_addresses(passage.text))
     return tuple("\n".join(texts[column]) for column in COLUMNS)
 

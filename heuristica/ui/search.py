@@ -111,7 +111,7 @@ def browse_pages(
         every_word = bool(found.hits)
         if not found.hits:
             found = find(kg, query, limit=None, types=types, snippets=False)
-        pages = [hit.page for hit in found.hits]
+        pages = [kg.page(hit.page.id) for hit in found.hits]
         note = found.note
     else:
         every_word = True
