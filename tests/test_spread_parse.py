@@ -121,6 +121,7 @@ def test_another_thread_is_counted_and_then_nothing_forks(monkeypatch: pytest.Mo
 
 
 def test_few_files_or_one_core_do_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread_parse, "_threads", lambda: 1)  # whatever other tests left
     monkeypatch.setattr(spread_parse, "_cores", lambda: 2)
     assert not may_spread(spread_parse.SPREAD_AT - 1)
     assert may_spread(spread_parse.SPREAD_AT)
