@@ -18,13 +18,13 @@ other clicks make the runs that follow, as on a busy machine.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
-from playwright.sync_api import Page, WebSocketRoute
+from playwright.sync_api import Page
 
-from tests.e2e.locators import graph_frame, run_finished
+from tests.e2e.locators import run_finished
+from tests.e2e.websocket import open_through
 
 DRAWING = b'{"focus":'  # how the drawing's JSON starts (heuristica.draw.render.drawing_data)
 SPOILED = b'{"focus";'  # the same length: the message stays whole, the JSON does not
@@ -32,27 +32,20 @@ DEADLINE_S = 60.0
 
 
 class Dropper:
-    """Forwards the app's websocket both ways, the drawing spoiled in the next
-    ``armed`` messages from the server that carry one."""
+    """Spoils the drawing in the next ``armed`` messages from the server that carry one."""
 
     def __init__(self) -> None:
         self.armed = 0
         self.dropped = 0
         self.lock = threading.Lock()
 
-    def route(self, ws: WebSocketRoute) -> None:
-        server = ws.connect_to_server()
-
-        def from_server(message: str | bytes) -> None:
-            with self.lock:
-                if self.armed and isinstance(message, bytes) and DRAWING in message:
-                    self.armed -= 1
-                    self.dropped += 1
-                    message = message.replace(DRAWING, SPOILED, 1)
-            ws.send(message)
-
-        server.on_message(from_server)
-        ws.on_message(server.send)
+    def __call__(self, message: bytes) -> bytes:
+        with self.lock:
+            if self.armed and DRAWING in message:
+                self.armed -= 1
+                self.dropped += 1
+                return message.replace(DRAWING, SPOILED, 1)
+        return message
 
     def wait_dropped(self, page: Page, count: int) -> None:
         deadline = time.monotonic() + DEADLINE_S
@@ -63,10 +56,7 @@ class Dropper:
 
 def test_a_drawing_lost_twice_on_its_way_is_asked_for_until_it_comes(page: Page, app_url: str):
     dropper = Dropper()
-    page.route_web_socket(re.compile(r".*/_stcore/stream"), dropper.route)
-    page.goto(f"{app_url}/")
-    frame = graph_frame(page)
-    run_finished(page)
+    frame = open_through(page, f"{app_url}/", dropper)
     shown = frame.evaluate("network.body.data.nodes.length")
     dropper.armed = 2
     page.get_by_text("Whole graph").click()  # a new drawing, lost on its way

@@ -12,45 +12,35 @@ or a reference.
 
 from __future__ import annotations
 
-import re
 import threading
 
-from playwright.sync_api import Page, WebSocketRoute
+from playwright.sync_api import Page
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.locators import graph_frame, run_finished
+from tests.e2e.locators import run_finished
+from tests.e2e.websocket import open_through
 
 LARGE = 10_000  # Streamlit's default minCachedMessageSize
 
 
 class Recorder:
-    """Forwards the app's websocket both ways, reading each server message."""
+    """Reads each message the server sends."""
 
     def __init__(self) -> None:
         self.messages: list[ForwardMsg] = []
         self.sizes: list[int] = []
         self.lock = threading.Lock()
 
-    def route(self, ws: WebSocketRoute) -> None:
-        server = ws.connect_to_server()
-
-        def from_server(message: str | bytes) -> None:
-            if isinstance(message, bytes):
-                with self.lock:
-                    self.messages.append(ForwardMsg.FromString(message))
-                    self.sizes.append(len(message))
-            ws.send(message)
-
-        server.on_message(from_server)
-        ws.on_message(server.send)
+    def __call__(self, message: bytes) -> bytes:
+        with self.lock:
+            self.messages.append(ForwardMsg.FromString(message))
+            self.sizes.append(len(message))
+        return message
 
 
 def test_no_message_is_cacheable_or_a_reference(page: Page, shipped_url: str):
     recorder = Recorder()
-    page.route_web_socket(re.compile(r".*/_stcore/stream"), recorder.route)
-    page.goto(f"{shipped_url}/")
-    frame = graph_frame(page)
-    run_finished(page)
+    frame = open_through(page, f"{shipped_url}/", recorder)
     for _ in range(3):
         before = frame.evaluate("document.body.dataset.revision")
         page.get_by_text("Whole graph").click()
