@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -25,6 +26,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 __all__ = ["StreamlitClient", "Widget"]
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,14 +125,28 @@ class StreamlitClient:
 
     async def wait_for_text(self, pattern: str, timeout: float) -> str:
         """The first drawn text matching ``pattern``, waiting up to ``timeout`` s for it."""
+        return await self._wait_for(
+            lambda: next((t for t in reversed(self.texts) if re.search(pattern, t)), None),
+            f"no text matching {pattern!r} within {timeout} s",
+            timeout,
+        )
+
+    async def wait_for_widget(self, label: str, timeout: float) -> Widget:
+        """The widget labelled ``label``, waiting up to ``timeout`` s for it to be
+        drawn (a text above it can come before the run reaches it)."""
+        return await self._wait_for(
+            lambda: self.widgets.get(label), f"no widget {label!r} within {timeout} s", timeout
+        )
+
+    async def _wait_for(self, found: Callable[[], T | None], failure: str, timeout: float) -> T:
         deadline = time.monotonic() + timeout
         while True:
-            found = next((t for t in reversed(self.texts) if re.search(pattern, t)), None)
-            if found is not None:
-                return found
+            value = found()
+            if value is not None:
+                return value
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"no text matching {pattern!r} within {timeout} s")
+                raise TimeoutError(failure)
             self._finished.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._finished.wait(), remaining)
