@@ -106,6 +106,17 @@ def test_whatever_becomes_of_the_second_process_its_share_is_parsed_here(
     assert len(spreads) == 1 and _reaped(spreads[0])  # no child left, not even a zombie
 
 
+def test_a_fork_the_system_refuses_parses_everything_here(
+    spreads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    items = _items()
+    assert parse_all(items, parse_data, spread=True) == _one_process(items)
+
+
 def test_another_thread_is_counted_and_then_nothing_forks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spread_parse, "_cores", lambda: 2)
     before = spread_parse._threads()

@@ -84,7 +84,11 @@ def parse_all(items: Sequence[Item], parse: Parse, *, spread: bool) -> list[Pars
     theirs, mine = items[:cut], items[cut:]
     with tempfile.TemporaryFile() as out:
         parent = os.getpid()
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError as error:  # no memory or processes left for a second one
+            _log.warning("parsing in one process: no second one could start (%s)", error)
+            return [parse(data, relative) for relative, _, data in items]
         if child == 0:  # pragma: no cover - the child: measured by its results
             code = 1
             try:
