@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
+from heuristica.draw import drawing as drawing_module
 from heuristica.draw.drawing import (
     LABEL_LINE_CHARS,
     LABEL_LINES,
@@ -20,9 +22,11 @@ from heuristica.draw.drawing import (
     wrap_label,
 )
 from heuristica.draw.view import Edge, build_view, path_edges, view_of
+from heuristica.kb import text as text_module
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.relations import RELATIONS
+from heuristica.kb.text import visible_bidi
 from tests.kb import page as page_data
 from tests.kb import write
 
@@ -204,3 +208,75 @@ def test_options_change_without_touching_the_drawing(drawing: Drawing):
     assert larger.options.scale == 1.5
     assert drawing.options == Options()
     assert larger.nodes == drawing.nodes
+
+
+def _summary_by_patterns_alone(markdown: str, limit: int = 220) -> str:
+    """plain_summary as it was before its shortcuts: every pattern run on every text."""
+    text = drawing_module._MARKDOWN_LINK.sub(r"\1", markdown)
+    text = " ".join(drawing_module._MARKDOWN_MARKS.sub("", text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.:;-—") + "…"
+
+
+def test_summaries_and_titles_skip_their_patterns_only_where_those_cannot_match() -> None:
+    """The patterns run only on text holding what they can match; thousands
+    of texts built from the characters they look for come out the same."""
+    rng = random.Random(21)
+    alphabet = [
+        "a",
+        "b",
+        " ",
+        "\n",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "`",
+        "*",
+        "#",
+        ">",
+        "_",
+        "é",
+        "\u202e",
+        "\u2066",
+        "\u061c",
+    ]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert plain_summary(text) == _summary_by_patterns_alone(text), repr(text)
+        assert visible_bidi(text) == text_module._BIDI.sub(
+            lambda match: f"⟨U+{ord(match[0]):04X}⟩", text
+        ), repr(text)
+    assert plain_summary("see [the docs](https://x.org) and **this** `code`") == (
+        "see the docs and this code"
+    )
+
+
+def test_the_whole_graph_s_nodes_are_made_once_per_graph_and_layout(kg: KnowledgeGraph) -> None:
+    positions = {page_id: (float(i), 0.0) for i, page_id in enumerate(sorted(kg.nx))}
+    whole = build_view(kg, FOCUS, show_all=True)
+    first = draw(whole, kg, positions)
+    assert draw(build_view(kg, NEIGHBOUR, show_all=True), kg, positions).nodes is first.nodes
+    assert [node.position for node in first.nodes] == [positions[n.id] for n in first.nodes]
+    again = draw(whole, kg, dict(positions)).nodes  # another layout: made again
+    assert again == first.nodes and again is not first.nodes
+    opened = draw(whole, kg, positions, expanded=[FOCUS])
+    assert [node.id for node in opened.nodes if node.expanded] == [FOCUS]
+    assert not any(node.expanded for node in draw(whole, kg, positions).nodes)
+    part = build_view(kg, FOCUS)  # not every page: drawn as before, nothing kept
+    assert [node.id for node in draw(part, kg, positions).nodes] == sorted(part.nodes)
+
+
+def test_drawing_in_the_background_lets_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each few hundred items, the thread making the whole graph's drawing
+    gives the interpreter up (``time.sleep(0)``), so a server thread answering
+    a browser meanwhile need not wait out the switch interval."""
+    slept: list[float] = []
+    monkeypatch.setattr(drawing_module.time, "sleep", slept.append)
+    assert list(drawing_module._yielding(range(1000), every=256)) == list(range(1000))
+    assert slept == [0, 0, 0]

@@ -14,10 +14,11 @@ node says.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from heuristica.draw.view import Edge, View, every_link
 from heuristica.kb.identity_cache import IdentityCache
@@ -41,10 +42,12 @@ __all__ = [
     "draw",
     "plain_summary",
     "prepare_whole_drawing",
+    "prepare_whole_nodes",
     "wrap_label",
 ]
 
 Position = tuple[float, float]
+T = TypeVar("T")
 
 LABEL_LINE_CHARS = 20
 LABEL_LINES = 3
@@ -59,6 +62,8 @@ slash, bracket, comma, equals sign or colon; else after an underscore."""
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARKS = re.compile(r"`+|\*+|^ {0,3}(?:#+|>)\s*", re.MULTILINE)
 """Code and emphasis marks, heading and quote markers (``_`` stays: identifiers use it)."""
+_MARKS = ("`", "*", "#", ">")
+"""What ``_MARKDOWN_MARKS`` can match: text without any of them is left as it is."""
 
 
 class Highlight(StrEnum):
@@ -212,11 +217,27 @@ def draw(
     ``positions`` (page id -> x, y) places the nodes; pages missing from it
     are left for the browser to lay out. ``expanded`` pages are marked so.
     """
-    summary_chars = _summary_chars(len(view.nodes))
     opened = frozenset(expanded)
-    placed = positions or {}
+    whole = len(view.nodes) == len(kg) and all(page_id in kg for page_id in view.nodes)
+    if positions is not None and whole:
+        nodes = _whole_nodes(kg, positions)  # made once per graph and layout
+    else:
+        nodes = _nodes(kg, sorted(view.nodes), positions or {}, _summary_chars(len(view.nodes)))
+    if opened:
+        nodes = tuple(replace(n, expanded=True) if n.id in opened else n for n in nodes)
+    edges = _drawn_edges(view.edges)
+    focus = view.focus if view.focus in view.nodes else None
+    return Drawing(nodes, edges, focus, options)
+
+
+def _nodes(
+    kg: KnowledgeGraph,
+    page_ids: Iterable[str],
+    placed: Mapping[str, Position],
+    summary_chars: int,
+) -> tuple[DrawnNode, ...]:
     nodes = []
-    for page_id in sorted(view.nodes):
+    for page_id in _yielding(page_ids):
         page = kg.page(page_id)
         label, title, summary = _texts(page, summary_chars)
         nodes.append(
@@ -228,12 +249,28 @@ def draw(
                 domains=tuple(page.domains),
                 summary=summary,
                 position=placed.get(page_id),
-                expanded=page_id in opened,
             )
         )
-    edges = _drawn_edges(view.edges)
-    focus = view.focus if view.focus in view.nodes else None
-    return Drawing(tuple(nodes), edges, focus, options)
+    return tuple(nodes)
+
+
+_WHOLE_NODES: IdentityCache[tuple[DrawnNode, ...]] = IdentityCache(2)
+"""Per graph and layout (by identity): every page's node, sorted by id."""
+
+
+def _whole_nodes(kg: KnowledgeGraph, positions: Mapping[str, Position]) -> tuple[DrawnNode, ...]:
+    return _WHOLE_NODES.get(
+        (kg, positions),
+        None,
+        lambda: _nodes(kg, sorted(kg.nx), positions, _summary_chars(len(kg))),
+    )
+
+
+def prepare_whole_nodes(kg: KnowledgeGraph, positions: Mapping[str, Position]) -> None:
+    """Make now the nodes of every page of ``kg`` drawn at ``positions`` (the
+    same mapping object ``draw`` will be given), so that drawing the whole
+    graph takes no more than putting them in a Drawing."""
+    _whole_nodes(kg, positions)
 
 
 def prepare_whole_drawing(kg: KnowledgeGraph) -> None:
@@ -241,7 +278,7 @@ def prepare_whole_drawing(kg: KnowledgeGraph) -> None:
     label, title and summary, and every link), so the first drawing of the
     whole graph is as quick as the next."""
     summary_chars = _summary_chars(len(kg))
-    for page in kg.pages:
+    for page in _yielding(kg.pages):
         _texts(page, summary_chars)
     _drawn_edges(every_link(kg))
 
@@ -253,8 +290,22 @@ share one tuple, ``draw.view.every_link``)."""
 
 def _drawn_edges(edges: tuple[Edge, ...]) -> tuple[DrawnEdge, ...]:
     return _EDGE_CACHE.get(
-        (edges,), None, lambda: tuple(DrawnEdge(e.source, e.target, e.relation) for e in edges)
+        (edges,),
+        None,
+        lambda: tuple(DrawnEdge(e.source, e.target, e.relation) for e in _yielding(edges)),
     )
+
+
+def _yielding(items: Iterable[T], every: int = 256) -> Iterator[T]:
+    """``items``, letting another thread of this process run after every
+    ``every`` of them: the whole graph's drawing is made in the background
+    (``live.whole_layout``) while the server answers a browser that is
+    loading, and a thread that keeps the interpreter to itself makes every
+    other wait up to the switch interval (5 ms) each time it wants it."""
+    for count, item in enumerate(items, 1):
+        if not count % every:
+            time.sleep(0)
+        yield item
 
 
 def _summary_chars(pages: int) -> int:
@@ -328,8 +379,10 @@ def _ellipsis(line: str, width: int) -> str:
 def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
     """Markdown as one line of plain text (link text kept, marks dropped),
     cut at a word with "…" past ``limit`` characters."""
-    text = _MARKDOWN_LINK.sub(r"\1", markdown)
-    text = " ".join(_MARKDOWN_MARKS.sub("", text).split())
+    text = _MARKDOWN_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    if any(mark in text for mark in _MARKS):
+        text = _MARKDOWN_MARKS.sub("", text)
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]

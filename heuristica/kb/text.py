@@ -29,6 +29,8 @@ punctuation be escaped with a backslash."""
 
 def visible_bidi(text: str) -> str:
     """``text`` with each bidirectional control character shown as ``⟨U+202E⟩``."""
+    if text.isascii():  # no control of that kind (a flag CPython keeps: no scan)
+        return text
     return _BIDI.sub(lambda match: f"⟨U+{ord(match[0]):04X}⟩", text)
 
 
