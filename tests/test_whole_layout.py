@@ -7,17 +7,25 @@ from __future__ import annotations
 import gc
 import json
 import math
+import time
 from concurrent.futures import CancelledError
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from heuristica.draw import drawing
+from heuristica.draw.drawing import draw
 from heuristica.draw.layout_file import read_layout, spaced
+from heuristica.draw.view import build_view
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.kb.parsecache import CACHE_ENV_VAR, cache_folder, cache_path
+from heuristica.live import whole_layout
 from heuristica.live.knowledge_base import LiveKnowledgeBase
 from heuristica.live.whole_layout import KEEP, WholeLayout
+from heuristica.processes.runner import RunOutcome
+from tests.demos.conftest import alive_in_session
 from tests.kb import page, write
 
 WAITS_FOREVER = 3600.0
@@ -44,6 +52,70 @@ def test_asking_for_the_whole_graph_does_not_wait_for_the_prepared_start(tmp_pat
     assert layout.ready("fingerprint-a")
     stored = json.loads((tmp_path / "layouts" / f"{kg.shape}.json").read_text("utf-8"))
     assert spaced({k: (x, y) for k, (x, y) in stored.items()}) == positions
+
+
+@pytest.mark.timeout(60)
+def test_a_layout_prepared_now_is_made_at_once_with_its_drawing_and_no_one_waiting(
+    tmp_path: Path,
+) -> None:
+    """A reader's run has ended: the layout starts without its wait, and the
+    whole graph's nodes at those positions are made too, before anyone asks."""
+    kg = graph(tmp_path / "kb", 6)
+    layout = WholeLayout(tmp_path / "layouts", wait_before=WAITS_FOREVER)
+    layout.prepare(kg, "fingerprint-a", now=True)
+    job = layout._job
+    assert job is not None
+    positions = job.future.result(timeout=30)
+    assert layout.ready("fingerprint-a") and not job.wanted
+    assert set(positions) == set(kg.nx)
+    made = drawing._WHOLE_NODES.get((kg, positions), None, lambda: ())
+    assert [node.id for node in made] == sorted(kg.nx)
+    assert all(node.position == positions[node.id] for node in made)
+    view = build_view(kg, sorted(kg.nx)[0], show_all=True)
+    assert draw(view, kg, positions).nodes is made
+
+
+@pytest.mark.timeout(60)
+def test_a_replaced_layout_no_one_waits_for_stops_its_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits come faster than layouts: a layout under way for a graph that a
+    newer one replaced, and that no reader waits for, is stopped with its
+    process, so a burst of edits never runs a layout per edit."""
+    real = whole_layout.run_module
+    sessions: list[int] = []
+
+    def a_layout_that_hangs(
+        module: str, args: list[str], time_limit: float, **given: Any
+    ) -> RunOutcome:
+        monkeypatch.setattr(whole_layout, "run_module", real)  # the next layout is real
+        # tests.demos.slow_progress: reports once after 120 s, so it hangs here
+        return real(
+            "tests.demos.slow_progress",
+            ["1", "120"],
+            time_limit,
+            on_started=sessions.append,
+            **given,
+        )
+
+    monkeypatch.setattr(whole_layout, "run_module", a_layout_that_hangs)
+    first, second = graph(tmp_path / "a", 6), graph(tmp_path / "b", 7)
+    layout = WholeLayout(tmp_path / "layouts", wait_before=WAITS_FOREVER)
+    layout.prepare(first, "fingerprint-a", now=True)
+    replaced = layout._job
+    assert replaced is not None
+    for _ in range(600):
+        if sessions and alive_in_session(sessions[0]):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the first layout's process never started")
+    layout.prepare(second, "fingerprint-b", now=True)
+    with pytest.raises(CancelledError):
+        replaced.future.result(timeout=30)
+    assert alive_in_session(sessions[0]) == []
+    assert set(layout.positions(second, "fingerprint-b")) == set(second.nx)
+    assert [path.name for path in (tmp_path / "layouts").iterdir()] == [f"{second.shape}.json"]
 
 
 @pytest.mark.timeout(60)

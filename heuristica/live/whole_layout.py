@@ -10,11 +10,15 @@ the file; unless it exists, the layout runs in a process of its own
 fresh interpreter with its guard, never a fork of a threaded server, and
 none left behind if this server goes), and meanwhile this process makes the
 text of every page's node
-(``draw.drawing.prepare_whole_drawing``). A job asked for ahead of need
-waits ``wait_before`` seconds first (naming the file hashes every link:
-10,000 pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless
-the layout is wanted now. A newer graph replaces the job, and a replaced job
-that no one waits for gives up.
+(``draw.drawing.prepare_whole_drawing``); once laid out, the whole graph's
+nodes at their places are made too (``draw.drawing.prepare_whole_nodes``),
+so "Whole graph" only sends them. A job asked for ahead of need waits
+``wait_before`` seconds first (naming the file hashes every link: 10,000
+pages, 0.1-0.2 s of the GIL; the run that asked comes first), unless the
+layout is wanted now or asked to start now (``prepare(now=True)``: the app
+does once a reader's browser has drawn its first view, and when an edit is
+loaded). A newer graph replaces the job, and a replaced job that no one
+waits for gives up, its process stopped if it had one.
 
 Layout files live in a folder of this knowledge base's own (the app's cache
 folder, ``kb.parsecache.cache_folder``), never shared with a server of
@@ -33,11 +37,12 @@ import os
 import tempfile
 import threading
 import weakref
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heuristica.draw.drawing import Position, prepare_whole_drawing
+from heuristica.draw.drawing import Position, prepare_whole_drawing, prepare_whole_nodes
 from heuristica.draw.layout_file import read_layout, spaced, write_request
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.processes.runner import run_module
@@ -76,10 +81,14 @@ class WholeLayout:
         self._lock = threading.Lock()
         self._job: _Job | None = None
 
-    def prepare(self, kg: KnowledgeGraph, fingerprint: str) -> None:
+    def prepare(self, kg: KnowledgeGraph, fingerprint: str, *, now: bool = False) -> None:
         """Start laying out ``kg`` (``fingerprint`` names this version of it)
-        after ``wait_before`` seconds, unless it is already under way or done."""
-        self._job_for(kg, fingerprint)
+        after ``wait_before`` seconds, or at once with ``now`` (a reader's run
+        has just ended: the server has nothing more urgent to do), unless it is
+        already under way or done."""
+        job = self._job_for(kg, fingerprint)
+        if now:
+            job.hurry.set()
 
     def ready(self, fingerprint: str) -> bool:
         """Whether the layout of that version is done."""
@@ -119,11 +128,18 @@ class WholeLayout:
             job.hurry.wait(self.wait_before)
             if job.replaced and not job.wanted:
                 raise CancelledError("a newer graph was asked about")
-            job.future.set_result(self._lay_out(kg))
+            positions = self._lay_out(kg, lambda: job.replaced and not job.wanted)
+            # What drawing the whole graph at these positions takes, made now
+            # too: "Whole graph" then only sends it.
+            prepare_whole_nodes(kg, positions)
+            job.future.set_result(positions)
         except BaseException as error:
             job.future.set_exception(error)
 
-    def _lay_out(self, kg: KnowledgeGraph) -> Positions:
+    def _lay_out(self, kg: KnowledgeGraph, given_up: Callable[[], bool]) -> Positions:
+        """The positions of ``kg``'s pages: from the file of its shape, else
+        laid out in a process of its own, stopped if ``given_up()`` turns true
+        (the job was replaced and no one waits for it)."""
         stored = self.folder / f"{kg.shape}.json"
         positions = read_layout(stored)
         if positions is not None and positions.keys() == set(kg.nx):
@@ -147,11 +163,13 @@ class WholeLayout:
         drawing.start()
         try:
             args = [str(request), str(stored), *([] if previous is None else [str(previous)])]
-            outcome = run_module("heuristica.draw.layout", args, LAYOUT_SECONDS)
+            outcome = run_module("heuristica.draw.layout", args, LAYOUT_SECONDS, cancelled=given_up)
         finally:
             request.unlink(missing_ok=True)
             drawing.join()
         positions = read_layout(stored)
+        if given_up():
+            raise CancelledError("a newer graph was asked about")
         if outcome.status != "ok" or positions is None:
             raise RuntimeError(f"the whole graph could not be laid out: {outcome.message}")
         self._forget_old()

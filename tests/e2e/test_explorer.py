@@ -191,3 +191,27 @@ def test_graph_is_drawn_again_after_visiting_another_page(page: Page, app_url: s
     frame = graph_frame(page)
     wait_for_node(frame, NEIGHBOUR)
     assert FOCUS in node_ids(frame)
+
+
+SENT_VALUES = """window.__graphSent = [];
+window.addEventListener("message", (event) => {
+    const data = event.data;
+    if (data && data.isStreamlitMessage && data.type === "streamlit:setComponentValue") {
+        window.__graphSent.push(data.value.kind);
+    }
+});"""
+
+
+def test_the_graph_says_once_that_its_first_drawing_is_on_screen(page: Page, app_url: str):
+    """The frame tells the server when its first drawing is laid out (the
+    server holds back its work ahead of need until then), and only once:
+    a second drawing (the whole graph) sends nothing more."""
+    page.add_init_script(SENT_VALUES)
+    frame = open_explorer(page, app_url)
+    frame.wait_for_selector('body[data-ready="1"]')
+    page.wait_for_function("() => window.__graphSent.includes('drawn')")
+    page.get_by_text("Whole graph").click()
+    frame.wait_for_function("n => network.body.data.nodes.length === n", arg=9)
+    frame.wait_for_selector('body[data-ready="1"]')
+    settled(page)
+    assert page.evaluate("window.__graphSent.filter((kind) => kind === 'drawn').length") == 1

@@ -614,6 +614,12 @@
       document.body.dataset.ready = "1";
       document.body.dataset.revision = this.revision || "";
       this.save();
+      // The first drawing is on screen: the server may now do what it
+      // holds back so as not to slow it (see ui.graph_component, "drawn").
+      if (!this.toldDrawn) {
+        this.toldDrawn = true;
+        this.host.emit("drawn", "");
+      }
     }
 
     // The links of a sketched drawing (see sketched), under the nodes: one
