@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # imported by the first load (``LiveKnowledgeBase._reloader_n
     from heuristica.kb.knowledge import KnowledgeGraph
     from heuristica.kb.loader import LoadResult
     from heuristica.live.reload import Reloader
+    from heuristica.live.watch import FolderWatch
     from heuristica.live.whole_layout import WholeLayout
 
 __all__ = ["Clock", "KnowledgeBase", "LiveKnowledgeBase"]
@@ -130,6 +131,7 @@ class LiveKnowledgeBase:
         self._unsaved = False
         """Whether a load parsed anything since the parse results were last saved."""
         self._tidy: Future[None] | None = None
+        self._watch: FolderWatch | None = None
 
     @property
     def layout(self) -> WholeLayout:
@@ -150,6 +152,29 @@ class LiveKnowledgeBase:
             if self._scan is None or now - self._scan[0] >= self._rescan_seconds:
                 self._scan = (now, scan_folder(self.root))
             return self._scan[1]
+
+    def watch(self, then: Callable[[KnowledgeBase], None] = lambda kb: None) -> bool:
+        """From now on, load the folder again as soon as it changes on disk
+        (``live.watch``), not at the next ``current()``, and give each new
+        load to ``then``. False if the folder cannot be watched: ``current()``
+        still finds every change, at most ``rescan_seconds`` late."""
+        from heuristica.live.watch import FolderWatch
+
+        def changed() -> None:
+            before = self._current
+            scan = scan_folder(self.root)
+            with self._lock:
+                self._scan = (self._clock(), scan)
+            loaded = self.current(scan)
+            if loaded is not before:
+                then(loaded)
+
+        self._watch = FolderWatch(self.root, changed)
+        return self._watch.start()
+
+    def stop_watching(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
 
     def is_current(self, scan: Scan | None = None) -> bool:
         """Whether the last load is the folder as ``scan`` (else a new scan) shows it."""

@@ -1,7 +1,8 @@
 """The knowledge base the app shows: one ``LiveKnowledgeBase`` per folder
 (``heuristica.live``), made once per server process and shared by every
-browser session. A change is noticed by scanning the folder at most once a
-second; a reload parses only the files that changed, and the parse results
+browser session. A change is noticed as it is saved (``live.watch``) and
+loaded then, or, where the folder cannot be watched, by scanning the folder
+at most once a second; a reload parses only the files that changed, and the parse results
 are saved to the user's cache folder ten seconds after a load (so the first
 load after a server start parses only what changed while it was down). The
 search index is kept there too, shared with the CLI and the MCP server.
@@ -77,7 +78,7 @@ def knowledge_root() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def _live(root: Path) -> LiveKnowledgeBase:
-    return LiveKnowledgeBase(
+    base = LiveKnowledgeBase(
         root,
         cache_file=cache_path(root),
         search_folder=cache_path(root, "search", ""),
@@ -86,6 +87,10 @@ def _live(root: Path) -> LiveKnowledgeBase:
         save_after_seconds=SAVE_AFTER_SECONDS,
         clock=lambda: clock(),
     )
+    # An edit is loaded as it is saved, and the whole graph of the new load
+    # laid out and drawn then: the reader's next run finds both ready.
+    base.watch(lambda kb: base.layout.prepare(kb.graph, kb.fingerprint, now=True))
+    return base
 
 
 def live() -> LiveKnowledgeBase:
