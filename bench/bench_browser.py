@@ -32,7 +32,9 @@ measures with Playwright what a reader waits for:
   from the frame's edges) shows its preview: the graph answers the reader.
   Cold: no layout on disk (every measured server starts with its layouts
   removed), the toggle flipped as soon as the first load has drawn the
-  default view, on each server start; again: a fresh page, from the
+  default view, on each server start (the moment the server starts the
+  layout it held back until a browser drew its first view, so the toggle
+  waits for all of it); again: a fresh page, from the
   server's layout and drawing in memory; after an edit: a page's link
   pointed elsewhere (the file put back after), so the layout is made again,
   from the previous one's positions.
@@ -82,7 +84,9 @@ BEFORE = "38fa7d3"
 LONG_MS = 180_000
 SETTLE_CAP_S = 30.0
 EDIT_SEEN_S = 2.0
-"""Longer than the app waits before it looks at the files again (1 s)."""
+"""Longer than the app waits before it looks at the files again where it
+cannot watch them (1 s); where it can (``live.watch``), it loads an edit
+0.2 s after the folder goes quiet and lays out the new whole graph then."""
 SETTLED = "typeof network !== 'undefined' && network && network.physics.stabilized === true"
 
 NAIVE_APP = """

@@ -12,6 +12,12 @@ grid needs (``import_for_grids``).
 When it stops (SIGTERM, Ctrl-C) it ends its own runs first: uvicorn, which
 serves ``st.App``, re-raises the signal once it has shut down, so nothing
 registered with ``atexit`` would run.
+
+One route of its own: a POST to ``<app>/_heuristica/drawn`` says a browser
+has drawn its first view of the graph, and the server then lays out and
+draws the whole graph (``ui.knowledge_base.prepare_whole_graph``), which it
+held back until then so as not to slow that first view. It answers 204 and
+does nothing more (the work is done once per version of the knowledge base).
 """
 
 import asyncio
@@ -20,6 +26,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from streamlit import config
 
 SCRIPT = Path(__file__).resolve().parent / "shell.py"
 
@@ -44,4 +54,18 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
         _say(await asyncio.to_thread(on_server_stop))
 
 
-app = st.App(SCRIPT, lifespan=_lifespan)
+async def _drawn(_request: Request) -> Response:
+    from heuristica.ui.knowledge_base import prepare_whole_graph
+
+    await asyncio.to_thread(prepare_whole_graph)
+    return Response(status_code=204)
+
+
+def _route(path: str) -> str:
+    """``path`` under the app's own (``server.baseUrlPath``)."""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/{path}" if base else f"/{path}"
+
+
+DRAWN = "_heuristica/drawn"
+app = st.App(SCRIPT, lifespan=_lifespan, routes=[Route(_route(DRAWN), _drawn, methods=["POST"])])

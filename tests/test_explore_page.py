@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.loader import load_knowledge
 from heuristica.search import search
-from heuristica.ui.knowledge_base import live
 from heuristica.ui.search import SEARCH_KEY
 from tests.explorer_links import drawn_graph
 
@@ -114,21 +112,3 @@ def test_the_guided_tour_is_offered_only_where_there_are_tours(
     assert not at.exception
     assert tour not in [link.proto.label for link in at.main.get("page_link")]
     assert all("New here" not in caption.value for caption in at.main.caption)
-
-
-def test_the_whole_graph_is_laid_out_at_once_only_once_the_browser_drew_its_first_view(
-    explore: AppTest,
-):
-    """Until the graph's frame says its first drawing is on screen (its
-    ``drawn`` event), the whole graph's layout waits (``WholeLayout``'s
-    wait_before), leaving the cores to the browser; the run after it starts
-    the layout at once."""
-    st.cache_resource.clear()  # a live knowledge base of this test's own
-    at = explore.run()
-    assert not at.exception
-    job = live().layout._job
-    assert job is not None and not job.hurry.is_set()
-    at.session_state["explore_graph_drawn"] = True  # what the drawn event records
-    at.run()
-    assert not at.exception
-    assert live().layout._job is job and job.hurry.is_set()

@@ -25,6 +25,7 @@ from heuristica.live import whole_layout
 from heuristica.live.knowledge_base import LiveKnowledgeBase
 from heuristica.live.whole_layout import KEEP, WholeLayout
 from heuristica.processes.runner import RunOutcome
+from heuristica.ui import knowledge_base as app_knowledge_base
 from tests.demos.conftest import alive_in_session
 from tests.kb import page, write
 
@@ -240,3 +241,31 @@ def test_a_layouts_folder_that_cannot_be_made_gives_way_to_a_temporary_one(
     assert set(positions) == set(kg.nx)
     assert spaced(read_layout(layout.folder / f"{kg.shape}.json") or {}) == positions
     assert "a-file/layouts cannot be made" in caplog.text
+
+
+@pytest.mark.timeout(60)
+def test_a_browser_that_drew_its_first_view_starts_the_whole_graph_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the app's ``/_heuristica/drawn`` does (``prepare_whole_graph``):
+    nothing before a first load; after one, the layout of the graph as loaded
+    starts without its wait."""
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "cache"))
+    root = tmp_path / "knowledge"
+    graph(root, 6)
+    monkeypatch.setenv(app_knowledge_base.ENV_VAR, str(root))
+    try:
+        base = app_knowledge_base.live()
+        app_knowledge_base.prepare_whole_graph()  # no load yet: nothing to lay out
+        assert base.loaded is None and base._layout is None
+        loaded = base.current()
+        base.layout.wait_before = WAITS_FOREVER
+        base.layout.prepare(loaded.graph, loaded.fingerprint)  # as a reader's run does
+        job = base.layout._job
+        assert job is not None and not job.hurry.is_set()
+        app_knowledge_base.prepare_whole_graph()
+        assert base.layout._job is job and job.hurry.is_set()
+        assert set(job.future.result(timeout=30)) == set(loaded.graph.nx)
+    finally:
+        base.stop_watching()
+        app_knowledge_base._live.clear()

@@ -153,6 +153,11 @@ class LiveKnowledgeBase:
                 self._scan = (now, scan_folder(self.root))
             return self._scan[1]
 
+    @property
+    def loaded(self) -> KnowledgeBase | None:
+        """The last load, as it is (no look at the folder); None before the first."""
+        return self._current
+
     def watch(self, then: Callable[[KnowledgeBase], None] = lambda kb: None) -> bool:
         """From now on, load the folder again as soon as it changes on disk
         (``live.watch``), not at the next ``current()``, and give each new

@@ -26,7 +26,7 @@ from heuristica.kb.markdown import escape_markdown
 from heuristica.kb.relations import PageType
 from heuristica.search import search
 from heuristica.ui.explorer_views import cached_view, drawn_view
-from heuristica.ui.graph_component import GraphEvent, graph_drawn, graph_explorer
+from heuristica.ui.graph_component import GraphEvent, graph_explorer
 from heuristica.ui.knowledge_base import current, live
 from heuristica.ui.page_links import LinkGroup, PageLink, page_links
 from heuristica.ui.panel import render_page
@@ -253,8 +253,3 @@ layout_style.html(LAYOUT_STYLE[st.session_state.explore_layout])
 
 with panel_column.container(key="explore_panel"):
     render_page(kg.page(focus), kg)
-
-# Once this reader's browser has drawn its first view (so as not to slow it
-# down), and this run's work is done: lay out and draw the whole graph now,
-# unless done already, so that "Whole graph" finds it ready.
-live().layout.prepare(kg, kb.fingerprint, now=graph_drawn("explore_graph"))

@@ -37,6 +37,7 @@ __all__ = [
     "import_for_grids",
     "knowledge_root",
     "live",
+    "prepare_whole_graph",
     "warm_up",
 ]
 
@@ -144,6 +145,18 @@ def warm_up() -> None:
     # own about a second at 10,000 pages: start it (after the layout's own
     # wait_before) rather than when a reader first flips "Whole graph".
     live().layout.prepare(kb.graph, kb.fingerprint)
+
+
+def prepare_whole_graph() -> None:
+    """A browser has drawn its first view of the graph: lay out and draw the
+    whole graph of the knowledge base as last loaded now, unless that is done
+    or under way (``live.whole_layout``). Until then a layout asked for ahead
+    of need waits (its ``wait_before``), leaving the cores to that browser."""
+    with quiet_outside_sessions():  # called by the server, not in a session
+        base = live()
+    loaded = base.loaded
+    if loaded is not None:
+        base.layout.prepare(loaded.graph, loaded.fingerprint, now=True)
 
 
 def import_for_first_view() -> threading.Thread:

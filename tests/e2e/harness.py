@@ -75,11 +75,14 @@ def app_server(
     script: Path = REPO / "app.py",
     log: Path | None = None,
     env: Mapping[str, str] | None = None,
+    base_path: str = "",
 ) -> Iterator[AppServer]:
     """``streamlit run script`` over ``knowledge`` on a free port, once it is healthy.
     ``log`` receives the server's output (by default it is dropped); ``env`` adds
-    to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL. A test
-    may stop or kill the process itself; whatever is left is stopped at the end."""
+    to (or overrides) the server's environment, e.g. HEURISTICA_REDIS_URL;
+    ``base_path`` serves the app under that path (``server.baseUrlPath``), as
+    behind a proxy. A test may stop or kill the process itself; whatever is
+    left is stopped at the end."""
     port = _free_port()
     with open(log or os.devnull, "wb") as output:
         started = time.perf_counter()
@@ -98,6 +101,7 @@ def app_server(
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *(["--server.baseUrlPath", base_path] if base_path else []),
             ],
             cwd=REPO,
             env={**os.environ, "HEURISTICA_KNOWLEDGE": str(knowledge), **(env or {})},
@@ -105,7 +109,7 @@ def app_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
         try:
             _wait_healthy(url, server)
             yield AppServer(url, server, log, started, time.perf_counter())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tests.e2e.conftest import RequestLog
+from tests.e2e.conftest import FIXTURE_KB, RequestLog
+from tests.e2e.harness import app_server
 from tests.e2e.locators import (
     card,
     click_node,
@@ -193,25 +195,51 @@ def test_graph_is_drawn_again_after_visiting_another_page(page: Page, app_url: s
     assert FOCUS in node_ids(frame)
 
 
-SENT_VALUES = """window.__graphSent = [];
-window.addEventListener("message", (event) => {
-    const data = event.data;
-    if (data && data.isStreamlitMessage && data.type === "streamlit:setComponentValue") {
-        window.__graphSent.push(data.value.kind);
-    }
-});"""
-
-
 def test_the_graph_says_once_that_its_first_drawing_is_on_screen(page: Page, app_url: str):
     """The frame tells the server when its first drawing is laid out (the
-    server holds back its work ahead of need until then), and only once:
-    a second drawing (the whole graph) sends nothing more."""
-    page.add_init_script(SENT_VALUES)
+    server holds back laying out the whole graph until then) by a request of
+    its own, not a component value (which would make the page run again and
+    cut short a run the reader's first click started), and only once: a
+    second drawing (the whole graph) sends nothing more."""
+    told: list[tuple[str, str, int]] = []
+    page.on(
+        "response",
+        lambda response: (
+            told.append((response.request.method, response.url, response.status))
+            if "_heuristica" in response.url
+            else None
+        ),
+    )
     frame = open_explorer(page, app_url)
     frame.wait_for_selector('body[data-ready="1"]')
-    page.wait_for_function("() => window.__graphSent.includes('drawn')")
+    deadline = time.monotonic() + 30
+    while not told and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
     page.get_by_text("Whole graph").click()
     frame.wait_for_function("n => network.body.data.nodes.length === n", arg=9)
     frame.wait_for_selector('body[data-ready="1"]')
     settled(page)
-    assert page.evaluate("window.__graphSent.filter((kind) => kind === 'drawn').length") == 1
+    assert told == [("POST", f"{app_url.rstrip('/')}/_heuristica/drawn", 204)]
+
+
+def test_behind_a_proxy_path_the_first_drawing_is_told_there_too(browser: Browser) -> None:
+    """Served under a path of its own (``server.baseUrlPath``, as behind a
+    proxy), the app's route is there too, and the frame finds it."""
+    with app_server(FIXTURE_KB, base_path="team/kb") as server:
+        page = browser.new_page()
+        told: list[tuple[str, int]] = []
+        page.on(
+            "response",
+            lambda response: (
+                told.append((response.url, response.status))
+                if "_heuristica" in response.url
+                else None
+            ),
+        )
+        frame = open_explorer(page, server.url)
+        frame.wait_for_selector('body[data-ready="1"]')
+        deadline = time.monotonic() + 30
+        while not told and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert told == [(f"{server.url}/_heuristica/drawn", 204)]
+        page.close()

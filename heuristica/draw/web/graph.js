@@ -614,11 +614,11 @@
       document.body.dataset.ready = "1";
       document.body.dataset.revision = this.revision || "";
       this.save();
-      // The first drawing is on screen: the server may now do what it
-      // holds back so as not to slow it (see ui.graph_component, "drawn").
+      // The first drawing is on screen: the server may now do what it held
+      // back so as not to slow it (see heuristica/app.py, "drawn").
       if (!this.toldDrawn) {
         this.toldDrawn = true;
-        this.host.emit("drawn", "");
+        if (this.host.drawn) this.host.drawn();
       }
     }
 
@@ -1293,6 +1293,13 @@
         post({ type: "streamlit:setComponentValue", value: { kind, node, nonce }, dataType: "json" });
       },
       href: (id, pattern) => linkFor(pattern, id, parentUrl()),
+      // Told once the first drawing is laid out. A request of its own, not a
+      // component value: a value makes the page run again, and that run
+      // would cut short one the reader's first click started. This page is
+      // served at <app>/component/<name>/index.html.
+      drawn() {
+        fetch(new URL("../../_heuristica/drawn", window.location.href), { method: "POST" }).catch(() => {});
+      },
     };
     const explorer = new Explorer(host);
     try {

@@ -25,14 +25,12 @@ from heuristica.draw.drawing import Drawing
 from heuristica.draw.render import WEB_DIR, drawing_data
 from heuristica.kb.identity_cache import IdentityCache
 
-__all__ = ["GraphEvent", "graph_drawn", "graph_explorer", "parse_event"]
+__all__ = ["GraphEvent", "graph_explorer", "parse_event"]
 
 _component = components.declare_component("heuristica_graph", path=str(WEB_DIR))
 
-EventKind = Literal["open", "expand", "collapse", "resend", "drawn"]
-"""``drawn``: the iframe has laid out its first drawing (once per iframe);
-until then a server with work to do ahead of need leaves the cores to the
-browser (``graph_drawn``). ``resend``: the iframe lacks the drawing for the current revision, so the
+EventKind = Literal["open", "expand", "collapse", "resend"]
+"""``resend``: the iframe lacks the drawing for the current revision, so the
 next run sends it whole. It lacks it when it was mounted afresh, or when the
 run that sent it was cut short by another before its messages left the
 server (Streamlit drops a run's unsent messages when the next run starts),
@@ -90,8 +88,6 @@ def graph_explorer(
         st.session_state[handled] = event.nonce
         if event.kind == "resend":
             st.session_state.pop(sent, None)
-        elif event.kind == "drawn":
-            st.session_state[f"{key}_drawn"] = True
         else:
             on_event(event)
 
@@ -112,12 +108,6 @@ def graph_explorer(
         default=None,
         on_change=changed,
     )
-
-
-def graph_drawn(key: str) -> bool:
-    """Whether this session's graph ``key`` has laid out a first drawing in
-    the browser (its ``drawn`` event came)."""
-    return bool(st.session_state.get(f"{key}_drawn"))
 
 
 def _data(drawing: Drawing) -> bytes:
