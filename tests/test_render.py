@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pyvis.network import Network
 
+from heuristica.draw import render as render_module
 from heuristica.draw.drawing import Drawing, draw
 from heuristica.draw.render import (
     EDGE_COLOUR,
@@ -23,6 +24,7 @@ from heuristica.draw.render import (
     VIS_NETWORK_MANIFEST,
     WEB_DIR,
     drawing_data,
+    drawing_json,
     graph_document,
     legend,
     standalone_html,
@@ -274,3 +276,39 @@ def test_the_download_carries_page_text_only_as_escaped_json(html: str):
 def test_a_document_title_is_text(drawing: Drawing):
     document = graph_document(drawing, title="</title><script>alert(1)</script>")
     assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in document
+
+
+def test_the_json_sent_is_drawing_data_exactly_and_the_whole_graph_s_columns_are_shared(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``drawing_json`` puts the nodes' and edges' JSON, made once per pair of
+    tuples, between the few fields made for each drawing: the bytes are
+    those of ``drawing_data`` for every kind of drawing, and the whole graph
+    drawn around two pages makes its columns once."""
+    positions = {page_id: (float(i), 1.5 * i) for i, page_id in enumerate(sorted(kg.nx))}
+    around = draw(build_view(kg, FOCUS), kg)
+    whole = draw(build_view(kg, FOCUS, show_all=True), kg, positions)
+    path = kg.shortest_path(FOCUS, MALICIOUS) or [FOCUS]
+    drawings = [
+        around,
+        around.lit([FOCUS, MALICIOUS]),
+        around.with_options(scale=1.3, open_link=None, can_expand=True),
+        whole,
+        draw(build_view(kg, MALICIOUS, show_all=True), kg, positions),
+        draw(view_of(kg, FOCUS, path), kg).with_path(path_edges(kg, path)),
+    ]
+    for drawn in drawings:
+        expected = json.dumps(drawing_data(drawn), ensure_ascii=False, separators=(",", ":"))
+        assert drawing_json(drawn) == expected.encode()
+    made: list[object] = []
+    original = render_module._columns
+
+    def counted(*given: object) -> object:
+        made.append(given)
+        return original(*given)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "_columns", counted)
+    fresh = dict(positions)  # another layout: its columns not made yet
+    for focus in (FOCUS, MALICIOUS):
+        drawing_json(draw(build_view(kg, focus, show_all=True), kg, fresh))
+    assert len(made) == 1

@@ -266,11 +266,14 @@ def _whole_nodes(kg: KnowledgeGraph, positions: Mapping[str, Position]) -> tuple
     )
 
 
-def prepare_whole_nodes(kg: KnowledgeGraph, positions: Mapping[str, Position]) -> None:
+def prepare_whole_nodes(
+    kg: KnowledgeGraph, positions: Mapping[str, Position]
+) -> tuple[tuple[DrawnNode, ...], tuple[DrawnEdge, ...]]:
     """Make now the nodes of every page of ``kg`` drawn at ``positions`` (the
     same mapping object ``draw`` will be given), so that drawing the whole
-    graph takes no more than putting them in a Drawing."""
-    _whole_nodes(kg, positions)
+    graph takes no more than putting them in a Drawing; with its links, the
+    nodes and edges every drawing of the whole graph holds."""
+    return _whole_nodes(kg, positions), _drawn_edges(every_link(kg))
 
 
 def prepare_whole_drawing(kg: KnowledgeGraph) -> None:

@@ -26,7 +26,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from heuristica.draw.drawing import Drawing, EdgeStyle, Highlight, Position, draw
+from heuristica.draw.drawing import (
+    Drawing,
+    DrawnEdge,
+    DrawnNode,
+    EdgeStyle,
+    Highlight,
+    Position,
+    draw,
+)
 from heuristica.draw.styles import (
     DIFF_COLOURS,
     DIFF_HIGHLIGHTS,
@@ -39,6 +47,7 @@ from heuristica.draw.styles import (
     styles,
 )
 from heuristica.draw.view import View
+from heuristica.kb.identity_cache import IdentityCache
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.kb.relations import RELATIONS, PageType
 
@@ -57,9 +66,11 @@ __all__ = [
     "VIS_NETWORK_MANIFEST",
     "WEB_DIR",
     "drawing_data",
+    "drawing_json",
     "graph_document",
     "json_for_html",
     "legend",
+    "prepare_drawing_json",
     "standalone_html",
     "web_file",
 ]
@@ -101,49 +112,65 @@ def legend() -> list[tuple[str, str]]:
 def drawing_data(drawing: Drawing) -> dict[str, Any]:
     """``drawing`` as the JSON ``graph.js`` reads: per-node fields as columns,
     edges as node indexes, styles once per type (compact for 10,000 pages)."""
-    index = {node.id: i for i, node in enumerate(drawing.nodes)}
+    nodes, edges = _columns(drawing.nodes, drawing.edges)
+    head, tail = _around(drawing)
+    return {**head, "nodes": nodes, "edges": edges, **tail}
+
+
+def drawing_json(drawing: Drawing) -> bytes:
+    """``drawing_data`` as UTF-8 JSON. Its nodes and edges (nearly all of
+    it) are made once per pair of tuples (``prepare_drawing_json``): the
+    whole graph drawn around any page shares them, so only the few small
+    fields around them are made for each."""
+    head, tail = _around(drawing)
+    return b"".join(
+        (
+            _json(head)[:-1],
+            b',"nodes":',
+            *_column_json(drawing.nodes, drawing.edges),
+            b",",
+            _json(tail)[1:],
+        )
+    )
+
+
+def prepare_drawing_json(nodes: tuple[DrawnNode, ...], edges: tuple[DrawnEdge, ...]) -> None:
+    """Make now the JSON of these nodes and edges (the whole graph's, ahead
+    of need), for ``drawing_json`` to find."""
+    _column_json(nodes, edges)
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_COLUMNS: IdentityCache[tuple[bytes, bytes, bytes]] = IdentityCache(4)
+"""Per nodes and edges tuples (by identity): their JSON, and the separator."""
+
+
+def _column_json(
+    nodes: tuple[DrawnNode, ...], edges: tuple[DrawnEdge, ...]
+) -> tuple[bytes, bytes, bytes]:
+    def make() -> tuple[bytes, bytes, bytes]:
+        node_columns, edge_columns = _columns(nodes, edges)
+        return _json(node_columns), b',"edges":', _json(edge_columns)
+
+    return _COLUMNS.get((nodes, edges), None, make)
+
+
+def _around(drawing: Drawing) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What ``drawing_data`` holds before its nodes and after its edges."""
     types = list(PageType)
-    relations = [*RELATIONS, TOUR_STEP]
-    relation_index = {name: i for i, name in enumerate(relations)}
-    nodes = drawing.nodes
-    placed = any(node.position is not None for node in nodes)
-    return {
+    head = {
         "focus": drawing.focus,
         "layout": "computed" if drawing.positioned else "physics",
         "types": [
             {"id": t.value, "label": t.label, "colour": TYPE_COLOURS[t], "border": TYPE_BORDERS[t]}
             for t in types
         ],
-        "relations": [_relation(name) for name in relations],
-        "nodes": {
-            "id": [node.id for node in nodes],
-            "label": [node.label for node in nodes],
-            "title": [node.title for node in nodes],
-            "type": [types.index(node.page_type) for node in nodes],
-            "domains": [list(node.domains) for node in nodes],
-            "summary": [node.summary for node in nodes],
-            "x": [_coordinate(node.position, 0) for node in nodes] if placed else None,
-            "y": [_coordinate(node.position, 1) for node in nodes] if placed else None,
-            "lit": [i for i, node in enumerate(nodes) if node.highlight is Highlight.LIT],
-            "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
-            "expanded": [i for i, node in enumerate(nodes) if node.expanded],
-            "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
-            "marked": [
-                [i, node.highlight.value]
-                for i, node in enumerate(nodes)
-                if node.highlight in DIFF_HIGHLIGHTS
-            ],
-        },
-        "edges": {
-            "from": [index[edge.source] for edge in drawing.edges],
-            "to": [index[edge.target] for edge in drawing.edges],
-            "relation": [relation_index[edge.relation] for edge in drawing.edges],
-            "special": [
-                [i, edge.style.value, edge.label]
-                for i, edge in enumerate(drawing.edges)
-                if edge.style is not EdgeStyle.LINK or edge.label
-            ],
-        },
+        "relations": [_relation(name) for name in [*RELATIONS, TOUR_STEP]],
+    }
+    tail = {
         "styles": styles(drawing.options.scale),
         "options": _vis_options(drawing),
         "actions": {
@@ -154,6 +181,46 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
         "legend": LEGEND_TEXT,
         "label_pixels": LEGIBLE_LABEL_PIXELS,
     }
+    return head, tail
+
+
+def _columns(
+    nodes: tuple[DrawnNode, ...], edges: tuple[DrawnEdge, ...]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    index = {node.id: i for i, node in enumerate(nodes)}
+    types = list(PageType)
+    relation_index = {name: i for i, name in enumerate([*RELATIONS, TOUR_STEP])}
+    placed = any(node.position is not None for node in nodes)
+    node_columns = {
+        "id": [node.id for node in nodes],
+        "label": [node.label for node in nodes],
+        "title": [node.title for node in nodes],
+        "type": [types.index(node.page_type) for node in nodes],
+        "domains": [list(node.domains) for node in nodes],
+        "summary": [node.summary for node in nodes],
+        "x": [_coordinate(node.position, 0) for node in nodes] if placed else None,
+        "y": [_coordinate(node.position, 1) for node in nodes] if placed else None,
+        "lit": [i for i, node in enumerate(nodes) if node.highlight is Highlight.LIT],
+        "dimmed": [i for i, node in enumerate(nodes) if node.highlight is Highlight.DIMMED],
+        "expanded": [i for i, node in enumerate(nodes) if node.expanded],
+        "note": [[i, node.note] for i, node in enumerate(nodes) if node.note],
+        "marked": [
+            [i, node.highlight.value]
+            for i, node in enumerate(nodes)
+            if node.highlight in DIFF_HIGHLIGHTS
+        ],
+    }
+    edge_columns = {
+        "from": [index[edge.source] for edge in edges],
+        "to": [index[edge.target] for edge in edges],
+        "relation": [relation_index[edge.relation] for edge in edges],
+        "special": [
+            [i, edge.style.value, edge.label]
+            for i, edge in enumerate(edges)
+            if edge.style is not EdgeStyle.LINK or edge.label
+        ],
+    }
+    return node_columns, edge_columns
 
 
 def _relation(name: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from heuristica.draw.drawing import Position, prepare_whole_drawing, prepare_whole_nodes
 from heuristica.draw.layout_file import read_layout, spaced, write_request
+from heuristica.draw.render import prepare_drawing_json
 from heuristica.kb.knowledge import KnowledgeGraph
 from heuristica.processes.runner import run_module
 
@@ -129,9 +130,9 @@ class WholeLayout:
             if job.replaced and not job.wanted:
                 raise CancelledError("a newer graph was asked about")
             positions = self._lay_out(kg, lambda: job.replaced and not job.wanted)
-            # What drawing the whole graph at these positions takes, made now
-            # too: "Whole graph" then only sends it.
-            prepare_whole_nodes(kg, positions)
+            # What drawing the whole graph at these positions takes (its nodes
+            # and their JSON), made now too: "Whole graph" then only sends it.
+            prepare_drawing_json(*prepare_whole_nodes(kg, positions))
             job.future.set_result(positions)
         except BaseException as error:
             job.future.set_exception(error)

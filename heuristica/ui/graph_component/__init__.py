@@ -13,7 +13,6 @@ May import: ``heuristica.draw`` and ``heuristica.kb`` (not the rest of ``ui``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
@@ -22,7 +21,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from heuristica.draw.drawing import Drawing
-from heuristica.draw.render import WEB_DIR, drawing_data
+from heuristica.draw.render import WEB_DIR, drawing_json
 from heuristica.kb.identity_cache import IdentityCache
 
 __all__ = ["GraphEvent", "graph_explorer", "parse_event"]
@@ -117,7 +116,5 @@ def _data(drawing: Drawing) -> bytes:
     return _data_by_drawing.get(
         (drawing,),
         None,
-        lambda: json.dumps(
-            drawing_data(drawing), ensure_ascii=False, separators=(",", ":")
-        ).encode(),
+        lambda: drawing_json(drawing),
     )
