@@ -232,6 +232,37 @@ def whole_graph(page: Page, url: str, pages: int, explorer: Explorer, knowledge:
     )
 
 
+def cold_whole_graph(
+    page: Page, server: AppServer, explorer: Explorer, knowledge: Path, pages: int
+) -> float | None:
+    """``whole_graph`` on a server just started; None, said with the frame's
+    state and a screenshot in bench/out/, if the graph never answered (not
+    a figure: the median is of the starts that answered)."""
+    try:
+        return whole_graph(page, server.url, pages, explorer, knowledge)
+    except PlaywrightTimeout as timeout:
+        name = re.sub(r"\W+", "-", explorer.name)
+        shot = OUT / f"cold-whole-graph-{name}-{time.time():.0f}.png"
+        page.screenshot(path=str(shot))
+        frames = [frame for frame in page.frames if frame is not page.main_frame]
+        state = [frame.evaluate(FRAME_STATE) for frame in frames if not frame.is_detached()]
+        said = timeout.message.splitlines()[0]
+        print(
+            f"  {explorer.name}: the whole graph never answered ({said}); "
+            f"frame: {state}; screenshot: {shot}",
+            flush=True,
+        )
+        return None
+
+
+FRAME_STATE = """() => ({
+    ready: document.body.dataset.ready, drawing: document.body.dataset.drawing,
+    revision: document.body.dataset.revision,
+    nodes: typeof network === 'undefined' ? null : network.body.data.nodes.length,
+    card: (document.getElementById('card') || {}).dataset,
+})"""
+
+
 def after_an_edit(knowledge: Path, turn: int, measured: Callable[[], float]) -> float:
     """``measured()`` after a page's first link is pointed at another page of
     the same type (another one each ``turn``), once the server has seen the
@@ -447,8 +478,8 @@ def main() -> None:
             with serving(knowledge, explorer, timeline) as server:
                 results[explorer.name] = first_load(page, server)
                 if not args.no_whole_graph:
-                    cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
-                    results[explorer.name][WHOLE_COLD] = [cold]
+                    cold = cold_whole_graph(page, server, explorer, knowledge, args.pages)
+                    results[explorer.name][WHOLE_COLD] = [] if cold is None else [cold]
                 if not args.first_load_only:
                     results[explorer.name].update(
                         measure(page, server.url, explorer, knowledge, args.runs, args.pages)
@@ -460,8 +491,8 @@ def main() -> None:
                     for figure, values in first_load(page, server).items():
                         results[explorer.name].setdefault(figure, []).extend(values)
                     if not args.no_whole_graph:
-                        cold = whole_graph(page, server.url, args.pages, explorer, knowledge)
-                        results[explorer.name][WHOLE_COLD].append(cold)
+                        cold = cold_whole_graph(page, server, explorer, knowledge, args.pages)
+                        results[explorer.name][WHOLE_COLD] += [] if cold is None else [cold]
         if args.starts > 1:
             print(f"measured first loads, cold whole graphs: {args.starts} starts each", flush=True)
         print(f"load average {load_average()}")
