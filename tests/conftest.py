@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from heuristica.kb.parsecache import CACHE_ENV_VAR
+from heuristica.live.knowledge_base import LiveKnowledgeBase
 from heuristica.ui import knowledge_base
 from tests.clock import FakeClock
 from tests.installed import build_wheel, install, team
@@ -45,11 +46,22 @@ def team_folder(tmp_path: Path) -> Path:
     return team(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def unwatched(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's knowledge folders are not watched in this process
+    (``live.watch``) unless a test is marked ``watched``: each watch holds
+    one of the system's inotify instances (128 per user by default) for as
+    long as its knowledge base is cached, and hundreds of tests make one.
+    The app servers the browser tests start watch theirs."""
+    if request.node.get_closest_marker("watched") is None:
+        monkeypatch.setattr(LiveKnowledgeBase, "watch", lambda self, then=None: False)
+
+
 @pytest.fixture
 def app_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The clock of the app's knowledge base (``ui.knowledge_base.clock``), moved
     by the test: ``app_clock.advance(RESCAN_SECONDS)`` makes the next run look
-    at the folder again."""
+    at the folder again (the folder is not watched: ``unwatched``)."""
     clock = FakeClock()
     monkeypatch.setattr(knowledge_base, "clock", clock)
     return clock

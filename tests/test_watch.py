@@ -4,6 +4,7 @@ the new whole graph, before any reader asks."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -17,6 +18,8 @@ from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
 from heuristica.live.watch import FolderWatch
 from heuristica.ui import knowledge_base as app_knowledge_base
 from tests.kb import page, write
+
+pytestmark = pytest.mark.watched
 
 SETTLE = 0.2
 DEADLINE_S = 30.0
@@ -119,3 +122,20 @@ def test_the_app_lays_out_the_whole_graph_of_an_edit_before_a_reader_asks(
     finally:
         base.stop_watching()
         app_knowledge_base._live.clear()
+
+
+@pytest.mark.timeout(60)
+def test_a_knowledge_base_no_longer_kept_stops_its_watch(tmp_path: Path) -> None:
+    """The watch's threads hold no reference to the knowledge base it loads
+    for, and stop with it: an app's cache dropping it frees its inotify
+    instance (128 per user by default)."""
+    three_pages(tmp_path)
+    base = LiveKnowledgeBase(tmp_path)
+    assert base.watch()
+    watch = base._watch
+    assert watch is not None and watch._observer is not None
+    observer = watch._observer
+    assert observer.is_alive()
+    del base
+    gc.collect()
+    until(lambda: not observer.is_alive(), "the watch stopped with its knowledge base")

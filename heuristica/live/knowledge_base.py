@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -165,17 +166,24 @@ class LiveKnowledgeBase:
         still finds every change, at most ``rescan_seconds`` late."""
         from heuristica.live.watch import FolderWatch
 
+        alive = weakref.ref(self)  # the watch's threads do not keep this alive
+
         def changed() -> None:
-            before = self._current
-            scan = scan_folder(self.root)
-            with self._lock:
-                self._scan = (self._clock(), scan)
-            loaded = self.current(scan)
+            base = alive()
+            if base is None:
+                return
+            before = base._current
+            scan = scan_folder(base.root)
+            with base._lock:
+                base._scan = (base._clock(), scan)
+            loaded = base.current(scan)
             if loaded is not before:
                 then(loaded)
 
-        self._watch = FolderWatch(self.root, changed)
-        return self._watch.start()
+        self.stop_watching()
+        watch = self._watch = FolderWatch(self.root, changed)
+        weakref.finalize(self, watch.stop)  # nor does a watch outlive it
+        return watch.start()
 
     def stop_watching(self) -> None:
         if self._watch is not None:
