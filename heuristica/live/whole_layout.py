@@ -84,9 +84,9 @@ class WholeLayout:
 
     def prepare(self, kg: KnowledgeGraph, fingerprint: str, *, now: bool = False) -> None:
         """Start laying out ``kg`` (``fingerprint`` names this version of it)
-        after ``wait_before`` seconds, or at once with ``now`` (a reader's run
-        has just ended: the server has nothing more urgent to do), unless it is
-        already under way or done."""
+        after ``wait_before`` seconds, or at once with ``now`` (a browser has
+        drawn its first view, or an edit was loaded: nothing more urgent waits),
+        unless it is already under way or done."""
         job = self._job_for(kg, fingerprint)
         if now:
             job.hurry.set()
