@@ -179,3 +179,13 @@ def open_settled(page: Page, url: str, pause_ms: int = 300) -> Frame:
     frame = graph_frame(page)
     run_finished(page, pause_ms)
     return frame
+
+
+def expect_step(page: Page, step: int, steps: int, timeout_ms: int = 30_000) -> None:
+    """The tour page shows step ``step`` of ``steps``: one progress bar says
+    so. While a run is under way Streamlit can show the previous run's bar,
+    stale, beside the new one (an element above it came or went): that
+    passes; two that stay fail here, after the deadline, not at first sight."""
+    shown = page.get_by_text(f"Step {step} of {steps}", exact=True)
+    expect(shown).to_have_count(1, timeout=timeout_ms)
+    expect(shown).to_be_visible(timeout=timeout_ms)

@@ -14,6 +14,7 @@ from tests.e2e.harness import REPO, running_app
 from tests.e2e.locators import (
     double_click_node,
     expect_panel_title,
+    expect_step,
     graph_frame,
     node_ids,
     open_explorer,
@@ -63,9 +64,7 @@ def test_the_sql_tour_runs_to_its_last_step_with_its_question_answered(
     )
     for step in range(2, TOUR_STEPS + 1):
         page.get_by_role("button", name="Next").click()
-        expect(page.get_by_text(f"Step {step} of {TOUR_STEPS}", exact=True)).to_be_visible(
-            timeout=30_000
-        )
+        expect_step(page, step, TOUR_STEPS)
 
 
 def test_problems_has_nothing_to_report_on_the_sql_knowledge_base(page: Page, sql_url: str) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Frame, Page
 
 from tests.e2e.legibility import legibility
-from tests.e2e.locators import graph_frame, wait_until_laid_out
+from tests.e2e.locators import expect_step, graph_frame, wait_until_laid_out
 
 TOUR = "first-steps"
 STEPS = 5
@@ -32,8 +32,6 @@ def test_every_step_of_a_tour_shows_the_whole_path_in_the_frame(
     assert_whole_and_legible(frame, "step 1")
     for step in range(2, STEPS + 1):
         page.get_by_role("button", name="Next").click()
-        expect(page.get_by_text(f"Step {step} of {STEPS}", exact=True)).to_be_visible(
-            timeout=30_000
-        )
+        expect_step(page, step, STEPS)
         revision = wait_until_laid_out(frame, revision)
         assert_whole_and_legible(frame, f"step {step}")

@@ -20,6 +20,7 @@ from heuristica.tours.sessions import (
     not_live_message,
 )
 from tests.e2e.conftest import RequestLog
+from tests.e2e.locators import expect_step as expect_tour_step
 from tests.e2e.locators import graph_frame, wait_for_focus
 
 TOUR = "first-steps"
@@ -64,9 +65,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
 
 def expect_step(page: Page, step: int) -> None:
-    expect(page.get_by_text(f"Step {step} of {STEPS}", exact=True)).to_be_visible(
-        timeout=DEADLINE_MS
-    )
+    expect_tour_step(page, step, STEPS, DEADLINE_MS)
 
 
 def arrow_keys_ready(page: Page) -> None:
