@@ -146,11 +146,12 @@ class LiveKnowledgeBase:
                 self._layout = WholeLayout(None if folder is None else folder / "layouts")
             return self._layout
 
-    def scan(self) -> Scan:
-        """The folder's listing, made again once ``rescan_seconds`` have passed."""
+    def scan(self, *, fresh: bool = False) -> Scan:
+        """The folder's listing, made again once ``rescan_seconds`` have
+        passed (with ``fresh``, now)."""
         now = self._clock()
         with self._lock:
-            if self._scan is None or now - self._scan[0] >= self._rescan_seconds:
+            if fresh or self._scan is None or now - self._scan[0] >= self._rescan_seconds:
                 self._scan = (now, scan_folder(self.root))
             return self._scan[1]
 
@@ -173,10 +174,7 @@ class LiveKnowledgeBase:
             if base is None:
                 return
             before = base._current
-            scan = scan_folder(base.root)
-            with base._lock:
-                base._scan = (base._clock(), scan)
-            loaded = base.current(scan)
+            loaded = base.current(base.scan(fresh=True))
             if loaded is not before:
                 then(loaded)
 
