@@ -90,8 +90,16 @@ def _live(root: Path) -> LiveKnowledgeBase:
     )
     # An edit is loaded as it is saved, and the whole graph of the new load
     # laid out and drawn then: the reader's next run finds both ready.
-    base.watch(lambda kb: base.layout.prepare(kb.graph, kb.fingerprint, now=True))
+    base.watch(_lay_out_now)
     return base
+
+
+def _lay_out_now(loaded: KnowledgeBase) -> None:
+    """The whole graph of a load the watch made, laid out now (found through
+    the cache, not held: the watch keeps no knowledge base alive)."""
+    with quiet_outside_sessions():  # in the watch's thread, not in a session
+        base = _live(loaded.root)
+    base.layout.prepare(loaded.graph, loaded.fingerprint, now=True)
 
 
 def live() -> LiveKnowledgeBase:
