@@ -18,6 +18,7 @@ from heuristica.live.knowledge_base import KnowledgeBase, LiveKnowledgeBase
 from heuristica.live.watch import FolderWatch
 from heuristica.ui import knowledge_base as app_knowledge_base
 from tests.kb import page, write
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.watched
 
@@ -26,11 +27,7 @@ DEADLINE_S = 30.0
 
 
 def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never: {what}")
-        time.sleep(0.02)
+    wait_until(condition, DEADLINE_S, every=0.02, what=what)
 
 
 def three_pages(root: Path) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import json
 import math
-import time
 from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from heuristica.processes.runner import RunOutcome
 from heuristica.ui import knowledge_base as app_knowledge_base
 from tests.demos.conftest import alive_in_session
 from tests.kb import page, write
+from tests.waiting import wait_until
 
 WAITS_FOREVER = 3600.0
 """A job prepared ahead of need that waited this long would time the test out."""
@@ -105,12 +105,11 @@ def test_a_replaced_layout_no_one_waits_for_stops_its_process(
     layout.prepare(first, "fingerprint-a", now=True)
     replaced = layout._job
     assert replaced is not None
-    for _ in range(600):
-        if sessions and alive_in_session(sessions[0]):
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError("the first layout's process never started")
+    wait_until(
+        lambda: sessions and alive_in_session(sessions[0]),
+        30,
+        what="the first layout's process started",
+    )
     layout.prepare(second, "fingerprint-b", now=True)
     with pytest.raises(CancelledError):
         replaced.future.result(timeout=30)

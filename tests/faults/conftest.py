@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-import time
 from collections.abc import Collection, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -199,13 +198,3 @@ def clean_redis(redis: RedisServer) -> Iterator[RedisServer]:
     yield redis
     redis.stop()
     redis.start()
-
-
-def wait_until(condition: Any, timeout: float = DEADLINE_S, every: float = 0.05) -> float:
-    """Seconds until ``condition()`` was true; fails the test after ``timeout``."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"not true within {timeout:g} s: {getattr(condition, '__doc__', '')}")
-        time.sleep(every)
-    return time.monotonic() - started

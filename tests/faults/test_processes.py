@@ -33,11 +33,11 @@ from tests.faults.conftest import (
     run_async,
     server_env,
     tracebacks,
-    wait_until,
 )
 from tests.faults.demo_tabs import demo_tabs, start_runs
 from tests.kb import page, write
 from tests.redis_server import RedisServer
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.faults
 
